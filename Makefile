@@ -1,0 +1,48 @@
+# The one entry point: CI runs the same targets a person runs.
+GO ?= go
+SPEC ?=
+FUZZTIME ?= 20s
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: demo
+demo: ## Run the Secrets lifecycle against the embedded fake Gateway (no API key needed).
+	$(GO) run ./cmd/demo
+
+.PHONY: generate
+generate: ## Regenerate gen/ from openapi.yaml, gen/overlay.yaml and gen/oapi-codegen.yaml.
+	$(GO) generate ./gen
+
+.PHONY: check-generate
+check-generate: ## Fail, showing the diff, when the committed gen/ is stale.
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./internal/gengateway -config gen/oapi-codegen.yaml -spec openapi.yaml -out "$$tmp" && \
+	status=0 && for f in "$$tmp"/*.go; do \
+		diff -u "gen/$$(basename $$f)" "$$f" || status=1; \
+	done && \
+	for f in gen/*.gen.go; do \
+		[ -e "$$tmp/$$(basename $$f)" ] || { echo "gen/$$(basename $$f) is not generated any more"; status=1; }; \
+	done && \
+	if [ $$status -ne 0 ]; then echo "gen/ is stale: run 'make generate' and commit the result"; exit 1; fi && \
+	echo "gen/ is up to date"
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Go file is not gofmt-formatted.
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+.PHONY: vet
+vet: ## Run go vet.
+	$(GO) vet ./...
+
+.PHONY: test
+test: fmt-check vet check-generate ## The whole check: gofmt, vet, check-generate, and go test -race.
+	$(GO) test -race -count=1 ./...
+
+.PHONY: bench
+bench: ## Run the benchmarks, side by side against their baselines.
+	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// origin is the scheme, host and port that the API key may be sent to.
+type origin struct{ scheme, host string }
+
+// originOf returns u's origin with the port made explicit, so that
+// https://h and https://h:443 are one origin.
+func originOf(u *url.URL) origin {
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" {
+		switch u.Scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return origin{scheme: strings.ToLower(u.Scheme), host: net.JoinHostPort(host, port)}
+}
+
+// parseBaseURL checks the base URL: absolute, https, or http only to a
+// loopback address, with no query, fragment or credentials.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("base URL %q: scheme must be https", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("base URL %q: no host", raw)
+	case u.User != nil:
+		return nil, errors.New("base URL: must not hold credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("base URL %q: must not have a query or fragment", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("base URL %q: plain http is allowed only to a loopback address; the API key would cross the network in clear", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkAPIKey refuses keys that cannot be sent as a header value. Its
+// errors never quote the key.
+func checkAPIKey(key string) error {
+	if key == "" {
+		return fmt.Errorf("no API key: set %s or use WithAPIKey", EnvAPIKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c <= ' ' || c == 0x7f {
+			return errors.New("API key: contains white space or a control character (copied with a newline?)")
+		}
+	}
+	return nil
+}
+
+// guardRedirects returns a CheckRedirect function that removes the API key
+// from any redirect whose target is not the base URL's origin, before
+// calling the caller's own CheckRedirect (or the default policy).
+func guardRedirects(base origin, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if originOf(req.URL) != base {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}

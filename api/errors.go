@@ -1,0 +1,246 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxErrorBody is how many bytes of an error response's body are kept in
+// Error.Body and decoded; the rest is discarded.
+const MaxErrorBody = 64 << 10
+
+// Code is a Gateway (google.rpc) status code name, such as "NOT_FOUND".
+type Code string
+
+// The Gateway's status codes, as named by google.rpc.Code.
+const (
+	CodeCancelled          Code = "CANCELLED"
+	CodeUnknown            Code = "UNKNOWN"
+	CodeInvalidArgument    Code = "INVALID_ARGUMENT"
+	CodeDeadlineExceeded   Code = "DEADLINE_EXCEEDED"
+	CodeNotFound           Code = "NOT_FOUND"
+	CodeAlreadyExists      Code = "ALREADY_EXISTS"
+	CodePermissionDenied   Code = "PERMISSION_DENIED"
+	CodeResourceExhausted  Code = "RESOURCE_EXHAUSTED"
+	CodeFailedPrecondition Code = "FAILED_PRECONDITION"
+	CodeAborted            Code = "ABORTED"
+	CodeOutOfRange         Code = "OUT_OF_RANGE"
+	CodeUnimplemented      Code = "UNIMPLEMENTED"
+	CodeInternal           Code = "INTERNAL"
+	CodeUnavailable        Code = "UNAVAILABLE"
+	CodeDataLoss           Code = "DATA_LOSS"
+	CodeUnauthenticated    Code = "UNAUTHENTICATED"
+)
+
+// codesByNumber maps google.rpc.Code numbers to names; 0 (OK) is absent.
+var codesByNumber = [...]Code{
+	1: CodeCancelled, 2: CodeUnknown, 3: CodeInvalidArgument, 4: CodeDeadlineExceeded,
+	5: CodeNotFound, 6: CodeAlreadyExists, 7: CodePermissionDenied, 8: CodeResourceExhausted,
+	9: CodeFailedPrecondition, 10: CodeAborted, 11: CodeOutOfRange, 12: CodeUnimplemented,
+	13: CodeInternal, 14: CodeUnavailable, 15: CodeDataLoss, 16: CodeUnauthenticated,
+}
+
+// Sentinel errors to test an *Error against with errors.Is, so that callers
+// branch on what happened without comparing status codes.
+var (
+	// ErrNotFound: 404, or the code NOT_FOUND.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists: the code ALREADY_EXISTS (a 409 that is not ABORTED).
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrUnauthenticated: 401, or the code UNAUTHENTICATED.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrPermissionDenied: 403, or the code PERMISSION_DENIED.
+	ErrPermissionDenied = errors.New("permission denied")
+	// ErrRateLimited: 429, or the code RESOURCE_EXHAUSTED.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable: 503, or the code UNAVAILABLE.
+	ErrUnavailable = errors.New("unavailable")
+)
+
+// Error is a non-2xx response of the Gateway, returned by every operation
+// of Client after its retries. Use errors.As to get it, and errors.Is with
+// ErrNotFound, ErrAlreadyExists, ErrUnauthenticated, ErrPermissionDenied,
+// ErrRateLimited or ErrUnavailable to branch on it.
+type Error struct {
+	// StatusCode is the HTTP status of the final response.
+	StatusCode int
+	// Code is the Gateway status code from the body, such as CodeNotFound;
+	// empty if the body named none.
+	Code Code
+	// Message is the body's message, if any.
+	Message string
+	// Details are the body's details, undecoded.
+	Details []json.RawMessage
+	// RequestID is the response's x-request-id header, if present.
+	RequestID string
+	// Method and Path are the request's; Path never includes the query.
+	Method, Path string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// RetryAfter is the wait the server asked for, if it asked.
+	RetryAfter time.Duration
+	// Body is the raw response body, at most MaxErrorBody bytes.
+	Body []byte
+	// Response is the final response. Its Body reads Body again; its
+	// Request is the request as the caller built it, without credentials.
+	Response *http.Response
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " [after %d attempts]", e.Attempts)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) and the other sentinels work.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.Code == CodeNotFound || (e.Code == "" && e.StatusCode == http.StatusNotFound)
+	case ErrAlreadyExists:
+		return e.Code == CodeAlreadyExists
+	case ErrUnauthenticated:
+		return e.Code == CodeUnauthenticated || (e.Code == "" && e.StatusCode == http.StatusUnauthorized)
+	case ErrPermissionDenied:
+		return e.Code == CodePermissionDenied || (e.Code == "" && e.StatusCode == http.StatusForbidden)
+	case ErrRateLimited:
+		return e.Code == CodeResourceExhausted || e.StatusCode == http.StatusTooManyRequests
+	case ErrUnavailable:
+		return e.Code == CodeUnavailable || e.StatusCode == http.StatusServiceUnavailable
+	}
+	return false
+}
+
+// TransportError is a request that got no response: the connection failed,
+// an attempt timed out, or the caller's context ended. It wraps the cause,
+// so errors.Is(err, context.DeadlineExceeded) works.
+type TransportError struct {
+	// Method and Path are the request's; Path never includes the query.
+	Method, Path string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Err is the cause.
+	Err error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %v [after %d attempts]", e.Method, e.Path, e.Err, e.Attempts)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// errorBody is the union of the error bodies the Gateway is known to send:
+// grpc-gateway's google.rpc.Status, and {"error": {"message": ...}}.
+type errorBody struct {
+	Code    json.RawMessage   `json:"code"`
+	Message string            `json:"message"`
+	Details []json.RawMessage `json:"details"`
+	Error   *struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+		Status  string          `json:"status"`
+	} `json:"error"`
+}
+
+// newError builds the Error for a final non-2xx response, reading at most
+// MaxErrorBody bytes of its body and closing it.
+func newError(resp *http.Response, method, path string, attempts int) *Error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	drainAndClose(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Method:     method,
+		Path:       path,
+		Attempts:   attempts,
+		Body:       body,
+		Response:   resp,
+	}
+	e.RetryAfter, _ = parseRetryAfter(resp.Header, time.Now())
+	decodeErrorBody(e, body)
+	return e
+}
+
+// decodeErrorBody fills Code, Message and Details from any of the known
+// error shapes, leniently: a body that is not JSON, or not of these shapes,
+// leaves them empty and is still kept in Body.
+func decodeErrorBody(e *Error, body []byte) {
+	var eb errorBody
+	if json.Unmarshal(body, &eb) != nil {
+		return
+	}
+	e.Message, e.Details = eb.Message, eb.Details
+	e.Code = decodeCode(eb.Code)
+	if eb.Error != nil {
+		if e.Message == "" {
+			e.Message = eb.Error.Message
+		}
+		if e.Code == "" {
+			e.Code = decodeCode(eb.Error.Code)
+		}
+		if e.Code == "" && eb.Error.Status != "" {
+			e.Code = codeName(eb.Error.Status)
+		}
+	}
+}
+
+// decodeCode accepts a google.rpc.Code as a number (5) or a name
+// ("NOT_FOUND", "not_found"); anything else gives "".
+func decodeCode(raw json.RawMessage) Code {
+	if len(raw) == 0 {
+		return ""
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		if i, err := strconv.Atoi(n.String()); err == nil && i > 0 && i < len(codesByNumber) {
+			return codesByNumber[i]
+		}
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		if i, err := strconv.Atoi(s); err == nil {
+			if i > 0 && i < len(codesByNumber) {
+				return codesByNumber[i]
+			}
+			return ""
+		}
+		return codeName(s)
+	}
+	return ""
+}
+
+// codeName accepts a status code name of up to 32 letters and underscores,
+// upper-cased; anything else (the server's free text) gives "".
+func codeName(s string) Code {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" || len(s) > 32 {
+		return ""
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && r != '_' {
+			return ""
+		}
+	}
+	return Code(s)
+}
