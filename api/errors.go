@@ -16,6 +16,10 @@ import (
 // Error.Body and decoded; the rest is discarded.
 const MaxErrorBody = 64 << 10
 
+// maxMessageInError bounds the server's message in Error(), so that one
+// log line stays one line; Error.Message keeps all of it.
+const maxMessageInError = 512
+
 // Code is a Gateway (google.rpc) status code name, such as "NOT_FOUND".
 type Code string
 
@@ -100,7 +104,11 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
 	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
+		msg := e.Message
+		if len(msg) > maxMessageInError {
+			msg = strings.ToValidUTF8(msg[:maxMessageInError], "") + "…"
+		}
+		fmt.Fprintf(&b, ": %s", msg)
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " [after %d attempts]", e.Attempts)

@@ -1,0 +1,194 @@
+package api_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"go.yaml.in/yaml/v3"
+)
+
+// upstreamSpecSHA256 is the sha256 of the published Gateway spec 4.259.0
+// (../shared/spec/README.md): openapi.yaml must be that file, byte for byte.
+const upstreamSpecSHA256 = "a8ee64a0000fe92f64d96157745e3c460df2ecfbd2caa7cff2a371faa86834fc"
+
+func TestOpenAPIYAMLIsUpstreamByteForByte(t *testing.T) {
+	raw, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(raw)
+	if got := hex.EncodeToString(sum[:]); got != upstreamSpecSHA256 {
+		t.Errorf("openapi.yaml has sha256 %s, want upstream's %s; fix defects in gen/overlay.yaml instead", got, upstreamSpecSHA256)
+	}
+}
+
+// TestSpecVersionIsOpenAPIYAMLs: the version constant and the User-Agent
+// come from openapi.yaml's info.version, not from a hand-typed string.
+func TestSpecVersionIsOpenAPIYAMLs(t *testing.T) {
+	raw, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Info struct{ Version string } `yaml:"info"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if api.SpecVersion != doc.Info.Version { // api.SpecVersion is gen.SpecVersion
+		t.Errorf("SpecVersion = %q, openapi.yaml says %q", api.SpecVersion, doc.Info.Version)
+	}
+	rt := script(step{status: 200, body: secretJSON})
+	c := newClient(t, rt, api.WithUserAgent("my-app/1.0"))
+	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+		t.Fatal(err)
+	}
+	ua := rt.Calls()[0].header.Get("User-Agent")
+	for _, want := range []string{"my-app/1.0 ", "fireworks-gateway-go/" + api.Version, "gateway-spec " + doc.Info.Version} {
+		if !strings.Contains(ua, want) {
+			t.Errorf("User-Agent %q lacks %q", ua, want)
+		}
+	}
+}
+
+// TestEveryOperationIsCallableThroughTheWrapper calls each of the spec's
+// operations through api.Client, by reflection over gen.Operations, and
+// checks that it reaches its own method and path with the credentials.
+func TestEveryOperationIsCallableThroughTheWrapper(t *testing.T) {
+	if len(gen.Operations) != 198 {
+		t.Errorf("gen.Operations has %d operations, the spec 198", len(gen.Operations))
+	}
+	rt := script(step{status: 200, body: `{}`})
+	c := newClient(t, rt)
+	client := reflect.ValueOf(c)
+	for i, op := range gen.Operations {
+		m := client.MethodByName(op.ID + "WithResponse")
+		if !m.IsValid() {
+			t.Errorf("api.Client has no method %sWithResponse", op.ID)
+			continue
+		}
+		args, wantPath := argsFor(m.Type(), op)
+		out := m.Call(args)
+		if err, _ := out[1].Interface().(error); err != nil {
+			t.Errorf("%s: %v", op.ID, err)
+			continue
+		}
+		got := rt.Calls()[i]
+		u, _ := url.Parse(got.url)
+		if got.method != op.Method || u.EscapedPath() != wantPath {
+			t.Errorf("%s sent %s %s, want %s %s", op.ID, got.method, u.EscapedPath(), op.Method, wantPath)
+		}
+		if got.header.Get("Authorization") != "Bearer "+testAPIKey {
+			t.Errorf("%s was sent without the API key", op.ID)
+		}
+	}
+}
+
+// argsFor builds arguments for a generated method: a context, a value per
+// path parameter, an empty params struct and a zero body.
+func argsFor(mt reflect.Type, op gen.OperationInfo) ([]reflect.Value, string) {
+	args := []reflect.Value{reflect.ValueOf(context.Background())}
+	path := op.Path
+	for i := 1; i < mt.NumIn(); i++ {
+		in := mt.In(i)
+		switch {
+		case mt.IsVariadic() && i == mt.NumIn()-1:
+		case in.Kind() == reflect.String:
+			v := fmt.Sprintf("v%d", i)
+			path = strings.Replace(path, "{"+op.PathParams[i-1]+"}", v, 1)
+			args = append(args, reflect.ValueOf(v))
+		case in.Kind() == reflect.Pointer:
+			args = append(args, reflect.New(in.Elem()))
+		default:
+			args = append(args, reflect.Zero(in))
+		}
+	}
+	return args, path
+}
+
+// TestNewReadsOptionsThenEnvironment: options win over FIREWORKS_API_KEY
+// and FIREWORKS_BASE_URL, which win over the default.
+func TestNewReadsOptionsThenEnvironment(t *testing.T) {
+	t.Setenv(api.EnvAPIKey, "env-key-0123456789")
+	t.Setenv(api.EnvBaseURL, "https://env.fireworks.test")
+	c, err := api.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL() != "https://env.fireworks.test" {
+		t.Errorf("BaseURL = %q, want the environment's", c.BaseURL())
+	}
+	c, err = api.New(api.WithBaseURL("https://opt.fireworks.test"))
+	if err != nil || c.BaseURL() != "https://opt.fireworks.test" {
+		t.Errorf("BaseURL = %q (%v), want the option's", c.BaseURL(), err)
+	}
+	t.Setenv(api.EnvBaseURL, "")
+	c, err = api.New()
+	if err != nil || c.BaseURL() != api.DefaultBaseURL {
+		t.Errorf("BaseURL = %q (%v), want the default", c.BaseURL(), err)
+	}
+
+	rt := script(step{status: 200, body: secretJSON})
+	c, err = api.New(api.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetSecretWithResponse(context.Background(), "a", "s", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Calls()[0].header.Get("Authorization") != "Bearer env-key-0123456789" {
+		t.Error("the environment's API key was not sent")
+	}
+}
+
+// TestNewRefusesBadConfiguration: each bad setting fails at construction
+// with a clear error that never quotes the key.
+func TestNewRefusesBadConfiguration(t *testing.T) {
+	t.Setenv(api.EnvAPIKey, "")
+	t.Setenv(api.EnvBaseURL, "")
+	const keyWithNewline = "fw-key-with-newline\n"
+	cases := []struct {
+		name string
+		opts []api.Option
+		want string
+	}{
+		{"no key", nil, "FIREWORKS_API_KEY"},
+		{"empty key option", []api.Option{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
+		{"key with a newline", []api.Option{api.WithAPIKey(keyWithNewline)}, "white space"},
+		{"plain http to a remote host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
+		{"another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
+		{"no host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
+		{"credentials in the URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://u:p@api.fireworks.ai")}, "credentials"},
+		{"a query", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
+		{"negative retries", []api.Option{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
+		{"zero timeout", []api.Option{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
+		{"nil http client", []api.Option{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
+		{"bad budget", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(0.5, 0.1)}, "maxTokens"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := api.New(tc.opts...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one that mentions %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), testAPIKey) || strings.Contains(err.Error(), strings.TrimSpace(keyWithNewline)) {
+				t.Error("the error quotes the API key")
+			}
+		})
+	}
+	for _, ok := range []string{"http://127.0.0.1:8080", "http://localhost:1234", "http://[::1]:99", "https://api.fireworks.ai/base/path"} {
+		if _, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(ok)); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+}

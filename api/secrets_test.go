@@ -1,0 +1,134 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/gen"
+)
+
+// leaks reports which of the test's secrets text holds, by name: the
+// failure message must not print the secret itself.
+func leaks(text string, secrets map[string]string) []string {
+	var names []string
+	for name, s := range secrets {
+		if strings.Contains(text, s) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// TestSecretsNeverReachErrors: a server that echoes the secret value and
+// the API key in its error (as text, inside JSON details, and JSON-escaped)
+// gives an error whose text, fields and response body hold neither.
+func TestSecretsNeverReachErrors(t *testing.T) {
+	const htmlSecret = `sk-<tricky>&"quoted"-value`
+	secrets := map[string]string{"secret value": testSecretValue, "API key": testAPIKey, "escaped secret": htmlSecret}
+	// encoding/json escapes <, > and & in the body: the escaped form must
+	// be found too.
+	body, _ := json.Marshal(map[string]any{
+		"code":    3,
+		"message": fmt.Sprintf("bad value %s for key %s, also %s", testSecretValue, testAPIKey, htmlSecret),
+		"details": []any{map[string]string{"value": testSecretValue, "raw": htmlSecret}},
+	})
+	rt := script(step{status: 400, body: string(body), header: http.Header{"X-Request-Id": {testAPIKey}}})
+	c := newClient(t, rt)
+
+	for name, value := range map[string]string{"plain": testSecretValue, "needs JSON escaping": htmlSecret} {
+		t.Run(name, func(t *testing.T) {
+			_, err := c.UpdateSecretWithResponse(context.Background(), "acct", "sec",
+				gen.UpdateSecretJSONRequestBody{KeyName: "API_KEY", Value: &value})
+			var apiErr *api.Error
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err is %T, want *api.Error", err)
+			}
+			respBody, _ := io.ReadAll(apiErr.Response.Body)
+			var details []string
+			for _, d := range apiErr.Details {
+				details = append(details, string(d))
+			}
+			for what, text := range map[string]string{
+				"Error()":       err.Error(),
+				"%+v":           fmt.Sprintf("%+v", err),
+				"%#v":           fmt.Sprintf("%#v", apiErr),
+				"Message":       apiErr.Message,
+				"Details":       strings.Join(details, " "),
+				"Body":          string(apiErr.Body),
+				"Response.Body": string(respBody),
+				"RequestID":     apiErr.RequestID,
+			} {
+				want := map[string]string{"API key": testAPIKey, "this call's secret value": value}
+				if got := leaks(text, want); len(got) > 0 {
+					t.Errorf("%s holds the %v", what, got)
+				}
+			}
+			if !strings.Contains(apiErr.Message, "[REDACTED]") {
+				t.Errorf("Message = %q, want the placeholder where the secrets were", redactForTest(apiErr.Message, secrets))
+			}
+		})
+	}
+}
+
+// redactForTest keeps a failure message free of the secrets it reports on.
+func redactForTest(s string, secrets map[string]string) string {
+	for name, v := range secrets {
+		s = strings.ReplaceAll(s, v, "<"+name+">")
+	}
+	return s
+}
+
+// TestLogsNeverHoldSecrets: the attempt and retry logs name method, path,
+// status, attempt, wait and duration, and hold no key, query, body or
+// secret value.
+func TestLogsNeverHoldSecrets(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		rt := script(
+			step{status: 503, body: `{"message":"echo ` + testSecretValue + `"}`},
+			step{status: 200, body: `{"name":"accounts/acct/secrets/sec","keyName":"API_KEY","value":"` + testSecretValue + `"}`},
+		)
+		c := newClient(t, rt, api.WithLogger(logger))
+		if _, err := c.UpdateSecretWithResponse(context.Background(), "acct", "sec",
+			gen.UpdateSecretJSONRequestBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, api.CallMaxRetries(1)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListSecretsWithResponse(context.Background(), "acct", &gen.ListSecretsParams{Filter: ptr("keyName=" + testSecretValue)}); err != nil {
+			t.Fatal(err)
+		}
+		out := logs.String()
+		if got := leaks(out, map[string]string{"API key": testAPIKey, "secret value": testSecretValue, "body": `"keyName"`, "query": "filter="}); len(got) > 0 {
+			t.Errorf("logs hold the %v", got)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%d log lines, want 3 (a retry, a success, a list)", len(lines))
+		}
+		var retry map[string]any
+		if err := json.Unmarshal([]byte(lines[0]), &retry); err != nil {
+			t.Fatal(err)
+		}
+		for key, want := range map[string]any{"level": "INFO", "method": "PATCH", "path": "/v1/accounts/acct/secrets/sec", "status": 503.0, "attempt": 1.0} {
+			if retry[key] != want {
+				t.Errorf("retry log %s = %v, want %v", key, retry[key], want)
+			}
+		}
+		if _, ok := retry["wait"]; !ok {
+			t.Error("retry log has no wait")
+		}
+		if _, ok := retry["duration"]; !ok {
+			t.Error("retry log has no duration")
+		}
+	})
+}
