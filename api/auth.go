@@ -10,22 +10,31 @@ import (
 )
 
 // origin is the scheme, host and port that the API key may be sent to.
-type origin struct{ scheme, host string }
+type origin struct{ scheme, host, port string }
 
 // originOf returns u's origin with the port made explicit, so that
 // https://h and https://h:443 are one origin.
 func originOf(u *url.URL) origin {
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if port == "" {
-		switch u.Scheme {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
-		}
+	return origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: portOf(u)}
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
 	}
-	return origin{scheme: strings.ToLower(u.Scheme), host: net.JoinHostPort(host, port)}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// matches reports whether u is on this origin. It runs on every attempt,
+// so it compares in place instead of building u's origin.
+func (o origin) matches(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, o.scheme) && strings.EqualFold(u.Hostname(), o.host) && portOf(u) == o.port
 }
 
 // parseBaseURL checks the base URL: absolute, https, or http only to a
@@ -77,7 +86,7 @@ func checkAPIKey(key string) error {
 // calling the caller's own CheckRedirect (or the default policy).
 func guardRedirects(base origin, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if originOf(req.URL) != base {
+		if !base.matches(req.URL) {
 			req.Header.Del("Authorization")
 		}
 		if next != nil {

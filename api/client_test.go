@@ -192,3 +192,8 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		}
 	}
 }
+
+func reflectMethod(c *api.Client, name string) (reflect.Value, bool) {
+	m := reflect.ValueOf(c).MethodByName(name)
+	return m, m.IsValid()
+}

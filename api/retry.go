@@ -37,7 +37,7 @@ const maxDrain = 64 << 10
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	path := req.URL.Path
-	if originOf(req.URL) != d.base {
+	if !d.base.matches(req.URL) {
 		// Only a request editor can get here; the key stays home.
 		return nil, &TransportError{Method: req.Method, Path: path, Err: errors.New("request URL is not on the base URL's scheme, host and port: not sending the API key there")}
 	}

@@ -68,6 +68,10 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	lists, err := listOperations(spec)
+	if err != nil {
+		return nil, err
+	}
 	clientTemplate, err := clientTemplateWithPathChecks()
 	if err != nil {
 		return nil, err
@@ -86,9 +90,14 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
+	pagination, err := paginationFile(opts.PackageName, lists)
+	if err != nil {
+		return nil, err
+	}
 	return map[string][]byte{
 		cfg.Output:          []byte(code),
 		"operations.gen.go": table,
+		"pagination.gen.go": pagination,
 	}, nil
 }
 

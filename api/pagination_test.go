@@ -1,0 +1,268 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/paging"
+)
+
+// secretsServer serves ListSecrets over n secrets, paging as the Gateway
+// does (default page size 50, at most 200). tokenFor lets a test make the
+// server misbehave with its tokens.
+type secretsServer struct {
+	n        int
+	requests atomic.Int32
+	filters  []string
+	tokenFor func(offset int) string
+}
+
+func (s *secretsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	q := r.URL.Query()
+	s.filters = append(s.filters, q.Get("filter"))
+	size := 50
+	if v := q.Get("pageSize"); v != "" {
+		size, _ = strconv.Atoi(v)
+	}
+	size = min(size, 200)
+	offset := 0
+	if tok := q.Get("pageToken"); tok != "" {
+		offset, _ = strconv.Atoi(tok[len("offset-"):])
+	}
+	page := gen.GatewayListSecretsResponse{Secrets: &[]gen.GatewaySecret{}, TotalSize: ptr(int32(s.n))}
+	for i := offset; i < min(offset+size, s.n); i++ {
+		*page.Secrets = append(*page.Secrets, gen.GatewaySecret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
+	}
+	if end := offset + size; end < s.n {
+		tok := fmt.Sprintf("offset-%d", end)
+		if s.tokenFor != nil {
+			tok = s.tokenFor(end)
+		}
+		page.NextPageToken = &tok
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(page)
+}
+
+func listClient(t testing.TB, s *secretsServer, opts ...api.Option) *api.Client {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestListAllYieldsEveryItemOnce: across page sizes, including an empty
+// list, exactly one full page and a last partial page, every item comes
+// once and in order, with one request per page.
+func TestListAllYieldsEveryItemOnce(t *testing.T) {
+	cases := []struct {
+		items     int
+		pageSize  *int32
+		wantPages int32
+	}{
+		{0, nil, 1},
+		{1, nil, 1},
+		{50, nil, 1}, // exactly one full default page
+		{51, nil, 2},
+		{200, ptr(int32(200)), 1}, // exactly one full maximal page
+		{1000, ptr(int32(200)), 5},
+		{10, ptr(int32(3)), 4},
+		{450, ptr(int32(1000)), 3}, // above the maximum: the server pages by 200
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%d items, page size %v", tc.items, paging.Deref(tc.pageSize)), func(t *testing.T) {
+			s := &secretsServer{n: tc.items}
+			c := listClient(t, s)
+			i := 0
+			for secret, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: tc.pageSize}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := fmt.Sprintf("accounts/acct/secrets/s%05d", i); secret.Name != want {
+					t.Fatalf("item %d is %s, want %s", i, secret.Name, want)
+				}
+				i++
+			}
+			if i != tc.items || s.requests.Load() != tc.wantPages {
+				t.Errorf("%d items in %d requests, want %d in %d", i, s.requests.Load(), tc.items, tc.wantPages)
+			}
+		})
+	}
+}
+
+// TestListPagesGiveTotalSizeAndKeepParams: page-at-a-time access shows
+// totalSize, every page request keeps the caller's filter and page size,
+// and the caller's params are not modified.
+func TestListPagesGiveTotalSizeAndKeepParams(t *testing.T) {
+	s := &secretsServer{n: 25}
+	c := listClient(t, s)
+	params := &gen.ListSecretsParams{PageSize: ptr(int32(10)), Filter: ptr("keyName=K")}
+	var sizes []int
+	for page, err := range c.ListSecretsPages(context.Background(), "acct", params) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if paging.Deref(page.TotalSize) != 25 {
+			t.Errorf("totalSize = %v, want 25", page.TotalSize)
+		}
+		sizes = append(sizes, len(*page.Secrets))
+	}
+	if fmt.Sprint(sizes) != "[10 10 5]" {
+		t.Errorf("page sizes %v, want [10 10 5]", sizes)
+	}
+	for i, f := range s.filters {
+		if f != "keyName=K" {
+			t.Errorf("request %d lost the filter: %q", i+1, f)
+		}
+	}
+	if params.PageToken != nil || *params.PageSize != 10 {
+		t.Error("the caller's params were modified")
+	}
+}
+
+// TestListStartsFromCallerToken: a pageToken in params resumes there.
+func TestListStartsFromCallerToken(t *testing.T) {
+	s := &secretsServer{n: 30}
+	c := listClient(t, s)
+	n := 0
+	for _, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageToken: ptr("offset-20")}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 10 {
+		t.Errorf("%d items from offset 20 of 30, want 10", n)
+	}
+}
+
+// TestListStopsOnRepeatedToken: a server that hands back a token it
+// already gave ends the iteration with ErrRepeatedToken, not a loop.
+func TestListStopsOnRepeatedToken(t *testing.T) {
+	for name, tokenFor := range map[string]func(int) string{
+		"the same token every time": func(int) string { return "offset-2" },
+		"a cycle of two":            func(end int) string { return fmt.Sprintf("offset-%d", 2+end%4) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := &secretsServer{n: 100, tokenFor: tokenFor}
+			c := listClient(t, s)
+			var err error
+			n := 0
+			for _, e := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: ptr(int32(2))}) {
+				if e != nil {
+					err = e
+					break
+				}
+				n++
+			}
+			if !errors.Is(err, paging.ErrRepeatedToken) {
+				t.Fatalf("err = %v after %d items, want ErrRepeatedToken", err, n)
+			}
+			if s.requests.Load() > 4 {
+				t.Errorf("%d requests, want the loop cut at once", s.requests.Load())
+			}
+		})
+	}
+}
+
+// TestListEndsOnCancellation: cancelling the context mid-list ends the
+// iteration with the context's error and sends no more requests.
+func TestListEndsOnCancellation(t *testing.T) {
+	s := &secretsServer{n: 100}
+	c := listClient(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var err error
+	n := 0
+	for _, e := range c.ListSecretsAll(ctx, "acct", &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+		if e != nil {
+			err = e
+			break
+		}
+		if n++; n == 15 {
+			cancel()
+		}
+	}
+	if !errors.Is(err, context.Canceled) || n != 20 {
+		t.Errorf("err = %v after %d items, want context.Canceled after the 2nd page (20)", err, n)
+	}
+	if s.requests.Load() != 2 {
+		t.Errorf("%d requests, want 2", s.requests.Load())
+	}
+}
+
+// TestListPageRequestsGoThroughTheWrapper: a page that fails with 503 is
+// retried, and one that fails for good ends the iteration with a typed
+// *api.Error.
+func TestListPageRequestsGoThroughTheWrapper(t *testing.T) {
+	var calls atomic.Int32
+	inner := &secretsServer{n: 30}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 2: // the second page fails once
+			w.Header().Set("Retry-After-Ms", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 5:
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"code":7,"message":"no"}`))
+		default:
+			inner.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+		if err != nil {
+			t.Fatalf("after %d items: %v", n, err)
+		}
+		n++
+	}
+	if n != 30 {
+		t.Fatalf("%d items, want 30 despite one 503", n)
+	}
+	var last error
+	for _, err := range c.ListSecretsAll(context.Background(), "acct", nil) {
+		last = err
+	}
+	if !errors.Is(last, api.ErrPermissionDenied) {
+		t.Errorf("err = %v, want a permission-denied *api.Error", last)
+	}
+}
+
+// TestEveryListOperationHasIterators: the iterators exist for every List
+// operation, found by shape; a spec bump that adds one gets them too.
+func TestEveryListOperationHasIterators(t *testing.T) {
+	if len(gen.ListOperationIDs) != 37 {
+		t.Errorf("%d List operations have iterators, the spec has 37", len(gen.ListOperationIDs))
+	}
+	c := newClient(t, script(step{status: 200, body: `{}`}))
+	for _, id := range gen.ListOperationIDs {
+		for _, suffix := range []string{"Pages", "All"} {
+			if _, ok := reflectMethod(c, id+suffix); !ok {
+				t.Errorf("api.Client has no %s%s", id, suffix)
+			}
+		}
+	}
+}
