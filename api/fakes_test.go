@@ -146,4 +146,6 @@ func getSecretParams(readMask string) gen.GetSecretParams {
 	return gen.GetSecretParams{ReadMask: &readMask}
 }
 
-func undeleteBody() gen.UndeleteDeploymentJSONRequestBody { return gen.UndeleteDeploymentJSONRequestBody{} }
+func undeleteBody() gen.UndeleteDeploymentJSONRequestBody {
+	return gen.UndeleteDeploymentJSONRequestBody{}
+}

@@ -11004,7 +11004,7 @@ func (c *Client) CreateEvaluation(ctx context.Context, accountId string, body Cr
 //	  };
 //	}
 //
-// Delete Evaluation
+// # Delete Evaluation
 //
 // Corresponds with DELETE /v1/accounts/{account_id}/evaluations/{evaluation_id} (the `DeleteEvaluation` operationId).
 func (c *Client) DeleteEvaluation(ctx context.Context, accountId string, evaluationId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -40410,7 +40410,7 @@ func (c *ClientWithResponses) CreateEvaluationWithResponse(ctx context.Context, 
 //	  };
 //	}
 //
-// Delete Evaluation
+// # Delete Evaluation
 //
 // Returns a wrapper object for the known response body format(s).
 //

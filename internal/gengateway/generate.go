@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/format"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -90,12 +91,18 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
+	// gofmt's doc comment rules are newer than oapi-codegen's formatting:
+	// format again, so that the generated code passes gofmt -l.
+	formatted, err := format.Source([]byte(code))
+	if err != nil {
+		return nil, fmt.Errorf("format %s: %w", cfg.Output, err)
+	}
 	pagination, err := paginationFile(opts.PackageName, lists)
 	if err != nil {
 		return nil, err
 	}
 	return map[string][]byte{
-		cfg.Output:          []byte(code),
+		cfg.Output:          formatted,
 		"operations.gen.go": table,
 		"pagination.gen.go": pagination,
 	}, nil

@@ -76,10 +76,10 @@ func operationsFile(pkg string, spec *openapi3.T, upstreamIDs map[string]string)
 
 	var buf bytes.Buffer
 	err := operationsTemplate.Execute(&buf, map[string]any{
-		"Package": pkg,
-		"Title":   spec.Info.Title,
-		"Version": spec.Info.Version,
-		"Rows":    rows,
+		"Package":   pkg,
+		"Title":     spec.Info.Title,
+		"Version":   spec.Info.Version,
+		"Rows":      rows,
 		"Sensitive": sensitiveFields(spec),
 	})
 	if err != nil {
