@@ -1,0 +1,202 @@
+package specvalidate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// RequestOptions adjust ValidateRequestWith.
+type RequestOptions struct {
+	// SkipAuth leaves the Authorization header unchecked. The SDK's
+	// contract mode needs it: it checks a call as the caller made it,
+	// before the SDK adds the credentials.
+	SkipAuth bool
+}
+
+// ValidateRequest checks a request to the operation r: the bearer
+// credentials, the query parameters (types such as int32, formats, enums,
+// required ones), the Content-Type (application/json when the operation
+// takes a body), the presence of a required body, and the JSON body
+// against the operation's request schema. body is the request's body,
+// already read; req.Body is not touched.
+//
+// A missing or malformed "Authorization: Bearer <token>" header gives an
+// error that satisfies errors.Is(err, ErrUnauthenticated); every other
+// problem, errors.Is(err, ErrInvalid). The error is an *Error, which never
+// quotes a value.
+func (s *Spec) ValidateRequest(r *Route, req *http.Request, body []byte) error {
+	return s.ValidateRequestWith(r, req, body, RequestOptions{})
+}
+
+// ValidateRequestWith is ValidateRequest with options.
+func (s *Spec) ValidateRequestWith(r *Route, req *http.Request, body []byte, opts RequestOptions) error {
+	op, err := s.operation(r)
+	if err != nil {
+		return err
+	}
+	if op.requireToken && !opts.SkipAuth {
+		if e := checkBearer(req.Header); e != nil {
+			return e
+		}
+	}
+	if e := op.checkQuery(req.URL); e != nil {
+		return e
+	}
+	if e := op.checkBody(req.Header, body); e != nil {
+		return e
+	}
+	return nil
+}
+
+// checkBearer checks that h holds one "Authorization: Bearer <token>",
+// the token being an RFC 6750 b64token. It says nothing about whether the
+// token is a valid key.
+func checkBearer(h http.Header) *Error {
+	values := h.Values("Authorization")
+	switch {
+	case len(values) == 0:
+		return unauthenticated("missing")
+	case len(values) > 1:
+		return unauthenticated("sent more than once")
+	}
+	scheme, token, ok := strings.Cut(values[0], " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return unauthenticated("not a Bearer credential")
+	}
+	token = strings.TrimLeft(token, " ")
+	if token == "" {
+		return unauthenticated("empty bearer token")
+	}
+	if !isB64Token(token) {
+		return unauthenticated("the bearer token holds characters that a token cannot (RFC 6750, section 2.1)")
+	}
+	return nil
+}
+
+// isB64Token reports whether s is 1*( ALPHA / DIGIT / "-" / "." / "_" /
+// "~" / "+" / "/" ) *"=".
+func isB64Token(s string) bool {
+	end := len(strings.TrimRight(s, "="))
+	if end == 0 {
+		return false
+	}
+	for i := 0; i < end; i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (op *operation) checkBody(h http.Header, body []byte) *Error {
+	if op.body == nil {
+		if len(body) > 0 {
+			return invalid(PartRequestBody, "", "the operation takes no request body")
+		}
+		return nil
+	}
+	if len(body) == 0 {
+		if op.body.required {
+			return invalid(PartRequestBody, "", "required, missing")
+		}
+		return nil
+	}
+	media := matchContent(op.body.content, h.Get("Content-Type"))
+	if media == nil {
+		return invalid(PartContentType, "", "want "+mediaRanges(op.body.content))
+	}
+	if media.schema == nil {
+		return nil
+	}
+	return validateJSON(media.schema, body, PartRequestBody)
+}
+
+// matchContent returns the entry of content for the media type ct, as
+// kin-openapi's openapi3.Content.Get finds it: the exact type, the type
+// without parameters, then "type/*", then "*/*"; an empty ct matches only
+// "*/*".
+func matchContent(content []mediaSchema, ct string) *mediaSchema {
+	lookup := func(want string) *mediaSchema {
+		for i := range content {
+			if content[i].mediaRange == want {
+				return &content[i]
+			}
+		}
+		return nil
+	}
+	if ct == "" {
+		return lookup("*/*")
+	}
+	if ct == "application/json" { // the common case, without allocating
+		if m := lookup(ct); m != nil {
+			return m
+		}
+	}
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	if m := lookup(ct); m != nil {
+		return m
+	}
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.TrimSpace(base)
+	if m := lookup(base); m != nil {
+		return m
+	}
+	typ, _, ok := strings.Cut(base, "/")
+	if !ok {
+		return nil
+	}
+	if m := lookup(typ + "/*"); m != nil {
+		return m
+	}
+	return lookup("*/*")
+}
+
+func mediaRanges(content []mediaSchema) string {
+	names := make([]string, len(content))
+	for i, m := range content {
+		names[i] = m.mediaRange
+	}
+	return strings.Join(names, " or ")
+}
+
+// validateJSON decodes body as one JSON value, numbers kept exact, and
+// validates it against schema.
+func validateJSON(schema *jsonschema.Schema, body []byte, part string) *Error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return invalid(part, "", jsonProblem(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalid(part, "", "not valid JSON: data after the JSON value")
+	}
+	if err := schema.Validate(v); err != nil {
+		return schemaError(err, part)
+	}
+	return nil
+}
+
+// jsonProblem describes a decoding error without encoding/json's text,
+// which quotes the offending character.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Sprintf("not valid JSON (syntax error at byte %d)", syntax.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "not valid JSON (truncated)"
+	}
+	return "not valid JSON"
+}

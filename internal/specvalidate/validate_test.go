@@ -1,0 +1,304 @@
+package specvalidate
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Fixtures, not real credentials. Tests check that they never reach an
+// error, and never print them when they do.
+const (
+	testToken       = "fw-test-token-0123456789"
+	testSecretValue = "sk-contract-test-secret-value-42"
+)
+
+// newRequest builds a request with a valid bearer token, and with
+// Content-Type application/json when body is not empty.
+func newRequest(method, target, body string) *http.Request {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, r)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req
+}
+
+// validate routes and validates req, as the fake Gateway will.
+func validate(t *testing.T, s *Spec, req *http.Request, body string) error {
+	t.Helper()
+	r, err := s.FindRoute(req.Method, req.URL.EscapedPath())
+	if err != nil {
+		return err
+	}
+	return s.ValidateRequest(r, req, []byte(body))
+}
+
+func TestValidateRequest(t *testing.T) {
+	s := mustLoad(t)
+	const (
+		secret     = "/v1/accounts/acc/secrets/s1"
+		secrets    = "/v1/accounts/acc/secrets"
+		usage      = "/v1/accounts/acc/billingUsage?startTime=2024-01-01T00:00:00Z&endTime=2024-02-01T00:00:00Z"
+		deployment = "/v1/accounts/acc/deployments"
+	)
+	tests := []struct {
+		name       string
+		req        *http.Request
+		body       string
+		wantErr    error // nil: valid
+		wantReason string
+	}{
+		{"update secret", newRequest("PATCH", secret, `{"keyName":"K","value":"v"}`), `{"keyName":"K","value":"v"}`, nil, ""},
+		{"charset parameter", func() *http.Request {
+			r := newRequest("PATCH", secret, `{"keyName":"K"}`)
+			r.Header.Set("Content-Type", "application/json; charset=utf-8")
+			return r
+		}(), `{"keyName":"K"}`, nil, ""},
+		{"wrong type", newRequest("PATCH", secret, `{"keyName":5}`), `{"keyName":5}`, ErrInvalid, "request body at /keyName: got number, want string"},
+		{"missing required", newRequest("PATCH", secret, `{"value":"v"}`), `{"value":"v"}`, ErrInvalid, "request body at /keyName: required property is missing"},
+		{"two problems", newRequest("POST", secrets, `{"value":1}`), `{"value":1}`, ErrInvalid, "request body at /keyName: required property is missing (and 2 more problems)"},
+		{"not an object", newRequest("PATCH", secret, `[]`), `[]`, ErrInvalid, "request body: got array, want object"},
+		{"not JSON", newRequest("PATCH", secret, `{"keyName":`), `{"keyName":`, ErrInvalid, "request body: not valid JSON (truncated)"},
+		{"trailing data", newRequest("PATCH", secret, `{"keyName":"K"}{}`), `{"keyName":"K"}{}`, ErrInvalid, "request body: not valid JSON: data after the JSON value"},
+		{"missing body", newRequest("PATCH", secret, ""), "", ErrInvalid, "request body: required, missing"},
+		{"body on a GET", newRequest("GET", secret, `{}`), `{}`, ErrInvalid, "request body: the operation takes no request body"},
+		{"wrong content type", func() *http.Request {
+			r := newRequest("PATCH", secret, `{"keyName":"K"}`)
+			r.Header.Set("Content-Type", "text/plain")
+			return r
+		}(), `{"keyName":"K"}`, ErrInvalid, "header Content-Type: want application/json"},
+		{"no content type", func() *http.Request {
+			r := newRequest("PATCH", secret, `{"keyName":"K"}`)
+			r.Header.Del("Content-Type")
+			return r
+		}(), `{"keyName":"K"}`, ErrInvalid, "header Content-Type: want application/json"},
+		{"int32 out of range", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":3000000000}`), `{"baseModel":"m","acceleratorCount":3000000000}`, ErrInvalid, "request body at /acceleratorCount: not a valid int32"},
+		{"bad date-time", newRequest("POST", deployment, `{"baseModel":"m","expireTime":"tomorrow"}`), `{"baseModel":"m","expireTime":"tomorrow"}`, ErrInvalid, "request body at /expireTime: not a valid date-time"},
+		{"bad enum", newRequest("POST", deployment, `{"baseModel":"m","precision":"FP3"}`), `{"baseModel":"m","precision":"FP3"}`, ErrInvalid, "request body at /precision: not one of the allowed values: PRECISION_UNSPECIFIED, FP16, FP8, FP8_MM, FP8_AR, FP8_MM_KV_ATTN, FP8_KV, FP8_MM_V2, and 7 more"},
+		{"list", newRequest("GET", secrets+"?pageSize=10&pageToken=t&unknown=1", ""), "", nil, ""},
+		{"bad int32 query", newRequest("GET", secrets+"?pageSize=abc", ""), "", ErrInvalid, "query parameter pageSize: not an integer"},
+		{"int32 query out of range", newRequest("GET", secrets+"?pageSize=2147483648", ""), "", ErrInvalid, "query parameter pageSize: out of the int32 range"},
+		{"empty int32 query", newRequest("GET", secrets+"?pageSize=", ""), "", ErrInvalid, "query parameter pageSize: empty value"},
+		{"repeated query", newRequest("GET", secrets+"?pageSize=1&pageSize=2", ""), "", ErrInvalid, "query parameter pageSize: repeated, but it takes one value"},
+		{"malformed query", newRequest("GET", secrets+"?pageSize=%zz", ""), "", ErrInvalid, "query parameter: malformed query string"},
+		{"required date-time queries", newRequest("GET", usage, ""), "", nil, ""},
+		{"missing required query", newRequest("GET", "/v1/accounts/acc/billingUsage?startTime=2024-01-01T00:00:00Z", ""), "", ErrInvalid, "query parameter endTime: required, missing"},
+		{"bad date-time query", newRequest("GET", "/v1/accounts/acc/billingUsage?startTime=2024-02-30T00:00:00Z&endTime=2024-02-01T00:00:00Z", ""), "", ErrInvalid, "query parameter startTime: not a valid date-time"},
+		{"enum query", newRequest("GET", usage+"&usageType=SERVERLESS", ""), "", nil, ""},
+		{"bad enum query", newRequest("GET", usage+"&usageType=serverless", ""), "", ErrInvalid, "query parameter usageType: not one of the allowed values: USAGE_TYPE_UNSPECIFIED, SERVERLESS, DEDICATED_DEPLOYMENT"},
+		{"array query", newRequest("GET", usage+"&groupBy=a&groupBy=b", ""), "", nil, ""},
+		{"bad boolean query", newRequest("GET", "/v1/accounts/acc/deployments?showDeleted=maybe", ""), "", ErrInvalid, "query parameter showDeleted: not a boolean"},
+		{"no credentials", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Del("Authorization")
+			return r
+		}(), "", ErrUnauthenticated, "header Authorization: missing"},
+		{"basic credentials", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Set("Authorization", "Basic "+testToken)
+			return r
+		}(), "", ErrUnauthenticated, "header Authorization: not a Bearer credential"},
+		{"lower-case scheme", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Set("Authorization", "bearer "+testToken)
+			return r
+		}(), "", nil, ""},
+		{"empty token", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Set("Authorization", "Bearer ")
+			return r
+		}(), "", ErrUnauthenticated, "header Authorization: empty bearer token"},
+		{"token with a space", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Set("Authorization", "Bearer "+testToken+" x")
+			return r
+		}(), "", ErrUnauthenticated, "header Authorization: the bearer token holds characters that a token cannot (RFC 6750, section 2.1)"},
+		{"two credentials", func() *http.Request {
+			r := newRequest("GET", secrets, "")
+			r.Header.Add("Authorization", "Bearer other")
+			return r
+		}(), "", ErrUnauthenticated, "header Authorization: sent more than once"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := validate(t, s, tt.req, tt.body)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got %v, want an error that is %v", err, tt.wantErr)
+			}
+			if other := ErrInvalid; tt.wantErr == ErrInvalid {
+				other = ErrUnauthenticated
+				if errors.Is(err, other) {
+					t.Errorf("%v is also %v", err, other)
+				}
+			}
+			if err.Error() != tt.wantReason {
+				t.Errorf("got  %q\nwant %q", err.Error(), tt.wantReason)
+			}
+		})
+	}
+}
+
+func TestSkipAuth(t *testing.T) {
+	s := mustLoad(t)
+	r, err := s.FindRoute("GET", "/v1/accounts/acc/secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/v1/accounts/acc/secrets", nil)
+	if err := s.ValidateRequestWith(r, req, nil, RequestOptions{SkipAuth: true}); err != nil {
+		t.Errorf("with SkipAuth: %v", err)
+	}
+	if err := s.ValidateRequest(r, req, nil); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("without SkipAuth: got %v, want ErrUnauthenticated", err)
+	}
+}
+
+func TestRouteBuiltByHand(t *testing.T) {
+	s := mustLoad(t)
+	found, err := s.FindRoute("PATCH", "/v1/accounts/acc/secrets/s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHand := &Route{Operation: found.Operation, PathParams: found.PathParams}
+	req := newRequest("PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":5}`)
+	if err := s.ValidateRequest(byHand, req, []byte(`{"keyName":5}`)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("got %v, want ErrInvalid", err)
+	}
+	byHand.Operation.ID = "NoSuchOperation"
+	if err := s.ValidateRequest(byHand, req, nil); err == nil {
+		t.Error("an unknown operation validated")
+	}
+	if err := s.ValidateResponse(nil, 200, nil, nil); err == nil {
+		t.Error("a nil route validated")
+	}
+}
+
+func TestValidateResponse(t *testing.T) {
+	s := mustLoad(t)
+	getSecret, err := s.FindRoute("GET", "/v1/accounts/acc/secrets/s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleteSecret, err := s.FindRoute("DELETE", "/v1/accounts/acc/secrets/s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listSecrets, err := s.FindRoute("GET", "/v1/accounts/acc/secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonHeader := http.Header{"Content-Type": {"application/json"}}
+	tests := []struct {
+		name       string
+		route      *Route
+		status     int
+		header     http.Header
+		body       string
+		wantReason string // "": valid
+	}{
+		{"secret", getSecret, 200, jsonHeader, `{"name":"accounts/acc/secrets/s1","keyName":"K"}`, ""},
+		{"deleted", deleteSecret, 200, jsonHeader, `{}`, ""},
+		{"list", listSecrets, 200, jsonHeader, `{"secrets":[{"name":"n","keyName":"K"}],"nextPageToken":"","totalSize":1}`, ""},
+		{"list item without name", listSecrets, 200, jsonHeader, `{"secrets":[{"name":"n","keyName":"K"},{"keyName":"K"}]}`, "response body at /secrets/1/name: required property is missing"},
+		{"totalSize not an integer", listSecrets, 200, jsonHeader, `{"secrets":[],"totalSize":1.5}`, "response body at /totalSize: got number, want integer"},
+		{"secret without name", getSecret, 200, jsonHeader, `{"keyName":"K"}`, "response body at /name: required property is missing"},
+		{"undeclared status", getSecret, 201, jsonHeader, `{"name":"n","keyName":"K"}`, "response status: 201 is not declared by the operation (declared: 200)"},
+		{"error status", getSecret, 404, jsonHeader, `{"code":5,"message":"not found"}`, "response status: 404 is not declared by the operation (declared: 200)"},
+		{"no content type", getSecret, 200, http.Header{}, `{"name":"n","keyName":"K"}`, "header Content-Type: want application/json"},
+		{"empty body", getSecret, 200, jsonHeader, ``, "response body: empty, want a JSON value"},
+		{"not JSON", getSecret, 200, jsonHeader, `<html>`, "response body: not valid JSON (syntax error at byte 1)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.ValidateResponse(tt.route, tt.status, tt.header, []byte(tt.body))
+			if tt.wantReason == "" {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("got %v, want an error that is ErrInvalid", err)
+			}
+			if err.Error() != tt.wantReason {
+				t.Errorf("got  %q\nwant %q", err.Error(), tt.wantReason)
+			}
+		})
+	}
+}
+
+// TestErrorsNeverQuoteValues sends the secret value where each check
+// fails, and the API key in malformed credentials: neither may reach the
+// error text.
+func TestErrorsNeverQuoteValues(t *testing.T) {
+	s := mustLoad(t)
+	withAuth := func(value string) func(*http.Request) {
+		return func(r *http.Request) { r.Header.Set("Authorization", value) }
+	}
+	tests := []struct {
+		name, method, target, body string
+		edit                       func(*http.Request)
+	}{
+		{"secret of the wrong type", "PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":["` + testSecretValue + `"],"value":"` + testSecretValue + `"}`, nil},
+		{"secret missing its key name", "POST", "/v1/accounts/acc/secrets", `{"value":"` + testSecretValue + `"}`, nil},
+		{"secret as a date-time", "POST", "/v1/accounts/acc/deployments", `{"baseModel":"m","expireTime":"` + testSecretValue + `"}`, nil},
+		{"secret as an enum", "POST", "/v1/accounts/acc/deployments", `{"baseModel":"m","precision":"` + testSecretValue + `"}`, nil},
+		{"secret as a property name", "POST", "/v1/accounts/acc/deployments", `{"baseModel":"m","precision":{"` + testSecretValue + `":1}}`, nil},
+		{"secret in broken JSON", "PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":"K","value":"` + testSecretValue + `"`, nil},
+		{"secret after the JSON", "PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":"K"}` + testSecretValue, nil},
+		{"secret as a JSON syntax error", "PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":` + testSecretValue + `}`, nil},
+		{"secret as an int32 query", "GET", "/v1/accounts/acc/secrets?pageSize=" + testSecretValue, "", nil},
+		{"secret as an enum query", "GET", "/v1/accounts/acc/billingUsage?startTime=2024-01-01T00:00:00Z&endTime=2024-01-01T00:00:00Z&usageType=" + testSecretValue, "", nil},
+		{"secret as a date-time query", "GET", "/v1/accounts/acc/billingUsage?endTime=2024-01-01T00:00:00Z&startTime=" + testSecretValue, "", nil},
+		{"secret as the content type", "PATCH", "/v1/accounts/acc/secrets/s1", `{"keyName":"K"}`, func(r *http.Request) { r.Header.Set("Content-Type", testSecretValue) }},
+		{"key with a space", "GET", "/v1/accounts/acc/secrets", "", withAuth("Bearer " + testToken + " " + testSecretValue)},
+		{"key without a scheme", "GET", "/v1/accounts/acc/secrets", "", withAuth(testSecretValue)},
+		{"key with another scheme", "GET", "/v1/accounts/acc/secrets", "", withAuth(testSecretValue + " " + testToken)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newRequest(tt.method, tt.target, tt.body)
+			if tt.edit != nil {
+				tt.edit(req)
+			}
+			err := validate(t, s, req, tt.body)
+			if err == nil {
+				t.Fatal("the request validated; the test needs one that fails")
+			}
+			if msg := err.Error(); strings.Contains(msg, testSecretValue) || strings.Contains(msg, testToken) {
+				t.Error("the secret value or the API key leaked into the error text")
+			}
+		})
+	}
+
+	getSecret, err := s.FindRoute("GET", "/v1/accounts/acc/secrets/s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		`{"name":"n","keyName":5,"value":"` + testSecretValue + `"}`,
+		`{"name":["` + testSecretValue + `"],"keyName":"K"}`,
+		`{"keyName":"` + testSecretValue + `"`,
+	} {
+		err := s.ValidateResponse(getSecret, 200, http.Header{"Content-Type": {"application/json"}}, []byte(body))
+		if err == nil {
+			t.Error("a response validated; the test needs one that fails")
+		} else if strings.Contains(err.Error(), testSecretValue) {
+			t.Error("the secret value leaked into a response error")
+		}
+	}
+}
