@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,7 +69,7 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			d.budget.success()
 			d.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, method: req.Method, path: path, attempts: attempt}
 			return resp, nil
 		} else {
 			var body []byte
@@ -217,16 +218,32 @@ func drainAndClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// cancelOnClose ends an attempt's context when the caller closes the body,
-// not before: the body is read after Do returns.
-type cancelOnClose struct {
+// responseBody is a successful response's body as the caller reads it,
+// after Do has returned. It ends the attempt's context when closed, not
+// before, and turns a failure while reading (the connection reset or
+// closed mid-body) into a *TransportError. Such a failure is not retried:
+// the response was already handed over.
+type responseBody struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel       context.CancelFunc
+	method, path string
+	attempts     int
 }
 
-func (c *cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
+func (b *responseBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		var te *TransportError
+		if !errors.As(err, &te) {
+			err = &TransportError{Method: b.method, Path: b.path, Attempts: b.attempts, Err: fmt.Errorf("reading the response body: %w", err)}
+		}
+	}
+	return n, err
+}
+
+func (b *responseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
 	return err
 }
 

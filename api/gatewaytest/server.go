@@ -1,0 +1,357 @@
+package gatewaytest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
+	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
+)
+
+// APIKey is the key the client that Start returns sends. The fake accepts
+// any well-formed Bearer token unless WithAPIKey says which.
+const APIKey = "gatewaytest-api-key"
+
+// maxRequestBody bounds what the fake reads of a request body.
+const maxRequestBody = 8 << 20
+
+// Reporter receives the fake's own failures: a response it would send that
+// does not match the spec, or a handler that panicked. *testing.T is one.
+type Reporter interface {
+	Errorf(format string, args ...any)
+}
+
+// Server is a fake Gateway: an http.Handler, and with NewServer or Start
+// a running server on a loopback address.
+type Server struct {
+	// URL is the base URL of a running server (NewServer, Start), with no
+	// trailing slash; empty for a Server made with New.
+	URL string
+
+	spec     *specvalidate.Spec
+	ops      map[string]*openapi3.Operation
+	reporter Reporter
+	apiKey   string
+	running  *httptest.Server
+	clientOp []api.Option
+
+	mu          sync.Mutex
+	secrets     map[string]map[string]*secret // account -> id -> secret
+	handlers    map[string]http.HandlerFunc
+	faults      map[string][]*Fault
+	journal     []Entry
+	attempts    map[string]int
+	synthesized map[string][]byte
+}
+
+// An Option configures a Server.
+type Option func(*Server)
+
+// WithReporter sends the fake's own failures to r (Start uses the test).
+// Without one, they are logged.
+func WithReporter(r Reporter) Option { return func(s *Server) { s.reporter = r } }
+
+// WithAPIKey makes the fake accept only this Bearer token (others get 401).
+func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+
+// WithClientOptions adds options to the api.Client that Start returns.
+func WithClientOptions(opts ...api.Option) Option {
+	return func(s *Server) { s.clientOp = append(s.clientOp, opts...) }
+}
+
+// New returns a fake Gateway as an http.Handler, not yet listening.
+func New(opts ...Option) (*Server, error) {
+	spec, err := specvalidate.Load()
+	if err != nil {
+		return nil, fmt.Errorf("gatewaytest: %w", err)
+	}
+	doc, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("gatewaytest: %w", err)
+	}
+	s := &Server{
+		spec:        spec,
+		ops:         map[string]*openapi3.Operation{},
+		secrets:     map[string]map[string]*secret{},
+		handlers:    map[string]http.HandlerFunc{},
+		faults:      map[string][]*Fault{},
+		attempts:    map[string]int{},
+		synthesized: map[string][]byte{},
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			s.ops[op.OperationID] = op
+		}
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s, nil
+}
+
+// NewServer starts a fake Gateway on a loopback address. Close it when done.
+func NewServer(opts ...Option) (*Server, error) {
+	s, err := New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.running = httptest.NewServer(s)
+	s.URL = s.running.URL
+	return s, nil
+}
+
+// Start starts a fake Gateway for the test, closed when the test ends, and
+// returns it with an api.Client pointed at it (retrying as in production,
+// with its own connection pool). The fake's failures fail the test.
+func Start(t testing.TB, opts ...Option) (*Server, *api.Client) {
+	t.Helper()
+	s, err := NewServer(append([]Option{WithReporter(t)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	client, err := s.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, client
+}
+
+// NewClient returns an api.Client for the running fake, with the options
+// given WithClientOptions.
+func (s *Server) NewClient(opts ...api.Option) (*api.Client, error) {
+	if s.running == nil {
+		return nil, errors.New("gatewaytest: the server is not running (use NewServer or Start)")
+	}
+	key := s.apiKey
+	if key == "" {
+		key = APIKey
+	}
+	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithHTTPClient(s.running.Client())}
+	return api.New(append(append(base, s.clientOp...), opts...)...)
+}
+
+// Close shuts a running fake down and closes its client connections.
+func (s *Server) Close() {
+	if s.running != nil {
+		s.running.Close()
+	}
+}
+
+// HandleFunc answers an operation (by id, such as "GetAccount") with h
+// instead of the fake's own answer. The request reaching h is valid; what h
+// writes is still validated against the spec when its status is 2xx. Use
+// PathParam to read the path parameters.
+func (s *Server) HandleFunc(operation string, h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handlers[operation] = h
+}
+
+type routeKey struct{}
+
+// PathParam returns a path parameter of the request, in a HandleFunc handler.
+func PathParam(r *http.Request, name string) string {
+	route, _ := r.Context().Value(routeKey{}).(*specvalidate.Route)
+	if route == nil {
+		return ""
+	}
+	return route.PathParams[name]
+}
+
+// ServeHTTP routes, validates, records, injects faults, and answers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidArgument, "cannot read the request body")
+		return
+	}
+	route, routeErr := s.spec.FindRoute(r.Method, r.URL.EscapedPath())
+	operation := ""
+	if routeErr == nil {
+		operation = route.Operation.ID
+	}
+	s.record(operation, r, body)
+
+	switch {
+	case errors.Is(routeErr, specvalidate.ErrMethodNotAllowed):
+		var re *specvalidate.RouteError
+		if errors.As(routeErr, &re) {
+			w.Header().Set("Allow", strings.Join(re.Allowed, ", "))
+		}
+		writeError(w, http.StatusMethodNotAllowed, codeUnimplemented, routeErr.Error())
+		return
+	case routeErr != nil:
+		writeError(w, http.StatusNotFound, codeNotFound, routeErr.Error())
+		return
+	}
+
+	if err := s.spec.ValidateRequest(route, r, body); err != nil {
+		msg := redact.String(err.Error(), redact.Collect(nil, body))
+		if errors.Is(err, specvalidate.ErrUnauthenticated) {
+			writeError(w, http.StatusUnauthorized, codeUnauthenticated, msg)
+		} else {
+			writeError(w, http.StatusBadRequest, codeInvalidArgument, msg)
+		}
+		return
+	}
+	if s.apiKey != "" && r.Header.Get("Authorization") != "Bearer "+s.apiKey {
+		writeError(w, http.StatusUnauthorized, codeUnauthenticated, "the API key is not valid")
+		return
+	}
+
+	if f := s.nextFault(operation); f != nil {
+		var normal []byte
+		if f.Body == TruncatedBody {
+			normal, _ = s.synthesizedFor(route)
+		}
+		if f.apply(r.Context(), w, operation, normal) {
+			return
+		}
+	}
+	s.answer(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)), route, body)
+}
+
+// record adds the request to the journal, with its secrets redacted. A
+// body that is not JSON cannot be searched for secret values: if it names
+// a sensitive field, none of it is kept.
+func (s *Server) record(operation string, r *http.Request, body []byte) {
+	secrets := redact.Collect(nil, body)
+	if !json.Valid(body) && namesSensitiveField(body) {
+		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
+	}
+	header := r.Header.Clone()
+	if header.Get("Authorization") != "" {
+		header.Set("Authorization", "Bearer "+redact.Placeholder)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := operation + " " + r.URL.EscapedPath()
+	s.attempts[key]++
+	s.journal = append(s.journal, Entry{
+		Operation: operation,
+		Method:    r.Method,
+		Path:      r.URL.EscapedPath(),
+		Query:     redact.String(r.URL.RawQuery, secrets),
+		Header:    header,
+		Body:      string(redact.Bytes(body, secrets)),
+		Attempt:   s.attempts[key],
+		Time:      time.Now(),
+	})
+}
+
+// answer produces the normal answer: the test's handler, the Secrets
+// store, or a synthesized response; then validates it before sending.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, route *specvalidate.Route, body []byte) {
+	s.mu.Lock()
+	custom := s.handlers[route.Operation.ID]
+	s.mu.Unlock()
+
+	rec := httptest.NewRecorder()
+	switch {
+	case custom != nil:
+		s.runHandler(custom, rec, r)
+	case isSecretsOperation(route.Operation.ID):
+		s.serveSecrets(rec, route, r, body)
+	default:
+		synthesized, err := s.synthesizedFor(route)
+		if err != nil {
+			s.reportf("gatewaytest: %s: %v", route.Operation.ID, err)
+			writeError(rec, http.StatusInternalServerError, codeInternal, "gatewaytest cannot synthesize a response for "+route.Operation.ID)
+			break
+		}
+		rec.Header().Set("Content-Type", "application/json")
+		_, _ = rec.Write(synthesized)
+	}
+
+	result := rec.Result()
+	respBody := rec.Body.Bytes()
+	if result.StatusCode >= 200 && result.StatusCode < 300 {
+		if err := s.spec.ValidateResponse(route, result.StatusCode, result.Header, respBody); err != nil {
+			s.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", route.Operation.ID, err)
+			writeError(w, http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
+			return
+		}
+	}
+	for k, v := range result.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(result.StatusCode)
+	_, _ = w.Write(respBody)
+}
+
+// runHandler runs a test's handler, turning a panic into a report and a 500.
+func (s *Server) runHandler(h http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			route, _ := r.Context().Value(routeKey{}).(*specvalidate.Route)
+			s.reportf("gatewaytest: the handler for %s panicked: %v", route.Operation.ID, p)
+			w.Body.Reset()
+			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
+		}
+	}()
+	h(w, r)
+}
+
+// synthesizedFor returns the minimal valid response of an operation,
+// computed once: with the schema's examples if they validate, else without.
+func (s *Server) synthesizedFor(route *specvalidate.Route) ([]byte, error) {
+	id := route.Operation.ID
+	s.mu.Lock()
+	cached, ok := s.synthesized[id]
+	s.mu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	op := s.ops[id]
+	if op == nil {
+		return nil, fmt.Errorf("no operation %s in the embedded spec", id)
+	}
+	var lastErr error
+	for _, withExamples := range []bool{true, false} {
+		body, err := synthesizedBody(op, withExamples)
+		if err != nil {
+			return nil, err
+		}
+		h := http.Header{"Content-Type": {"application/json"}}
+		if lastErr = s.spec.ValidateResponse(route, http.StatusOK, h, body); lastErr == nil {
+			s.mu.Lock()
+			s.synthesized[id] = body
+			s.mu.Unlock()
+			return body, nil
+		}
+	}
+	return nil, fmt.Errorf("the synthesized response does not validate: %w", lastErr)
+}
+
+func namesSensitiveField(body []byte) bool {
+	for _, f := range gen.SensitiveFields {
+		if bytes.Contains(body, []byte(`"`+f+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) reportf(format string, args ...any) {
+	if s.reporter != nil {
+		s.reporter.Errorf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
