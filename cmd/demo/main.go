@@ -1,0 +1,188 @@
+// Command demo runs the Secrets lifecycle (create, get, list, update,
+// delete) through the SDK and prints each step. By default it runs against
+// the embedded fake Gateway (package api/gatewaytest), with no API key and
+// no network, and the fake answers one update with 503 to show a retry:
+//
+//	make demo            # or: go run ./cmd/demo
+//
+// With -real it runs against the real API, on a throwaway secret that it
+// deletes at the end, using FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID:
+//
+//	FIREWORKS_API_KEY=... FIREWORKS_ACCOUNT_ID=... go run ./cmd/demo -real
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
+	"github.com/fireworks-gateway/go-sdk/gen"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	flags.SetOutput(out)
+	real := flags.Bool("real", false, "run against the real API (needs FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(&retryPrinter{out: out})
+
+	var (
+		client  *api.Client
+		fake    *gatewaytest.Server
+		account string
+		err     error
+	)
+	if *real {
+		account = getenv("FIREWORKS_ACCOUNT_ID")
+		if getenv(api.EnvAPIKey) == "" || account == "" {
+			return errors.New("-real needs FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID")
+		}
+		client, err = api.New(api.WithAPIKey(getenv(api.EnvAPIKey)), api.WithLogger(logger))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Secrets lifecycle against the real API at %s, account %s\n\n", client.BaseURL(), account)
+	} else {
+		account = "demo-account"
+		fake, err = gatewaytest.NewServer()
+		if err != nil {
+			return err
+		}
+		defer fake.Close()
+		client, err = fake.NewClient(api.WithLogger(logger))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Secrets lifecycle against the embedded fake Gateway (spec %s) at %s\n", gen.SpecVersion, fake.URL)
+		fmt.Fprintf(out, "(no API key, no network; run with -real for the real API)\n\n")
+	}
+	return lifecycle(ctx, out, client, fake, account)
+}
+
+// lifecycle creates a throwaway secret, reads, lists, updates and deletes
+// it, printing each step. The secret is deleted even when a step fails.
+func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewaytest.Server, account string) (err error) {
+	id := "sdk-demo-" + randomSuffix()
+	step := func(n int, what string) { fmt.Fprintf(out, "%d. %s\n", n, what) }
+	done := func(format string, args ...any) { fmt.Fprintf(out, "   ok: "+format+"\n", args...) }
+	value := "sk-demo-" + randomSuffix()
+
+	step(1, fmt.Sprintf("create secret %s (keyName DEMO_API_KEY)", id))
+	created, err := c.CreateSecretWithResponse(ctx, account, gen.CreateSecretJSONRequestBody{Name: id, KeyName: "DEMO_API_KEY", Value: &value})
+	if err != nil {
+		return err
+	}
+	done("created %s", created.JSON200.Name)
+	deleted := false
+	defer func() {
+		if !deleted {
+			_, cleanupErr := c.DeleteSecretWithResponse(context.WithoutCancel(ctx), account, id)
+			err = errors.Join(err, cleanupErr)
+		}
+	}()
+
+	step(2, "get it back")
+	got, err := c.GetSecretWithResponse(ctx, account, id, nil)
+	if err != nil {
+		return err
+	}
+	done("keyName %s; the value is write-only and never returned (value present: %v)", got.JSON200.KeyName, got.JSON200.Value != nil)
+
+	step(3, "list the account's secrets, 10 a page")
+	n := 0
+	for s, err := range c.ListSecretsAll(ctx, account, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+		if err != nil {
+			return err
+		}
+		n++
+		if s.Name == created.JSON200.Name {
+			done("found %s among the account's secrets", s.Name)
+		}
+	}
+	done("%d secret(s) in all", n)
+
+	step(4, "update its value")
+	if fake != nil {
+		fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, Message: "the fake is unavailable, once", Times: 1})
+		fmt.Fprintln(out, "   (the fake will answer this update with 503 once)")
+	}
+	newValue := "sk-demo-rotated-" + randomSuffix()
+	start := time.Now()
+	updated, err := c.UpdateSecretWithResponse(ctx, account, id, gen.UpdateSecretJSONRequestBody{KeyName: "DEMO_API_KEY", Value: &newValue})
+	if err != nil {
+		return err
+	}
+	done("updated %s in %v", updated.JSON200.Name, time.Since(start).Round(time.Millisecond))
+	if fake != nil {
+		stored, _ := fake.SecretValue(account, id)
+		done("the fake received the new value: %v", stored == newValue)
+	}
+
+	step(5, "delete it")
+	if _, err := c.DeleteSecretWithResponse(ctx, account, id); err != nil {
+		return err
+	}
+	deleted = true
+	done("deleted")
+
+	step(6, "get it again")
+	_, err = c.GetSecretWithResponse(ctx, account, id, nil)
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) || !errors.Is(err, api.ErrNotFound) {
+		return fmt.Errorf("get after delete: want NOT_FOUND, got %v", err)
+	}
+	done("%d %s, as expected: %s", apiErr.StatusCode, apiErr.Code, apiErr.Message)
+	fmt.Fprintln(out, "\nDone.")
+	return nil
+}
+
+func randomSuffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// retryPrinter is a slog.Handler that prints the SDK's retry lines (info
+// level) readably, and drops its per-attempt debug lines.
+type retryPrinter struct{ out io.Writer }
+
+func (p *retryPrinter) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+func (p *retryPrinter) WithAttrs([]slog.Attr) slog.Handler           { return p }
+func (p *retryPrinter) WithGroup(string) slog.Handler                { return p }
+
+func (p *retryPrinter) Handle(_ context.Context, r slog.Record) error {
+	attrs := map[string]string{}
+	r.Attrs(func(a slog.Attr) bool {
+		attrs[a.Key] = a.Value.String()
+		if a.Value.Kind() == slog.KindDuration {
+			attrs[a.Key] = a.Value.Duration().Round(time.Millisecond).String()
+		}
+		return true
+	})
+	_, err := fmt.Fprintf(p.out, "   retry: %s %s answered %s on attempt %s; waiting %s before the next\n",
+		attrs["method"], attrs["path"], attrs["status"], attrs["attempt"], attrs["wait"])
+	return err
+}
