@@ -54,8 +54,9 @@ var (
 )
 
 // Load compiles the spec embedded in package gen (gen.GetSwagger) on its
-// first call, and returns the same *Spec to every call after it. The
-// first call takes about a tenth of a second.
+// first call, and returns the same *Spec (or error) to every call after it.
+// The first call takes a few tenths of a second: kin-openapi parses the
+// spec, and every schema is compiled.
 func Load() (*Spec, error) {
 	loadOnce.Do(func() { loadedSpec, loadErr = compile() })
 	return loadedSpec, loadErr

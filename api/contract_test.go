@@ -1,0 +1,317 @@
+package api_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/gen"
+)
+
+// Fixtures of the contract tests, not real credentials.
+const (
+	contractAPIKey = "fw-contract-test-key-0123456789"
+	contractSecret = "sk-contract-mode-secret-value-7"
+)
+
+// contractServer answers every request with the status and body set for
+// its method and path ("GET /v1/..."), 404 otherwise, and records what it
+// received.
+type contractServer struct {
+	mu      sync.Mutex
+	answers map[string]contractAnswer
+	bodies  []string // request bodies, in order
+}
+
+type contractAnswer struct {
+	status int
+	body   string
+}
+
+func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.bodies = append(s.bodies, string(body))
+	a, ok := s.answers[r.Method+" "+r.URL.Path]
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if !ok {
+		a = contractAnswer{http.StatusNotFound, `{"code":5,"message":"not found"}`}
+	}
+	if a.status != 0 {
+		w.WriteHeader(a.status)
+	}
+	_, _ = io.WriteString(w, a.body)
+}
+
+func (s *contractServer) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.bodies...)
+}
+
+// newContractClient starts a contractServer and returns a client in
+// contract mode that calls it at pathPrefix.
+func newContractClient(t *testing.T, pathPrefix string, answers map[string]contractAnswer, opts ...api.Option) (*api.Client, *contractServer) {
+	t.Helper()
+	fake := &contractServer{answers: answers}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	opts = append([]api.Option{
+		api.WithAPIKey(contractAPIKey),
+		api.WithBaseURL(srv.URL + pathPrefix),
+		api.WithHTTPClient(srv.Client()),
+		api.WithContractValidation(),
+	}, opts...)
+	c, err := api.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
+}
+
+// wantContractError checks that err is a *ContractError with these fields,
+// whose text names the problem (wantProblem) and holds neither the secret
+// value nor the API key.
+func wantContractError(t *testing.T, err error, operation, method, path, direction, wantProblem string) {
+	t.Helper()
+	var ce *api.ContractError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v (%T), want a *api.ContractError", err, err)
+	}
+	if ce.Operation != operation || ce.Method != method || ce.Path != path || ce.Direction != direction {
+		t.Errorf("got operation %q, %s %s, direction %q; want %q, %s %s, %q",
+			ce.Operation, ce.Method, ce.Path, ce.Direction, operation, method, path, direction)
+	}
+	if ce.Err == nil || !strings.Contains(err.Error(), wantProblem) {
+		t.Errorf("the error %q does not name the problem %q", err, wantProblem)
+	}
+	if msg := err.Error(); strings.Contains(msg, contractSecret) || strings.Contains(msg, contractAPIKey) {
+		t.Error("the secret value or the API key leaked into the ContractError")
+	}
+}
+
+func TestContractValidCallsPass(t *testing.T) {
+	const secret = "/v1/accounts/acc/secrets/s1"
+	c, fake := newContractClient(t, "", map[string]contractAnswer{
+		"GET " + secret:                 {body: `{"name":"accounts/acc/secrets/s1","keyName":"K"}`},
+		"PATCH " + secret:               {body: `{"name":"accounts/acc/secrets/s1","keyName":"K2"}`},
+		"DELETE " + secret:              {body: `{}`},
+		"GET /v1/accounts/acc/secrets":  {body: `{"secrets":[{"name":"accounts/acc/secrets/s1","keyName":"K"}],"totalSize":1}`},
+		"POST /v1/accounts/acc/secrets": {body: `{"name":"accounts/acc/secrets/s2","keyName":"K"}`},
+	})
+	ctx := context.Background()
+	value := contractSecret
+
+	got, err := c.GetSecretWithResponse(ctx, "acc", "s1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The response body was read for validation; the generated code must
+	// still decode it.
+	if got.JSON200 == nil || got.JSON200.Name != "accounts/acc/secrets/s1" {
+		t.Errorf("GetSecret decoded %+v", got.JSON200)
+	}
+	updated, err := c.UpdateSecretWithResponse(ctx, "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K2", Value: &value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.JSON200 == nil || updated.JSON200.KeyName != "K2" {
+		t.Errorf("UpdateSecret decoded %+v", updated.JSON200)
+	}
+	created, err := c.CreateSecretWithResponse(ctx, "acc", gen.CreateSecretJSONRequestBody{Name: "s2", KeyName: "K", Value: &value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.JSON200 == nil || created.JSON200.Name != "accounts/acc/secrets/s2" {
+		t.Errorf("CreateSecret decoded %+v", created.JSON200)
+	}
+	pageSize := int32(10)
+	list, err := c.ListSecretsWithResponse(ctx, "acc", &gen.ListSecretsParams{PageSize: &pageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.JSON200 == nil || list.JSON200.Secrets == nil || len(*list.JSON200.Secrets) != 1 {
+		t.Errorf("ListSecrets decoded %+v", list.JSON200)
+	}
+	if _, err := c.DeleteSecretWithResponse(ctx, "acc", "s1"); err != nil {
+		t.Fatal(err)
+	}
+	// The request body, read for validation, still reached the server.
+	if bodies := fake.received(); len(bodies) != 5 || !strings.Contains(bodies[1], `"keyName":"K2"`) {
+		t.Errorf("the server received %d requests; the update's body was not sent whole", len(bodies))
+	}
+}
+
+func TestContractResponseViolation(t *testing.T) {
+	const secret = "/v1/accounts/acc/secrets/s1"
+	c, _ := newContractClient(t, "", map[string]contractAnswer{
+		"GET " + secret:                {body: `{"keyName":"K"}`}, // a Secret without its required name
+		"DELETE " + secret:             {status: http.StatusNoContent},
+		"GET /v1/accounts/acc/secrets": {body: `{"secrets":[{"name":"n","keyName":"K"}],"totalSize":"1"}`},
+		"PATCH " + secret:              {body: `{"name":["` + contractSecret + `"],"keyName":"K","value":"` + contractSecret + `"}`},
+	})
+	ctx := context.Background()
+
+	resp, err := c.GetSecretWithResponse(ctx, "acc", "s1", nil)
+	if resp != nil {
+		t.Error("a response that breaks the spec was returned")
+	}
+	wantContractError(t, err, "GetSecret", "GET", secret, api.ContractResponse, "response body at /name: required property is missing")
+
+	_, err = c.ListSecretsWithResponse(ctx, "acc", nil)
+	wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractResponse, "response body at /totalSize: got string, want integer")
+
+	_, err = c.DeleteSecretWithResponse(ctx, "acc", "s1")
+	wantContractError(t, err, "DeleteSecret", "DELETE", secret, api.ContractResponse, "response status: 204 is not declared")
+
+	// A response that echoes the secret value, in a field of the wrong type.
+	value := contractSecret
+	_, err = c.UpdateSecretWithResponse(ctx, "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K", Value: &value})
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractResponse, "response body at /name: got array, want string")
+}
+
+func TestContractRequestViolationIsNotSent(t *testing.T) {
+	const secret = "/v1/accounts/acc/secrets/s1"
+	c, fake := newContractClient(t, "", map[string]contractAnswer{
+		"PATCH " + secret:              {body: `{"name":"accounts/acc/secrets/s1","keyName":"K"}`},
+		"GET /v1/accounts/acc/secrets": {body: `{}`},
+	})
+	ctx := context.Background()
+
+	// The *WithBody variants send whatever they are given.
+	_, err := c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+		strings.NewReader(`{"keyName":5,"value":"`+contractSecret+`"}`))
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: got number, want string")
+
+	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+		strings.NewReader(`{"value":"`+contractSecret+`"}`))
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: required property is missing")
+
+	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "text/plain", strings.NewReader(`{"keyName":"K"}`))
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "header Content-Type: want application/json")
+
+	// A body that cannot be rewound (no GetBody) is checked too.
+	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+		io.MultiReader(strings.NewReader(`{"keyName":`), strings.NewReader(`true}`)))
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: got boolean, want string")
+
+	// Request editors can break a request the typed method built well.
+	badPageSize := func(_ context.Context, req *http.Request) error {
+		req.URL.RawQuery = "pageSize=" + contractSecret
+		return nil
+	}
+	_, err = c.ListSecretsWithResponse(ctx, "acc", nil, badPageSize)
+	wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractRequest, "query parameter pageSize: not an integer")
+
+	offTheSpec := func(_ context.Context, req *http.Request) error {
+		req.URL.Path += "/s1/extra"
+		return nil
+	}
+	_, err = c.ListSecretsWithResponse(ctx, "acc", nil, offTheSpec)
+	wantContractError(t, err, "", "GET", "/v1/accounts/acc/secrets/s1/extra", api.ContractRequest, "no operation matches the path")
+
+	if got := fake.received(); len(got) != 0 {
+		t.Errorf("%d requests that break the spec were sent", len(got))
+	}
+}
+
+func TestContractLeavesErrorResponsesAlone(t *testing.T) {
+	c, _ := newContractClient(t, "", map[string]contractAnswer{
+		"GET /v1/accounts/acc/secrets/s1": {status: http.StatusForbidden, body: `not even JSON`},
+	}, api.WithMaxRetries(0))
+	ctx := context.Background()
+	for _, id := range []string{"s1", "missing"} {
+		_, err := c.GetSecretWithResponse(ctx, "acc", id, nil)
+		var ce *api.ContractError
+		if errors.As(err, &ce) {
+			t.Errorf("GetSecret %s: a non-2xx response was checked against the spec: %v", id, err)
+		}
+		var apiErr *api.Error
+		if !errors.As(err, &apiErr) {
+			t.Errorf("GetSecret %s: got %v, want an *api.Error", id, err)
+		}
+	}
+}
+
+// A retried call sends the same body again: validation reads the body
+// through GetBody and leaves the request's own body to the retry loop.
+func TestContractKeepsRetriesWorking(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		first := len(bodies) == 1
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if first {
+			w.Header().Set("Retry-After-Ms", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, `{"name":"accounts/acc/secrets/s1","keyName":"K"}`)
+	}))
+	defer srv.Close()
+	c, err := api.New(api.WithAPIKey(contractAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(srv.Client()),
+		api.WithContractValidation(), api.WithRetryNonIdempotent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateSecretWithResponse(context.Background(), "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K"}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 2 || bodies[0] != bodies[1] || bodies[0] == "" {
+		t.Errorf("the server received %q; want the same body twice", bodies)
+	}
+}
+
+func TestContractWithBaseURLPath(t *testing.T) {
+	c, _ := newContractClient(t, "/gateway/v1", map[string]contractAnswer{
+		"GET /gateway/v1/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
+	})
+	_, err := c.GetSecretWithResponse(context.Background(), "acc", "s1", nil)
+	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
+}
+
+// Check calls against the spec in tests: a server that drifted from it is
+// caught at the call, with the operation and the JSON pointer of the
+// problem.
+func ExampleWithContractValidation() {
+	// A server that forgets the Secret's required name.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"keyName":"WOLFRAM_ALPHA_API_KEY"}`)
+	}))
+	defer srv.Close()
+
+	client, err := api.New(
+		api.WithAPIKey("fw-example-key"),
+		api.WithBaseURL(srv.URL),
+		api.WithHTTPClient(srv.Client()),
+		api.WithContractValidation(),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.GetSecretWithResponse(context.Background(), "my-account", "wolfram", nil)
+	var ce *api.ContractError
+	if errors.As(err, &ce) {
+		fmt.Println(ce.Operation, ce.Direction)
+		fmt.Println(err)
+	}
+	// Output:
+	// GetSecret response
+	// GET /v1/accounts/my-account/secrets/wolfram (GetSecret): response breaks the Gateway spec: response body at /name: required property is missing
+}
