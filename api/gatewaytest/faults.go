@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -31,9 +32,17 @@ type Fault struct {
 	Reset Reset
 	// Body answers 200 with a broken body.
 	Body BrokenBody
+	// AfterAction makes the fault hit after the fake has acted on the
+	// request (created, updated or deleted), as a server that fails after
+	// committing: a retry of such a request would repeat its effect.
+	AfterAction bool
 	// Times is how many requests the fault hits before it is used up;
 	// 0 hits every request until ClearFaults.
 	Times int
+	// Rate, between 0 and 1, makes the fault hit each request with that
+	// probability (a request it spares does not use up Times); 0 hits
+	// every request.
+	Rate float64
 }
 
 // Reset is where in the answer the connection is reset.
@@ -95,6 +104,9 @@ func (s *Server) nextFault(operation string) *Fault {
 			continue
 		}
 		f := *queue[0]
+		if f.Rate > 0 && rand.Float64() >= f.Rate {
+			return nil
+		}
 		if queue[0].Times > 0 {
 			queue[0].Times--
 			if queue[0].Times == 0 {

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,6 +52,9 @@ type Server struct {
 	running  *httptest.Server
 	clientOp []api.Option
 
+	connections atomic.Int64
+	transports  []*http.Transport
+
 	mu          sync.Mutex
 	secrets     map[string]map[string]*secret // account -> id -> secret
 	handlers    map[string]http.HandlerFunc
@@ -80,23 +85,18 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gatewaytest: %w", err)
 	}
-	doc, err := gen.GetSwagger()
+	ops, err := operations()
 	if err != nil {
 		return nil, fmt.Errorf("gatewaytest: %w", err)
 	}
 	s := &Server{
 		spec:        spec,
-		ops:         map[string]*openapi3.Operation{},
+		ops:         ops,
 		secrets:     map[string]map[string]*secret{},
 		handlers:    map[string]http.HandlerFunc{},
 		faults:      map[string][]*Fault{},
 		attempts:    map[string]int{},
 		synthesized: map[string][]byte{},
-	}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			s.ops[op.OperationID] = op
-		}
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -110,7 +110,13 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.running = httptest.NewServer(s)
+	s.running = httptest.NewUnstartedServer(s)
+	s.running.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.connections.Add(1)
+		}
+	}
+	s.running.Start()
 	s.URL = s.running.URL
 	return s, nil
 }
@@ -142,14 +148,30 @@ func (s *Server) NewClient(opts ...api.Option) (*api.Client, error) {
 	if key == "" {
 		key = APIKey
 	}
-	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithHTTPClient(s.running.Client())}
+	// A pool that keeps a connection for each of many goroutines, closed
+	// with the server.
+	transport := s.running.Client().Transport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 128
+	s.mu.Lock()
+	s.transports = append(s.transports, transport)
+	s.mu.Unlock()
+	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithHTTPClient(&http.Client{Transport: transport})}
 	return api.New(append(append(base, s.clientOp...), opts...)...)
 }
+
+// Connections returns how many TCP connections clients have opened to the
+// running fake: a client that reuses its connections opens one.
+func (s *Server) Connections() int { return int(s.connections.Load()) }
 
 // Close shuts a running fake down and closes its client connections.
 func (s *Server) Close() {
 	if s.running != nil {
 		s.running.Close()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.transports {
+		t.CloseIdleConnections()
 	}
 }
 
@@ -215,16 +237,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if f := s.nextFault(operation); f != nil {
-		var normal []byte
-		if f.Body == TruncatedBody {
-			normal, _ = s.synthesizedFor(route)
-		}
-		if f.apply(r.Context(), w, operation, normal) {
-			return
-		}
+	r = r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
+	f := s.nextFault(operation)
+	if f == nil {
+		s.answer(r, route, body).writeTo(w)
+		return
 	}
-	s.answer(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)), route, body)
+	if f.AfterAction {
+		// The fake acts (creates, updates, deletes) and then fails, as a
+		// server that crashes after committing: what a retry must not
+		// repeat.
+		normal := s.answer(r, route, body)
+		if !f.apply(r.Context(), w, operation, normal.body) {
+			normal.writeTo(w)
+		}
+		return
+	}
+	var normal []byte
+	if f.Body == TruncatedBody {
+		normal, _ = s.synthesizedFor(route)
+	}
+	if !f.apply(r.Context(), w, operation, normal) {
+		s.answer(r, route, body).writeTo(w)
+	}
 }
 
 // record adds the request to the journal, with its secrets redacted. A
@@ -255,9 +290,25 @@ func (s *Server) record(operation string, r *http.Request, body []byte) {
 	})
 }
 
+// response is an answer of the fake, made before it is sent.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (resp response) writeTo(w http.ResponseWriter) {
+	for k, v := range resp.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
 // answer produces the normal answer: the test's handler, the Secrets
-// store, or a synthesized response; then validates it before sending.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, route *specvalidate.Route, body []byte) {
+// store, or a synthesized response. A 2xx answer that does not match the
+// spec is reported and replaced by a 500.
+func (s *Server) answer(r *http.Request, route *specvalidate.Route, body []byte) response {
 	s.mu.Lock()
 	custom := s.handlers[route.Operation.ID]
 	s.mu.Unlock()
@@ -280,19 +331,16 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, route *specvalid
 	}
 
 	result := rec.Result()
-	respBody := rec.Body.Bytes()
-	if result.StatusCode >= 200 && result.StatusCode < 300 {
-		if err := s.spec.ValidateResponse(route, result.StatusCode, result.Header, respBody); err != nil {
+	resp := response{status: result.StatusCode, header: result.Header, body: rec.Body.Bytes()}
+	if resp.status >= 200 && resp.status < 300 {
+		if err := s.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
 			s.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", route.Operation.ID, err)
-			writeError(w, http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
-			return
+			rec := httptest.NewRecorder()
+			writeError(rec, http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
+			return response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 		}
 	}
-	for k, v := range result.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(result.StatusCode)
-	_, _ = w.Write(respBody)
+	return resp
 }
 
 // runHandler runs a test's handler, turning a panic into a report and a 500.

@@ -16,7 +16,8 @@ var (
 	opsErr  error
 )
 
-func operationByID(id string) (*openapi3.Operation, error) {
+// operations returns the embedded spec's operations by id, parsed once.
+func operations() (map[string]*openapi3.Operation, error) {
 	opsOnce.Do(func() {
 		doc, err := gen.GetSwagger()
 		if err != nil {
@@ -30,10 +31,15 @@ func operationByID(id string) (*openapi3.Operation, error) {
 			}
 		}
 	})
-	if opsErr != nil {
-		return nil, opsErr
+	return opsByID, opsErr
+}
+
+func operationByID(id string) (*openapi3.Operation, error) {
+	ops, err := operations()
+	if err != nil {
+		return nil, err
 	}
-	op, ok := opsByID[id]
+	op, ok := ops[id]
 	if !ok {
 		return nil, fmt.Errorf("gatewaytest: no operation %q in the spec", id)
 	}
