@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
@@ -66,4 +67,34 @@ func Example_updateSecret() {
 	// Output:
 	// updated accounts/my-account/secrets/wolfram
 	// PATCH /v1/accounts/my-account/secrets/missing: 404 Not Found (NOT_FOUND): secret not found
+}
+
+// Range over the secrets of an account across pages: the iterator follows
+// nextPageToken, keeps the page size and filters, and stops at the first
+// error. ListSecretsPages gives page-at-a-time access (with totalSize).
+func Example_listSecrets() {
+	fake, err := gatewaytest.NewServer() // a fake Gateway on loopback
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fake.Close()
+	for _, id := range []string{"ALPHA", "BETA", "GAMMA"} {
+		_ = fake.AddSecret("my-account", id, id+"_KEY", "sk-"+id)
+	}
+	client, err := fake.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	pageSize := int32(2)
+	for secret, err := range client.ListSecretsAll(context.Background(), "my-account", &gen.ListSecretsParams{PageSize: &pageSize}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(secret.Name, secret.KeyName)
+	}
+	// Output:
+	// accounts/my-account/secrets/ALPHA ALPHA_KEY
+	// accounts/my-account/secrets/BETA BETA_KEY
+	// accounts/my-account/secrets/GAMMA GAMMA_KEY
 }
