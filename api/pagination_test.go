@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
 	"github.com/fireworks-gateway/go-sdk/gen"
 	"github.com/fireworks-gateway/go-sdk/internal/paging"
 )
@@ -264,5 +265,72 @@ func TestEveryListOperationHasIterators(t *testing.T) {
 				t.Errorf("api.Client has no %s%s", id, suffix)
 			}
 		}
+	}
+}
+
+// TestListAgainstTheFake pages through the contract-test fake's Secrets:
+// several page sizes (above the maximum too), an empty list, exactly one
+// full default page, and a cancellation mid-list.
+func TestListAgainstTheFake(t *testing.T) {
+	fake, c := gatewaytest.Start(t)
+	ctx := context.Background()
+	add := func(account string, n int) {
+		for i := range n {
+			if err := fake.AddSecret(account, fmt.Sprintf("s%04d", i), "K", "v"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add("many", 430)
+	add("onepage", gatewaytest.DefaultPageSize)
+	count := func(account string, size *int32) (items int, err error) {
+		for _, e := range c.ListSecretsAll(ctx, account, &gen.ListSecretsParams{PageSize: size}) {
+			if e != nil {
+				return items, e
+			}
+			items++
+		}
+		return items, nil
+	}
+	for _, tc := range []struct {
+		account   string
+		size      *int32
+		items     int
+		wantPages int
+	}{
+		{"many", ptr(int32(1)), 430, 430},
+		{"many", ptr(int32(7)), 430, 62},
+		{"many", nil, 430, 9},
+		{"many", ptr(int32(200)), 430, 3},
+		{"many", ptr(int32(5000)), 430, 3}, // coerced to 200
+		{"empty", nil, 0, 1},
+		{"onepage", nil, gatewaytest.DefaultPageSize, 1},
+	} {
+		fake.ResetJournal()
+		n, err := count(tc.account, tc.size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages := len(fake.Requests("ListSecrets")); n != tc.items || pages != tc.wantPages {
+			t.Errorf("%s, page size %v: %d items in %d pages, want %d in %d", tc.account, paging.Deref(tc.size), n, pages, tc.items, tc.wantPages)
+		}
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fake.ResetJournal()
+	n := 0
+	var err error
+	for _, e := range c.ListSecretsAll(cctx, "many", &gen.ListSecretsParams{PageSize: ptr(int32(50))}) {
+		if e != nil {
+			err = e
+			break
+		}
+		if n++; n == 120 {
+			cancel()
+		}
+	}
+	if !errors.Is(err, context.Canceled) || n != 150 || len(fake.Requests("ListSecrets")) != 3 {
+		t.Errorf("cancelled at item 120: err %v after %d items and %d pages, want Canceled after 150 and 3", err, n, len(fake.Requests("ListSecrets")))
 	}
 }

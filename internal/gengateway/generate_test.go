@@ -1,0 +1,153 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+func loadSpec(t *testing.T, yaml string) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+const miniSpec = `
+openapi: 3.1.0
+info: {title: t, version: 1.2.3}
+paths:
+  /v1/things:
+    get:
+      operationId: Gateway_ListThings
+      tags: [Gateway]
+      parameters:
+        - {name: pageToken, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/gatewayListThingsResponse'}
+    post:
+      operationId: Gateway_CreateThing
+      tags: [Gateway]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                token: {type: string, description: "INPUT_ONLY: never returned"}
+                password: {type: string, format: password}
+                hidden: {type: string, writeOnly: true}
+                marked: {type: string, x-sensitive: true}
+                plain: {type: string}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/gatewayThing'}}}}
+  /v1/untagged:
+    get:
+      operationId: Untagged_Op
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    gatewayThing:
+      type: object
+      properties:
+        name: {type: string}
+    gatewayListThingsResponse:
+      type: object
+      properties:
+        things: {type: array, items: {$ref: '#/components/schemas/gatewayThing'}}
+        nextPageToken: {type: string}
+`
+
+// TestStripTagPrefixes: an id loses the prefix of its own first tag only,
+// and two operations that would share a name are an error.
+func TestStripTagPrefixes(t *testing.T) {
+	doc := loadSpec(t, miniSpec)
+	upstream, err := stripTagPrefixes(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, op := range operations(doc) {
+		got[op.Operation.OperationID] = upstream[op.Operation.OperationID]
+	}
+	want := map[string]string{"ListThings": "Gateway_ListThings", "CreateThing": "Gateway_CreateThing", "Untagged_Op": "Untagged_Op"}
+	for id, up := range want {
+		if got[id] != up {
+			t.Errorf("%s: upstream id %q, want %q (all: %v)", id, got[id], up, got)
+		}
+	}
+
+	clash := loadSpec(t, strings.Replace(miniSpec, "operationId: Untagged_Op", "operationId: ListThings\n      tags: [Gateway]", 1))
+	if _, err := stripTagPrefixes(clash); err == nil || !strings.Contains(err.Error(), "both become") {
+		t.Errorf("err = %v, want a clash reported", err)
+	}
+}
+
+// TestListOperationsAreFoundByShape: pageToken in, nextPageToken and one
+// array of named items out; nothing else is a List operation.
+func TestListOperationsAreFoundByShape(t *testing.T) {
+	doc := loadSpec(t, miniSpec)
+	lists, err := listOperations(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lists) != 1 || lists[0].ID != "Gateway_ListThings" || lists[0].ItemsField != "things" ||
+		lists[0].ItemType != "GatewayThing" || lists[0].PageType != "GatewayListThingsResponse" || !lists[0].ItemsPointer {
+		t.Errorf("lists = %+v", lists)
+	}
+}
+
+// TestSensitiveFields: INPUT_ONLY, writeOnly, format password and the
+// overlay's x-sensitive mark a field; nothing else does.
+func TestSensitiveFields(t *testing.T) {
+	got := strings.Join(sensitiveFields(loadSpec(t, miniSpec)), ",")
+	if got != "hidden,marked,password,token" {
+		t.Errorf("sensitive fields %s", got)
+	}
+}
+
+// TestClientTemplateChecksPathParameters: the anchor of the patch is in
+// the pinned oapi-codegen's template, so every request builder checks its
+// path parameters.
+func TestClientTemplateChecksPathParameters(t *testing.T) {
+	tmpl, err := clientTemplateWithPathChecks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(tmpl, "pathparam.Check("); n != 1 {
+		t.Errorf("pathparam.Check appears %d times in the template, want 1", n)
+	}
+}
+
+// TestOverlayActionMatchingNothingFails: strict overlays fail generation
+// when an action's target is gone (upstream fixed the defect).
+func TestOverlayActionMatchingNothingFails(t *testing.T) {
+	dir := t.TempDir()
+	overlay := `overlay: 1.0.0
+info: {title: t, version: 1.0.0}
+actions:
+  - target: $.paths['/v1/no/such/path']
+    remove: true
+`
+	config := "package: gen\noutput: out.gen.go\ngenerate: {models: true}\noutput-options:\n  overlay:\n    path: overlay.yaml\n"
+	if err := os.WriteFile(filepath.Join(dir, "overlay.yaml"), []byte(overlay), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := generate(filepath.Join(dir, "config.yaml"), "../../openapi.yaml")
+	if err == nil || !strings.Contains(err.Error(), "no/such/path") {
+		t.Errorf("err = %v, want the unmatched target named", err)
+	}
+}
