@@ -114,31 +114,24 @@ func (s *Server) serveSecrets(w http.ResponseWriter, route *specvalidate.Route, 
 		}
 		stored[id] = sec
 		writeJSON(w, secretJSON{Name: secretName(account, id), KeyName: sec.keyName})
-	case "GetSecret":
+	case "GetSecret", "UpdateSecret", "DeleteSecret":
 		sec, ok := stored[id]
 		if !ok {
 			writeError(w, http.StatusNotFound, codeNotFound, "secret "+secretName(account, id)+" not found")
 			return
 		}
-		writeJSON(w, secretJSON{Name: secretName(account, id), KeyName: sec.keyName})
-	case "UpdateSecret":
-		sec, ok := stored[id]
-		if !ok {
-			writeError(w, http.StatusNotFound, codeNotFound, "secret "+secretName(account, id)+" not found")
+		switch route.Operation.ID {
+		case "UpdateSecret":
+			sec.keyName = in.KeyName
+			if in.Value != nil {
+				sec.value = *in.Value
+			}
+		case "DeleteSecret":
+			delete(stored, id)
+			writeJSON(w, struct{}{})
 			return
 		}
-		sec.keyName = in.KeyName
-		if in.Value != nil {
-			sec.value = *in.Value
-		}
 		writeJSON(w, secretJSON{Name: secretName(account, id), KeyName: sec.keyName})
-	case "DeleteSecret":
-		if _, ok := stored[id]; !ok {
-			writeError(w, http.StatusNotFound, codeNotFound, "secret "+secretName(account, id)+" not found")
-			return
-		}
-		delete(stored, id)
-		writeJSON(w, struct{}{})
 	case "ListSecrets":
 		s.listSecrets(w, r, account, stored)
 	}
