@@ -2,6 +2,7 @@
 GO ?= go
 SPEC ?=
 FUZZTIME ?= 20s
+BENCHCOUNT ?= 5
 
 .DEFAULT_GOAL := help
 
@@ -44,5 +45,17 @@ test: fmt-check vet check-generate ## The whole check: gofmt, vet, check-generat
 	$(GO) test -race -count=1 ./...
 
 .PHONY: bench
-bench: ## Run the benchmarks, side by side against their baselines.
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## Run the benchmarks (median of BENCHCOUNT runs) and rewrite README.md's Performance tables.
+	@out=$$(mktemp) && trap 'rm -f "$$out" "$$out.rc"' EXIT && \
+	{ $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...; echo $$? > "$$out.rc"; } | tee "$$out" && \
+	if [ "$$(cat "$$out.rc")" != 0 ]; then echo "benchmarks failed: README.md left as it was"; exit 1; fi && \
+	$(GO) run ./internal/benchreport -readme README.md < "$$out"
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also run in make test).
+	$(GO) test -run '^$$' -fuzz '^FuzzPathParams$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRetryAfter$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzRedaction$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/redact
+	$(GO) test -run '^$$' -fuzz '^FuzzCollect$$' -fuzztime $(FUZZTIME) ./internal/redact
