@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // MaxErrorBody is how many bytes of an error response's body are kept in
@@ -93,7 +94,8 @@ type Error struct {
 	// Body is the raw response body, at most MaxErrorBody bytes.
 	Body []byte
 	// Response is the final response. Its Body reads Body again; its
-	// Request is the request as the caller built it, without credentials.
+	// headers are redacted as Body is; its Request is the request as the
+	// caller built it, without credentials.
 	Response *http.Response
 }
 
@@ -104,19 +106,39 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
 	if e.Message != "" {
-		msg := e.Message
-		if len(msg) > maxMessageInError {
-			msg = strings.ToValidUTF8(msg[:maxMessageInError], "") + "…"
-		}
-		fmt.Fprintf(&b, ": %s", msg)
+		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessageInError))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " [after %d attempts]", e.Attempts)
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+		fmt.Fprintf(&b, " [request id %s]", oneLine(e.RequestID, maxRequestIDInError))
 	}
 	return b.String()
+}
+
+// maxRequestIDInError bounds the request id in Error(); Error.RequestID
+// keeps all of it.
+const maxRequestIDInError = 128
+
+// oneLine makes server text fit in one log line: control characters
+// (newlines included) become spaces, and text longer than limit bytes is
+// cut, on a rune boundary, with an ellipsis.
+func oneLine(s string, limit int) string {
+	cut := len(s) > limit
+	if cut {
+		s = strings.ToValidUTF8(s[:limit], "")
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if cut {
+		s += "…"
+	}
+	return s
 }
 
 // Is makes errors.Is(err, ErrNotFound) and the other sentinels work.

@@ -18,25 +18,43 @@ const maxServerWait = 24 * time.Hour
 // as an HTTP date. ok is false when neither is present and valid. The wait
 // is never negative (a date in the past is 0) and never above maxServerWait.
 func parseRetryAfter(h http.Header, now time.Time) (wait time.Duration, ok bool) {
-	if v := h.Get("Retry-After-Ms"); v != "" {
-		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms >= 0 && !math.IsInf(ms, 0) {
-			return clampWait(ms * float64(time.Millisecond)), true
-		}
+	if ms, ok := parseDecimal(h.Get("Retry-After-Ms")); ok {
+		return clampWait(ms * float64(time.Millisecond)), true
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
-			return 0, false
-		}
+	if s, ok := parseDecimal(v); ok {
 		return clampWait(s * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return clampWait(float64(t.Sub(now))), true
 	}
 	return 0, false
+}
+
+// parseDecimal accepts a non-negative decimal number: digits with an
+// optional fraction ("2", "1.5"). RFC 9110 allows whole seconds only; the
+// fraction is accepted, as the official SDKs accept it, but no sign,
+// exponent, hexadecimal form, Inf or NaN that strconv.ParseFloat would.
+func parseDecimal(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 32 {
+		return 0, false
+	}
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot && i > 0 && i < len(s)-1:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil && !math.IsInf(f, 0)
 }
 
 func clampWait(ns float64) time.Duration {
