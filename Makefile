@@ -41,8 +41,17 @@ vet: ## Run go vet.
 	$(GO) vet ./...
 
 .PHONY: test
-test: fmt-check vet check-generate ## The whole check: gofmt, vet, check-generate, and go test -race.
+test: fmt-check vet check-generate test-specbump ## The whole check: gofmt, vet, check-generate, and go test -race (with internal/specbump).
 	$(GO) test -race -count=1 ./...
+
+.PHONY: update-spec
+update-spec: ## Update openapi.yaml from SPEC (docs pages or a whole document), report, gate (ALLOW_BREAKING=1), regenerate.
+	ALLOW_BREAKING='$(ALLOW_BREAKING)' $(GO) -C internal/specbump run . -repo '$(CURDIR)' $(abspath $(SPEC))
+
+.PHONY: test-specbump
+test-specbump: ## Vet and test internal/specbump, the spec-bump tool's own module.
+	$(GO) -C internal/specbump vet ./...
+	$(GO) -C internal/specbump test -race -count=1 ./...
 
 .PHONY: bench
 bench: ## Run the benchmarks (median of BENCHCOUNT runs) and rewrite README.md's Performance tables.
