@@ -110,7 +110,7 @@ func (p *patcher) value(old, new *yaml.Node) bool {
 	if p.merged.spine[new] {
 		return p.mapping(old, new)
 	}
-	if old == new || sameYAML(old, new) {
+	if sameYAML(old, new) {
 		return true
 	}
 	if old.Kind != new.Kind || !isBlock(old) || !isBlock(new) {
