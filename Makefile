@@ -68,3 +68,6 @@ fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also 
 	$(GO) test -run '^$$' -fuzz '^FuzzRedaction$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzCollect$$' -fuzztime $(FUZZTIME) ./internal/redact
+	$(GO) test -run '^$$' -fuzz '^FuzzFindRoute$$' -fuzztime $(FUZZTIME) ./internal/specvalidate
+	$(GO) test -run '^$$' -fuzz '^FuzzErrorsNeverQuoteValues$$' -fuzztime $(FUZZTIME) ./internal/specvalidate
+	$(GO) test -run '^$$' -fuzz '^FuzzJournalRedaction$$' -fuzztime $(FUZZTIME) ./api/gatewaytest

@@ -11,9 +11,11 @@ type Entry struct {
 	// operation matched.
 	Operation string
 	Method    string
-	// Path is the escaped path; Query the raw query string.
+	// Path is the escaped path, and Query the raw query string; either is
+	// unescaped when a secret value in it had to be redacted.
 	Path, Query string
-	// Header is the request's header, with Authorization redacted.
+	// Header is the request's header, with Authorization and secret values
+	// redacted.
 	Header http.Header
 	// Body is the request's body with every secret value redacted.
 	Body string

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -262,18 +263,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// record adds the request to the journal, with its secrets redacted. A
-// body that is not JSON cannot be searched for secret values: if it names
-// a sensitive field, none of it is kept.
+// record adds the request to the journal, with its secrets redacted
+// wherever they appear: the secret values its body carries are searched for
+// in the body, the query, the path and every header. A body that is not
+// JSON cannot be searched for secret values: if it names a sensitive
+// field, none of it is kept.
 func (s *Server) record(operation string, r *http.Request, body []byte) {
 	secrets := redact.Collect(nil, body)
 	if !json.Valid(body) && namesSensitiveField(body) {
 		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
 	}
 	header := r.Header.Clone()
+	for name, values := range header {
+		for i, v := range values {
+			values[i] = redact.String(v, secrets)
+		}
+		header[name] = values
+	}
 	if header.Get("Authorization") != "" {
 		header.Set("Authorization", "Bearer "+redact.Placeholder)
 	}
+	path := r.URL.EscapedPath()
+	if unescaped := redact.String(r.URL.Path, secrets); unescaped != r.URL.Path {
+		path = unescaped // a secret in the path: keep the redacted, unescaped form
+	}
+	query := r.URL.RawQuery
+	if decoded, err := url.QueryUnescape(query); err == nil {
+		if redacted := redact.String(decoded, secrets); redacted != decoded {
+			query = redacted // a secret in the query: keep the redacted, decoded form
+		}
+	}
+	query = redact.String(query, secrets)
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := operation + " " + r.URL.EscapedPath()
@@ -281,8 +302,8 @@ func (s *Server) record(operation string, r *http.Request, body []byte) {
 	s.journal = append(s.journal, Entry{
 		Operation: operation,
 		Method:    r.Method,
-		Path:      r.URL.EscapedPath(),
-		Query:     redact.String(r.URL.RawQuery, secrets),
+		Path:      path,
+		Query:     query,
 		Header:    header,
 		Body:      string(redact.Bytes(body, secrets)),
 		Attempt:   s.attempts[key],
