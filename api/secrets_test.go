@@ -132,3 +132,37 @@ func TestLogsNeverHoldSecrets(t *testing.T) {
 		}
 	})
 }
+
+// TestEverySensitiveFieldIsRedacted: the credentials of operations other
+// than Secrets (a session refresh token, an OIDC client secret, a list of
+// direct-route API keys) are kept out of errors like a Secret's value.
+func TestEverySensitiveFieldIsRedacted(t *testing.T) {
+	const refresh, clientSecret, routeKey = "refresh-token-0123456789", "oidc-client-secret-XYZ123", "direct-route-key-987654"
+	rt := script(step{status: 400, body: `{"code":3,"message":"bad: ` + refresh + " " + clientSecret + " " + routeKey + `"}`})
+	c := newClient(t, rt)
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"refresh token": func() error {
+			_, err := c.RefreshSessionTokenWithResponse(ctx, gen.RefreshSessionTokenJSONRequestBody{RefreshToken: ptr(refresh)})
+			return err
+		},
+		"client secret": func() error {
+			_, err := c.CreateIdentityProviderWithResponse(ctx, "acct", gen.CreateIdentityProviderJSONRequestBody{OidcConfig: &gen.GatewayOidcConfig{ClientId: "c", IssuerUrl: "https://idp.test", ClientSecret: clientSecret}})
+			return err
+		},
+		"direct-route keys": func() error {
+			_, err := c.UpdateDeploymentWithResponse(ctx, "acct", "dep", nil, gen.UpdateDeploymentJSONRequestBody{DirectRouteApiKeys: &[]string{routeKey}})
+			return err
+		},
+	}
+	for name, call := range calls {
+		err := call()
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		secret := map[string]string{"refresh token": refresh, "client secret": clientSecret, "direct-route keys": routeKey}[name]
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error holds the value sent", name)
+		}
+	}
+}

@@ -12,7 +12,7 @@ const SpecVersion = "4.259.0"
 // SensitiveFields are the names of the JSON properties that carry secret
 // values (a Secret's value, an API key): the SDK redacts their values from
 // errors, logs and recorded requests.
-var SensitiveFields = []string{"accessSecret", "apiKey", "key", "value"}
+var SensitiveFields = []string{"accessSecret", "apiKey", "clientSecret", "directRouteApiKeys", "key", "refreshToken", "token", "value"}
 
 // OperationInfo describes one operation of the spec.
 type OperationInfo struct {

@@ -3,10 +3,12 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 )
 
 func loadSpec(t *testing.T, yaml string) *openapi3.T {
@@ -149,5 +151,60 @@ actions:
 	_, err := generate(filepath.Join(dir, "config.yaml"), "../../openapi.yaml")
 	if err == nil || !strings.Contains(err.Error(), "no/such/path") {
 		t.Errorf("err = %v, want the unmatched target named", err)
+	}
+}
+
+// notSecrets are properties whose names look like credentials but hold
+// none, each with the reason. A new credential-looking property of a spec
+// bump fails TestEveryCredentialLookingFieldIsClassified until it is marked
+// x-sensitive in gen/overlay.yaml or added here.
+var notSecrets = map[string]string{
+	"nextPageToken":       "a pagination cursor",
+	"pageToken":           "a pagination cursor",
+	"credentialsSecret":   "the resource name of a Secret, not its value",
+	"sasTokenSecret":      "the resource name of a Secret, not its value",
+	"apiKeyId":            "an identifier",
+	"keyId":               "an identifier",
+	"keyName":             "the name under which a secret is exposed",
+	"tokenizerConfigJson": "a tokenizer's configuration",
+}
+
+// TestEveryCredentialLookingFieldIsClassified: every string (or list of
+// strings) property of the spec, after the overlay, whose name says
+// secret, token, password, key or credential is either sensitive (and so
+// redacted everywhere) or explained in notSecrets.
+func TestEveryCredentialLookingFieldIsClassified(t *testing.T) {
+	spec, err := util.LoadSwaggerWithOverlay("../../openapi.yaml", util.LoadSwaggerWithOverlayOpts{Path: "../../gen/overlay.yaml", Strict: true, AllowRemoteRefsFrom: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sensitive := map[string]bool{}
+	for _, f := range sensitiveFields(spec) {
+		sensitive[f] = true
+	}
+	looksSecret := regexp.MustCompile(`(?i)(secret|token|passw|apikey|api_key|credential|private|^key$)`)
+	// Text that can hold a credential: a string that is not a number
+	// written as a string (int64 counts of tokens), or a list of them.
+	isText := func(s *openapi3.Schema) bool {
+		text := func(s *openapi3.Schema) bool {
+			return s.Type.Is("string") && !strings.HasPrefix(strings.TrimPrefix(s.Format, "u"), "int")
+		}
+		return text(s) || (s.Type.Is("array") && s.Items != nil && s.Items.Value != nil && text(s.Items.Value))
+	}
+	unclassified := map[string]bool{}
+	for _, ref := range spec.Components.Schemas {
+		for name, prop := range ref.Value.Properties {
+			if prop.Value != nil && isText(prop.Value) && looksSecret.MatchString(name) && !sensitive[name] && notSecrets[name] == "" {
+				unclassified[name] = true
+			}
+		}
+	}
+	for name := range unclassified {
+		t.Errorf("property %q looks like a credential: mark it x-sensitive in gen/overlay.yaml, or explain it in notSecrets", name)
+	}
+	for _, want := range []string{"value", "key", "clientSecret", "refreshToken", "token", "directRouteApiKeys", "accessSecret", "apiKey"} {
+		if !sensitive[want] {
+			t.Errorf("%q is not sensitive", want)
+		}
 	}
 }

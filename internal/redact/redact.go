@@ -47,9 +47,14 @@ func Collect(secrets []string, body []byte) []string {
 		return secrets
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	// inObject[i] tells whether the i-th open container is an object, in
-	// which strings alternate between property names and values.
-	var inObject []bool
+	// open holds the open containers, innermost last. In an object,
+	// strings alternate between property names and values; an array that
+	// is the value of a sensitive property (a list of API keys) holds
+	// secrets itself.
+	type container struct{ object, sensitive bool }
+	var open []container
+	inObject := func() bool { return len(open) > 0 && open[len(open)-1].object }
+	inSensitiveArray := func() bool { return len(open) > 0 && !open[len(open)-1].object && open[len(open)-1].sensitive }
 	atName := false         // the next token, if a string, is a property name
 	sensitiveValue := false // the next token is the value of a sensitive property
 	for {
@@ -61,16 +66,16 @@ func Collect(secrets []string, body []byte) []string {
 		case json.Delim:
 			switch tok {
 			case '{':
-				inObject = append(inObject, true)
+				open = append(open, container{object: true})
 				atName = true
 			case '[':
-				inObject = append(inObject, false)
+				open = append(open, container{sensitive: sensitiveValue || inSensitiveArray()})
 				atName = false
 			default: // '}' or ']' ends a value of the enclosing container
-				if len(inObject) > 0 {
-					inObject = inObject[:len(inObject)-1]
+				if len(open) > 0 {
+					open = open[:len(open)-1]
 				}
-				atName = len(inObject) > 0 && inObject[len(inObject)-1]
+				atName = inObject()
 			}
 			sensitiveValue = false
 		case string:
@@ -78,14 +83,14 @@ func Collect(secrets []string, body []byte) []string {
 				sensitiveValue, atName = sensitive[tok], false
 				continue
 			}
-			if sensitiveValue && len(tok) >= MinLen {
+			if (sensitiveValue || inSensitiveArray()) && len(tok) >= MinLen {
 				secrets = append(secrets, tok)
 			}
 			sensitiveValue = false
-			atName = len(inObject) > 0 && inObject[len(inObject)-1]
+			atName = inObject()
 		default: // a number, true, false or null
 			sensitiveValue = false
-			atName = len(inObject) > 0 && inObject[len(inObject)-1]
+			atName = inObject()
 		}
 	}
 }

@@ -69,6 +69,9 @@ func TestCollect(t *testing.T) {
 		{"garbage after a document", `{"value":"kept-1"} <html>`, []string{"kept-1"}},
 		{"not JSON", `value: "secret-1"`, nil},
 		{"a string array element is no name", `["value","not-a-secret"]`, nil},
+		{"every string of a sensitive array", `{"directRouteApiKeys":["key-aaaaaaaa","key-bbbbbbbb"],"names":["not-a-secret"]}`, []string{"key-aaaaaaaa", "key-bbbbbbbb"}},
+		{"only the sensitive array's own strings", `{"directRouteApiKeys":[{"name":"not-a-secret","key":"nested-key-1"}],"after":"not-a-secret"}`, []string{"nested-key-1"}},
+		{"session tokens", `{"token":"jwt-aaaa.bbbb","refreshToken":"refresh-1234"}`, []string{"jwt-aaaa.bbbb", "refresh-1234"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
