@@ -38,23 +38,26 @@ func (o origin) matches(u *url.URL) bool {
 }
 
 // parseBaseURL checks the base URL: absolute, https, or http only to a
-// loopback address, with no query, fragment or credentials.
+// loopback address, with no query, fragment or credentials. Its errors
+// never quote the URL's user information.
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("base URL: %w", err)
+		// url.Parse's error quotes the whole URL, password included.
+		return nil, errors.New("base URL: not a valid URL")
 	}
+	shown := u.Redacted()
 	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("base URL %q: scheme must be https", raw)
-	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("base URL %q: no host", raw)
 	case u.User != nil:
-		return nil, errors.New("base URL: must not hold credentials")
+		return nil, fmt.Errorf("base URL %q: must not hold credentials (the API key goes in WithAPIKey)", shown)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("base URL %q: scheme must be https", shown)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("base URL %q: no host", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("base URL %q: must not have a query or fragment", raw)
+		return nil, fmt.Errorf("base URL %q: must not have a query or fragment", shown)
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("base URL %q: plain http is allowed only to a loopback address; the API key would cross the network in clear", raw)
+		return nil, fmt.Errorf("base URL %q: plain http is allowed only to a loopback address; the API key would cross the network in clear", shown)
 	}
 	return u, nil
 }
@@ -67,11 +70,20 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// minAPIKeyLen is the shortest API key New accepts: above redact.MinLen,
+// so that the key is always redacted from errors.
+const minAPIKeyLen = 8
+
 // checkAPIKey refuses keys that cannot be sent as a header value. Its
 // errors never quote the key.
 func checkAPIKey(key string) error {
 	if key == "" {
 		return fmt.Errorf("no API key: set %s or use WithAPIKey", EnvAPIKey)
+	}
+	if len(key) < minAPIKeyLen {
+		// A key this short is not a Fireworks key, and could not be told
+		// apart from ordinary text when it is redacted from errors.
+		return fmt.Errorf("API key: shorter than %d characters; a Fireworks API key is longer", minAPIKeyLen)
 	}
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; c <= ' ' || c == 0x7f {

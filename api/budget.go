@@ -19,7 +19,9 @@ func newRetryBudget(maxTokens, ratio float64) *retryBudget {
 	return &retryBudget{tokens: maxTokens, max: maxTokens, ratio: ratio}
 }
 
-// failure records a failed attempt that could be retried.
+// failure records an attempt that failed with server trouble (a status or
+// a connection failure that the retry policy classes as retryable),
+// whether or not it is retried.
 func (b *retryBudget) failure() {
 	if b == nil {
 		return
@@ -29,7 +31,7 @@ func (b *retryBudget) failure() {
 	b.mu.Unlock()
 }
 
-// success records an attempt that ended the call with an answer.
+// success records a successful (2xx) attempt.
 func (b *retryBudget) success() {
 	if b == nil {
 		return

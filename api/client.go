@@ -102,13 +102,16 @@ func New(opts ...Option) (*Client, error) {
 func (c *Client) BaseURL() string { return c.baseURL }
 
 // defaultHTTPClient is used when the caller brings none: a private
-// transport with the connect, TLS and header timeouts the official SDKs
-// use, so that no attempt can hang forever even without a context deadline.
+// transport with the connect and TLS handshake timeouts the official SDKs
+// use. The per-attempt timeout bounds the rest, so that no attempt can hang
+// for ever even without a context deadline.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
-	t.ResponseHeaderTimeout = DefaultTimeout
+	// No ResponseHeaderTimeout: the per-attempt timeout (WithTimeout,
+	// CallTimeout) bounds the wait for headers, and may be longer than any
+	// fixed value here.
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: t}
 }

@@ -168,7 +168,10 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		{"plain http to a remote host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
 		{"another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
 		{"no host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
-		{"credentials in the URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://u:p@api.fireworks.ai")}, "credentials"},
+		{"credentials in the URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in a URL of another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in an unparsable URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@host:port:bad")}, "not a valid URL"},
+		{"a key too short to redact", []api.Option{api.WithAPIKey("abc")}, "shorter than"},
 		{"a query", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
 		{"negative retries", []api.Option{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
 		{"zero timeout", []api.Option{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
@@ -183,6 +186,9 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), testAPIKey) || strings.Contains(err.Error(), strings.TrimSpace(keyWithNewline)) {
 				t.Error("the error quotes the API key")
+			}
+			if strings.Contains(err.Error(), "hunter2-password") {
+				t.Error("the error quotes the base URL's password")
 			}
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -74,15 +73,9 @@ func classifyResponse(resp *http.Response, body []byte) outcome {
 }
 
 func isAborted(body []byte) bool {
-	var eb errorBody
-	if json.Unmarshal(body, &eb) != nil {
-		return false
-	}
-	code := decodeCode(eb.Code)
-	if code == "" && eb.Error != nil {
-		code = decodeCode(eb.Error.Code)
-	}
-	return code == CodeAborted
+	var e Error
+	decodeErrorBody(&e, body) // the same lenient decoding as the final error's
+	return e.Code == CodeAborted
 }
 
 // classifyError decides about an attempt that got no response. attemptCtx

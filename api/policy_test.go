@@ -40,6 +40,7 @@ var retryPolicy = []struct {
 	{"per-attempt timeout", step{hang: true}, 3, 1},
 	{"408 Request Timeout", step{status: 408}, 3, 1},
 	{"409 ABORTED", step{status: 409, body: `{"code":10,"message":"concurrent update"}`}, 3, 1},
+	{"409 ABORTED, as {\"error\":{\"status\":\"ABORTED\"}}", step{status: 409, body: `{"error":{"message":"conflict","status":"ABORTED"}}`}, 3, 1},
 	{"409 ALREADY_EXISTS", step{status: 409, body: `{"code":6,"message":"exists"}`}, 1, 1},
 	{"429 Too Many Requests", step{status: 429}, 3, 3},
 	{"500 Internal Server Error", step{status: 500}, 3, 1},

@@ -80,10 +80,12 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		}
 
 		retryable := out == notActed || (out == mayHaveActed && mayRepeat)
-		if retryable {
+		if out != final {
+			// Server trouble, retried or not (a POST's 500 too), takes a
+			// token; a final answer (a 404, a 400) or the caller's own
+			// cancellation leaves the budget as it is: only successes
+			// give tokens back, as in gRPC's retry throttling.
 			d.budget.failure()
-		} else {
-			d.budget.success()
 		}
 		wait, retry := d.retryWait(ctx, resp, retryable, attempt, maxRetries)
 		status := 0

@@ -380,3 +380,40 @@ func headerNames(h http.Header) []string {
 }
 
 func ioMultiReader(s string) io.Reader { return io.MultiReader(strings.NewReader(s)) }
+
+// TestOnlySuccessesRefillTheBudget: final answers that are not successes
+// (404s) and unretried server errors (a POST's 500) give no tokens back;
+// the latter take one, as every server error does.
+func TestOnlySuccessesRefillTheBudget(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := script(step{status: 503})
+		c := newClient(t, rt, api.WithRetryBudget(4, 1))
+		ctx := context.Background()
+		// 4 -> 3 (retry) -> 2 (stop): the bucket is at the threshold.
+		_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		rt.mu.Lock()
+		rt.steps, rt.calls = []step{{status: 404}, {status: 404}, {status: 404}, {status: 503}}, nil
+		rt.mu.Unlock()
+		for range 3 {
+			_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		}
+		_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		if n := len(rt.Calls()); n != 4 {
+			t.Errorf("%d attempts: 404s refilled the bucket and the 503 was retried", n)
+		}
+
+		rt.mu.Lock()
+		rt.steps, rt.calls = []step{{status: 500}}, nil
+		rt.mu.Unlock()
+		c2 := newClient(t, rt, api.WithRetryBudget(4, 1))
+		_, _ = c2.CreateSecretWithResponse(ctx, "acct", createBody()) // 4 -> 3, not retried (POST)
+		_, _ = c2.CreateSecretWithResponse(ctx, "acct", createBody()) // 3 -> 2
+		rt.mu.Lock()
+		rt.steps, rt.calls = []step{{status: 503}}, nil
+		rt.mu.Unlock()
+		_, _ = c2.GetSecretWithResponse(ctx, "acct", "sec", nil) // 2 -> 1: no retry
+		if n := len(rt.Calls()); n != 1 {
+			t.Errorf("%d attempts: a POST's unretried 500s did not take tokens", n)
+		}
+	})
+}
