@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,36 +14,25 @@ import (
 )
 
 // TestLoadWithRandomFaults: 64 goroutines share one client for thousands
-// of calls against the fake while it fails a random seventh of the requests
-// (503, 500, 429, resets). Every call ends in a result or a typed error,
-// nothing races or leaks (go test -race, goleak), and the retry budget
-// bounds the retries: each retry spends a token above half the bucket, and
-// only answers put tokens back, so retries <= maxTokens/2 + ratio * calls.
-// The SDK's attempts are counted from its log; the fake may see a few more,
-// because net/http itself resends an idempotent request once when a reused
-// connection turns out to be dead.
+// of calls against the fake while it fails a random seventh of the
+// requests (503, 500, 429, connection resets). Every call ends in a result
+// or a typed error, and nothing races or leaks (go test -race, goleak).
 func TestLoadWithRandomFaults(t *testing.T) {
 	const (
-		goroutines     = 64
-		callsEach      = 50
-		maxTokens      = 10.0
-		ratio          = 0.1
-		faultRate      = 0.15
-		callsInAll     = goroutines * callsEach
-		retriesAllowed = maxTokens/2 + ratio*callsInAll
+		goroutines = 64
+		callsEach  = 50
+		faultRate  = 0.15
 	)
-	attempts := &countingHandler{}
-	fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(
-		api.WithRetryBudget(maxTokens, ratio), api.WithLogger(slog.New(attempts))))
+	fake, c := gatewaytest.Start(t)
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 503, RetryAfterMs: "1", Rate: faultRate / 3})
 	fake.Inject("GetSecret", gatewaytest.Fault{Reset: gatewaytest.ResetBeforeHeaders, Rate: faultRate})
 	fake.Inject("ListSecrets", gatewaytest.Fault{Status: 429, RetryAfterMs: "1", Rate: faultRate})
 	fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 500, Rate: faultRate})
 
-	var answered, typedErrors, refusedOnRateLimit atomic.Int64
-	var wg sync.WaitGroup
+	var answered, typedErrors atomic.Int64
 	errs := make(chan error, goroutines)
 	ctx := context.Background()
+	var wg sync.WaitGroup
 	for g := range goroutines {
 		id := fmt.Sprintf("load-%02d", g)
 		if err := fake.AddSecret("acct", id, "K", "v"); err != nil {
@@ -70,9 +58,6 @@ func TestLoadWithRandomFaults(t *testing.T) {
 					answered.Add(1)
 				case errors.As(err, &apiErr), errors.As(err, &te):
 					typedErrors.Add(1)
-					if errors.Is(err, api.ErrRateLimited) {
-						refusedOnRateLimit.Add(1)
-					}
 				default:
 					errs <- fmt.Errorf("call %d of %s ended in an untyped error: %w", i, id, err)
 					return
@@ -85,27 +70,67 @@ func TestLoadWithRandomFaults(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if got := answered.Load() + typedErrors.Load(); got != callsInAll {
-		t.Fatalf("%d calls ended, want %d", got, callsInAll)
+	if got := answered.Load() + typedErrors.Load(); got != goroutines*callsEach {
+		t.Fatalf("%d calls ended, want %d", got, goroutines*callsEach)
 	}
-	retries := int(attempts.n.Load()) - callsInAll
-	t.Logf("%d calls: %d answered, %d typed errors; %d retries (bound %.0f); the fake saw %d requests over %d connections",
-		callsInAll, answered.Load(), typedErrors.Load(), retries, retriesAllowed, len(fake.Journal()), fake.Connections())
-	if float64(retries) > retriesAllowed {
-		t.Errorf("%d retries, the budget allows at most %.0f", retries, retriesAllowed)
-	}
-	if typedErrors.Load() == 0 || retries == 0 {
+	if typedErrors.Load() == 0 || len(fake.Journal()) == goroutines*callsEach {
 		t.Error("no fault reached the client: the test proves nothing")
 	}
+	t.Logf("%d calls: %d answered, %d typed errors; the fake saw %d requests over %d connections",
+		goroutines*callsEach, answered.Load(), typedErrors.Load(), len(fake.Journal()), fake.Connections())
 }
 
-// countingHandler counts the SDK's attempt log records.
-type countingHandler struct{ n atomic.Int64 }
+// TestRetryBudgetBoundsTheLoad: 64 goroutines share one client while half
+// of the requests fail with 503. The fake counts every request it gets.
+// Each retry spends a token above half the bucket, and only successes put
+// tokens back, so the requests beyond one per call are at most
+// maxTokens/2 + ratio * successes. The same load without the budget, run
+// first, exceeds that bound: the assertion can fail.
+func TestRetryBudgetBoundsTheLoad(t *testing.T) {
+	const (
+		goroutines = 64
+		callsEach  = 25
+		calls      = goroutines * callsEach
+		maxTokens  = 10.0
+		ratio      = 0.1
+	)
+	run := func(budget api.Option) (requests, successes int) {
+		fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(budget))
+		// A status fault, not a reset: net/http itself resends a GET whose
+		// reused connection was reset, which no SDK budget can see.
+		fake.Inject("GetSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "0", Rate: 0.5})
+		if err := fake.AddSecret("acct", "s", "K", "v"); err != nil {
+			t.Fatal(err)
+		}
+		var ok atomic.Int64
+		var wg sync.WaitGroup
+		for range goroutines {
+			wg.Go(func() {
+				for range callsEach {
+					_, err := c.GetSecretWithResponse(context.Background(), "acct", "s", nil)
+					var apiErr *api.Error
+					switch {
+					case err == nil:
+						ok.Add(1)
+					case errors.As(err, &apiErr) && apiErr.StatusCode == 503:
+					default:
+						t.Errorf("unexpected error: %v", err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		return len(fake.Requests("GetSecret")), int(ok.Load())
+	}
+	bound := func(successes int) float64 { return maxTokens/2 + ratio*float64(successes) }
 
-func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
-func (h *countingHandler) Handle(context.Context, slog.Record) error {
-	h.n.Add(1)
-	return nil
+	requests, successes := run(api.WithRetryBudget(0, 0))
+	if extra := float64(requests - calls); extra <= bound(successes) {
+		t.Fatalf("without a budget: %d retries, within the bound %.0f: this load cannot tell a budget from none", requests-calls, bound(successes))
+	}
+	requests, successes = run(api.WithRetryBudget(maxTokens, ratio))
+	t.Logf("%d calls, %d succeeded; %d requests reached the fake: %d retries, bound %.0f", calls, successes, requests, requests-calls, bound(successes))
+	if extra := float64(requests - calls); extra > bound(successes) {
+		t.Errorf("%d retries reached the fake, the budget allows at most %.0f", requests-calls, bound(successes))
+	}
 }
