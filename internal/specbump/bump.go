@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +67,9 @@ func updateSpec(o options) error {
 			return err
 		}
 	}
-	entry := report.changelogEntry(o.date, sources, o.allowBreaking)
+	// The entry records the hash of what it vendors, so that a test can
+	// tell openapi.yaml from a hand-edited copy.
+	entry := report.changelogEntry(o.date, sources, o.allowBreaking) + specHashLine(newText)
 	fmt.Fprintln(o.stdout, entry)
 
 	var refusals []error
@@ -252,4 +255,10 @@ func relativeTo(base, path string) string {
 		return rel
 	}
 	return path
+}
+
+// specHashLine is the changelog line that records the vendored spec's
+// sha256; the SDK's tests check openapi.yaml against the newest one.
+func specHashLine(text []byte) string {
+	return fmt.Sprintf("\nopenapi.yaml sha256: `%x`\n", sha256.Sum256(text))
 }

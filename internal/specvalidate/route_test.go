@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/rawspec"
 )
 
 func mustLoad(t testing.TB) *Spec {
@@ -48,8 +49,12 @@ func escapeSegment(s string) string {
 
 func TestEveryOperationRoutesBackToItself(t *testing.T) {
 	s := mustLoad(t)
-	if len(gen.Operations) != 198 {
-		t.Errorf("gen.Operations has %d entries, the spec 198", len(gen.Operations))
+	spec, err := rawspec.Read("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gen.Operations) != len(spec.Operations) || len(gen.Operations) == 0 {
+		t.Errorf("gen.Operations has %d entries, openapi.yaml %d", len(gen.Operations), len(spec.Operations))
 	}
 	values := map[string]func(string) string{
 		"plain":   func(name string) string { return "x-" + name },
