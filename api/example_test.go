@@ -20,6 +20,7 @@ import (
 func ExampleNew() {
 	client, err := api.New(
 		api.WithAPIKey("fw-example-key"),
+		api.WithBaseURL(api.DefaultBaseURL), // or FIREWORKS_BASE_URL
 		api.WithMaxRetries(3),
 		api.WithTimeout(30*time.Second),
 		api.WithUserAgent("my-app/1.0"),

@@ -61,7 +61,7 @@ var faultMatrix = []struct {
 		idempotent: expected{3, apiError}, nonIdempotent: expected{3, apiError}},
 	{name: "429, Retry-After: 1 (seconds)", fault: gatewaytest.Fault{Status: 429, RetryAfter: "1"}, wait: time.Second,
 		idempotent: expected{3, apiError}, nonIdempotent: expected{3, apiError}},
-	{name: "429, Retry-After as an HTTP date", fault: gatewaytest.Fault{Status: 429, RetryAfter: "date+2s"}, wait: 900 * time.Millisecond, firstWaitOnly: true,
+	{name: "429, Retry-After as an HTTP date", fault: gatewaytest.Fault{Status: 429, RetryAfter: "date+3s"}, wait: time.Second, firstWaitOnly: true,
 		idempotent: expected{3, apiError}, nonIdempotent: expected{3, apiError}},
 	{name: "429, retry-after-ms: 300", fault: gatewaytest.Fault{Status: 429, RetryAfterMs: "300"}, wait: 300 * time.Millisecond,
 		idempotent: expected{3, apiError}, nonIdempotent: expected{3, apiError}},
@@ -105,8 +105,9 @@ func TestFaultMatrix(t *testing.T) {
 					c = refusedClient(t)
 				}
 				f := row.fault
-				if f.RetryAfter == "date+2s" {
-					f.RetryAfter = time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+				if f.RetryAfter == "date+3s" {
+					// Whole seconds: the wait is 2 to 3 s, well above the 1 s checked.
+					f.RetryAfter = time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 				}
 				fake.Inject(operationFor(method), f)
 

@@ -184,7 +184,8 @@ func TestListStopsOnRepeatedToken(t *testing.T) {
 }
 
 // TestListEndsOnCancellation: cancelling the context mid-list ends the
-// iteration with the context's error and sends no more requests.
+// iteration at once, mid-page, with the context's error, and sends no more
+// requests.
 func TestListEndsOnCancellation(t *testing.T) {
 	s := &secretsServer{n: 100}
 	c := listClient(t, s)
@@ -201,8 +202,8 @@ func TestListEndsOnCancellation(t *testing.T) {
 			cancel()
 		}
 	}
-	if !errors.Is(err, context.Canceled) || n != 20 {
-		t.Errorf("err = %v after %d items, want context.Canceled after the 2nd page (20)", err, n)
+	if !errors.Is(err, context.Canceled) || n != 15 {
+		t.Errorf("err = %v after %d items, want context.Canceled right after item 15", err, n)
 	}
 	if s.requests.Load() != 2 {
 		t.Errorf("%d requests, want 2", s.requests.Load())
@@ -343,7 +344,7 @@ func TestListAgainstTheFake(t *testing.T) {
 			cancel()
 		}
 	}
-	if !errors.Is(err, context.Canceled) || n != 150 || len(fake.Requests("ListSecrets")) != 3 {
-		t.Errorf("cancelled at item 120: err %v after %d items and %d pages, want Canceled after 150 and 3", err, n, len(fake.Requests("ListSecrets")))
+	if !errors.Is(err, context.Canceled) || n != 120 || len(fake.Requests("ListSecrets")) != 3 {
+		t.Errorf("cancelled at item 120: err %v after %d items and %d pages, want Canceled after 120 and 3", err, n, len(fake.Requests("ListSecrets")))
 	}
 }

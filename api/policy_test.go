@@ -122,7 +122,7 @@ func checkFinalError(t *testing.T, err error, st step, attempts int) {
 // retryPolicy; run with -update-readme to rewrite it.
 func TestREADMERetryPolicyTable(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("| failure | GET, PUT, DELETE | POST, PATCH | POST, PATCH with opt-in |\n|---|---|---|---|\n")
+	b.WriteString("| failure | GET, DELETE | POST, PATCH | POST, PATCH with opt-in |\n|---|---|---|---|\n")
 	cell := func(n int) string {
 		if n == 1 {
 			return "not retried"

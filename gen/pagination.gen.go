@@ -35,7 +35,7 @@ func (c *ClientWithResponses) ListAccountsPages(ctx context.Context, params *Lis
 // ListAccountsAll iterates over the accounts of every page of ListAccounts: see
 // ListAccountsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListAccountsAll(ctx context.Context, params *ListAccountsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayAccount, error] {
-	return paging.Items(c.ListAccountsPages(ctx, params, reqEditors...), func(page *GatewayListAccountsResponse) []GatewayAccount {
+	return paging.Items(ctx, c.ListAccountsPages(ctx, params, reqEditors...), func(page *GatewayListAccountsResponse) []GatewayAccount {
 		return paging.Deref(page.Accounts)
 	})
 }
@@ -63,7 +63,7 @@ func (c *ClientWithResponses) ListApiKeysPages(ctx context.Context, accountId st
 // ListApiKeysAll iterates over the apiKeys of every page of ListApiKeys: see
 // ListApiKeysPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListApiKeysAll(ctx context.Context, accountId string, userId string, params *ListApiKeysParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayApiKey, error] {
-	return paging.Items(c.ListApiKeysPages(ctx, accountId, userId, params, reqEditors...), func(page *GatewayListApiKeysResponse) []GatewayApiKey {
+	return paging.Items(ctx, c.ListApiKeysPages(ctx, accountId, userId, params, reqEditors...), func(page *GatewayListApiKeysResponse) []GatewayApiKey {
 		return paging.Deref(page.ApiKeys)
 	})
 }
@@ -91,7 +91,7 @@ func (c *ClientWithResponses) ListAuditLogsPages(ctx context.Context, accountId 
 // ListAuditLogsAll iterates over the auditLogs of every page of ListAuditLogs: see
 // ListAuditLogsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListAuditLogsAll(ctx context.Context, accountId string, params *ListAuditLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayAuditLogEntry, error] {
-	return paging.Items(c.ListAuditLogsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListAuditLogsResponse) []GatewayAuditLogEntry {
+	return paging.Items(ctx, c.ListAuditLogsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListAuditLogsResponse) []GatewayAuditLogEntry {
 		return paging.Deref(page.AuditLogs)
 	})
 }
@@ -119,7 +119,7 @@ func (c *ClientWithResponses) ListBatchInferenceJobsPages(ctx context.Context, a
 // ListBatchInferenceJobsAll iterates over the batchInferenceJobs of every page of ListBatchInferenceJobs: see
 // ListBatchInferenceJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListBatchInferenceJobsAll(ctx context.Context, accountId string, params *ListBatchInferenceJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayBatchInferenceJob, error] {
-	return paging.Items(c.ListBatchInferenceJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListBatchInferenceJobsResponse) []GatewayBatchInferenceJob {
+	return paging.Items(ctx, c.ListBatchInferenceJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListBatchInferenceJobsResponse) []GatewayBatchInferenceJob {
 		return paging.Deref(page.BatchInferenceJobs)
 	})
 }
@@ -147,7 +147,7 @@ func (c *ClientWithResponses) ListClustersPages(ctx context.Context, accountId s
 // ListClustersAll iterates over the clusters of every page of ListClusters: see
 // ListClustersPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListClustersAll(ctx context.Context, accountId string, params *ListClustersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCluster, error] {
-	return paging.Items(c.ListClustersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListClustersResponse) []GatewayCluster {
+	return paging.Items(ctx, c.ListClustersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListClustersResponse) []GatewayCluster {
 		return paging.Deref(page.Clusters)
 	})
 }
@@ -175,7 +175,7 @@ func (c *ClientWithResponses) ListCreditRedemptionsPages(ctx context.Context, ac
 // ListCreditRedemptionsAll iterates over the creditRedemptions of every page of ListCreditRedemptions: see
 // ListCreditRedemptionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListCreditRedemptionsAll(ctx context.Context, accountId string, params *ListCreditRedemptionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCreditRedemption, error] {
-	return paging.Items(c.ListCreditRedemptionsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListCreditRedemptionsResponse) []GatewayCreditRedemption {
+	return paging.Items(ctx, c.ListCreditRedemptionsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListCreditRedemptionsResponse) []GatewayCreditRedemption {
 		return paging.Deref(page.CreditRedemptions)
 	})
 }
@@ -203,7 +203,7 @@ func (c *ClientWithResponses) ListDatasetsPages(ctx context.Context, accountId s
 // ListDatasetsAll iterates over the datasets of every page of ListDatasets: see
 // ListDatasetsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDatasetsAll(ctx context.Context, accountId string, params *ListDatasetsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDataset, error] {
-	return paging.Items(c.ListDatasetsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDatasetsResponse) []GatewayDataset {
+	return paging.Items(ctx, c.ListDatasetsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDatasetsResponse) []GatewayDataset {
 		return paging.Deref(page.Datasets)
 	})
 }
@@ -231,7 +231,7 @@ func (c *ClientWithResponses) ListDeployedModelsPages(ctx context.Context, accou
 // ListDeployedModelsAll iterates over the deployedModels of every page of ListDeployedModels: see
 // ListDeployedModelsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeployedModelsAll(ctx context.Context, accountId string, params *ListDeployedModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployedModel, error] {
-	return paging.Items(c.ListDeployedModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeployedModelsResponse) []GatewayDeployedModel {
+	return paging.Items(ctx, c.ListDeployedModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeployedModelsResponse) []GatewayDeployedModel {
 		return paging.Deref(page.DeployedModels)
 	})
 }
@@ -259,7 +259,7 @@ func (c *ClientWithResponses) ListDeploymentShapeVersionsPages(ctx context.Conte
 // ListDeploymentShapeVersionsAll iterates over the deploymentShapeVersions of every page of ListDeploymentShapeVersions: see
 // ListDeploymentShapeVersionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeploymentShapeVersionsAll(ctx context.Context, accountId string, deploymentShapeId string, params *ListDeploymentShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShapeVersion, error] {
-	return paging.Items(c.ListDeploymentShapeVersionsPages(ctx, accountId, deploymentShapeId, params, reqEditors...), func(page *GatewayListDeploymentShapeVersionsResponse) []GatewayDeploymentShapeVersion {
+	return paging.Items(ctx, c.ListDeploymentShapeVersionsPages(ctx, accountId, deploymentShapeId, params, reqEditors...), func(page *GatewayListDeploymentShapeVersionsResponse) []GatewayDeploymentShapeVersion {
 		return paging.Deref(page.DeploymentShapeVersions)
 	})
 }
@@ -287,7 +287,7 @@ func (c *ClientWithResponses) ListDeploymentShapesPages(ctx context.Context, acc
 // ListDeploymentShapesAll iterates over the deploymentShapes of every page of ListDeploymentShapes: see
 // ListDeploymentShapesPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeploymentShapesAll(ctx context.Context, accountId string, params *ListDeploymentShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShape, error] {
-	return paging.Items(c.ListDeploymentShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentShapesResponse) []GatewayDeploymentShape {
+	return paging.Items(ctx, c.ListDeploymentShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentShapesResponse) []GatewayDeploymentShape {
 		return paging.Deref(page.DeploymentShapes)
 	})
 }
@@ -315,7 +315,7 @@ func (c *ClientWithResponses) ListDeploymentShardsPages(ctx context.Context, acc
 // ListDeploymentShardsAll iterates over the deploymentShards of every page of ListDeploymentShards: see
 // ListDeploymentShardsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeploymentShardsAll(ctx context.Context, accountId string, deploymentId string, params *ListDeploymentShardsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShard, error] {
-	return paging.Items(c.ListDeploymentShardsPages(ctx, accountId, deploymentId, params, reqEditors...), func(page *GatewayListDeploymentShardsResponse) []GatewayDeploymentShard {
+	return paging.Items(ctx, c.ListDeploymentShardsPages(ctx, accountId, deploymentId, params, reqEditors...), func(page *GatewayListDeploymentShardsResponse) []GatewayDeploymentShard {
 		return paging.Deref(page.DeploymentShards)
 	})
 }
@@ -343,7 +343,7 @@ func (c *ClientWithResponses) ListDeploymentsPages(ctx context.Context, accountI
 // ListDeploymentsAll iterates over the deployments of every page of ListDeployments: see
 // ListDeploymentsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeploymentsAll(ctx context.Context, accountId string, params *ListDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployment, error] {
-	return paging.Items(c.ListDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentsResponse) []GatewayDeployment {
+	return paging.Items(ctx, c.ListDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentsResponse) []GatewayDeployment {
 		return paging.Deref(page.Deployments)
 	})
 }
@@ -371,7 +371,7 @@ func (c *ClientWithResponses) ListDeveloperPassesPages(ctx context.Context, acco
 // ListDeveloperPassesAll iterates over the developerPasses of every page of ListDeveloperPasses: see
 // ListDeveloperPassesPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDeveloperPassesAll(ctx context.Context, accountId string, params *ListDeveloperPassesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeveloperPass, error] {
-	return paging.Items(c.ListDeveloperPassesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeveloperPassesResponse) []GatewayDeveloperPass {
+	return paging.Items(ctx, c.ListDeveloperPassesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeveloperPassesResponse) []GatewayDeveloperPass {
 		return paging.Deref(page.DeveloperPasses)
 	})
 }
@@ -399,7 +399,7 @@ func (c *ClientWithResponses) ListDpoJobsPages(ctx context.Context, accountId st
 // ListDpoJobsAll iterates over the dpoJobs of every page of ListDpoJobs: see
 // ListDpoJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListDpoJobsAll(ctx context.Context, accountId string, params *ListDpoJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDpoJob, error] {
-	return paging.Items(c.ListDpoJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDpoJobsResponse) []GatewayDpoJob {
+	return paging.Items(ctx, c.ListDpoJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDpoJobsResponse) []GatewayDpoJob {
 		return paging.Deref(page.DpoJobs)
 	})
 }
@@ -427,7 +427,7 @@ func (c *ClientWithResponses) ListEvaluationJobsPages(ctx context.Context, accou
 // ListEvaluationJobsAll iterates over the evaluationJobs of every page of ListEvaluationJobs: see
 // ListEvaluationJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListEvaluationJobsAll(ctx context.Context, accountId string, params *ListEvaluationJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluationJob, error] {
-	return paging.Items(c.ListEvaluationJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationJobsResponse) []GatewayEvaluationJob {
+	return paging.Items(ctx, c.ListEvaluationJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationJobsResponse) []GatewayEvaluationJob {
 		return paging.Deref(page.EvaluationJobs)
 	})
 }
@@ -455,7 +455,7 @@ func (c *ClientWithResponses) ListEvaluationsPages(ctx context.Context, accountI
 // ListEvaluationsAll iterates over the evaluations of every page of ListEvaluations: see
 // ListEvaluationsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListEvaluationsAll(ctx context.Context, accountId string, params *ListEvaluationsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluation, error] {
-	return paging.Items(c.ListEvaluationsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationsResponse) []GatewayEvaluation {
+	return paging.Items(ctx, c.ListEvaluationsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationsResponse) []GatewayEvaluation {
 		return paging.Deref(page.Evaluations)
 	})
 }
@@ -483,7 +483,7 @@ func (c *ClientWithResponses) ListEvaluatorVersionsPages(ctx context.Context, ac
 // ListEvaluatorVersionsAll iterates over the evaluatorVersions of every page of ListEvaluatorVersions: see
 // ListEvaluatorVersionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListEvaluatorVersionsAll(ctx context.Context, accountId string, evaluatorId string, params *ListEvaluatorVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluatorVersion, error] {
-	return paging.Items(c.ListEvaluatorVersionsPages(ctx, accountId, evaluatorId, params, reqEditors...), func(page *GatewayListEvaluatorVersionsResponse) []GatewayEvaluatorVersion {
+	return paging.Items(ctx, c.ListEvaluatorVersionsPages(ctx, accountId, evaluatorId, params, reqEditors...), func(page *GatewayListEvaluatorVersionsResponse) []GatewayEvaluatorVersion {
 		return paging.Deref(page.EvaluatorVersions)
 	})
 }
@@ -511,7 +511,7 @@ func (c *ClientWithResponses) ListEvaluatorsPages(ctx context.Context, accountId
 // ListEvaluatorsAll iterates over the evaluators of every page of ListEvaluators: see
 // ListEvaluatorsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListEvaluatorsAll(ctx context.Context, accountId string, params *ListEvaluatorsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluator, error] {
-	return paging.Items(c.ListEvaluatorsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluatorsResponse) []GatewayEvaluator {
+	return paging.Items(ctx, c.ListEvaluatorsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluatorsResponse) []GatewayEvaluator {
 		return paging.Deref(page.Evaluators)
 	})
 }
@@ -539,7 +539,7 @@ func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsPages(ctx context
 // ListGenericDeploymentTypeVersionsAll iterates over the genericDeploymentTypeVersions of every page of ListGenericDeploymentTypeVersions: see
 // ListGenericDeploymentTypeVersionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsAll(ctx context.Context, accountId string, genericDeploymentTypeId string, params *ListGenericDeploymentTypeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentTypeVersion, error] {
-	return paging.Items(c.ListGenericDeploymentTypeVersionsPages(ctx, accountId, genericDeploymentTypeId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypeVersionsResponse) []GatewayGenericDeploymentTypeVersion {
+	return paging.Items(ctx, c.ListGenericDeploymentTypeVersionsPages(ctx, accountId, genericDeploymentTypeId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypeVersionsResponse) []GatewayGenericDeploymentTypeVersion {
 		return paging.Deref(page.GenericDeploymentTypeVersions)
 	})
 }
@@ -567,7 +567,7 @@ func (c *ClientWithResponses) ListGenericDeploymentTypesPages(ctx context.Contex
 // ListGenericDeploymentTypesAll iterates over the genericDeploymentTypes of every page of ListGenericDeploymentTypes: see
 // ListGenericDeploymentTypesPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListGenericDeploymentTypesAll(ctx context.Context, accountId string, params *ListGenericDeploymentTypesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentType, error] {
-	return paging.Items(c.ListGenericDeploymentTypesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypesResponse) []GatewayGenericDeploymentType {
+	return paging.Items(ctx, c.ListGenericDeploymentTypesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypesResponse) []GatewayGenericDeploymentType {
 		return paging.Deref(page.GenericDeploymentTypes)
 	})
 }
@@ -595,7 +595,7 @@ func (c *ClientWithResponses) ListGenericDeploymentsPages(ctx context.Context, a
 // ListGenericDeploymentsAll iterates over the genericDeployments of every page of ListGenericDeployments: see
 // ListGenericDeploymentsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListGenericDeploymentsAll(ctx context.Context, accountId string, params *ListGenericDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeployment, error] {
-	return paging.Items(c.ListGenericDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentsResponse) []GatewayGenericDeployment {
+	return paging.Items(ctx, c.ListGenericDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentsResponse) []GatewayGenericDeployment {
 		return paging.Deref(page.GenericDeployments)
 	})
 }
@@ -623,7 +623,7 @@ func (c *ClientWithResponses) ListIdentityProvidersPages(ctx context.Context, ac
 // ListIdentityProvidersAll iterates over the identityProviders of every page of ListIdentityProviders: see
 // ListIdentityProvidersPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListIdentityProvidersAll(ctx context.Context, accountId string, params *ListIdentityProvidersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayIdentityProvider, error] {
-	return paging.Items(c.ListIdentityProvidersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListIdentityProvidersResponse) []GatewayIdentityProvider {
+	return paging.Items(ctx, c.ListIdentityProvidersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListIdentityProvidersResponse) []GatewayIdentityProvider {
 		return paging.Deref(page.IdentityProviders)
 	})
 }
@@ -651,7 +651,7 @@ func (c *ClientWithResponses) ListModelsPages(ctx context.Context, accountId str
 // ListModelsAll iterates over the models of every page of ListModels: see
 // ListModelsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListModelsAll(ctx context.Context, accountId string, params *ListModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayModel, error] {
-	return paging.Items(c.ListModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListModelsResponse) []GatewayModel {
+	return paging.Items(ctx, c.ListModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListModelsResponse) []GatewayModel {
 		return paging.Deref(page.Models)
 	})
 }
@@ -679,7 +679,7 @@ func (c *ClientWithResponses) ListPricingPlansPages(ctx context.Context, account
 // ListPricingPlansAll iterates over the pricingPlans of every page of ListPricingPlans: see
 // ListPricingPlansPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListPricingPlansAll(ctx context.Context, accountId string, params *ListPricingPlansParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayPricingPlan, error] {
-	return paging.Items(c.ListPricingPlansPages(ctx, accountId, params, reqEditors...), func(page *GatewayListPricingPlansResponse) []GatewayPricingPlan {
+	return paging.Items(ctx, c.ListPricingPlansPages(ctx, accountId, params, reqEditors...), func(page *GatewayListPricingPlansResponse) []GatewayPricingPlan {
 		return paging.Deref(page.PricingPlans)
 	})
 }
@@ -707,7 +707,7 @@ func (c *ClientWithResponses) ListQuotasPages(ctx context.Context, accountId str
 // ListQuotasAll iterates over the quotas of every page of ListQuotas: see
 // ListQuotasPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListQuotasAll(ctx context.Context, accountId string, params *ListQuotasParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayQuota, error] {
-	return paging.Items(c.ListQuotasPages(ctx, accountId, params, reqEditors...), func(page *GatewayListQuotasResponse) []GatewayQuota {
+	return paging.Items(ctx, c.ListQuotasPages(ctx, accountId, params, reqEditors...), func(page *GatewayListQuotasResponse) []GatewayQuota {
 		return paging.Deref(page.Quotas)
 	})
 }
@@ -735,7 +735,7 @@ func (c *ClientWithResponses) ListReinforcementFineTuningJobsPages(ctx context.C
 // ListReinforcementFineTuningJobsAll iterates over the reinforcementFineTuningJobs of every page of ListReinforcementFineTuningJobs: see
 // ListReinforcementFineTuningJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListReinforcementFineTuningJobsAll(ctx context.Context, accountId string, params *ListReinforcementFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayReinforcementFineTuningJob, error] {
-	return paging.Items(c.ListReinforcementFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListReinforcementFineTuningJobsResponse) []GatewayReinforcementFineTuningJob {
+	return paging.Items(ctx, c.ListReinforcementFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListReinforcementFineTuningJobsResponse) []GatewayReinforcementFineTuningJob {
 		return paging.Deref(page.ReinforcementFineTuningJobs)
 	})
 }
@@ -763,7 +763,7 @@ func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsPages(ctx context.Con
 // ListRlorTrainerJobCheckpointsAll iterates over the checkpoints of every page of ListRlorTrainerJobCheckpoints: see
 // ListRlorTrainerJobCheckpointsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsAll(ctx context.Context, accountId string, rlorTrainerJobId string, params *ListRlorTrainerJobCheckpointsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJobCheckpoint, error] {
-	return paging.Items(c.ListRlorTrainerJobCheckpointsPages(ctx, accountId, rlorTrainerJobId, params, reqEditors...), func(page *GatewayListRlorTrainerJobCheckpointsResponse) []GatewayRlorTrainerJobCheckpoint {
+	return paging.Items(ctx, c.ListRlorTrainerJobCheckpointsPages(ctx, accountId, rlorTrainerJobId, params, reqEditors...), func(page *GatewayListRlorTrainerJobCheckpointsResponse) []GatewayRlorTrainerJobCheckpoint {
 		return paging.Deref(page.Checkpoints)
 	})
 }
@@ -791,7 +791,7 @@ func (c *ClientWithResponses) ListRlorTrainerJobsPages(ctx context.Context, acco
 // ListRlorTrainerJobsAll iterates over the rlorTrainerJobs of every page of ListRlorTrainerJobs: see
 // ListRlorTrainerJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListRlorTrainerJobsAll(ctx context.Context, accountId string, params *ListRlorTrainerJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJob, error] {
-	return paging.Items(c.ListRlorTrainerJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRlorTrainerJobsResponse) []GatewayRlorTrainerJob {
+	return paging.Items(ctx, c.ListRlorTrainerJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRlorTrainerJobsResponse) []GatewayRlorTrainerJob {
 		return paging.Deref(page.RlorTrainerJobs)
 	})
 }
@@ -819,7 +819,7 @@ func (c *ClientWithResponses) ListRoutersPages(ctx context.Context, accountId st
 // ListRoutersAll iterates over the routers of every page of ListRouters: see
 // ListRoutersPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListRoutersAll(ctx context.Context, accountId string, params *ListRoutersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRouter, error] {
-	return paging.Items(c.ListRoutersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRoutersResponse) []GatewayRouter {
+	return paging.Items(ctx, c.ListRoutersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRoutersResponse) []GatewayRouter {
 		return paging.Deref(page.Routers)
 	})
 }
@@ -847,7 +847,7 @@ func (c *ClientWithResponses) ListSecretsPages(ctx context.Context, accountId st
 // ListSecretsAll iterates over the secrets of every page of ListSecrets: see
 // ListSecretsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListSecretsAll(ctx context.Context, accountId string, params *ListSecretsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySecret, error] {
-	return paging.Items(c.ListSecretsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSecretsResponse) []GatewaySecret {
+	return paging.Items(ctx, c.ListSecretsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSecretsResponse) []GatewaySecret {
 		return paging.Deref(page.Secrets)
 	})
 }
@@ -875,7 +875,7 @@ func (c *ClientWithResponses) ListSupervisedFineTuningJobsPages(ctx context.Cont
 // ListSupervisedFineTuningJobsAll iterates over the supervisedFineTuningJobs of every page of ListSupervisedFineTuningJobs: see
 // ListSupervisedFineTuningJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListSupervisedFineTuningJobsAll(ctx context.Context, accountId string, params *ListSupervisedFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySupervisedFineTuningJob, error] {
-	return paging.Items(c.ListSupervisedFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSupervisedFineTuningJobsResponse) []GatewaySupervisedFineTuningJob {
+	return paging.Items(ctx, c.ListSupervisedFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSupervisedFineTuningJobsResponse) []GatewaySupervisedFineTuningJob {
 		return paging.Deref(page.SupervisedFineTuningJobs)
 	})
 }
@@ -903,7 +903,7 @@ func (c *ClientWithResponses) ListTrailsPages(ctx context.Context, accountId str
 // ListTrailsAll iterates over the trails of every page of ListTrails: see
 // ListTrailsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListTrailsAll(ctx context.Context, accountId string, params *ListTrailsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrail, error] {
-	return paging.Items(c.ListTrailsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrailsResponse) []GatewayTrail {
+	return paging.Items(ctx, c.ListTrailsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrailsResponse) []GatewayTrail {
 		return paging.Deref(page.Trails)
 	})
 }
@@ -931,7 +931,7 @@ func (c *ClientWithResponses) ListTrainingSessionJobsPages(ctx context.Context, 
 // ListTrainingSessionJobsAll iterates over the trainingSessionJobs of every page of ListTrainingSessionJobs: see
 // ListTrainingSessionJobsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListTrainingSessionJobsAll(ctx context.Context, accountId string, params *ListTrainingSessionJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSessionJob, error] {
-	return paging.Items(c.ListTrainingSessionJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingSessionJobsResponse) []GatewayTrainingSessionJob {
+	return paging.Items(ctx, c.ListTrainingSessionJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingSessionJobsResponse) []GatewayTrainingSessionJob {
 		return paging.Deref(page.TrainingSessionJobs)
 	})
 }
@@ -959,7 +959,7 @@ func (c *ClientWithResponses) ListTrainingSessionsPages(ctx context.Context, acc
 // ListTrainingSessionsAll iterates over the trainingSessions of every page of ListTrainingSessions: see
 // ListTrainingSessionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListTrainingSessionsAll(ctx context.Context, accountId string, trainingSessionJobId string, params *ListTrainingSessionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSession, error] {
-	return paging.Items(c.ListTrainingSessionsPages(ctx, accountId, trainingSessionJobId, params, reqEditors...), func(page *GatewayListTrainingSessionsResponse) []GatewayTrainingSession {
+	return paging.Items(ctx, c.ListTrainingSessionsPages(ctx, accountId, trainingSessionJobId, params, reqEditors...), func(page *GatewayListTrainingSessionsResponse) []GatewayTrainingSession {
 		return paging.Deref(page.TrainingSessions)
 	})
 }
@@ -987,7 +987,7 @@ func (c *ClientWithResponses) ListTrainingShapeVersionsPages(ctx context.Context
 // ListTrainingShapeVersionsAll iterates over the trainingShapeVersions of every page of ListTrainingShapeVersions: see
 // ListTrainingShapeVersionsPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListTrainingShapeVersionsAll(ctx context.Context, accountId string, trainingShapeId string, params *ListTrainingShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShapeVersion, error] {
-	return paging.Items(c.ListTrainingShapeVersionsPages(ctx, accountId, trainingShapeId, params, reqEditors...), func(page *GatewayListTrainingShapeVersionsResponse) []GatewayTrainingShapeVersion {
+	return paging.Items(ctx, c.ListTrainingShapeVersionsPages(ctx, accountId, trainingShapeId, params, reqEditors...), func(page *GatewayListTrainingShapeVersionsResponse) []GatewayTrainingShapeVersion {
 		return paging.Deref(page.TrainingShapeVersions)
 	})
 }
@@ -1015,7 +1015,7 @@ func (c *ClientWithResponses) ListTrainingShapesPages(ctx context.Context, accou
 // ListTrainingShapesAll iterates over the trainingShapes of every page of ListTrainingShapes: see
 // ListTrainingShapesPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListTrainingShapesAll(ctx context.Context, accountId string, params *ListTrainingShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShape, error] {
-	return paging.Items(c.ListTrainingShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingShapesResponse) []GatewayTrainingShape {
+	return paging.Items(ctx, c.ListTrainingShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingShapesResponse) []GatewayTrainingShape {
 		return paging.Deref(page.TrainingShapes)
 	})
 }
@@ -1043,7 +1043,7 @@ func (c *ClientWithResponses) ListUsersPages(ctx context.Context, accountId stri
 // ListUsersAll iterates over the users of every page of ListUsers: see
 // ListUsersPages. One page is in memory at a time.
 func (c *ClientWithResponses) ListUsersAll(ctx context.Context, accountId string, params *ListUsersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayUser, error] {
-	return paging.Items(c.ListUsersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListUsersResponse) []GatewayUser {
+	return paging.Items(ctx, c.ListUsersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListUsersResponse) []GatewayUser {
 		return paging.Deref(page.Users)
 	})
 }

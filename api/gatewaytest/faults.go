@@ -105,7 +105,7 @@ func (s *Server) nextFault(operation string) *Fault {
 		}
 		f := *queue[0]
 		if f.Rate > 0 && rand.Float64() >= f.Rate {
-			return nil
+			continue // spared by this fault; one for all operations may still hit
 		}
 		if queue[0].Times > 0 {
 			queue[0].Times--

@@ -192,7 +192,7 @@ func (c *ClientWithResponses) {{.ID}}Pages(ctx context.Context{{args .}}, params
 // {{.ID}}All iterates over the {{.ItemsField}} of every page of {{.ID}}: see
 // {{.ID}}Pages. One page is in memory at a time.
 func (c *ClientWithResponses) {{.ID}}All(ctx context.Context{{args .}}, params *{{.ID}}Params, reqEditors ...RequestEditorFn) iter.Seq2[{{.ItemType}}, error] {
-	return paging.Items(c.{{.ID}}Pages(ctx{{names .}}, params, reqEditors...), func(page *{{.PageType}}) []{{.ItemType}} {
+	return paging.Items(ctx, c.{{.ID}}Pages(ctx{{names .}}, params, reqEditors...), func(page *{{.PageType}}) []{{.ItemType}} {
 		return {{if .ItemsPointer}}paging.Deref(page.{{field .ItemsField}}){{else}}page.{{field .ItemsField}}{{end}}
 	})
 }

@@ -61,16 +61,21 @@ func Pages[P any](ctx context.Context, start *string, fetch Fetch[P]) iter.Seq2[
 }
 
 // Items iterates over the items of every page of pages, as items returns
-// them from a page.
-func Items[P, T any](pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
+// them from a page. It ends with ctx's error as soon as ctx ends, even in
+// the middle of a page.
+func Items[P, T any](ctx context.Context, pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		var zero T
 		for page, err := range pages {
 			if err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
 			for _, item := range items(page) {
+				if err := ctx.Err(); err != nil {
+					yield(zero, err)
+					return
+				}
 				if !yield(item, nil) {
 					return
 				}
