@@ -290,3 +290,18 @@ func TestConcurrentClients(t *testing.T) {
 		t.Errorf("%d creates recorded, want %d", n, 64*5)
 	}
 }
+
+// TestJournalKeepsTheNewestRequests: a long-running fake keeps only the
+// newest requests, so its memory does not grow without bound.
+func TestJournalKeepsTheNewestRequests(t *testing.T) {
+	fake, c := gatewaytest.Start(t, gatewaytest.WithJournalLimit(5))
+	for range 12 {
+		if _, err := c.ListSecretsWithResponse(context.Background(), "acct", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries := fake.Journal()
+	if len(entries) != 5 || entries[4].Attempt != 12 || entries[0].Attempt != 8 {
+		t.Errorf("%d entries, attempts %d..%d; want the newest 5 (8..12)", len(entries), entries[0].Attempt, entries[len(entries)-1].Attempt)
+	}
+}

@@ -56,13 +56,14 @@ type Server struct {
 	connections atomic.Int64
 	transports  []*http.Transport
 
-	mu          sync.Mutex
-	secrets     map[string]map[string]*secret // account -> id -> secret
-	handlers    map[string]http.HandlerFunc
-	faults      map[string][]*Fault
-	journal     []Entry
-	attempts    map[string]int
-	synthesized map[string][]byte
+	mu           sync.Mutex
+	secrets      map[string]map[string]*secret // account -> id -> secret
+	handlers     map[string]http.HandlerFunc
+	faults       map[string][]*Fault
+	journal      []Entry
+	journalLimit int
+	attempts     map[string]int
+	synthesized  map[string][]byte
 }
 
 // An Option configures a Server.
@@ -74,6 +75,20 @@ func WithReporter(r Reporter) Option { return func(s *Server) { s.reporter = r }
 
 // WithAPIKey makes the fake accept only this Bearer token (others get 401).
 func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+
+// DefaultJournalLimit is how many requests the journal keeps unless
+// WithJournalLimit says otherwise.
+const DefaultJournalLimit = 10_000
+
+// WithJournalLimit keeps only the newest n requests in the journal (n > 0),
+// so that a long-running fake does not grow without bound.
+func WithJournalLimit(n int) Option {
+	return func(s *Server) {
+		if n > 0 {
+			s.journalLimit = n
+		}
+	}
+}
 
 // WithClientOptions adds options to the api.Client that Start returns.
 func WithClientOptions(opts ...api.Option) Option {
@@ -98,6 +113,8 @@ func New(opts ...Option) (*Server, error) {
 		faults:      map[string][]*Fault{},
 		attempts:    map[string]int{},
 		synthesized: map[string][]byte{},
+
+		journalLimit: DefaultJournalLimit,
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -298,7 +315,14 @@ func (s *Server) record(operation string, r *http.Request, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := operation + " " + r.URL.EscapedPath()
+	if len(s.attempts) >= 16*s.journalLimit {
+		s.attempts = map[string]int{} // many distinct paths: start counting anew
+	}
 	s.attempts[key]++
+	if len(s.journal) >= s.journalLimit {
+		drop := len(s.journal) - s.journalLimit + 1
+		s.journal = append(s.journal[:0], s.journal[drop:]...)
+	}
 	s.journal = append(s.journal, Entry{
 		Operation: operation,
 		Method:    r.Method,

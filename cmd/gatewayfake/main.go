@@ -47,11 +47,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	host := flags.String("host", "127.0.0.1", "address to listen on")
 	port := flags.Int("port", 8080, "port to listen on (0 picks a free one)")
 	apiKey := flags.String("api-key", "", "accept only this Bearer token (default: any well-formed token)")
+	journal := flags.Int("journal-limit", 1000, "how many recent requests the fake keeps in its journal")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	logger := log.New(stderr, "gatewayfake: ", log.LstdFlags)
-	fake, err := gatewaytest.New(gatewaytest.WithAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}))
+	fake, err := gatewaytest.New(gatewaytest.WithAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal))
 	if err != nil {
 		return err
 	}
