@@ -91,9 +91,9 @@ func TestEveryOperationIsCallableThroughTheWrapper(t *testing.T) {
 	c := newClient(t, rt)
 	client := reflect.ValueOf(c)
 	for i, op := range gen.Operations {
-		m := client.MethodByName(op.ID + "WithResponse")
+		m := client.MethodByName(op.GoName + "WithResponse")
 		if !m.IsValid() {
-			t.Errorf("api.Client has no method %sWithResponse", op.ID)
+			t.Errorf("api.Client has no method %sWithResponse", op.GoName)
 			continue
 		}
 		args, wantPath := argsFor(m.Type(), op)

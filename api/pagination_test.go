@@ -269,7 +269,7 @@ func TestEveryListOperationHasIterators(t *testing.T) {
 	}
 	idOf := map[string]string{}
 	for _, op := range gen.Operations {
-		idOf[op.UpstreamID] = op.ID
+		idOf[op.UpstreamID] = op.GoName
 	}
 	c := newClient(t, script(step{status: 200, body: `{}`}))
 	for _, op := range paged {

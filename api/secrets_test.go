@@ -147,11 +147,11 @@ func TestEverySensitiveFieldIsRedacted(t *testing.T) {
 			return err
 		},
 		"client secret": func() error {
-			_, err := c.CreateIdentityProviderWithResponse(ctx, "acct", gen.CreateIdentityProviderJSONRequestBody{OidcConfig: &gen.GatewayOidcConfig{ClientId: "c", IssuerUrl: "https://idp.test", ClientSecret: clientSecret}})
+			_, err := c.CreateIdentityProviderWithResponse(ctx, "acct", gen.CreateIdentityProviderJSONRequestBody{OidcConfig: &gen.GatewayOidcConfig{ClientID: "c", IssuerURL: "https://idp.test", ClientSecret: clientSecret}})
 			return err
 		},
 		"direct-route keys": func() error {
-			_, err := c.UpdateDeploymentWithResponse(ctx, "acct", "dep", nil, gen.UpdateDeploymentJSONRequestBody{DirectRouteApiKeys: &[]string{routeKey}})
+			_, err := c.UpdateDeploymentWithResponse(ctx, "acct", "dep", nil, gen.UpdateDeploymentJSONRequestBody{DirectRouteAPIKeys: &[]string{routeKey}})
 			return err
 		},
 	}

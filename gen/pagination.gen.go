@@ -40,16 +40,16 @@ func (c *ClientWithResponses) ListAccountsAll(ctx context.Context, params *ListA
 	})
 }
 
-// ListApiKeysPages iterates over the pages of ListApiKeys, following nextPageToken
+// ListAPIKeysPages iterates over the pages of ListAPIKeys, following nextPageToken
 // until it is empty, from params.PageToken if set. params (which may be nil)
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListApiKeysPages(ctx context.Context, accountId string, userId string, params *ListApiKeysParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListApiKeysResponse, error] {
+func (c *ClientWithResponses) ListAPIKeysPages(ctx context.Context, accountID string, userID string, params *ListAPIKeysParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListAPIKeysResponse, error] {
 	p := paging.Copy(params)
-	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListApiKeysResponse, *string, error) {
+	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListAPIKeysResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListApiKeysWithResponse(ctx, accountId, userId, p, reqEditors...)
+		resp, err := c.ListAPIKeysWithResponse(ctx, accountID, userID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -60,11 +60,11 @@ func (c *ClientWithResponses) ListApiKeysPages(ctx context.Context, accountId st
 	})
 }
 
-// ListApiKeysAll iterates over the apiKeys of every page of ListApiKeys: see
-// ListApiKeysPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListApiKeysAll(ctx context.Context, accountId string, userId string, params *ListApiKeysParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayApiKey, error] {
-	return paging.Items(ctx, c.ListApiKeysPages(ctx, accountId, userId, params, reqEditors...), func(page *GatewayListApiKeysResponse) []GatewayApiKey {
-		return paging.Deref(page.ApiKeys)
+// ListAPIKeysAll iterates over the apiKeys of every page of ListAPIKeys: see
+// ListAPIKeysPages. One page is in memory at a time.
+func (c *ClientWithResponses) ListAPIKeysAll(ctx context.Context, accountID string, userID string, params *ListAPIKeysParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayAPIKey, error] {
+	return paging.Items(ctx, c.ListAPIKeysPages(ctx, accountID, userID, params, reqEditors...), func(page *GatewayListAPIKeysResponse) []GatewayAPIKey {
+		return paging.Deref(page.APIKeys)
 	})
 }
 
@@ -73,11 +73,11 @@ func (c *ClientWithResponses) ListApiKeysAll(ctx context.Context, accountId stri
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListAuditLogsPages(ctx context.Context, accountId string, params *ListAuditLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListAuditLogsResponse, error] {
+func (c *ClientWithResponses) ListAuditLogsPages(ctx context.Context, accountID string, params *ListAuditLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListAuditLogsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListAuditLogsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListAuditLogsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListAuditLogsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -90,8 +90,8 @@ func (c *ClientWithResponses) ListAuditLogsPages(ctx context.Context, accountId 
 
 // ListAuditLogsAll iterates over the auditLogs of every page of ListAuditLogs: see
 // ListAuditLogsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListAuditLogsAll(ctx context.Context, accountId string, params *ListAuditLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayAuditLogEntry, error] {
-	return paging.Items(ctx, c.ListAuditLogsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListAuditLogsResponse) []GatewayAuditLogEntry {
+func (c *ClientWithResponses) ListAuditLogsAll(ctx context.Context, accountID string, params *ListAuditLogsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayAuditLogEntry, error] {
+	return paging.Items(ctx, c.ListAuditLogsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListAuditLogsResponse) []GatewayAuditLogEntry {
 		return paging.Deref(page.AuditLogs)
 	})
 }
@@ -101,11 +101,11 @@ func (c *ClientWithResponses) ListAuditLogsAll(ctx context.Context, accountId st
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListBatchInferenceJobsPages(ctx context.Context, accountId string, params *ListBatchInferenceJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListBatchInferenceJobsResponse, error] {
+func (c *ClientWithResponses) ListBatchInferenceJobsPages(ctx context.Context, accountID string, params *ListBatchInferenceJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListBatchInferenceJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListBatchInferenceJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListBatchInferenceJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListBatchInferenceJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -118,8 +118,8 @@ func (c *ClientWithResponses) ListBatchInferenceJobsPages(ctx context.Context, a
 
 // ListBatchInferenceJobsAll iterates over the batchInferenceJobs of every page of ListBatchInferenceJobs: see
 // ListBatchInferenceJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListBatchInferenceJobsAll(ctx context.Context, accountId string, params *ListBatchInferenceJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayBatchInferenceJob, error] {
-	return paging.Items(ctx, c.ListBatchInferenceJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListBatchInferenceJobsResponse) []GatewayBatchInferenceJob {
+func (c *ClientWithResponses) ListBatchInferenceJobsAll(ctx context.Context, accountID string, params *ListBatchInferenceJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayBatchInferenceJob, error] {
+	return paging.Items(ctx, c.ListBatchInferenceJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListBatchInferenceJobsResponse) []GatewayBatchInferenceJob {
 		return paging.Deref(page.BatchInferenceJobs)
 	})
 }
@@ -129,11 +129,11 @@ func (c *ClientWithResponses) ListBatchInferenceJobsAll(ctx context.Context, acc
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListClustersPages(ctx context.Context, accountId string, params *ListClustersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListClustersResponse, error] {
+func (c *ClientWithResponses) ListClustersPages(ctx context.Context, accountID string, params *ListClustersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListClustersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListClustersResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListClustersWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListClustersWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -146,8 +146,8 @@ func (c *ClientWithResponses) ListClustersPages(ctx context.Context, accountId s
 
 // ListClustersAll iterates over the clusters of every page of ListClusters: see
 // ListClustersPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListClustersAll(ctx context.Context, accountId string, params *ListClustersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCluster, error] {
-	return paging.Items(ctx, c.ListClustersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListClustersResponse) []GatewayCluster {
+func (c *ClientWithResponses) ListClustersAll(ctx context.Context, accountID string, params *ListClustersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCluster, error] {
+	return paging.Items(ctx, c.ListClustersPages(ctx, accountID, params, reqEditors...), func(page *GatewayListClustersResponse) []GatewayCluster {
 		return paging.Deref(page.Clusters)
 	})
 }
@@ -157,11 +157,11 @@ func (c *ClientWithResponses) ListClustersAll(ctx context.Context, accountId str
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListCreditRedemptionsPages(ctx context.Context, accountId string, params *ListCreditRedemptionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListCreditRedemptionsResponse, error] {
+func (c *ClientWithResponses) ListCreditRedemptionsPages(ctx context.Context, accountID string, params *ListCreditRedemptionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListCreditRedemptionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListCreditRedemptionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListCreditRedemptionsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListCreditRedemptionsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -174,8 +174,8 @@ func (c *ClientWithResponses) ListCreditRedemptionsPages(ctx context.Context, ac
 
 // ListCreditRedemptionsAll iterates over the creditRedemptions of every page of ListCreditRedemptions: see
 // ListCreditRedemptionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListCreditRedemptionsAll(ctx context.Context, accountId string, params *ListCreditRedemptionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCreditRedemption, error] {
-	return paging.Items(ctx, c.ListCreditRedemptionsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListCreditRedemptionsResponse) []GatewayCreditRedemption {
+func (c *ClientWithResponses) ListCreditRedemptionsAll(ctx context.Context, accountID string, params *ListCreditRedemptionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayCreditRedemption, error] {
+	return paging.Items(ctx, c.ListCreditRedemptionsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListCreditRedemptionsResponse) []GatewayCreditRedemption {
 		return paging.Deref(page.CreditRedemptions)
 	})
 }
@@ -185,11 +185,11 @@ func (c *ClientWithResponses) ListCreditRedemptionsAll(ctx context.Context, acco
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDatasetsPages(ctx context.Context, accountId string, params *ListDatasetsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDatasetsResponse, error] {
+func (c *ClientWithResponses) ListDatasetsPages(ctx context.Context, accountID string, params *ListDatasetsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDatasetsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDatasetsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDatasetsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDatasetsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -202,8 +202,8 @@ func (c *ClientWithResponses) ListDatasetsPages(ctx context.Context, accountId s
 
 // ListDatasetsAll iterates over the datasets of every page of ListDatasets: see
 // ListDatasetsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDatasetsAll(ctx context.Context, accountId string, params *ListDatasetsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDataset, error] {
-	return paging.Items(ctx, c.ListDatasetsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDatasetsResponse) []GatewayDataset {
+func (c *ClientWithResponses) ListDatasetsAll(ctx context.Context, accountID string, params *ListDatasetsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDataset, error] {
+	return paging.Items(ctx, c.ListDatasetsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDatasetsResponse) []GatewayDataset {
 		return paging.Deref(page.Datasets)
 	})
 }
@@ -213,11 +213,11 @@ func (c *ClientWithResponses) ListDatasetsAll(ctx context.Context, accountId str
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeployedModelsPages(ctx context.Context, accountId string, params *ListDeployedModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeployedModelsResponse, error] {
+func (c *ClientWithResponses) ListDeployedModelsPages(ctx context.Context, accountID string, params *ListDeployedModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeployedModelsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeployedModelsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeployedModelsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDeployedModelsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -230,8 +230,8 @@ func (c *ClientWithResponses) ListDeployedModelsPages(ctx context.Context, accou
 
 // ListDeployedModelsAll iterates over the deployedModels of every page of ListDeployedModels: see
 // ListDeployedModelsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeployedModelsAll(ctx context.Context, accountId string, params *ListDeployedModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployedModel, error] {
-	return paging.Items(ctx, c.ListDeployedModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeployedModelsResponse) []GatewayDeployedModel {
+func (c *ClientWithResponses) ListDeployedModelsAll(ctx context.Context, accountID string, params *ListDeployedModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployedModel, error] {
+	return paging.Items(ctx, c.ListDeployedModelsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDeployedModelsResponse) []GatewayDeployedModel {
 		return paging.Deref(page.DeployedModels)
 	})
 }
@@ -241,11 +241,11 @@ func (c *ClientWithResponses) ListDeployedModelsAll(ctx context.Context, account
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeploymentShapeVersionsPages(ctx context.Context, accountId string, deploymentShapeId string, params *ListDeploymentShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShapeVersionsResponse, error] {
+func (c *ClientWithResponses) ListDeploymentShapeVersionsPages(ctx context.Context, accountID string, deploymentShapeID string, params *ListDeploymentShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShapeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeploymentShapeVersionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeploymentShapeVersionsWithResponse(ctx, accountId, deploymentShapeId, p, reqEditors...)
+		resp, err := c.ListDeploymentShapeVersionsWithResponse(ctx, accountID, deploymentShapeID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -258,8 +258,8 @@ func (c *ClientWithResponses) ListDeploymentShapeVersionsPages(ctx context.Conte
 
 // ListDeploymentShapeVersionsAll iterates over the deploymentShapeVersions of every page of ListDeploymentShapeVersions: see
 // ListDeploymentShapeVersionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeploymentShapeVersionsAll(ctx context.Context, accountId string, deploymentShapeId string, params *ListDeploymentShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShapeVersion, error] {
-	return paging.Items(ctx, c.ListDeploymentShapeVersionsPages(ctx, accountId, deploymentShapeId, params, reqEditors...), func(page *GatewayListDeploymentShapeVersionsResponse) []GatewayDeploymentShapeVersion {
+func (c *ClientWithResponses) ListDeploymentShapeVersionsAll(ctx context.Context, accountID string, deploymentShapeID string, params *ListDeploymentShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShapeVersion, error] {
+	return paging.Items(ctx, c.ListDeploymentShapeVersionsPages(ctx, accountID, deploymentShapeID, params, reqEditors...), func(page *GatewayListDeploymentShapeVersionsResponse) []GatewayDeploymentShapeVersion {
 		return paging.Deref(page.DeploymentShapeVersions)
 	})
 }
@@ -269,11 +269,11 @@ func (c *ClientWithResponses) ListDeploymentShapeVersionsAll(ctx context.Context
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeploymentShapesPages(ctx context.Context, accountId string, params *ListDeploymentShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShapesResponse, error] {
+func (c *ClientWithResponses) ListDeploymentShapesPages(ctx context.Context, accountID string, params *ListDeploymentShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShapesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeploymentShapesResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeploymentShapesWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDeploymentShapesWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -286,8 +286,8 @@ func (c *ClientWithResponses) ListDeploymentShapesPages(ctx context.Context, acc
 
 // ListDeploymentShapesAll iterates over the deploymentShapes of every page of ListDeploymentShapes: see
 // ListDeploymentShapesPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeploymentShapesAll(ctx context.Context, accountId string, params *ListDeploymentShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShape, error] {
-	return paging.Items(ctx, c.ListDeploymentShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentShapesResponse) []GatewayDeploymentShape {
+func (c *ClientWithResponses) ListDeploymentShapesAll(ctx context.Context, accountID string, params *ListDeploymentShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShape, error] {
+	return paging.Items(ctx, c.ListDeploymentShapesPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDeploymentShapesResponse) []GatewayDeploymentShape {
 		return paging.Deref(page.DeploymentShapes)
 	})
 }
@@ -297,11 +297,11 @@ func (c *ClientWithResponses) ListDeploymentShapesAll(ctx context.Context, accou
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeploymentShardsPages(ctx context.Context, accountId string, deploymentId string, params *ListDeploymentShardsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShardsResponse, error] {
+func (c *ClientWithResponses) ListDeploymentShardsPages(ctx context.Context, accountID string, deploymentID string, params *ListDeploymentShardsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentShardsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeploymentShardsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeploymentShardsWithResponse(ctx, accountId, deploymentId, p, reqEditors...)
+		resp, err := c.ListDeploymentShardsWithResponse(ctx, accountID, deploymentID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -314,8 +314,8 @@ func (c *ClientWithResponses) ListDeploymentShardsPages(ctx context.Context, acc
 
 // ListDeploymentShardsAll iterates over the deploymentShards of every page of ListDeploymentShards: see
 // ListDeploymentShardsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeploymentShardsAll(ctx context.Context, accountId string, deploymentId string, params *ListDeploymentShardsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShard, error] {
-	return paging.Items(ctx, c.ListDeploymentShardsPages(ctx, accountId, deploymentId, params, reqEditors...), func(page *GatewayListDeploymentShardsResponse) []GatewayDeploymentShard {
+func (c *ClientWithResponses) ListDeploymentShardsAll(ctx context.Context, accountID string, deploymentID string, params *ListDeploymentShardsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeploymentShard, error] {
+	return paging.Items(ctx, c.ListDeploymentShardsPages(ctx, accountID, deploymentID, params, reqEditors...), func(page *GatewayListDeploymentShardsResponse) []GatewayDeploymentShard {
 		return paging.Deref(page.DeploymentShards)
 	})
 }
@@ -325,11 +325,11 @@ func (c *ClientWithResponses) ListDeploymentShardsAll(ctx context.Context, accou
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeploymentsPages(ctx context.Context, accountId string, params *ListDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentsResponse, error] {
+func (c *ClientWithResponses) ListDeploymentsPages(ctx context.Context, accountID string, params *ListDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeploymentsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeploymentsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeploymentsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDeploymentsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -342,8 +342,8 @@ func (c *ClientWithResponses) ListDeploymentsPages(ctx context.Context, accountI
 
 // ListDeploymentsAll iterates over the deployments of every page of ListDeployments: see
 // ListDeploymentsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeploymentsAll(ctx context.Context, accountId string, params *ListDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployment, error] {
-	return paging.Items(ctx, c.ListDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeploymentsResponse) []GatewayDeployment {
+func (c *ClientWithResponses) ListDeploymentsAll(ctx context.Context, accountID string, params *ListDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeployment, error] {
+	return paging.Items(ctx, c.ListDeploymentsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDeploymentsResponse) []GatewayDeployment {
 		return paging.Deref(page.Deployments)
 	})
 }
@@ -353,11 +353,11 @@ func (c *ClientWithResponses) ListDeploymentsAll(ctx context.Context, accountId 
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDeveloperPassesPages(ctx context.Context, accountId string, params *ListDeveloperPassesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeveloperPassesResponse, error] {
+func (c *ClientWithResponses) ListDeveloperPassesPages(ctx context.Context, accountID string, params *ListDeveloperPassesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDeveloperPassesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDeveloperPassesResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDeveloperPassesWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDeveloperPassesWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -370,8 +370,8 @@ func (c *ClientWithResponses) ListDeveloperPassesPages(ctx context.Context, acco
 
 // ListDeveloperPassesAll iterates over the developerPasses of every page of ListDeveloperPasses: see
 // ListDeveloperPassesPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDeveloperPassesAll(ctx context.Context, accountId string, params *ListDeveloperPassesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeveloperPass, error] {
-	return paging.Items(ctx, c.ListDeveloperPassesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDeveloperPassesResponse) []GatewayDeveloperPass {
+func (c *ClientWithResponses) ListDeveloperPassesAll(ctx context.Context, accountID string, params *ListDeveloperPassesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDeveloperPass, error] {
+	return paging.Items(ctx, c.ListDeveloperPassesPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDeveloperPassesResponse) []GatewayDeveloperPass {
 		return paging.Deref(page.DeveloperPasses)
 	})
 }
@@ -381,11 +381,11 @@ func (c *ClientWithResponses) ListDeveloperPassesAll(ctx context.Context, accoun
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListDpoJobsPages(ctx context.Context, accountId string, params *ListDpoJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDpoJobsResponse, error] {
+func (c *ClientWithResponses) ListDpoJobsPages(ctx context.Context, accountID string, params *ListDpoJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListDpoJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListDpoJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListDpoJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListDpoJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -398,8 +398,8 @@ func (c *ClientWithResponses) ListDpoJobsPages(ctx context.Context, accountId st
 
 // ListDpoJobsAll iterates over the dpoJobs of every page of ListDpoJobs: see
 // ListDpoJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListDpoJobsAll(ctx context.Context, accountId string, params *ListDpoJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDpoJob, error] {
-	return paging.Items(ctx, c.ListDpoJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListDpoJobsResponse) []GatewayDpoJob {
+func (c *ClientWithResponses) ListDpoJobsAll(ctx context.Context, accountID string, params *ListDpoJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayDpoJob, error] {
+	return paging.Items(ctx, c.ListDpoJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListDpoJobsResponse) []GatewayDpoJob {
 		return paging.Deref(page.DpoJobs)
 	})
 }
@@ -409,11 +409,11 @@ func (c *ClientWithResponses) ListDpoJobsAll(ctx context.Context, accountId stri
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListEvaluationJobsPages(ctx context.Context, accountId string, params *ListEvaluationJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluationJobsResponse, error] {
+func (c *ClientWithResponses) ListEvaluationJobsPages(ctx context.Context, accountID string, params *ListEvaluationJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluationJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListEvaluationJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListEvaluationJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListEvaluationJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -426,8 +426,8 @@ func (c *ClientWithResponses) ListEvaluationJobsPages(ctx context.Context, accou
 
 // ListEvaluationJobsAll iterates over the evaluationJobs of every page of ListEvaluationJobs: see
 // ListEvaluationJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListEvaluationJobsAll(ctx context.Context, accountId string, params *ListEvaluationJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluationJob, error] {
-	return paging.Items(ctx, c.ListEvaluationJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationJobsResponse) []GatewayEvaluationJob {
+func (c *ClientWithResponses) ListEvaluationJobsAll(ctx context.Context, accountID string, params *ListEvaluationJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluationJob, error] {
+	return paging.Items(ctx, c.ListEvaluationJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListEvaluationJobsResponse) []GatewayEvaluationJob {
 		return paging.Deref(page.EvaluationJobs)
 	})
 }
@@ -437,11 +437,11 @@ func (c *ClientWithResponses) ListEvaluationJobsAll(ctx context.Context, account
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListEvaluationsPages(ctx context.Context, accountId string, params *ListEvaluationsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluationsResponse, error] {
+func (c *ClientWithResponses) ListEvaluationsPages(ctx context.Context, accountID string, params *ListEvaluationsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluationsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListEvaluationsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListEvaluationsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListEvaluationsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -454,8 +454,8 @@ func (c *ClientWithResponses) ListEvaluationsPages(ctx context.Context, accountI
 
 // ListEvaluationsAll iterates over the evaluations of every page of ListEvaluations: see
 // ListEvaluationsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListEvaluationsAll(ctx context.Context, accountId string, params *ListEvaluationsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluation, error] {
-	return paging.Items(ctx, c.ListEvaluationsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluationsResponse) []GatewayEvaluation {
+func (c *ClientWithResponses) ListEvaluationsAll(ctx context.Context, accountID string, params *ListEvaluationsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluation, error] {
+	return paging.Items(ctx, c.ListEvaluationsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListEvaluationsResponse) []GatewayEvaluation {
 		return paging.Deref(page.Evaluations)
 	})
 }
@@ -465,11 +465,11 @@ func (c *ClientWithResponses) ListEvaluationsAll(ctx context.Context, accountId 
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListEvaluatorVersionsPages(ctx context.Context, accountId string, evaluatorId string, params *ListEvaluatorVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluatorVersionsResponse, error] {
+func (c *ClientWithResponses) ListEvaluatorVersionsPages(ctx context.Context, accountID string, evaluatorID string, params *ListEvaluatorVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluatorVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListEvaluatorVersionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListEvaluatorVersionsWithResponse(ctx, accountId, evaluatorId, p, reqEditors...)
+		resp, err := c.ListEvaluatorVersionsWithResponse(ctx, accountID, evaluatorID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -482,8 +482,8 @@ func (c *ClientWithResponses) ListEvaluatorVersionsPages(ctx context.Context, ac
 
 // ListEvaluatorVersionsAll iterates over the evaluatorVersions of every page of ListEvaluatorVersions: see
 // ListEvaluatorVersionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListEvaluatorVersionsAll(ctx context.Context, accountId string, evaluatorId string, params *ListEvaluatorVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluatorVersion, error] {
-	return paging.Items(ctx, c.ListEvaluatorVersionsPages(ctx, accountId, evaluatorId, params, reqEditors...), func(page *GatewayListEvaluatorVersionsResponse) []GatewayEvaluatorVersion {
+func (c *ClientWithResponses) ListEvaluatorVersionsAll(ctx context.Context, accountID string, evaluatorID string, params *ListEvaluatorVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluatorVersion, error] {
+	return paging.Items(ctx, c.ListEvaluatorVersionsPages(ctx, accountID, evaluatorID, params, reqEditors...), func(page *GatewayListEvaluatorVersionsResponse) []GatewayEvaluatorVersion {
 		return paging.Deref(page.EvaluatorVersions)
 	})
 }
@@ -493,11 +493,11 @@ func (c *ClientWithResponses) ListEvaluatorVersionsAll(ctx context.Context, acco
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListEvaluatorsPages(ctx context.Context, accountId string, params *ListEvaluatorsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluatorsResponse, error] {
+func (c *ClientWithResponses) ListEvaluatorsPages(ctx context.Context, accountID string, params *ListEvaluatorsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListEvaluatorsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListEvaluatorsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListEvaluatorsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListEvaluatorsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -510,8 +510,8 @@ func (c *ClientWithResponses) ListEvaluatorsPages(ctx context.Context, accountId
 
 // ListEvaluatorsAll iterates over the evaluators of every page of ListEvaluators: see
 // ListEvaluatorsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListEvaluatorsAll(ctx context.Context, accountId string, params *ListEvaluatorsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluator, error] {
-	return paging.Items(ctx, c.ListEvaluatorsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListEvaluatorsResponse) []GatewayEvaluator {
+func (c *ClientWithResponses) ListEvaluatorsAll(ctx context.Context, accountID string, params *ListEvaluatorsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayEvaluator, error] {
+	return paging.Items(ctx, c.ListEvaluatorsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListEvaluatorsResponse) []GatewayEvaluator {
 		return paging.Deref(page.Evaluators)
 	})
 }
@@ -521,11 +521,11 @@ func (c *ClientWithResponses) ListEvaluatorsAll(ctx context.Context, accountId s
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsPages(ctx context.Context, accountId string, genericDeploymentTypeId string, params *ListGenericDeploymentTypeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentTypeVersionsResponse, error] {
+func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsPages(ctx context.Context, accountID string, genericDeploymentTypeID string, params *ListGenericDeploymentTypeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentTypeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListGenericDeploymentTypeVersionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListGenericDeploymentTypeVersionsWithResponse(ctx, accountId, genericDeploymentTypeId, p, reqEditors...)
+		resp, err := c.ListGenericDeploymentTypeVersionsWithResponse(ctx, accountID, genericDeploymentTypeID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -538,8 +538,8 @@ func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsPages(ctx context
 
 // ListGenericDeploymentTypeVersionsAll iterates over the genericDeploymentTypeVersions of every page of ListGenericDeploymentTypeVersions: see
 // ListGenericDeploymentTypeVersionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsAll(ctx context.Context, accountId string, genericDeploymentTypeId string, params *ListGenericDeploymentTypeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentTypeVersion, error] {
-	return paging.Items(ctx, c.ListGenericDeploymentTypeVersionsPages(ctx, accountId, genericDeploymentTypeId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypeVersionsResponse) []GatewayGenericDeploymentTypeVersion {
+func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsAll(ctx context.Context, accountID string, genericDeploymentTypeID string, params *ListGenericDeploymentTypeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentTypeVersion, error] {
+	return paging.Items(ctx, c.ListGenericDeploymentTypeVersionsPages(ctx, accountID, genericDeploymentTypeID, params, reqEditors...), func(page *GatewayListGenericDeploymentTypeVersionsResponse) []GatewayGenericDeploymentTypeVersion {
 		return paging.Deref(page.GenericDeploymentTypeVersions)
 	})
 }
@@ -549,11 +549,11 @@ func (c *ClientWithResponses) ListGenericDeploymentTypeVersionsAll(ctx context.C
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListGenericDeploymentTypesPages(ctx context.Context, accountId string, params *ListGenericDeploymentTypesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentTypesResponse, error] {
+func (c *ClientWithResponses) ListGenericDeploymentTypesPages(ctx context.Context, accountID string, params *ListGenericDeploymentTypesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentTypesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListGenericDeploymentTypesResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListGenericDeploymentTypesWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListGenericDeploymentTypesWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -566,8 +566,8 @@ func (c *ClientWithResponses) ListGenericDeploymentTypesPages(ctx context.Contex
 
 // ListGenericDeploymentTypesAll iterates over the genericDeploymentTypes of every page of ListGenericDeploymentTypes: see
 // ListGenericDeploymentTypesPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListGenericDeploymentTypesAll(ctx context.Context, accountId string, params *ListGenericDeploymentTypesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentType, error] {
-	return paging.Items(ctx, c.ListGenericDeploymentTypesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentTypesResponse) []GatewayGenericDeploymentType {
+func (c *ClientWithResponses) ListGenericDeploymentTypesAll(ctx context.Context, accountID string, params *ListGenericDeploymentTypesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeploymentType, error] {
+	return paging.Items(ctx, c.ListGenericDeploymentTypesPages(ctx, accountID, params, reqEditors...), func(page *GatewayListGenericDeploymentTypesResponse) []GatewayGenericDeploymentType {
 		return paging.Deref(page.GenericDeploymentTypes)
 	})
 }
@@ -577,11 +577,11 @@ func (c *ClientWithResponses) ListGenericDeploymentTypesAll(ctx context.Context,
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListGenericDeploymentsPages(ctx context.Context, accountId string, params *ListGenericDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentsResponse, error] {
+func (c *ClientWithResponses) ListGenericDeploymentsPages(ctx context.Context, accountID string, params *ListGenericDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListGenericDeploymentsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListGenericDeploymentsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListGenericDeploymentsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListGenericDeploymentsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -594,8 +594,8 @@ func (c *ClientWithResponses) ListGenericDeploymentsPages(ctx context.Context, a
 
 // ListGenericDeploymentsAll iterates over the genericDeployments of every page of ListGenericDeployments: see
 // ListGenericDeploymentsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListGenericDeploymentsAll(ctx context.Context, accountId string, params *ListGenericDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeployment, error] {
-	return paging.Items(ctx, c.ListGenericDeploymentsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListGenericDeploymentsResponse) []GatewayGenericDeployment {
+func (c *ClientWithResponses) ListGenericDeploymentsAll(ctx context.Context, accountID string, params *ListGenericDeploymentsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayGenericDeployment, error] {
+	return paging.Items(ctx, c.ListGenericDeploymentsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListGenericDeploymentsResponse) []GatewayGenericDeployment {
 		return paging.Deref(page.GenericDeployments)
 	})
 }
@@ -605,11 +605,11 @@ func (c *ClientWithResponses) ListGenericDeploymentsAll(ctx context.Context, acc
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListIdentityProvidersPages(ctx context.Context, accountId string, params *ListIdentityProvidersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListIdentityProvidersResponse, error] {
+func (c *ClientWithResponses) ListIdentityProvidersPages(ctx context.Context, accountID string, params *ListIdentityProvidersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListIdentityProvidersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListIdentityProvidersResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListIdentityProvidersWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListIdentityProvidersWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -622,8 +622,8 @@ func (c *ClientWithResponses) ListIdentityProvidersPages(ctx context.Context, ac
 
 // ListIdentityProvidersAll iterates over the identityProviders of every page of ListIdentityProviders: see
 // ListIdentityProvidersPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListIdentityProvidersAll(ctx context.Context, accountId string, params *ListIdentityProvidersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayIdentityProvider, error] {
-	return paging.Items(ctx, c.ListIdentityProvidersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListIdentityProvidersResponse) []GatewayIdentityProvider {
+func (c *ClientWithResponses) ListIdentityProvidersAll(ctx context.Context, accountID string, params *ListIdentityProvidersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayIdentityProvider, error] {
+	return paging.Items(ctx, c.ListIdentityProvidersPages(ctx, accountID, params, reqEditors...), func(page *GatewayListIdentityProvidersResponse) []GatewayIdentityProvider {
 		return paging.Deref(page.IdentityProviders)
 	})
 }
@@ -633,11 +633,11 @@ func (c *ClientWithResponses) ListIdentityProvidersAll(ctx context.Context, acco
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListModelsPages(ctx context.Context, accountId string, params *ListModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListModelsResponse, error] {
+func (c *ClientWithResponses) ListModelsPages(ctx context.Context, accountID string, params *ListModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListModelsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListModelsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListModelsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListModelsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -650,8 +650,8 @@ func (c *ClientWithResponses) ListModelsPages(ctx context.Context, accountId str
 
 // ListModelsAll iterates over the models of every page of ListModels: see
 // ListModelsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListModelsAll(ctx context.Context, accountId string, params *ListModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayModel, error] {
-	return paging.Items(ctx, c.ListModelsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListModelsResponse) []GatewayModel {
+func (c *ClientWithResponses) ListModelsAll(ctx context.Context, accountID string, params *ListModelsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayModel, error] {
+	return paging.Items(ctx, c.ListModelsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListModelsResponse) []GatewayModel {
 		return paging.Deref(page.Models)
 	})
 }
@@ -661,11 +661,11 @@ func (c *ClientWithResponses) ListModelsAll(ctx context.Context, accountId strin
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListPricingPlansPages(ctx context.Context, accountId string, params *ListPricingPlansParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListPricingPlansResponse, error] {
+func (c *ClientWithResponses) ListPricingPlansPages(ctx context.Context, accountID string, params *ListPricingPlansParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListPricingPlansResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListPricingPlansResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListPricingPlansWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListPricingPlansWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -678,8 +678,8 @@ func (c *ClientWithResponses) ListPricingPlansPages(ctx context.Context, account
 
 // ListPricingPlansAll iterates over the pricingPlans of every page of ListPricingPlans: see
 // ListPricingPlansPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListPricingPlansAll(ctx context.Context, accountId string, params *ListPricingPlansParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayPricingPlan, error] {
-	return paging.Items(ctx, c.ListPricingPlansPages(ctx, accountId, params, reqEditors...), func(page *GatewayListPricingPlansResponse) []GatewayPricingPlan {
+func (c *ClientWithResponses) ListPricingPlansAll(ctx context.Context, accountID string, params *ListPricingPlansParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayPricingPlan, error] {
+	return paging.Items(ctx, c.ListPricingPlansPages(ctx, accountID, params, reqEditors...), func(page *GatewayListPricingPlansResponse) []GatewayPricingPlan {
 		return paging.Deref(page.PricingPlans)
 	})
 }
@@ -689,11 +689,11 @@ func (c *ClientWithResponses) ListPricingPlansAll(ctx context.Context, accountId
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListQuotasPages(ctx context.Context, accountId string, params *ListQuotasParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListQuotasResponse, error] {
+func (c *ClientWithResponses) ListQuotasPages(ctx context.Context, accountID string, params *ListQuotasParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListQuotasResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListQuotasResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListQuotasWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListQuotasWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -706,8 +706,8 @@ func (c *ClientWithResponses) ListQuotasPages(ctx context.Context, accountId str
 
 // ListQuotasAll iterates over the quotas of every page of ListQuotas: see
 // ListQuotasPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListQuotasAll(ctx context.Context, accountId string, params *ListQuotasParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayQuota, error] {
-	return paging.Items(ctx, c.ListQuotasPages(ctx, accountId, params, reqEditors...), func(page *GatewayListQuotasResponse) []GatewayQuota {
+func (c *ClientWithResponses) ListQuotasAll(ctx context.Context, accountID string, params *ListQuotasParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayQuota, error] {
+	return paging.Items(ctx, c.ListQuotasPages(ctx, accountID, params, reqEditors...), func(page *GatewayListQuotasResponse) []GatewayQuota {
 		return paging.Deref(page.Quotas)
 	})
 }
@@ -717,11 +717,11 @@ func (c *ClientWithResponses) ListQuotasAll(ctx context.Context, accountId strin
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListReinforcementFineTuningJobsPages(ctx context.Context, accountId string, params *ListReinforcementFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListReinforcementFineTuningJobsResponse, error] {
+func (c *ClientWithResponses) ListReinforcementFineTuningJobsPages(ctx context.Context, accountID string, params *ListReinforcementFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListReinforcementFineTuningJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListReinforcementFineTuningJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListReinforcementFineTuningJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListReinforcementFineTuningJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -734,8 +734,8 @@ func (c *ClientWithResponses) ListReinforcementFineTuningJobsPages(ctx context.C
 
 // ListReinforcementFineTuningJobsAll iterates over the reinforcementFineTuningJobs of every page of ListReinforcementFineTuningJobs: see
 // ListReinforcementFineTuningJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListReinforcementFineTuningJobsAll(ctx context.Context, accountId string, params *ListReinforcementFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayReinforcementFineTuningJob, error] {
-	return paging.Items(ctx, c.ListReinforcementFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListReinforcementFineTuningJobsResponse) []GatewayReinforcementFineTuningJob {
+func (c *ClientWithResponses) ListReinforcementFineTuningJobsAll(ctx context.Context, accountID string, params *ListReinforcementFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayReinforcementFineTuningJob, error] {
+	return paging.Items(ctx, c.ListReinforcementFineTuningJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListReinforcementFineTuningJobsResponse) []GatewayReinforcementFineTuningJob {
 		return paging.Deref(page.ReinforcementFineTuningJobs)
 	})
 }
@@ -745,11 +745,11 @@ func (c *ClientWithResponses) ListReinforcementFineTuningJobsAll(ctx context.Con
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsPages(ctx context.Context, accountId string, rlorTrainerJobId string, params *ListRlorTrainerJobCheckpointsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRlorTrainerJobCheckpointsResponse, error] {
+func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsPages(ctx context.Context, accountID string, rlorTrainerJobID string, params *ListRlorTrainerJobCheckpointsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRlorTrainerJobCheckpointsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListRlorTrainerJobCheckpointsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListRlorTrainerJobCheckpointsWithResponse(ctx, accountId, rlorTrainerJobId, p, reqEditors...)
+		resp, err := c.ListRlorTrainerJobCheckpointsWithResponse(ctx, accountID, rlorTrainerJobID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -762,8 +762,8 @@ func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsPages(ctx context.Con
 
 // ListRlorTrainerJobCheckpointsAll iterates over the checkpoints of every page of ListRlorTrainerJobCheckpoints: see
 // ListRlorTrainerJobCheckpointsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsAll(ctx context.Context, accountId string, rlorTrainerJobId string, params *ListRlorTrainerJobCheckpointsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJobCheckpoint, error] {
-	return paging.Items(ctx, c.ListRlorTrainerJobCheckpointsPages(ctx, accountId, rlorTrainerJobId, params, reqEditors...), func(page *GatewayListRlorTrainerJobCheckpointsResponse) []GatewayRlorTrainerJobCheckpoint {
+func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsAll(ctx context.Context, accountID string, rlorTrainerJobID string, params *ListRlorTrainerJobCheckpointsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJobCheckpoint, error] {
+	return paging.Items(ctx, c.ListRlorTrainerJobCheckpointsPages(ctx, accountID, rlorTrainerJobID, params, reqEditors...), func(page *GatewayListRlorTrainerJobCheckpointsResponse) []GatewayRlorTrainerJobCheckpoint {
 		return paging.Deref(page.Checkpoints)
 	})
 }
@@ -773,11 +773,11 @@ func (c *ClientWithResponses) ListRlorTrainerJobCheckpointsAll(ctx context.Conte
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListRlorTrainerJobsPages(ctx context.Context, accountId string, params *ListRlorTrainerJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRlorTrainerJobsResponse, error] {
+func (c *ClientWithResponses) ListRlorTrainerJobsPages(ctx context.Context, accountID string, params *ListRlorTrainerJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRlorTrainerJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListRlorTrainerJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListRlorTrainerJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListRlorTrainerJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -790,8 +790,8 @@ func (c *ClientWithResponses) ListRlorTrainerJobsPages(ctx context.Context, acco
 
 // ListRlorTrainerJobsAll iterates over the rlorTrainerJobs of every page of ListRlorTrainerJobs: see
 // ListRlorTrainerJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListRlorTrainerJobsAll(ctx context.Context, accountId string, params *ListRlorTrainerJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJob, error] {
-	return paging.Items(ctx, c.ListRlorTrainerJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRlorTrainerJobsResponse) []GatewayRlorTrainerJob {
+func (c *ClientWithResponses) ListRlorTrainerJobsAll(ctx context.Context, accountID string, params *ListRlorTrainerJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRlorTrainerJob, error] {
+	return paging.Items(ctx, c.ListRlorTrainerJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListRlorTrainerJobsResponse) []GatewayRlorTrainerJob {
 		return paging.Deref(page.RlorTrainerJobs)
 	})
 }
@@ -801,11 +801,11 @@ func (c *ClientWithResponses) ListRlorTrainerJobsAll(ctx context.Context, accoun
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListRoutersPages(ctx context.Context, accountId string, params *ListRoutersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRoutersResponse, error] {
+func (c *ClientWithResponses) ListRoutersPages(ctx context.Context, accountID string, params *ListRoutersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListRoutersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListRoutersResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListRoutersWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListRoutersWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -818,8 +818,8 @@ func (c *ClientWithResponses) ListRoutersPages(ctx context.Context, accountId st
 
 // ListRoutersAll iterates over the routers of every page of ListRouters: see
 // ListRoutersPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListRoutersAll(ctx context.Context, accountId string, params *ListRoutersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRouter, error] {
-	return paging.Items(ctx, c.ListRoutersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListRoutersResponse) []GatewayRouter {
+func (c *ClientWithResponses) ListRoutersAll(ctx context.Context, accountID string, params *ListRoutersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayRouter, error] {
+	return paging.Items(ctx, c.ListRoutersPages(ctx, accountID, params, reqEditors...), func(page *GatewayListRoutersResponse) []GatewayRouter {
 		return paging.Deref(page.Routers)
 	})
 }
@@ -829,11 +829,11 @@ func (c *ClientWithResponses) ListRoutersAll(ctx context.Context, accountId stri
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListSecretsPages(ctx context.Context, accountId string, params *ListSecretsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListSecretsResponse, error] {
+func (c *ClientWithResponses) ListSecretsPages(ctx context.Context, accountID string, params *ListSecretsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListSecretsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListSecretsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListSecretsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListSecretsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -846,8 +846,8 @@ func (c *ClientWithResponses) ListSecretsPages(ctx context.Context, accountId st
 
 // ListSecretsAll iterates over the secrets of every page of ListSecrets: see
 // ListSecretsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListSecretsAll(ctx context.Context, accountId string, params *ListSecretsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySecret, error] {
-	return paging.Items(ctx, c.ListSecretsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSecretsResponse) []GatewaySecret {
+func (c *ClientWithResponses) ListSecretsAll(ctx context.Context, accountID string, params *ListSecretsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySecret, error] {
+	return paging.Items(ctx, c.ListSecretsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListSecretsResponse) []GatewaySecret {
 		return paging.Deref(page.Secrets)
 	})
 }
@@ -857,11 +857,11 @@ func (c *ClientWithResponses) ListSecretsAll(ctx context.Context, accountId stri
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListSupervisedFineTuningJobsPages(ctx context.Context, accountId string, params *ListSupervisedFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListSupervisedFineTuningJobsResponse, error] {
+func (c *ClientWithResponses) ListSupervisedFineTuningJobsPages(ctx context.Context, accountID string, params *ListSupervisedFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListSupervisedFineTuningJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListSupervisedFineTuningJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListSupervisedFineTuningJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListSupervisedFineTuningJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -874,8 +874,8 @@ func (c *ClientWithResponses) ListSupervisedFineTuningJobsPages(ctx context.Cont
 
 // ListSupervisedFineTuningJobsAll iterates over the supervisedFineTuningJobs of every page of ListSupervisedFineTuningJobs: see
 // ListSupervisedFineTuningJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListSupervisedFineTuningJobsAll(ctx context.Context, accountId string, params *ListSupervisedFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySupervisedFineTuningJob, error] {
-	return paging.Items(ctx, c.ListSupervisedFineTuningJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListSupervisedFineTuningJobsResponse) []GatewaySupervisedFineTuningJob {
+func (c *ClientWithResponses) ListSupervisedFineTuningJobsAll(ctx context.Context, accountID string, params *ListSupervisedFineTuningJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewaySupervisedFineTuningJob, error] {
+	return paging.Items(ctx, c.ListSupervisedFineTuningJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListSupervisedFineTuningJobsResponse) []GatewaySupervisedFineTuningJob {
 		return paging.Deref(page.SupervisedFineTuningJobs)
 	})
 }
@@ -885,11 +885,11 @@ func (c *ClientWithResponses) ListSupervisedFineTuningJobsAll(ctx context.Contex
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListTrailsPages(ctx context.Context, accountId string, params *ListTrailsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrailsResponse, error] {
+func (c *ClientWithResponses) ListTrailsPages(ctx context.Context, accountID string, params *ListTrailsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrailsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListTrailsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListTrailsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListTrailsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -902,8 +902,8 @@ func (c *ClientWithResponses) ListTrailsPages(ctx context.Context, accountId str
 
 // ListTrailsAll iterates over the trails of every page of ListTrails: see
 // ListTrailsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListTrailsAll(ctx context.Context, accountId string, params *ListTrailsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrail, error] {
-	return paging.Items(ctx, c.ListTrailsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrailsResponse) []GatewayTrail {
+func (c *ClientWithResponses) ListTrailsAll(ctx context.Context, accountID string, params *ListTrailsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrail, error] {
+	return paging.Items(ctx, c.ListTrailsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListTrailsResponse) []GatewayTrail {
 		return paging.Deref(page.Trails)
 	})
 }
@@ -913,11 +913,11 @@ func (c *ClientWithResponses) ListTrailsAll(ctx context.Context, accountId strin
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListTrainingSessionJobsPages(ctx context.Context, accountId string, params *ListTrainingSessionJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingSessionJobsResponse, error] {
+func (c *ClientWithResponses) ListTrainingSessionJobsPages(ctx context.Context, accountID string, params *ListTrainingSessionJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingSessionJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListTrainingSessionJobsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListTrainingSessionJobsWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListTrainingSessionJobsWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -930,8 +930,8 @@ func (c *ClientWithResponses) ListTrainingSessionJobsPages(ctx context.Context, 
 
 // ListTrainingSessionJobsAll iterates over the trainingSessionJobs of every page of ListTrainingSessionJobs: see
 // ListTrainingSessionJobsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListTrainingSessionJobsAll(ctx context.Context, accountId string, params *ListTrainingSessionJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSessionJob, error] {
-	return paging.Items(ctx, c.ListTrainingSessionJobsPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingSessionJobsResponse) []GatewayTrainingSessionJob {
+func (c *ClientWithResponses) ListTrainingSessionJobsAll(ctx context.Context, accountID string, params *ListTrainingSessionJobsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSessionJob, error] {
+	return paging.Items(ctx, c.ListTrainingSessionJobsPages(ctx, accountID, params, reqEditors...), func(page *GatewayListTrainingSessionJobsResponse) []GatewayTrainingSessionJob {
 		return paging.Deref(page.TrainingSessionJobs)
 	})
 }
@@ -941,11 +941,11 @@ func (c *ClientWithResponses) ListTrainingSessionJobsAll(ctx context.Context, ac
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListTrainingSessionsPages(ctx context.Context, accountId string, trainingSessionJobId string, params *ListTrainingSessionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingSessionsResponse, error] {
+func (c *ClientWithResponses) ListTrainingSessionsPages(ctx context.Context, accountID string, trainingSessionJobID string, params *ListTrainingSessionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingSessionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListTrainingSessionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListTrainingSessionsWithResponse(ctx, accountId, trainingSessionJobId, p, reqEditors...)
+		resp, err := c.ListTrainingSessionsWithResponse(ctx, accountID, trainingSessionJobID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -958,8 +958,8 @@ func (c *ClientWithResponses) ListTrainingSessionsPages(ctx context.Context, acc
 
 // ListTrainingSessionsAll iterates over the trainingSessions of every page of ListTrainingSessions: see
 // ListTrainingSessionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListTrainingSessionsAll(ctx context.Context, accountId string, trainingSessionJobId string, params *ListTrainingSessionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSession, error] {
-	return paging.Items(ctx, c.ListTrainingSessionsPages(ctx, accountId, trainingSessionJobId, params, reqEditors...), func(page *GatewayListTrainingSessionsResponse) []GatewayTrainingSession {
+func (c *ClientWithResponses) ListTrainingSessionsAll(ctx context.Context, accountID string, trainingSessionJobID string, params *ListTrainingSessionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingSession, error] {
+	return paging.Items(ctx, c.ListTrainingSessionsPages(ctx, accountID, trainingSessionJobID, params, reqEditors...), func(page *GatewayListTrainingSessionsResponse) []GatewayTrainingSession {
 		return paging.Deref(page.TrainingSessions)
 	})
 }
@@ -969,11 +969,11 @@ func (c *ClientWithResponses) ListTrainingSessionsAll(ctx context.Context, accou
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListTrainingShapeVersionsPages(ctx context.Context, accountId string, trainingShapeId string, params *ListTrainingShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingShapeVersionsResponse, error] {
+func (c *ClientWithResponses) ListTrainingShapeVersionsPages(ctx context.Context, accountID string, trainingShapeID string, params *ListTrainingShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingShapeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListTrainingShapeVersionsResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListTrainingShapeVersionsWithResponse(ctx, accountId, trainingShapeId, p, reqEditors...)
+		resp, err := c.ListTrainingShapeVersionsWithResponse(ctx, accountID, trainingShapeID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -986,8 +986,8 @@ func (c *ClientWithResponses) ListTrainingShapeVersionsPages(ctx context.Context
 
 // ListTrainingShapeVersionsAll iterates over the trainingShapeVersions of every page of ListTrainingShapeVersions: see
 // ListTrainingShapeVersionsPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListTrainingShapeVersionsAll(ctx context.Context, accountId string, trainingShapeId string, params *ListTrainingShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShapeVersion, error] {
-	return paging.Items(ctx, c.ListTrainingShapeVersionsPages(ctx, accountId, trainingShapeId, params, reqEditors...), func(page *GatewayListTrainingShapeVersionsResponse) []GatewayTrainingShapeVersion {
+func (c *ClientWithResponses) ListTrainingShapeVersionsAll(ctx context.Context, accountID string, trainingShapeID string, params *ListTrainingShapeVersionsParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShapeVersion, error] {
+	return paging.Items(ctx, c.ListTrainingShapeVersionsPages(ctx, accountID, trainingShapeID, params, reqEditors...), func(page *GatewayListTrainingShapeVersionsResponse) []GatewayTrainingShapeVersion {
 		return paging.Deref(page.TrainingShapeVersions)
 	})
 }
@@ -997,11 +997,11 @@ func (c *ClientWithResponses) ListTrainingShapeVersionsAll(ctx context.Context, 
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListTrainingShapesPages(ctx context.Context, accountId string, params *ListTrainingShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingShapesResponse, error] {
+func (c *ClientWithResponses) ListTrainingShapesPages(ctx context.Context, accountID string, params *ListTrainingShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListTrainingShapesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListTrainingShapesResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListTrainingShapesWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListTrainingShapesWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -1014,8 +1014,8 @@ func (c *ClientWithResponses) ListTrainingShapesPages(ctx context.Context, accou
 
 // ListTrainingShapesAll iterates over the trainingShapes of every page of ListTrainingShapes: see
 // ListTrainingShapesPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListTrainingShapesAll(ctx context.Context, accountId string, params *ListTrainingShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShape, error] {
-	return paging.Items(ctx, c.ListTrainingShapesPages(ctx, accountId, params, reqEditors...), func(page *GatewayListTrainingShapesResponse) []GatewayTrainingShape {
+func (c *ClientWithResponses) ListTrainingShapesAll(ctx context.Context, accountID string, params *ListTrainingShapesParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayTrainingShape, error] {
+	return paging.Items(ctx, c.ListTrainingShapesPages(ctx, accountID, params, reqEditors...), func(page *GatewayListTrainingShapesResponse) []GatewayTrainingShape {
 		return paging.Deref(page.TrainingShapes)
 	})
 }
@@ -1025,11 +1025,11 @@ func (c *ClientWithResponses) ListTrainingShapesAll(ctx context.Context, account
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) ListUsersPages(ctx context.Context, accountId string, params *ListUsersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListUsersResponse, error] {
+func (c *ClientWithResponses) ListUsersPages(ctx context.Context, accountID string, params *ListUsersParams, reqEditors ...RequestEditorFn) iter.Seq2[*GatewayListUsersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*GatewayListUsersResponse, *string, error) {
 		p.PageToken = token
-		resp, err := c.ListUsersWithResponse(ctx, accountId, p, reqEditors...)
+		resp, err := c.ListUsersWithResponse(ctx, accountID, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -1042,8 +1042,8 @@ func (c *ClientWithResponses) ListUsersPages(ctx context.Context, accountId stri
 
 // ListUsersAll iterates over the users of every page of ListUsers: see
 // ListUsersPages. One page is in memory at a time.
-func (c *ClientWithResponses) ListUsersAll(ctx context.Context, accountId string, params *ListUsersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayUser, error] {
-	return paging.Items(ctx, c.ListUsersPages(ctx, accountId, params, reqEditors...), func(page *GatewayListUsersResponse) []GatewayUser {
+func (c *ClientWithResponses) ListUsersAll(ctx context.Context, accountID string, params *ListUsersParams, reqEditors ...RequestEditorFn) iter.Seq2[GatewayUser, error] {
+	return paging.Items(ctx, c.ListUsersPages(ctx, accountID, params, reqEditors...), func(page *GatewayListUsersResponse) []GatewayUser {
 		return paging.Deref(page.Users)
 	})
 }

@@ -39,7 +39,7 @@ func TestEveryOperationAgainstTheFake(t *testing.T) {
 			// The Secrets operations are stateful: give them a secret
 			// to find (DeleteSecret removes it).
 			_ = fake.AddSecret("v1", "v2", "K", "value")
-			m := reflect.ValueOf(c).MethodByName(op.ID + "WithResponse")
+			m := reflect.ValueOf(c).MethodByName(op.GoName + "WithResponse")
 			args, err := argsFor(m.Type(), op)
 			if err != nil {
 				t.Fatal(err)

@@ -63,9 +63,9 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The table is made before oapi-codegen runs, which may change the spec
-	// in place (pruning, merging).
-	table, err := operationsFile(opts.PackageName, spec, upstreamIDs)
+	// The table is read before oapi-codegen runs, which may change the
+	// spec in place (pruning, merging).
+	table, err := readOperations(spec, upstreamIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +97,23 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("format %s: %w", cfg.Output, err)
 	}
-	pagination, err := paginationFile(opts.PackageName, lists)
+	// oapi-codegen's own naming of operations, now that it has run (the
+	// initialisms it knows are set up by Generate).
+	goName := codegen.NameNormalizers[codegen.NameNormalizerFunction(opts.OutputOptions.NameNormalizer)]
+	if goName == nil {
+		return nil, fmt.Errorf("unknown name-normalizer %q", opts.OutputOptions.NameNormalizer)
+	}
+	operationsSrc, err := operationsFile(opts.PackageName, table, goName)
+	if err != nil {
+		return nil, err
+	}
+	pagination, err := paginationFile(opts.PackageName, lists, goName)
 	if err != nil {
 		return nil, err
 	}
 	return map[string][]byte{
 		cfg.Output:          formatted,
-		"operations.gen.go": table,
+		"operations.gen.go": operationsSrc,
 		"pagination.gen.go": pagination,
 	}, nil
 }

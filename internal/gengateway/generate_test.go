@@ -104,7 +104,7 @@ func TestListOperationsAreFoundByShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(lists) != 1 || lists[0].ID != "Gateway_ListThings" || lists[0].ItemsField != "things" ||
-		lists[0].ItemType != "GatewayThing" || lists[0].PageType != "GatewayListThingsResponse" || !lists[0].ItemsPointer {
+		lists[0].ItemSchema != "gatewayThing" || lists[0].PageSchema != "gatewayListThingsResponse" || !lists[0].ItemsPointer {
 		t.Errorf("lists = %+v", lists)
 	}
 }

@@ -17,10 +17,10 @@ import (
 type listOperation struct {
 	ID           string
 	PathParams   []*openapi3.Parameter // in the order of the generated method's arguments
-	PageType     string                // the Go type of the 200 response body
+	PageSchema   string                // the component schema of the 200 response body
 	ItemsField   string                // the page's JSON array property
 	ItemsPointer bool                  // whether the Go field is a pointer (not required)
-	ItemType     string
+	ItemSchema   string                // the component schema of the items
 }
 
 // listOperations finds the List operations by their shape, not by name:
@@ -56,10 +56,10 @@ func listOperations(spec *openapi3.T) ([]listOperation, error) {
 		items := schema.Value.Properties[arrays[0]]
 		l := listOperation{
 			ID:           op.Operation.OperationID,
-			PageType:     refTypeName(schema.Ref),
+			PageSchema:   schemaName(schema.Ref),
 			ItemsField:   arrays[0],
 			ItemsPointer: !contains(schema.Value.Required, arrays[0]),
-			ItemType:     refTypeName(items.Value.Items.Ref),
+			ItemSchema:   schemaName(items.Value.Items.Ref),
 		}
 		params, err := pathParamsInOrder(op)
 		if err != nil {
@@ -90,9 +90,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// refTypeName is the Go type oapi-codegen generates for a component schema.
-func refTypeName(ref string) string {
-	return codegen.SchemaNameToTypeName(ref[strings.LastIndex(ref, "/")+1:])
+// schemaName is the component schema a $ref points to.
+func schemaName(ref string) string {
+	return ref[strings.LastIndex(ref, "/")+1:]
 }
 
 // pathParamsInOrder returns the operation's path parameters in the order
@@ -119,7 +119,7 @@ func pathParamsInOrder(op specOperation) ([]*openapi3.Parameter, error) {
 // paginationFile renders pagination.gen.go. It runs after oapi-codegen,
 // whose naming functions it uses, so that every name matches the
 // generated code's (the package would not compile otherwise).
-func paginationFile(pkg string, lists []listOperation) ([]byte, error) {
+func paginationFile(pkg string, lists []listOperation, goName func(string) string) ([]byte, error) {
 	funcs := template.FuncMap{
 		"args": func(l listOperation) string {
 			var b strings.Builder
@@ -135,6 +135,9 @@ func paginationFile(pkg string, lists []listOperation) ([]byte, error) {
 			}
 			return b.String()
 		},
+		"goName": goName,
+		// The Go type oapi-codegen generated for a component schema.
+		"typeName": codegen.SchemaNameToTypeName,
 		"field": func(jsonName string) string {
 			return codegen.Property{JsonFieldName: jsonName}.GoFieldName()
 		},
@@ -169,16 +172,16 @@ import (
 // ListOperationIDs are the operations that have Pages and All iterators.
 var ListOperationIDs = []string{ {{- range $i, $l := .Lists}}{{if $i}}, {{end}}{{printf "%q" $l.ID}}{{end -}} }
 {{range .Lists}}
-// {{.ID}}Pages iterates over the pages of {{.ID}}, following nextPageToken
+// {{goName .ID}}Pages iterates over the pages of {{goName .ID}}, following nextPageToken
 // until it is empty, from params.PageToken if set. params (which may be nil)
 // keeps its page size and filters for every page and is not modified. The
 // iteration ends with an error when ctx ends, when a request fails, or
 // when the server repeats a page token.
-func (c *ClientWithResponses) {{.ID}}Pages(ctx context.Context{{args .}}, params *{{.ID}}Params, reqEditors ...RequestEditorFn) iter.Seq2[*{{.PageType}}, error] {
+func (c *ClientWithResponses) {{goName .ID}}Pages(ctx context.Context{{args .}}, params *{{goName .ID}}Params, reqEditors ...RequestEditorFn) iter.Seq2[*{{typeName .PageSchema}}, error] {
 	p := paging.Copy(params)
-	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*{{.PageType}}, *string, error) {
+	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*{{typeName .PageSchema}}, *string, error) {
 		p.PageToken = token
-		resp, err := c.{{.ID}}WithResponse(ctx{{names .}}, p, reqEditors...)
+		resp, err := c.{{goName .ID}}WithResponse(ctx{{names .}}, p, reqEditors...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -189,10 +192,10 @@ func (c *ClientWithResponses) {{.ID}}Pages(ctx context.Context{{args .}}, params
 	})
 }
 
-// {{.ID}}All iterates over the {{.ItemsField}} of every page of {{.ID}}: see
-// {{.ID}}Pages. One page is in memory at a time.
-func (c *ClientWithResponses) {{.ID}}All(ctx context.Context{{args .}}, params *{{.ID}}Params, reqEditors ...RequestEditorFn) iter.Seq2[{{.ItemType}}, error] {
-	return paging.Items(ctx, c.{{.ID}}Pages(ctx{{names .}}, params, reqEditors...), func(page *{{.PageType}}) []{{.ItemType}} {
+// {{goName .ID}}All iterates over the {{.ItemsField}} of every page of {{goName .ID}}: see
+// {{goName .ID}}Pages. One page is in memory at a time.
+func (c *ClientWithResponses) {{goName .ID}}All(ctx context.Context{{args .}}, params *{{goName .ID}}Params, reqEditors ...RequestEditorFn) iter.Seq2[{{typeName .ItemSchema}}, error] {
+	return paging.Items(ctx, c.{{goName .ID}}Pages(ctx{{names .}}, params, reqEditors...), func(page *{{typeName .PageSchema}}) []{{typeName .ItemSchema}} {
 		return {{if .ItemsPointer}}paging.Deref(page.{{field .ItemsField}}){{else}}page.{{field .ItemsField}}{{end}}
 	})
 }
