@@ -125,6 +125,7 @@ func TestRetryBudgetBoundsTheLoad(t *testing.T) {
 	bound := func(successes int) float64 { return maxTokens/2 + ratio*float64(successes) }
 
 	requests, successes := run(api.WithRetryBudget(0, 0))
+	t.Logf("without a budget: %d calls, %d succeeded; %d requests reached the fake: %d retries, bound %.0f", calls, successes, requests, requests-calls, bound(successes))
 	if extra := float64(requests - calls); extra <= bound(successes) {
 		t.Fatalf("without a budget: %d retries, within the bound %.0f: this load cannot tell a budget from none", requests-calls, bound(successes))
 	}
