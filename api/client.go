@@ -22,7 +22,8 @@ import (
 type Client struct {
 	*gen.ClientWithResponses
 
-	baseURL string
+	baseURL    string
+	httpClient *http.Client
 }
 
 // InvalidParamError reports a path parameter refused before any request
@@ -95,11 +96,18 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
-	return &Client{ClientWithResponses: generated, baseURL: base.String()}, nil
+	return &Client{ClientWithResponses: generated, baseURL: base.String(), httpClient: &guarded}, nil
 }
 
 // BaseURL returns the base URL the Client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL }
+
+// CloseIdleConnections closes the idle connections of the Client's
+// transport (the one given WithHTTPClient, or the Client's own), as
+// http.Client.CloseIdleConnections does. A Client needs no closing; this
+// is for programs that make many Clients without WithHTTPClient, each
+// with a connection pool of its own.
+func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
 
 // defaultHTTPClient is used when the caller brings none: a private
 // transport with the connect and TLS handshake timeouts the official SDKs

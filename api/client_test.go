@@ -16,6 +16,11 @@ import (
 	"github.com/fireworks-gateway/go-sdk/gen"
 	"github.com/fireworks-gateway/go-sdk/internal/rawspec"
 	"go.yaml.in/yaml/v3"
+	"io"
+	"net"
+	"net/http/httptest"
+	"sync/atomic"
+	"time"
 )
 
 // upstreamSpecSHA256 is the sha256 of the published Gateway spec 4.259.0
@@ -221,4 +226,36 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 func reflectMethod(c *api.Client, name string) (reflect.Value, bool) {
 	m := reflect.ValueOf(c).MethodByName(name)
 	return m, m.IsValid()
+}
+
+// TestCloseIdleConnections: a Client's own connection pool can be closed,
+// so that a program making many Clients does not keep their connections.
+func TestCloseIdleConnections(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, secretJSON)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+		t.Fatal(err)
+	}
+	c.CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for conns.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if conns.Load() != 1 {
+		t.Error("the idle connection was not closed")
+	}
 }
