@@ -5,22 +5,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/gen"
 	"github.com/fireworks-gateway/go-sdk/internal/rawspec"
-	"go.yaml.in/yaml/v3"
-	"io"
-	"net"
-	"net/http/httptest"
-	"sync/atomic"
-	"time"
 )
 
 // upstreamSpecSHA256 is the sha256 of the published Gateway spec 4.259.0
