@@ -1,11 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,9 +192,7 @@ type errorBody struct {
 // newError builds the Error for a final non-2xx response, reading at most
 // MaxErrorBody bytes of its body and closing it.
 func newError(resp *http.Response, method, path string, attempts int) *Error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
-	drainAndClose(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	body := bufferBody(resp)
 	e := &Error{
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Request-Id"),

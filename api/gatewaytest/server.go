@@ -1,7 +1,6 @@
 package gatewaytest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,7 +20,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/fireworks-gateway/go-sdk/api"
-	"github.com/fireworks-gateway/go-sdk/gen"
 	"github.com/fireworks-gateway/go-sdk/internal/redact"
 	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
 )
@@ -287,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // field, none of it is kept.
 func (s *Server) record(operation string, r *http.Request, body []byte) {
 	secrets := redact.Collect(nil, body)
-	if !json.Valid(body) && namesSensitiveField(body) {
+	if !json.Valid(body) && redact.MayHoldSensitive(body) {
 		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
 	}
 	header := r.Header.Clone()
@@ -430,15 +428,6 @@ func (s *Server) synthesizedFor(route *specvalidate.Route) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("the synthesized response does not validate: %w", lastErr)
-}
-
-func namesSensitiveField(body []byte) bool {
-	for _, f := range gen.SensitiveFields {
-		if bytes.Contains(body, []byte(`"`+f+`"`)) {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) reportf(format string, args ...any) {

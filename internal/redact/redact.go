@@ -43,7 +43,7 @@ func IsSensitiveField(name string) bool { return sensitive[name] }
 // body read up to a limit) still gives the secrets of its first part.
 // Text that is not JSON adds nothing.
 func Collect(secrets []string, body []byte) []string {
-	if len(body) == 0 || !mayHoldSensitive(body) {
+	if len(body) == 0 || !MayHoldSensitive(body) {
 		return secrets
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -95,10 +95,11 @@ func Collect(secrets []string, body []byte) []string {
 	}
 }
 
-// mayHoldSensitive is a cheap test that skips decoding bodies that name no
-// sensitive property. A body with a backslash may spell a name with JSON
-// escapes ("v\u0061lue"), so it is always decoded.
-func mayHoldSensitive(body []byte) bool {
+// MayHoldSensitive reports whether body may name a sensitive property: a
+// cheap test that lets callers skip bodies holding no secret value. A body
+// with a backslash may spell a name with JSON escapes ("v\u0061lue"), so
+// it always may.
+func MayHoldSensitive(body []byte) bool {
 	if bytes.IndexByte(body, '\\') >= 0 {
 		return true
 	}
