@@ -115,24 +115,7 @@ func (m *merged) putOperations(base *source, seen claims) error {
 		}
 	}
 
-	paths, err := m.into(m.root, mappingKey(page.root, "paths"), pagePaths)
-	if err != nil || paths == nil {
-		return err
-	}
-	for i := 0; i+1 < len(pagePaths.Content); i += 2 {
-		target, err := m.into(paths, pagePaths.Content[i], pagePaths.Content[i+1])
-		if err != nil {
-			return err
-		}
-		if target == nil {
-			continue
-		}
-		item := pagePaths.Content[i+1]
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			m.set(target, item.Content[j], item.Content[j+1])
-		}
-	}
-	return nil
+	return m.putTwoLevels(mappingKey(page.root, "paths"), pagePaths)
 }
 
 // putComponents puts the page's components (schemas, security schemes and
@@ -155,21 +138,28 @@ func (m *merged) putComponents(seen claims) error {
 			}
 		}
 	}
-	target, err := m.into(m.root, mappingKey(page.root, "components"), components)
+	return m.putTwoLevels(mappingKey(page.root, "components"), components)
+}
+
+// putTwoLevels puts the page's mapping of mappings under key (paths by
+// path, then by method; components by kind, then by name) into the merged
+// document, each inner entry in place of the base's or added.
+func (m *merged) putTwoLevels(key, outer *yaml.Node) error {
+	target, err := m.into(m.root, key, outer)
 	if err != nil || target == nil {
 		return err
 	}
-	for i := 0; i+1 < len(components.Content); i += 2 {
-		kind, err := m.into(target, components.Content[i], components.Content[i+1])
+	for i := 0; i+1 < len(outer.Content); i += 2 {
+		inner, err := m.into(target, outer.Content[i], outer.Content[i+1])
 		if err != nil {
 			return err
 		}
-		if kind == nil {
+		if inner == nil {
 			continue
 		}
-		byName := components.Content[i+1]
-		for j := 0; j+1 < len(byName.Content); j += 2 {
-			m.set(kind, byName.Content[j], byName.Content[j+1])
+		entries := outer.Content[i+1]
+		for j := 0; j+1 < len(entries.Content); j += 2 {
+			m.set(inner, entries.Content[j], entries.Content[j+1])
 		}
 	}
 	return nil
