@@ -3,6 +3,12 @@ GO ?= go
 SPEC ?=
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 5
+# Linters run at a pinned version with `go run pkg@version`, so that they
+# never enter the go.mod of the SDK (or of its users).
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The race detector needs cgo and a C compiler; without them (CGO_ENABLED=0,
+# a machine with only Go) the tests run without it, and say so.
+RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo -race)
 
 .DEFAULT_GOAL := help
 
@@ -19,17 +25,17 @@ generate: ## Regenerate gen/ from openapi.yaml, gen/overlay.yaml and gen/oapi-co
 	$(GO) generate ./gen
 
 .PHONY: check-generate
-check-generate: ## Fail, showing the diff, when the committed gen/ is stale.
+check-generate: ## Fail, showing the diff, when a generated file is stale (gen/, gen/spec/, api/*.gen*.go).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(GO) run ./internal/gengateway -config gen/oapi-codegen.yaml -spec openapi.yaml -out "$$tmp" && \
-	status=0 && for f in "$$tmp"/*.go; do \
-		diff -u "gen/$$(basename $$f)" "$$f" || status=1; \
+	$(GO) run ./internal/gengateway -config gen/oapi-codegen.yaml -spec openapi.yaml -root "$$tmp" && \
+	status=0 && for f in $$(cd "$$tmp" && find . -type f | sort); do \
+		cmp -s "$$f" "$$tmp/$$f" || { diff -u "$$f" "$$tmp/$$f" | head -200; echo "$$f is stale"; status=1; }; \
 	done && \
-	for f in gen/*.gen.go; do \
-		[ -e "$$tmp/$$(basename $$f)" ] || { echo "gen/$$(basename $$f) is not generated any more"; status=1; }; \
+	for f in gen/*.gen.go gen/spec/* api/*.gen.go api/*.gen_test.go; do \
+		[ -e "$$tmp/$$f" ] || { echo "$$f is not generated any more"; status=1; }; \
 	done && \
-	if [ $$status -ne 0 ]; then echo "gen/ is stale: run 'make generate' and commit the result"; exit 1; fi && \
-	echo "gen/ is up to date"
+	if [ $$status -ne 0 ]; then echo "generated code is stale: run 'make generate' and commit the result"; exit 1; fi && \
+	echo "generated code is up to date"
 
 .PHONY: fmt-check
 fmt-check: ## Fail when a Go file is not gofmt-formatted.
@@ -40,9 +46,14 @@ fmt-check: ## Fail when a Go file is not gofmt-formatted.
 vet: ## Run go vet.
 	$(GO) vet ./...
 
+.PHONY: lint
+lint: vet ## Run go vet and staticcheck (pinned; never added to go.mod).
+	$(GO) run $(STATICCHECK) ./...
+
 .PHONY: test
-test: fmt-check vet check-generate test-specbump ## The whole check: gofmt, vet, check-generate, and go test -race (with internal/specbump).
-	$(GO) test -race -count=1 ./...
+test: fmt-check lint check-generate test-specbump ## The whole check: gofmt, vet, staticcheck, check-generate, and go test (-race where cgo can build it), with internal/specbump.
+	@[ -n "$(RACE)" ] || echo "note: no C compiler for cgo (CGO_ENABLED=$$($(GO) env CGO_ENABLED)): testing without the race detector"
+	$(GO) test $(RACE) -count=1 ./...
 
 .PHONY: update-spec
 update-spec: ## Update openapi.yaml from SPEC (docs pages or a whole document), report, gate (ALLOW_BREAKING=1), regenerate.
@@ -51,7 +62,7 @@ update-spec: ## Update openapi.yaml from SPEC (docs pages or a whole document), 
 .PHONY: test-specbump
 test-specbump: ## Vet and test internal/specbump, the spec-bump tool's own module.
 	$(GO) -C internal/specbump vet ./...
-	$(GO) -C internal/specbump test -race -count=1 ./...
+	$(GO) -C internal/specbump test $(RACE) -count=1 ./...
 
 .PHONY: bench
 bench: ## Run the benchmarks (median of BENCHCOUNT runs) and rewrite README.md's Performance tables.

@@ -5,26 +5,24 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
 	"github.com/fireworks-gateway/go-sdk/internal/pathparam"
 )
 
-// Client calls every operation of the Gateway REST API. Its methods are
-// those of gen.ClientWithResponses (UpdateSecretWithResponse returns the
-// decoded response) and gen.Client (UpdateSecret returns the
-// *http.Response), each with authentication, retries and typed errors.
-//
-// A non-2xx response comes back as an *Error, a failure without a response
-// as a *TransportError, and a bad path parameter as an *InvalidParamError
-// before anything is sent. A Client is safe for concurrent use; share one.
-type Client struct {
-	*gen.ClientWithResponses
-
-	baseURL    string
-	httpClient *http.Client
+// clientCore is the hand-written part of Client (whose services are
+// generated in services.gen.go).
+type clientCore struct {
+	common   service      // what every service points to
+	defaults callSettings // the account, retries and timeout of every call
+	p        *pipeline    // shared with the Clients made by With
+	raw      *gen.ClientWithResponses
 }
+
+// service is what every resource service holds: its Client.
+type service struct{ client *Client }
 
 // InvalidParamError reports a path parameter refused before any request
 // was sent: empty, a dot segment, or holding a character (such as '/' or
@@ -32,19 +30,17 @@ type Client struct {
 type InvalidParamError = pathparam.Error
 
 // New returns a Client. Without options it reads the API key from
-// FIREWORKS_API_KEY and the base URL from FIREWORKS_BASE_URL (default
-// https://api.fireworks.ai); options take precedence over the environment.
-// It fails, before any request, when there is no usable API key or the
-// base URL is not https (or http to a loopback address).
+// FIREWORKS_API_KEY, the account from FIREWORKS_ACCOUNT_ID and the base URL
+// from FIREWORKS_BASE_URL (default https://api.fireworks.ai); options take
+// precedence over the environment. It fails, before any request, when there
+// is no usable API key or the base URL is not https (or http to a loopback
+// address). A Client without an account can still make the calls that act
+// on none (Accounts.List); the others fail with ErrNoAccount.
 func New(opts ...Option) (*Client, error) {
-	cfg := config{
-		maxRetries:   DefaultMaxRetries,
-		timeout:      DefaultTimeout,
-		maxRetryWait: DefaultMaxRetryWait,
-		budget:       newRetryBudget(DefaultRetryBudgetTokens, DefaultRetryBudgetRatio),
-	}
+	cfg := clientConfig{maxRetryWait: DefaultMaxRetryWait, budget: DefaultRetryBudget}
+	defaults := callSettings{maxRetries: DefaultMaxRetries, timeout: DefaultTimeout}
 	for _, opt := range opts {
-		if err := opt(&cfg); err != nil {
+		if err := opt(&optionTarget{call: &defaults, client: &cfg}); err != nil {
 			return nil, fmt.Errorf("api: %w", err)
 		}
 	}
@@ -53,6 +49,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	if err := checkAPIKey(cfg.apiKey); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
+	}
+	if defaults.account == "" {
+		defaults.account = os.Getenv(EnvAccountID)
 	}
 	if cfg.baseURL == "" {
 		cfg.baseURL = os.Getenv(EnvBaseURL)
@@ -71,43 +70,83 @@ func New(opts ...Option) (*Client, error) {
 	}
 	guarded := *hc // a copy: the caller's client is never modified
 	guarded.CheckRedirect = guardRedirects(originOf(base), hc.CheckRedirect)
-
 	ua := UserAgent
 	if cfg.userAgent != "" {
 		ua = cfg.userAgent + " " + ua
 	}
-	var doer Doer = &retryDoer{
+	server := base.String()
+	if !strings.HasSuffix(server, "/") {
+		// The request builders resolve "./v1/..." against it: without the
+		// slash, a base path's last segment would be replaced.
+		server += "/"
+	}
+	p := &pipeline{
+		clientConfig: cfg,
+		server:       server,
 		client:       &guarded,
 		base:         originOf(base),
 		auth:         []string{"Bearer " + cfg.apiKey},
 		userAgent:    []string{ua},
 		secrets:      []string{cfg.apiKey},
-		maxRetries:   cfg.maxRetries,
-		timeout:      cfg.timeout,
-		maxRetryWait: cfg.maxRetryWait,
-		retryUnsafe:  cfg.retryUnsafe,
-		budget:       cfg.budget,
-		logger:       cfg.logger,
+		budget:       noBudget{},
 	}
-	for i := len(cfg.middleware) - 1; i >= 0; i-- {
-		doer = cfg.middleware[i](doer)
+	if cfg.budget != (RetryBudget{}) {
+		p.budget = newSlidingBudget(cfg.budget, time.Now())
 	}
-	generated, err := gen.NewClientWithResponses(base.String(), gen.WithHTTPClient(doer))
+	if len(cfg.middleware) > 0 {
+		var doer Doer = endOfChain{p}
+		for i := len(cfg.middleware) - 1; i >= 0; i-- {
+			doer = cfg.middleware[i](doer)
+		}
+		p.doer = doer
+	}
+	return newClient(p, defaults)
+}
+
+func newClient(p *pipeline, defaults callSettings) (*Client, error) {
+	c := &Client{clientCore: clientCore{defaults: defaults, p: p}}
+	raw, err := gen.NewClientWithResponses(p.server, gen.WithHTTPClient(rawDoer{c}))
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
-	return &Client{ClientWithResponses: generated, baseURL: base.String(), httpClient: &guarded}, nil
+	c.raw = raw
+	c.initServices()
+	return c, nil
 }
 
+// With returns a Client that shares c's connections, credentials and
+// retry budget, with other settings for its calls: another account
+// (WithAccount), retries (WithMaxRetries, WithRetryNonIdempotent) or
+// timeout (WithTimeout). Options that shape a Client (WithAPIKey,
+// WithHTTPClient, ...) are refused: use New for those.
+func (c *Client) With(opts ...Option) (*Client, error) {
+	defaults := c.defaults
+	for _, opt := range opts {
+		if err := opt(&optionTarget{call: &defaults}); err != nil {
+			return nil, fmt.Errorf("api: %w", err)
+		}
+	}
+	return newClient(c.p, defaults)
+}
+
+// Raw returns the generated client of package gen behind c's pipeline
+// (auth, retries, typed errors): for the raw *http.Response of an
+// operation, or its WithBody variant. Its methods take every path
+// parameter, the account included; per-call options go in Editor.
+func (c *Client) Raw() *gen.ClientWithResponses { return c.raw }
+
+// Account returns the account that c's calls act on, "" if none.
+func (c *Client) Account() string { return c.defaults.account }
+
 // BaseURL returns the base URL the Client sends requests to.
-func (c *Client) BaseURL() string { return c.baseURL }
+func (c *Client) BaseURL() string { return strings.TrimSuffix(c.p.server, "/") }
 
 // CloseIdleConnections closes the idle connections of the Client's
 // transport (the one given WithHTTPClient, or the Client's own), as
 // http.Client.CloseIdleConnections does. A Client needs no closing; this
 // is for programs that make many Clients without WithHTTPClient, each
 // with a connection pool of its own.
-func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.p.client.CloseIdleConnections() }
 
 // defaultHTTPClient is used when the caller brings none: a private
 // transport with the connect and TLS handshake timeouts the official SDKs
@@ -117,9 +156,9 @@ func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
-	// No ResponseHeaderTimeout: the per-attempt timeout (WithTimeout,
-	// CallTimeout) bounds the wait for headers, and may be longer than any
-	// fixed value here.
+	// No ResponseHeaderTimeout: the per-attempt timeout (WithTimeout)
+	// bounds the wait for headers, and may be longer than any fixed value
+	// here.
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: t}
 }

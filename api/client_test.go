@@ -71,7 +71,7 @@ func TestSpecVersionIsOpenAPIYAMLs(t *testing.T) {
 	}
 	rt := script(step{status: 200, body: secretJSON})
 	c := newClient(t, rt, api.WithUserAgent("my-app/1.0"))
-	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
 		t.Fatal(err)
 	}
 	ua := rt.Calls()[0].header.Get("User-Agent")
@@ -82,10 +82,11 @@ func TestSpecVersionIsOpenAPIYAMLs(t *testing.T) {
 	}
 }
 
-// TestEveryOperationIsCallableThroughTheWrapper calls each of the spec's
-// operations through api.Client, by reflection over gen.Operations, and
-// checks that it reaches its own method and path with the credentials.
-func TestEveryOperationIsCallableThroughTheWrapper(t *testing.T) {
+// TestEveryOperationIsCallableThroughItsService calls each of the spec's
+// operations through its service method (by reflection, from the
+// generated table of calls), and checks that it reaches its own method and
+// path, on the Client's account, with the credentials.
+func TestEveryOperationIsCallableThroughItsService(t *testing.T) {
 	spec, err := rawspec.Read("../openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -93,20 +94,30 @@ func TestEveryOperationIsCallableThroughTheWrapper(t *testing.T) {
 	if len(gen.Operations) != len(spec.Operations) || len(gen.Operations) == 0 {
 		t.Errorf("gen.Operations has %d operations, openapi.yaml %d", len(gen.Operations), len(spec.Operations))
 	}
+	if len(serviceCalls) != len(gen.Operations) {
+		t.Errorf("%d service methods for %d operations", len(serviceCalls), len(gen.Operations))
+	}
 	rt := script(step{status: 200, body: `{}`})
 	c := newClient(t, rt)
-	client := reflect.ValueOf(c)
-	for i, op := range gen.Operations {
-		m := client.MethodByName(op.GoName + "WithResponse")
-		if !m.IsValid() {
-			t.Errorf("api.Client has no method %sWithResponse", op.GoName)
+	byID := map[string]gen.OperationInfo{}
+	for _, op := range gen.Operations {
+		byID[op.ID] = op
+	}
+	for i, sc := range serviceCalls {
+		op := byID[sc.ID]
+		m, ok := serviceMethod(c, sc.Call)
+		if !ok {
+			t.Errorf("%s: no method for %s", sc.ID, sc.Call)
 			continue
 		}
-		args, wantPath := argsFor(m.Type(), op)
+		args, wantPath := argsFor(m.Type(), op, "acct")
 		out := m.Call(args)
-		if err, _ := out[1].Interface().(error); err != nil {
+		if err, _ := out[len(out)-1].Interface().(error); err != nil {
 			t.Errorf("%s: %v", op.ID, err)
 			continue
+		}
+		if len(out) == 2 && out[0].IsNil() {
+			t.Errorf("%s: a nil result with a nil error", op.ID)
 		}
 		got := rt.Calls()[i]
 		u, _ := url.Parse(got.url)
@@ -119,18 +130,41 @@ func TestEveryOperationIsCallableThroughTheWrapper(t *testing.T) {
 	}
 }
 
-// argsFor builds arguments for a generated method: a context, a value per
-// path parameter, an empty params struct and a zero body.
-func argsFor(mt reflect.Type, op gen.OperationInfo) ([]reflect.Value, string) {
+// serviceMethod finds the method of a call as the generated table writes
+// it: "client.Secrets.Update(ctx, secretID, body)".
+func serviceMethod(c *api.Client, call string) (reflect.Value, bool) {
+	name, _, _ := strings.Cut(strings.TrimPrefix(call, "client."), "(")
+	svc, method, ok := strings.Cut(name, ".")
+	if !ok {
+		return reflect.Value{}, false
+	}
+	field := reflect.ValueOf(c).Elem().FieldByName(svc)
+	if !field.IsValid() {
+		return reflect.Value{}, false
+	}
+	m := field.MethodByName(method)
+	return m, m.IsValid()
+}
+
+// argsFor builds arguments for a service method: a context, a value per
+// path parameter other than the account, an empty params struct and a
+// zero body; and the path they address on account.
+func argsFor(mt reflect.Type, op gen.OperationInfo, account string) ([]reflect.Value, string) {
 	args := []reflect.Value{reflect.ValueOf(context.Background())}
-	path := op.Path
+	path := strings.Replace(op.Path, "{account_id}", account, 1)
+	var params []string
+	for _, p := range op.PathParams {
+		if p != "account_id" {
+			params = append(params, p)
+		}
+	}
 	for i := 1; i < mt.NumIn(); i++ {
 		in := mt.In(i)
 		switch {
 		case mt.IsVariadic() && i == mt.NumIn()-1:
 		case in.Kind() == reflect.String:
 			v := fmt.Sprintf("v%d", i)
-			path = strings.Replace(path, "{"+op.PathParams[i-1]+"}", v, 1)
+			path = strings.Replace(path, "{"+params[i-1]+"}", v, 1)
 			args = append(args, reflect.ValueOf(v))
 		case in.Kind() == reflect.Pointer:
 			args = append(args, reflect.New(in.Elem()))
@@ -164,15 +198,26 @@ func TestNewReadsOptionsThenEnvironment(t *testing.T) {
 	}
 
 	rt := script(step{status: 200, body: secretJSON})
+	t.Setenv(api.EnvAccountID, "env-account")
 	c, err = api.New(api.WithHTTPClient(&http.Client{Transport: rt}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetSecretWithResponse(context.Background(), "a", "s", nil); err != nil {
+	if c.Account() != "env-account" {
+		t.Errorf("Account = %q, want the environment's", c.Account())
+	}
+	if _, err := c.Secrets.Get(context.Background(), "s", nil); err != nil {
 		t.Fatal(err)
 	}
 	if rt.Calls()[0].header.Get("Authorization") != "Bearer env-key-0123456789" {
 		t.Error("the environment's API key was not sent")
+	}
+	if got := rt.Calls()[0].url; !strings.HasSuffix(got, "/v1/accounts/env-account/secrets/s") {
+		t.Errorf("sent to %s, want the environment's account", got)
+	}
+	c, err = api.New(api.WithHTTPClient(&http.Client{Transport: rt}), api.WithAccount("opt-account"))
+	if err != nil || c.Account() != "opt-account" {
+		t.Errorf("Account = %q (%v), want the option's", c.Account(), err)
 	}
 }
 
@@ -201,7 +246,10 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		{"negative retries", []api.Option{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
 		{"zero timeout", []api.Option{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
 		{"nil http client", []api.Option{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
-		{"bad budget", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(0.5, 0.1)}, "maxTokens"},
+		{"budget without a window", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: 20})}, "Window"},
+		{"budget that allows nothing", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Window: time.Second})}, "no retry"},
+		{"negative budget", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: -1, Window: time.Second})}, "negative"},
+		{"empty account", []api.Option{api.WithAPIKey(testAPIKey), api.WithAccount("")}, "account_id: empty value"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,11 +272,6 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 	}
 }
 
-func reflectMethod(c *api.Client, name string) (reflect.Value, bool) {
-	m := reflect.ValueOf(c).MethodByName(name)
-	return m, m.IsValid()
-}
-
 // TestCloseIdleConnections: a Client's own connection pool can be closed,
 // so that a program making many Clients does not keep their connections.
 func TestCloseIdleConnections(t *testing.T) {
@@ -244,11 +287,11 @@ func TestCloseIdleConnections(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL))
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithAccount("acct"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
 		t.Fatal(err)
 	}
 	c.CloseIdleConnections()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/fireworks-gateway/go-sdk/internal/paging"
 )
 
 // MaxErrorBody is how many bytes of an error response's body are kept in
@@ -92,25 +94,32 @@ type Error struct {
 	// Body is the raw response body, at most MaxErrorBody bytes.
 	Body []byte
 	// Response is the final response. Its Body reads Body again; its
-	// headers are redacted as Body is; its Request is the request as the
-	// caller built it, without credentials.
+	// headers are redacted as Body is; its Request is the request's
+	// method, URL and headers only: no body, no GetBody, no credentials.
 	Response *http.Response
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Code != "" {
-		fmt.Fprintf(&b, " (%s)", e.Code)
-	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessageInError))
-	}
+	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.Path, e.status())
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " [after %d attempts]", e.Attempts)
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [request id %s]", oneLine(e.RequestID, maxRequestIDInError))
+	}
+	return b.String()
+}
+
+// status is the answer in one line: status, code and message.
+func (e *Error) status() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessageInError))
 	}
 	return b.String()
 }
@@ -158,9 +167,11 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// TransportError is a request that got no response: the connection failed,
+// TransportError is a call that got no response: the connection failed,
 // an attempt timed out, or the caller's context ended. It wraps the cause,
-// so errors.Is(err, context.DeadlineExceeded) works.
+// so errors.Is(err, context.DeadlineExceeded) works. When the call ended
+// while waiting to retry, Last is the failure of the last attempt, and
+// errors.As finds it too (an *Error, say).
 type TransportError struct {
 	// Method and Path are the request's; Path never includes the query.
 	Method, Path string
@@ -168,13 +179,109 @@ type TransportError struct {
 	Attempts int
 	// Err is the cause.
 	Err error
+	// Last is the last attempt's failure when the call ended between
+	// attempts; nil otherwise.
+	Last error
+
+	// cause is Err's text with the API key and the request's secret
+	// values redacted, made when the error was; Error() shows it, so that
+	// a transport that quotes what it sent cannot leak through the SDK.
+	cause string
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %v [after %d attempts]", e.Method, e.Path, e.Err, e.Attempts)
+	cause := e.cause
+	if cause == "" && e.Err != nil {
+		cause = e.Err.Error()
+	}
+	msg := fmt.Sprintf("%s %s: %s [after %d attempts]", e.Method, e.Path, oneLine(cause, maxMessageInError), e.Attempts)
+	switch last := e.Last.(type) {
+	case *Error:
+		msg += " (last attempt: " + last.status() + ")"
+	case *TransportError:
+		msg += " (last attempt: " + oneLine(last.cause, maxMessageInError) + ")"
+	}
+	return msg
 }
 
-func (e *TransportError) Unwrap() error { return e.Err }
+// Unwrap gives the cause, and the last attempt's failure if any.
+func (e *TransportError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
+
+// DecodeError is a 2xx answer whose body is not the JSON the operation
+// returns (not JSON at all, cut short, or of another shape): the server
+// answered, but the SDK cannot give its result.
+type DecodeError struct {
+	// Method and Path are the request's; Path never includes the query.
+	Method, Path string
+	// StatusCode is the answer's HTTP status.
+	StatusCode int
+	// ContentType is the answer's Content-Type.
+	ContentType string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Err is the decoder's error.
+	Err error
+	// Snippet is the start of the body (at most MaxDecodeSnippet bytes),
+	// with secret values redacted.
+	Snippet string
+}
+
+// MaxDecodeSnippet bounds DecodeError.Snippet.
+const MaxDecodeSnippet = 256
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: %d answer is not the expected JSON (Content-Type %q): %v [after %d attempts]",
+		e.Method, e.Path, e.StatusCode, e.ContentType, e.Err, e.Attempts)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ErrNoAccount is returned, before anything is sent, by a call on an
+// account when the Client has none: set FIREWORKS_ACCOUNT_ID, or use
+// WithAccount for the Client or for the call.
+var ErrNoAccount = errors.New("no account: set " + EnvAccountID + " or use api.WithAccount (for the Client or for the call)")
+
+// ErrRepeatedToken ends a List iteration whose server returned a page
+// token it had already returned: following it would loop for ever.
+var ErrRepeatedToken = paging.ErrRepeatedToken
+
+// ContractError is a call that breaks the Gateway spec the SDK was
+// generated from, found by contract validation (package api/contract): a
+// request the SDK was about to send (it was not sent), or a 2xx response
+// it received. Use errors.As to get it.
+type ContractError struct {
+	// Operation is the operation id, such as "UpdateSecret"; empty when no
+	// operation of the spec matches the request's method and path.
+	Operation string
+	// Method and Path are the request's; Path never includes the query.
+	Method, Path string
+	// Direction is ContractRequest or ContractResponse.
+	Direction string
+	// Err is the problem: where (a parameter, a header, a JSON pointer into
+	// the body) and why. It never quotes a value of the body or headers.
+	Err error
+}
+
+// Directions of a ContractError.
+const (
+	ContractRequest  = "request"
+	ContractResponse = "response"
+)
+
+func (e *ContractError) Error() string {
+	op := e.Operation
+	if op == "" {
+		op = "no operation of the spec"
+	}
+	return fmt.Sprintf("%s %s (%s): %s breaks the Gateway spec: %v", e.Method, e.Path, op, e.Direction, e.Err)
+}
+
+func (e *ContractError) Unwrap() error { return e.Err }
 
 // errorBody is the union of the error bodies the Gateway is known to send:
 // grpc-gateway's google.rpc.Status, and {"error": {"message": ...}}.
@@ -187,24 +294,6 @@ type errorBody struct {
 		Message string          `json:"message"`
 		Status  string          `json:"status"`
 	} `json:"error"`
-}
-
-// newError builds the Error for a final non-2xx response, reading at most
-// MaxErrorBody bytes of its body and closing it.
-func newError(resp *http.Response, method, path string, attempts int) *Error {
-	body := bufferBody(resp)
-	e := &Error{
-		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
-		Method:     method,
-		Path:       path,
-		Attempts:   attempts,
-		Body:       body,
-		Response:   resp,
-	}
-	e.RetryAfter, _ = parseRetryAfter(resp.Header, time.Now())
-	decodeErrorBody(e, body)
-	return e
 }
 
 // decodeErrorBody fills Code, Message and Details from any of the known

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
 )
 
 // maxErrorText bounds Error() for a response without x-request-id: the
@@ -55,13 +57,18 @@ func FuzzErrorBody(f *testing.F) {
 	} {
 		f.Add(seed.status, []byte(seed.body))
 	}
+	parser := newInternalClient(f, nil)
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
 		status = 400 + status%200
 		kept := body[:min(len(body), MaxErrorBody)]
+		// The secret values the body holds are redacted; the bound holds.
+		kept = redact.Bytes(kept, redact.Collect([]string{internalTestKey}, kept))
+		kept = kept[:min(len(kept), MaxErrorBody)]
 
 		// The parser itself.
-		resp := answer(nil, int(status), nil, body)
-		e := newError(resp, http.MethodGet, "/v1/accounts/acct/secrets/sec", 1)
+		req, _ := http.NewRequest(http.MethodGet, internalTestBaseURL+"/v1/accounts/acct/secrets/sec", nil)
+		resp := answer(req, int(status), nil, body)
+		e := parser.p.newError(req, resp, 1)
 		if e.StatusCode != int(status) || !bytes.Equal(e.Body, kept) {
 			t.Fatalf("status %d, body of %d bytes: Error has status %d and a body of %d bytes, want the first %d bytes as they are",
 				status, len(body), e.StatusCode, len(e.Body), len(kept))
@@ -76,7 +83,7 @@ func FuzzErrorBody(f *testing.F) {
 			return answer(req, int(status), nil, body), nil
 		})
 		c := newInternalClient(t, rt, WithMaxRetries(0))
-		_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+		_, err := c.Secrets.Get(context.Background(), "sec", nil)
 		var apiErr *Error
 		if !errors.As(err, &apiErr) {
 			t.Fatalf("status %d: err is %T, want *Error", status, err)

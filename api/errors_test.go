@@ -39,7 +39,7 @@ func TestErrorBodiesAreDecodedLeniently(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rt := script(step{status: tc.status, body: tc.body, header: http.Header{"X-Request-Id": {"req-123"}}})
 			c := newClient(t, rt, api.WithMaxRetries(0))
-			_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", &getSecretParamsWithMask)
+			_, err := c.Secrets.Get(context.Background(), "sec", &getSecretParamsWithMask)
 			var apiErr *api.Error
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v (%T), want *api.Error", err, err)
@@ -97,7 +97,7 @@ func TestSentinelsDoNotOverlap(t *testing.T) {
 func TestErrorKeepsTheFinalResponse(t *testing.T) {
 	rt := script(step{status: 404, body: `{"code":5,"message":"gone"}`, header: http.Header{"X-Custom": {"kept"}}})
 	c := newClient(t, rt)
-	_, err := c.DeleteSecretWithResponse(context.Background(), "acct", "sec")
+	err := c.Secrets.Delete(context.Background(), "sec")
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.Response == nil {
 		t.Fatalf("err = %v, want an *api.Error with its Response", err)
@@ -115,7 +115,7 @@ func TestErrorKeepsTheFinalResponse(t *testing.T) {
 func TestErrorBodyIsBounded(t *testing.T) {
 	rt := script(step{status: 400, body: strings.Repeat("x", api.MaxErrorBody*3)})
 	c := newClient(t, rt)
-	_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || len(apiErr.Body) != api.MaxErrorBody {
 		t.Fatalf("err = %T, body of %d bytes, want %d", err, len(apiErr.Body), api.MaxErrorBody)
@@ -131,7 +131,7 @@ func TestErrorBodyIsBounded(t *testing.T) {
 func TestTransportErrorHasOperationAndAttempts(t *testing.T) {
 	rt := script(step{err: io.ErrUnexpectedEOF})
 	c := newClient(t, rt, api.WithMaxRetries(0))
-	_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", &getSecretParamsWithMask)
+	_, err := c.Secrets.Get(context.Background(), "sec", &getSecretParamsWithMask)
 	var te *api.TransportError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %T %v, want *api.TransportError", err, err)

@@ -15,11 +15,12 @@ import (
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
-// Construct a client. Without options, New reads FIREWORKS_API_KEY and
-// FIREWORKS_BASE_URL; options take precedence.
+// Construct a client. Without options, New reads FIREWORKS_API_KEY,
+// FIREWORKS_ACCOUNT_ID and FIREWORKS_BASE_URL; options take precedence.
 func ExampleNew() {
 	client, err := api.New(
 		api.WithAPIKey("fw-example-key"),
+		api.WithAccount("my-account"),       // or FIREWORKS_ACCOUNT_ID
 		api.WithBaseURL(api.DefaultBaseURL), // or FIREWORKS_BASE_URL
 		api.WithMaxRetries(3),
 		api.WithTimeout(30*time.Second),
@@ -28,15 +29,14 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(client.BaseURL())
-	// Output: https://api.fireworks.ai
+	fmt.Println(client.BaseURL(), client.Account())
+	// Output: https://api.fireworks.ai my-account
 }
 
-// Update a secret's value. The Gateway never returns the value; errors are
-// typed, so a missing secret is told apart without comparing numbers.
-func Example_updateSecret() {
-	// A stand-in for the Gateway: see package gatewaytest for a complete one.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// exampleGateway stands in for the Gateway in the examples that need a
+// fixed answer: see package gatewaytest for a complete fake.
+func exampleGateway() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/v1/accounts/my-account/secrets/missing" {
 			w.WriteHeader(http.StatusNotFound)
@@ -45,34 +45,60 @@ func Example_updateSecret() {
 		}
 		_, _ = io.WriteString(w, `{"name":"accounts/my-account/secrets/wolfram","keyName":"WOLFRAM_ALPHA_API_KEY"}`)
 	}))
+}
+
+// Update a secret's value: the reference operation. The result is the
+// decoded Secret (never nil when the error is nil); the Gateway never
+// returns the value.
+func Example_updateSecret() {
+	srv := exampleGateway()
 	defer srv.Close()
-
-	client, err := api.New(api.WithAPIKey("fw-example-key"), api.WithBaseURL(srv.URL))
+	client, err := api.New(api.WithAPIKey("fw-example-key"), api.WithBaseURL(srv.URL), api.WithAccount("my-account"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := context.Background()
 	value := "sk-new-value"
-	resp, err := client.UpdateSecretWithResponse(ctx, "my-account", "wolfram",
-		gen.UpdateSecretJSONRequestBody{KeyName: "WOLFRAM_ALPHA_API_KEY", Value: &value})
+	secret, err := client.Secrets.Update(context.Background(), "wolfram",
+		gen.UpdateSecretBody{KeyName: "WOLFRAM_ALPHA_API_KEY", Value: &value})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("updated", resp.JSON200.Name)
+	fmt.Println("updated", secret.Name, secret.KeyName)
+	// Output: updated accounts/my-account/secrets/wolfram WOLFRAM_ALPHA_API_KEY
+}
 
-	_, err = client.UpdateSecretWithResponse(ctx, "my-account", "missing",
-		gen.UpdateSecretJSONRequestBody{KeyName: "X", Value: &value})
-	if errors.Is(err, api.ErrNotFound) {
-		fmt.Println(err)
+// Errors are typed: a missing secret is told apart with errors.Is, and
+// errors.As gives the status, the Gateway code, the message and how many
+// attempts were made.
+func Example_errors() {
+	srv := exampleGateway()
+	defer srv.Close()
+	client, err := api.New(api.WithAPIKey("fw-example-key"), api.WithBaseURL(srv.URL), api.WithAccount("my-account"))
+	if err != nil {
+		log.Fatal(err)
 	}
+	_, err = client.Secrets.Get(context.Background(), "missing", nil)
+	var apiErr *api.Error
+	switch {
+	case errors.Is(err, api.ErrNotFound) && errors.As(err, &apiErr):
+		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.Message)
+		fmt.Println(err)
+	case err != nil:
+		log.Fatal(err)
+	}
+	// A bad id is refused before anything is sent.
+	_, err = client.Secrets.Get(context.Background(), "../other", nil)
+	var bad *api.InvalidParamError
+	fmt.Println(errors.As(err, &bad), bad.Param)
 	// Output:
-	// updated accounts/my-account/secrets/wolfram
-	// PATCH /v1/accounts/my-account/secrets/missing: 404 Not Found (NOT_FOUND): secret not found
+	// 404 NOT_FOUND secret not found
+	// GET /v1/accounts/my-account/secrets/missing: 404 Not Found (NOT_FOUND): secret not found
+	// true secret_id
 }
 
 // Range over the secrets of an account across pages: the iterator follows
 // nextPageToken, keeps the page size and filters, and stops at the first
-// error. ListSecretsPages gives page-at-a-time access (with totalSize).
+// error. ListPages gives page-at-a-time access (with totalSize).
 func Example_listSecrets() {
 	fake, err := gatewaytest.NewServer() // a fake Gateway on loopback
 	if err != nil {
@@ -82,13 +108,13 @@ func Example_listSecrets() {
 	for _, id := range []string{"ALPHA", "BETA", "GAMMA"} {
 		_ = fake.AddSecret("my-account", id, id+"_KEY", "sk-"+id)
 	}
-	client, err := fake.NewClient()
+	client, err := fake.NewClient(api.WithAccount("my-account"))
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	pageSize := int32(2)
-	for secret, err := range client.ListSecretsAll(context.Background(), "my-account", &gen.ListSecretsParams{PageSize: &pageSize}) {
+	for secret, err := range client.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: &pageSize}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -98,4 +124,49 @@ func Example_listSecrets() {
 	// accounts/my-account/secrets/ALPHA ALPHA_KEY
 	// accounts/my-account/secrets/BETA BETA_KEY
 	// accounts/my-account/secrets/GAMMA GAMMA_KEY
+}
+
+// Work on another account for one call, or for a scope with With: the
+// Clients share connections and retry budget.
+func ExampleClient_With() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"name":"`+r.URL.Path[len("/v1/"):]+`","keyName":"K"}`)
+	}))
+	defer srv.Close()
+	client, err := api.New(api.WithAPIKey("fw-example-key"), api.WithBaseURL(srv.URL), api.WithAccount("my-account"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	s, _ := client.Secrets.Get(ctx, "s", nil, api.WithAccount("team-b")) // one call
+	fmt.Println(s.Name)
+	teamC, _ := client.With(api.WithAccount("team-c")) // a scope
+	s, _ = teamC.Secrets.Get(ctx, "s", nil)
+	fmt.Println(s.Name)
+	s, _ = client.Secrets.Get(ctx, "s", nil) // the Client's own account
+	fmt.Println(s.Name)
+	// Output:
+	// accounts/team-b/secrets/s
+	// accounts/team-c/secrets/s
+	// accounts/my-account/secrets/s
+}
+
+// Raw gives the generated client behind the same pipeline (auth, retries,
+// typed errors), for the raw *http.Response or a WithBody variant; per-call
+// options go through api.Editor.
+func ExampleClient_Raw() {
+	srv := exampleGateway()
+	defer srv.Close()
+	client, err := api.New(api.WithAPIKey("fw-example-key"), api.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := client.Raw().GetSecretWithResponse(context.Background(), "my-account", "wolfram", nil,
+		api.Editor(api.WithMaxRetries(0)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode(), resp.HTTPResponse.Header.Get("Content-Type"), resp.JSON200.KeyName)
+	// Output: 200 application/json WOLFRAM_ALPHA_API_KEY
 }

@@ -37,6 +37,7 @@ func newInternalClient(t testing.TB, rt http.RoundTripper, opts ...Option) *Clie
 	c, err := New(append([]Option{
 		WithAPIKey(internalTestKey),
 		WithBaseURL(internalTestBaseURL),
+		WithAccount("acct"),
 		WithHTTPClient(&http.Client{Transport: rt}),
 	}, opts...)...)
 	if err != nil {

@@ -100,6 +100,7 @@ func newClient(t testing.TB, rt http.RoundTripper, opts ...api.Option) *api.Clie
 	c, err := api.New(append([]api.Option{
 		api.WithAPIKey(testAPIKey),
 		api.WithBaseURL(testBaseURL),
+		api.WithAccount("acct"),
 		api.WithHTTPClient(&http.Client{Transport: rt}),
 	}, opts...)...)
 	if err != nil {
@@ -113,39 +114,33 @@ const secretJSON = `{"name":"accounts/acct/secrets/sec","keyName":"API_KEY"}`
 func ptr[T any](v T) *T { return &v }
 
 // updateSecret calls UpdateSecret, the reference PATCH operation.
-func updateSecret(ctx context.Context, c *api.Client, editors ...gen.RequestEditorFn) (*gen.UpdateSecretResponse, error) {
-	return c.UpdateSecretWithResponse(ctx, "acct", "sec",
-		gen.UpdateSecretJSONRequestBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, editors...)
+func updateSecret(ctx context.Context, c *api.Client, opts ...api.Option) (*gen.Secret, error) {
+	return c.Secrets.Update(ctx, "sec", gen.UpdateSecretBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, opts...)
 }
 
 // callMethod calls one operation of each method class on the Secrets
 // resource: GET, DELETE, POST and PATCH.
-func callMethod(ctx context.Context, c *api.Client, method string, editors ...gen.RequestEditorFn) error {
+func callMethod(ctx context.Context, c *api.Client, method string, opts ...api.Option) error {
 	var err error
 	switch method {
 	case http.MethodGet:
-		_, err = c.GetSecretWithResponse(ctx, "acct", "sec", nil, editors...)
+		_, err = c.Secrets.Get(ctx, "sec", nil, opts...)
 	case http.MethodDelete:
-		_, err = c.DeleteSecretWithResponse(ctx, "acct", "sec", editors...)
+		err = c.Secrets.Delete(ctx, "sec", opts...)
 	case http.MethodPost:
-		_, err = c.CreateSecretWithResponse(ctx, "acct",
-			gen.CreateSecretJSONRequestBody{Name: "accounts/acct/secrets/sec", KeyName: "API_KEY", Value: ptr(testSecretValue)}, editors...)
+		_, err = c.Secrets.Create(ctx, createBody(), opts...)
 	case http.MethodPatch:
-		_, err = updateSecret(ctx, c, editors...)
+		_, err = updateSecret(ctx, c, opts...)
 	default:
 		panic("no operation for " + method)
 	}
 	return err
 }
 
-func createBody() gen.CreateSecretJSONRequestBody {
-	return gen.CreateSecretJSONRequestBody{Name: "accounts/acct/secrets/sec", KeyName: "API_KEY", Value: ptr(testSecretValue)}
+func createBody() gen.Secret {
+	return gen.Secret{Name: "accounts/acct/secrets/sec", KeyName: "API_KEY", Value: ptr(testSecretValue)}
 }
 
 func getSecretParams(readMask string) gen.GetSecretParams {
 	return gen.GetSecretParams{ReadMask: &readMask}
-}
-
-func undeleteBody() gen.UndeleteDeploymentJSONRequestBody {
-	return gen.UndeleteDeploymentJSONRequestBody{}
 }

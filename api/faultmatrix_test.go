@@ -19,7 +19,7 @@ import (
 const (
 	apiError       = "*api.Error"
 	transportError = "*api.TransportError"
-	decodeError    = "JSON decode error"
+	decodeError    = "*api.DecodeError"
 	deadlineError  = "*api.TransportError (deadline)"
 )
 
@@ -69,8 +69,10 @@ var faultMatrix = []struct {
 		idempotent: expected{3, apiError}, nonIdempotent: expected{1, apiError}},
 	{name: "502 (after acting)", fault: gatewaytest.Fault{Status: 502, AfterAction: true},
 		idempotent: expected{3, apiError}, nonIdempotent: expected{1, apiError}},
-	{name: "503", fault: gatewaytest.Fault{Status: 503},
+	{name: "503, retry-after-ms: 200", fault: gatewaytest.Fault{Status: 503, RetryAfterMs: "200"}, wait: 200 * time.Millisecond,
 		idempotent: expected{3, apiError}, nonIdempotent: expected{3, apiError}},
+	{name: "503 without Retry-After (after acting)", fault: gatewaytest.Fault{Status: 503, AfterAction: true},
+		idempotent: expected{3, apiError}, nonIdempotent: expected{1, apiError}},
 	{name: "504 (after acting)", fault: gatewaytest.Fault{Status: 504, AfterAction: true},
 		idempotent: expected{3, apiError}, nonIdempotent: expected{1, apiError}},
 	{name: "malformed JSON with 200 (after acting)", fault: gatewaytest.Fault{Body: gatewaytest.MalformedBody, AfterAction: true},
@@ -97,7 +99,7 @@ func TestFaultMatrix(t *testing.T) {
 			}
 			t.Run(row.name+"/"+method, func(t *testing.T) {
 				t.Parallel()
-				fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(api.WithRetryBudget(0, 0)))
+				fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(api.WithoutRetryBudget()))
 				if err := fake.AddSecret("acct", "sec", "API_KEY", "old-value-123"); err != nil {
 					t.Fatal(err)
 				}
@@ -155,7 +157,7 @@ func refusedClient(t *testing.T) *api.Client {
 	_ = ln.Close()
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL("http://"+addr), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithRetryBudget(0, 0))
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL("http://"+addr), api.WithAccount("acct"), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithoutRetryBudget())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +168,7 @@ func checkOutcome(t *testing.T, err error, want expected, status int) {
 	t.Helper()
 	var apiErr *api.Error
 	var te *api.TransportError
+	var de *api.DecodeError
 	var syntax *json.SyntaxError
 	switch want.outcome {
 	case apiError:
@@ -183,8 +186,8 @@ func checkOutcome(t *testing.T, err error, want expected, status int) {
 			t.Errorf("err = %v, want a TransportError wrapping DeadlineExceeded", err)
 		}
 	case decodeError:
-		if !errors.As(err, &syntax) {
-			t.Errorf("err = %v (%T), want a JSON syntax error", err, err)
+		if !errors.As(err, &de) || !errors.As(err, &syntax) || de.Attempts != want.attempts || de.StatusCode != http.StatusOK || de.Path == "" || de.Snippet == "" {
+			t.Errorf("err = %v (%T), want an *api.DecodeError of a 200 after %d attempts, wrapping the JSON syntax error, with a snippet", err, err, want.attempts)
 		}
 	}
 }

@@ -42,7 +42,7 @@ var pathParamOperations = []pathParamOperation{
 		name: "GetSecret", param: "secret_id",
 		segments: []string{"", "v1", "accounts", "acct", "secrets", "{}"},
 		call: func(ctx context.Context, c *api.Client, value string) error {
-			_, err := c.GetSecretWithResponse(ctx, "acct", value, nil)
+			_, err := c.Secrets.Get(ctx, value, nil)
 			return err
 		},
 	},
@@ -50,7 +50,7 @@ var pathParamOperations = []pathParamOperation{
 		name: "ListSecrets", param: "account_id",
 		segments: []string{"", "v1", "accounts", "{}", "secrets"},
 		call: func(ctx context.Context, c *api.Client, value string) error {
-			_, err := c.ListSecretsWithResponse(ctx, value, nil)
+			_, err := c.Secrets.List(ctx, nil, api.WithAccount(value))
 			return err
 		},
 	},
@@ -269,8 +269,7 @@ func runRedactionScenario(t *testing.T, value, prefix, suffix string, status int
 	if where&echoBigRequest != 0 {
 		keyName += strings.Repeat("_", 1<<20+1024)
 	}
-	_, err := c.UpdateSecretWithResponse(context.Background(), "acct", "sec",
-		gen.UpdateSecretJSONRequestBody{KeyName: keyName, Value: &value})
+	_, err := c.Secrets.Update(context.Background(), "sec", gen.UpdateSecretBody{KeyName: keyName, Value: &value})
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err is %T, want *api.Error", err)

@@ -43,10 +43,11 @@ func TestBadPathParametersAreRefusedBeforeSending(t *testing.T) {
 			param string
 			call  func() error
 		}{
-			{"secret_id", func() error { _, err := c.GetSecretWithResponse(ctx, "acct", bad, nil); return err }},
-			{"account_id", func() error { _, err := c.ListSecretsWithResponse(ctx, bad, nil); return err }},
-			{"secret_id", func() error { _, err := c.DeleteSecretWithResponse(ctx, "acct", bad); return err }},
-			{"deployment_id", func() error { _, err := c.UndeleteDeploymentWithResponse(ctx, "acct", bad, undeleteBody()); return err }},
+			{"secret_id", func() error { _, err := c.Secrets.Get(ctx, bad, nil); return err }},
+			{"account_id", func() error { _, err := c.Secrets.List(ctx, nil, api.WithAccount(bad)); return err }},
+			{"secret_id", func() error { return c.Secrets.Delete(ctx, bad) }},
+			{"deployment_id", func() error { _, err := c.Deployments.Undelete(ctx, bad); return err }},
+			{"user_id", func() error { _, err := c.APIKeys.List(ctx, bad, nil); return err }},
 		} {
 			err := tc.call()
 			var pe *api.InvalidParamError
@@ -70,7 +71,7 @@ func TestGoodPathParametersAddressTheirResource(t *testing.T) {
 	for _, id := range []string{"my-secret", "secret_1", "UPPER", "a.b", "llama-v3p1-8b-instruct", "ключ", "a+b", "a@b", "a=b", "a?b", "a#b", "...", ".hidden"} {
 		rt := script(step{status: 200, body: secretJSON})
 		c := newClient(t, rt)
-		if _, err := c.GetSecretWithResponse(context.Background(), "acct", id, nil); err != nil {
+		if _, err := c.Secrets.Get(context.Background(), id, nil); err != nil {
 			t.Errorf("%q: %v", id, err)
 			continue
 		}

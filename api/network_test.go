@@ -37,6 +37,7 @@ func loopbackClient(t *testing.T, srv *httptest.Server, opts ...api.Option) *api
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	c, err := api.New(append([]api.Option{
+		api.WithAccount("acct"),
 		api.WithAPIKey(testAPIKey),
 		api.WithBaseURL(srv.URL),
 		api.WithHTTPClient(&http.Client{Transport: tr}),
@@ -61,10 +62,10 @@ func TestDiscardedResponsesAreDrainedAndConnectionReused(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, secretJSON)
 	})
-	c := loopbackClient(t, srv, api.WithRetryBudget(0, 0))
+	c := loopbackClient(t, srv, api.WithoutRetryBudget())
 	for range 3 {
 		n.Store(0)
-		if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+		if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,13 +99,13 @@ func TestKeyIsSentOnlyToTheBaseOrigin(t *testing.T) {
 	defer base.Close()
 
 	c := loopbackClient(t, base)
-	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "away", nil); err != nil {
+	if _, err := c.Secrets.Get(context.Background(), "away", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := otherGotAuth.Load().(string); got != "" {
 		t.Error("the API key was sent to another origin through a redirect")
 	}
-	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "home", nil); err != nil {
+	if _, err := c.Secrets.Get(context.Background(), "home", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := sameGotAuth.Load().(string); got != "Bearer "+testAPIKey {
@@ -125,11 +126,11 @@ func TestCallerHTTPClientKeepsWorkingAndIsNotModified(t *testing.T) {
 		traced.Add(1)
 		return base.RoundTrip(r)
 	})}
-	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(hc))
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(hc), api.WithAccount("acct"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil); err != nil {
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
 		t.Fatal(err)
 	}
 	if traced.Load() != 1 {
@@ -154,9 +155,9 @@ func TestRealConnectionFailures(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close() // nothing listens there now: connections are refused
 
-	c := loopbackClient(t, &httptest.Server{URL: "http://" + addr}, api.WithRetryBudget(0, 0))
+	c := loopbackClient(t, &httptest.Server{URL: "http://" + addr}, api.WithoutRetryBudget())
 	ctx := context.Background()
-	_, err = c.CreateSecretWithResponse(ctx, "acct", createBody(), api.CallMaxRetries(1))
+	_, err = c.Secrets.Create(ctx, createBody(), api.WithMaxRetries(1))
 	var te *api.TransportError
 	if !errors.As(err, &te) || te.Attempts != 2 {
 		t.Fatalf("refused: err = %v, want a TransportError after 2 attempts", err)
@@ -172,8 +173,8 @@ func TestRealConnectionFailures(t *testing.T) {
 		_ = conn.Close()
 	}))
 	defer reset.Close()
-	c = loopbackClient(t, reset, api.WithRetryBudget(0, 0))
-	_, err = c.CreateSecretWithResponse(ctx, "acct", createBody(), api.CallMaxRetries(1), api.CallTimeout(5e9))
+	c = loopbackClient(t, reset, api.WithoutRetryBudget())
+	_, err = c.Secrets.Create(ctx, createBody(), api.WithMaxRetries(1), api.WithTimeout(5e9))
 	if !errors.As(err, &te) || hits.Load() != 1 {
 		t.Fatalf("reset: err = %v after %d requests, want a TransportError after 1", err, hits.Load())
 	}

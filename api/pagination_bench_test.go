@@ -39,13 +39,13 @@ func BenchmarkListSecrets(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	wrapper, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(hc))
+	wrapper, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(hc), api.WithAccount("acct"))
 	if err != nil {
 		b.Fatal(err)
 	}
 
 	// A hand-written page loop over any way of fetching a page.
-	pageLoop := func(fetch func(params *gen.ListSecretsParams) (*gen.GatewayListSecretsResponse, error)) func(sample func()) int {
+	pageLoop := func(fetch func(params *gen.ListSecretsParams) (*gen.ListSecretsResponse, error)) func(sample func()) int {
 		return func(sample func()) int {
 			n := 0
 			params := &gen.ListSecretsParams{PageSize: &size}
@@ -67,7 +67,7 @@ func BenchmarkListSecrets(b *testing.B) {
 		name string
 		list func(sample func()) int
 	}{
-		{"raw-net-http", pageLoop(func(p *gen.ListSecretsParams) (*gen.GatewayListSecretsResponse, error) {
+		{"raw-net-http", pageLoop(func(p *gen.ListSecretsParams) (*gen.ListSecretsResponse, error) {
 			url := srv.URL + "/v1/accounts/acct/secrets?pageSize=" + strconv.Itoa(int(*p.PageSize))
 			if p.PageToken != nil {
 				url += "&pageToken=" + *p.PageToken
@@ -82,26 +82,22 @@ func BenchmarkListSecrets(b *testing.B) {
 				return nil, err
 			}
 			defer resp.Body.Close()
-			var page gen.GatewayListSecretsResponse
+			var page gen.ListSecretsResponse
 			return &page, json.NewDecoder(resp.Body).Decode(&page)
 		})},
-		{"generated", pageLoop(func(p *gen.ListSecretsParams) (*gen.GatewayListSecretsResponse, error) {
+		{"generated", pageLoop(func(p *gen.ListSecretsParams) (*gen.ListSecretsResponse, error) {
 			resp, err := generated.ListSecretsWithResponse(ctx, "acct", p)
 			if err != nil {
 				return nil, err
 			}
 			return resp.JSON200, nil
 		})},
-		{"wrapper-page-loop", pageLoop(func(p *gen.ListSecretsParams) (*gen.GatewayListSecretsResponse, error) {
-			resp, err := wrapper.ListSecretsWithResponse(ctx, "acct", p)
-			if err != nil {
-				return nil, err
-			}
-			return resp.JSON200, nil
+		{"wrapper-page-loop", pageLoop(func(p *gen.ListSecretsParams) (*gen.ListSecretsResponse, error) {
+			return wrapper.Secrets.List(ctx, p)
 		})},
 		{"wrapper-iterator", func(sample func()) int {
 			n := 0
-			for _, err := range wrapper.ListSecretsAll(ctx, "acct", &gen.ListSecretsParams{PageSize: &size}) {
+			for _, err := range wrapper.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: &size}) {
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -142,9 +138,9 @@ func BenchmarkListSecrets(b *testing.B) {
 func pagesHandler(b *testing.B, total, pageSize int) http.Handler {
 	pages := map[string][]byte{}
 	for offset := 0; offset < total; offset += pageSize {
-		page := gen.GatewayListSecretsResponse{Secrets: &[]gen.GatewaySecret{}, TotalSize: ptr(int32(total))}
+		page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: ptr(int32(total))}
 		for i := offset; i < min(offset+pageSize, total); i++ {
-			*page.Secrets = append(*page.Secrets, gen.GatewaySecret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
+			*page.Secrets = append(*page.Secrets, gen.Secret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
 		}
 		if next := offset + pageSize; next < total {
 			page.NextPageToken = ptr(strconv.Itoa(next))

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -41,9 +42,9 @@ func (s *secretsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok := q.Get("pageToken"); tok != "" {
 		offset, _ = strconv.Atoi(tok[len("offset-"):])
 	}
-	page := gen.GatewayListSecretsResponse{Secrets: &[]gen.GatewaySecret{}, TotalSize: ptr(int32(s.n))}
+	page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: ptr(int32(s.n))}
 	for i := offset; i < min(offset+size, s.n); i++ {
-		*page.Secrets = append(*page.Secrets, gen.GatewaySecret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
+		*page.Secrets = append(*page.Secrets, gen.Secret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
 	}
 	if end := offset + size; end < s.n {
 		tok := fmt.Sprintf("offset-%d", end)
@@ -62,7 +63,7 @@ func listClient(t testing.TB, s *secretsServer, opts ...api.Option) *api.Client 
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
+	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestListAllYieldsEveryItemOnce(t *testing.T) {
 			s := &secretsServer{n: tc.items}
 			c := listClient(t, s)
 			i := 0
-			for secret, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: tc.pageSize}) {
+			for secret, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: tc.pageSize}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +117,7 @@ func TestListPagesGiveTotalSizeAndKeepParams(t *testing.T) {
 	c := listClient(t, s)
 	params := &gen.ListSecretsParams{PageSize: ptr(int32(10)), Filter: ptr("keyName=K")}
 	var sizes []int
-	for page, err := range c.ListSecretsPages(context.Background(), "acct", params) {
+	for page, err := range c.Secrets.ListPages(context.Background(), params) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +144,7 @@ func TestListStartsFromCallerToken(t *testing.T) {
 	s := &secretsServer{n: 30}
 	c := listClient(t, s)
 	n := 0
-	for _, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageToken: ptr("offset-20")}) {
+	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageToken: ptr("offset-20")}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,14 +167,14 @@ func TestListStopsOnRepeatedToken(t *testing.T) {
 			c := listClient(t, s)
 			var err error
 			n := 0
-			for _, e := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: ptr(int32(2))}) {
+			for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(2))}) {
 				if e != nil {
 					err = e
 					break
 				}
 				n++
 			}
-			if !errors.Is(err, paging.ErrRepeatedToken) {
+			if !errors.Is(err, api.ErrRepeatedToken) {
 				t.Fatalf("err = %v after %d items, want ErrRepeatedToken", err, n)
 			}
 			if s.requests.Load() > 4 {
@@ -193,7 +194,7 @@ func TestListEndsOnCancellation(t *testing.T) {
 	defer cancel()
 	var err error
 	n := 0
-	for _, e := range c.ListSecretsAll(ctx, "acct", &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for _, e := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
 		if e != nil {
 			err = e
 			break
@@ -231,12 +232,12 @@ func TestListPageRequestsGoThroughTheWrapper(t *testing.T) {
 	defer srv.Close()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}))
+	c, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, err := range c.ListSecretsAll(context.Background(), "acct", &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", n, err)
 		}
@@ -246,7 +247,7 @@ func TestListPageRequestsGoThroughTheWrapper(t *testing.T) {
 		t.Fatalf("%d items, want 30 despite one 503", n)
 	}
 	var last error
-	for _, err := range c.ListSecretsAll(context.Background(), "acct", nil) {
+	for _, err := range c.Secrets.ListAll(context.Background(), nil) {
 		last = err
 	}
 	if !errors.Is(last, api.ErrPermissionDenied) {
@@ -264,19 +265,24 @@ func TestEveryListOperationHasIterators(t *testing.T) {
 		t.Fatal(err)
 	}
 	paged := spec.Paged()
-	if len(paged) == 0 || len(gen.ListOperationIDs) != len(paged) {
-		t.Errorf("%d List operations have iterators, openapi.yaml has %d that take a pageToken", len(gen.ListOperationIDs), len(paged))
+	callOf := map[string]string{}
+	for _, sc := range serviceCalls {
+		callOf[sc.ID] = sc.Call
 	}
 	idOf := map[string]string{}
 	for _, op := range gen.Operations {
-		idOf[op.UpstreamID] = op.GoName
+		idOf[op.UpstreamID] = op.ID
+	}
+	if len(paged) == 0 {
+		t.Fatal("openapi.yaml has no operation that takes a pageToken")
 	}
 	c := newClient(t, script(step{status: 200, body: `{}`}))
 	for _, op := range paged {
-		id := idOf[op.UpstreamID]
+		call := callOf[idOf[op.UpstreamID]]
+		name, _, _ := strings.Cut(call, "(")
 		for _, suffix := range []string{"Pages", "All"} {
-			if _, ok := reflectMethod(c, id+suffix); !ok {
-				t.Errorf("api.Client has no %s%s", id, suffix)
+			if _, ok := serviceMethod(c, name+suffix+"()"); !ok {
+				t.Errorf("%s has no iterator %s%s", op.UpstreamID, name, suffix)
 			}
 		}
 	}
@@ -298,7 +304,7 @@ func TestListAgainstTheFake(t *testing.T) {
 	add("many", 430)
 	add("onepage", gatewaytest.DefaultPageSize)
 	count := func(account string, size *int32) (items int, err error) {
-		for _, e := range c.ListSecretsAll(ctx, account, &gen.ListSecretsParams{PageSize: size}) {
+		for _, e := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: size}, api.WithAccount(account)) {
 			if e != nil {
 				return items, e
 			}
@@ -335,7 +341,7 @@ func TestListAgainstTheFake(t *testing.T) {
 	fake.ResetJournal()
 	n := 0
 	var err error
-	for _, e := range c.ListSecretsAll(cctx, "many", &gen.ListSecretsParams{PageSize: ptr(int32(50))}) {
+	for _, e := range c.Secrets.ListAll(cctx, &gen.ListSecretsParams{PageSize: ptr(int32(50))}, api.WithAccount("many")) {
 		if e != nil {
 			err = e
 			break

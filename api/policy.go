@@ -36,13 +36,14 @@ const (
 	// malformed request).
 	final outcome = iota
 	// notActed: a failure that proves the server did not act on the
-	// request (no connection was made, 429, 503). Safe to retry for every
+	// request (no connection was made, 429, a 503 that asks for a retry
+	// with Retry-After, x-should-retry: true). Safe to retry for every
 	// method.
 	notActed
 	// mayHaveActed: a failure after which the server may have acted
 	// (connection lost after sending, per-attempt timeout, 408, 409
-	// ABORTED, 500, 502, 504). Retried only for idempotent methods, or
-	// when the caller opted in.
+	// ABORTED, 500, 502, a bare 503, 504). Retried only for idempotent
+	// methods, or when the caller opted in.
 	mayHaveActed
 )
 
@@ -57,8 +58,17 @@ func classifyResponse(resp *http.Response, body []byte) outcome {
 		return final
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return notActed
+	case http.StatusServiceUnavailable:
+		// The spec's UNAVAILABLE says a retry is not always safe for
+		// non-idempotent operations, and a proxy answers 503 when its
+		// upstream failed after the backend may have acted. A server that
+		// asks to be called again later (Retry-After) has not acted.
+		if resp.Header.Get("Retry-After") != "" || resp.Header.Get("Retry-After-Ms") != "" {
+			return notActed
+		}
+		return mayHaveActed
 	case http.StatusRequestTimeout, http.StatusInternalServerError,
 		http.StatusBadGateway, http.StatusGatewayTimeout:
 		return mayHaveActed

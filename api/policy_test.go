@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
-	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 var updateREADME = flag.Bool("update-readme", false, "rewrite README.md's retry policy table from TestRetryPolicy's table")
@@ -34,6 +33,8 @@ var retryPolicy = []struct {
 	idempotent, nonIdempotent int
 }{
 	{"connection refused (no connection made)", step{err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}, 3, 3},
+	{"connect timeout (no connection made)", step{err: &net.OpError{Op: "dial", Net: "tcp", Err: &timeoutError{}}}, 3, 3},
+	{"network unreachable (no connection made)", step{err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ENETUNREACH}}, 3, 3},
 	{"DNS failure (no connection made)", step{err: &net.DNSError{Err: "no such host", Name: "api.fireworks.test", IsNotFound: true}}, 3, 3},
 	{"connection reset after the request was sent", step{err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}, 3, 1},
 	{"connection closed before the response (EOF)", step{err: io.ErrUnexpectedEOF}, 3, 1},
@@ -45,7 +46,8 @@ var retryPolicy = []struct {
 	{"429 Too Many Requests", step{status: 429}, 3, 3},
 	{"500 Internal Server Error", step{status: 500}, 3, 1},
 	{"502 Bad Gateway", step{status: 502}, 3, 1},
-	{"503 Service Unavailable", step{status: 503}, 3, 3},
+	{"503 Service Unavailable with Retry-After or retry-after-ms", step{status: 503, header: http.Header{"Retry-After-Ms": {"10"}}}, 3, 3},
+	{"503 Service Unavailable, bare (a proxy's answer after acting)", step{status: 503}, 3, 1},
 	{"504 Gateway Timeout", step{status: 504}, 3, 1},
 	{"any status with x-should-retry: true", step{status: 400, header: http.Header{"X-Should-Retry": {"true"}}}, 3, 3},
 	{"any status with x-should-retry: false", step{status: 503, header: http.Header{"X-Should-Retry": {"false"}}}, 1, 1},
@@ -77,9 +79,9 @@ func TestRetryPolicy(t *testing.T) {
 							opts = append(opts, api.WithRetryNonIdempotent())
 						}
 						c := newClient(t, rt, opts...)
-						var editors []gen.RequestEditorFn
+						var editors []api.Option
 						if optIn == "call" {
-							editors = append(editors, api.CallRetryNonIdempotent())
+							editors = append(editors, api.WithRetryNonIdempotent())
 						}
 						err := callMethod(context.Background(), c, method, editors...)
 						if got := len(rt.Calls()); got != want {
@@ -161,3 +163,10 @@ func replaceREADMESection(t *testing.T, name, content string, update bool) {
 		t.Fatal(err)
 	}
 }
+
+// timeoutError is a dial timeout as net reports one.
+type timeoutError struct{}
+
+func (*timeoutError) Error() string   { return "i/o timeout" }
+func (*timeoutError) Timeout() bool   { return true }
+func (*timeoutError) Temporary() bool { return true }

@@ -5,9 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/fireworks-gateway/go-sdk/internal/redact"
 )
+
+// Everything an error holds is made here, with secrets redacted: the
+// API key, and the secret values that the request carried or the response
+// echoed. Nothing reachable from an error holds a secret.
 
 // maxRequestScan bounds how much of a request body is searched for secret
 // values. The generated client's bodies are in memory already, so reading
@@ -15,20 +21,23 @@ import (
 // streams a file. redact.Collect keeps the secrets found before the bound.
 const maxRequestScan = 32 << 20
 
-// redactError replaces, in everything an *Error shows, the API key and the
-// secret values that the request carried or the response returned: the
-// message, code, request id, details and body, and the final response's
-// headers and body.
-func redactError(e *Error, req *http.Request, always []string) {
-	secrets := append([]string(nil), always...)
-	if req.GetBody != nil {
-		if body, err := req.GetBody(); err == nil {
-			raw, _ := io.ReadAll(io.LimitReader(body, maxRequestScan))
-			_ = body.Close()
-			secrets = redact.Collect(secrets, raw)
-		}
+// newError builds the *Error of a final non-2xx response, reading at most
+// MaxErrorBody bytes of its body and closing it.
+func (p *pipeline) newError(req *http.Request, resp *http.Response, attempts int) *Error {
+	body := bufferBody(resp)
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Method:     req.Method,
+		Path:       req.URL.Path,
+		Attempts:   attempts,
+		Body:       body,
+		Response:   resp,
 	}
-	secrets = redact.Collect(secrets, e.Body)
+	e.RetryAfter, _ = parseRetryAfter(resp.Header, time.Now())
+	decodeErrorBody(e, body)
+
+	secrets := redact.Collect(p.requestSecrets(req), body)
 	e.Message = redact.String(e.Message, secrets)
 	e.RequestID = redact.String(e.RequestID, secrets)
 	if redact.String(string(e.Code), secrets) != string(e.Code) {
@@ -43,9 +52,53 @@ func redactError(e *Error, req *http.Request, always []string) {
 	if len(e.Body) > MaxErrorBody {
 		e.Body = e.Body[:MaxErrorBody]
 	}
-	e.Response.Body = io.NopCloser(bytes.NewReader(e.Body))
-	e.Response.Header = redactHeader(e.Response.Header, secrets)
-	e.Response.Trailer = redactHeader(e.Response.Trailer, secrets)
+	kept := *resp // the caller's copy: the transport's response is not changed
+	kept.Body = io.NopCloser(bytes.NewReader(e.Body))
+	kept.Header = redactHeader(resp.Header, secrets)
+	kept.Trailer = redactHeader(resp.Trailer, secrets)
+	kept.Request = requestWithoutSecrets(req)
+	e.Response = &kept
+	return e
+}
+
+// transportError builds the *TransportError of a call that got no
+// response, with the cause's text redacted.
+func (p *pipeline) transportError(req *http.Request, attempts int, cause, last error) *TransportError {
+	e := &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempts, Err: cause, Last: last}
+	if cause != nil {
+		e.cause = redact.String(cause.Error(), p.requestSecrets(req))
+	}
+	return e
+}
+
+// requestSecrets returns the API key and the secret values of req's body,
+// read again through GetBody (the generated client always sets it).
+func (p *pipeline) requestSecrets(req *http.Request) []string {
+	secrets := append([]string(nil), p.secrets...)
+	if req.GetBody == nil {
+		return secrets
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return secrets
+	}
+	raw, _ := io.ReadAll(io.LimitReader(body, maxRequestScan))
+	_ = body.Close()
+	return redact.Collect(secrets, raw)
+}
+
+// requestWithoutSecrets is what an error keeps of the request: its method,
+// URL and headers, without a body, a way to read it again, or credentials.
+func requestWithoutSecrets(req *http.Request) *http.Request {
+	u := new(url.URL)
+	*u = *req.URL
+	u.User = nil
+	h := req.Header.Clone()
+	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
+		h.Del(name)
+	}
+	return &http.Request{Method: req.Method, URL: u, Proto: req.Proto, ProtoMajor: req.ProtoMajor, ProtoMinor: req.ProtoMinor,
+		Header: h, Host: req.Host}
 }
 
 // redactHeader returns h, or a copy of it with secrets redacted from its

@@ -95,8 +95,8 @@ func checkRetryWaits(t *testing.T, h http.Header, maxWait time.Duration) {
 		}
 		return answer(req, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, []byte(`{}`)), nil
 	})
-	c := newInternalClient(t, rt, WithMaxRetryWait(maxWait), WithMaxRetries(maxRetries), WithRetryBudget(0, 0))
-	_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+	c := newInternalClient(t, rt, WithMaxRetryWait(maxWait), WithMaxRetries(maxRetries), WithoutRetryBudget())
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
 
 	for i, at := range attempts {
 		// What the server asked for, as the client read it when the answer

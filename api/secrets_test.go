@@ -47,8 +47,7 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 
 	for name, value := range map[string]string{"plain": testSecretValue, "needs JSON escaping": htmlSecret} {
 		t.Run(name, func(t *testing.T) {
-			_, err := c.UpdateSecretWithResponse(context.Background(), "acct", "sec",
-				gen.UpdateSecretJSONRequestBody{KeyName: "API_KEY", Value: &value})
+			_, err := c.Secrets.Update(context.Background(), "sec", gen.UpdateSecretBody{KeyName: "API_KEY", Value: &value})
 			var apiErr *api.Error
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err is %T, want *api.Error", err)
@@ -96,15 +95,15 @@ func TestLogsNeverHoldSecrets(t *testing.T) {
 		var logs bytes.Buffer
 		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		rt := script(
-			step{status: 503, body: `{"message":"echo ` + testSecretValue + `"}`},
+			step{status: 503, header: http.Header{"Retry-After-Ms": {"100"}}, body: `{"message":"echo ` + testSecretValue + `"}`},
 			step{status: 200, body: `{"name":"accounts/acct/secrets/sec","keyName":"API_KEY","value":"` + testSecretValue + `"}`},
 		)
 		c := newClient(t, rt, api.WithLogger(logger))
-		if _, err := c.UpdateSecretWithResponse(context.Background(), "acct", "sec",
-			gen.UpdateSecretJSONRequestBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, api.CallMaxRetries(1)); err != nil {
+		if _, err := c.Secrets.Update(context.Background(), "sec",
+			gen.UpdateSecretBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, api.WithMaxRetries(1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.ListSecretsWithResponse(context.Background(), "acct", &gen.ListSecretsParams{Filter: ptr("keyName=" + testSecretValue)}); err != nil {
+		if _, err := c.Secrets.List(context.Background(), &gen.ListSecretsParams{Filter: ptr("keyName=" + testSecretValue)}); err != nil {
 			t.Fatal(err)
 		}
 		out := logs.String()
@@ -143,15 +142,15 @@ func TestEverySensitiveFieldIsRedacted(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func() error{
 		"refresh token": func() error {
-			_, err := c.RefreshSessionTokenWithResponse(ctx, gen.RefreshSessionTokenJSONRequestBody{RefreshToken: ptr(refresh)})
+			_, err := c.Auth.RefreshSessionToken(ctx, gen.RefreshSessionTokenRequest{RefreshToken: ptr(refresh)})
 			return err
 		},
 		"client secret": func() error {
-			_, err := c.CreateIdentityProviderWithResponse(ctx, "acct", gen.CreateIdentityProviderJSONRequestBody{OidcConfig: &gen.GatewayOidcConfig{ClientID: "c", IssuerURL: "https://idp.test", ClientSecret: clientSecret}})
+			_, err := c.IdentityProviders.Create(ctx, gen.IdentityProvider{OidcConfig: &gen.OidcConfig{ClientID: "c", IssuerURL: "https://idp.test", ClientSecret: clientSecret}})
 			return err
 		},
 		"direct-route keys": func() error {
-			_, err := c.UpdateDeploymentWithResponse(ctx, "acct", "dep", nil, gen.UpdateDeploymentJSONRequestBody{DirectRouteAPIKeys: &[]string{routeKey}})
+			_, err := c.Deployments.Update(ctx, "dep", nil, gen.UpdateDeploymentBody{DirectRouteAPIKeys: &[]string{routeKey}})
 			return err
 		},
 	}

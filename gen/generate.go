@@ -12,4 +12,4 @@
 // Gateway_UpdateSecret is UpdateSecret here.
 package gen
 
-//go:generate go run ../internal/gengateway -config oapi-codegen.yaml -spec ../openapi.yaml
+//go:generate go run ../internal/gengateway -config oapi-codegen.yaml -spec ../openapi.yaml -root ..

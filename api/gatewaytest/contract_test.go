@@ -103,7 +103,7 @@ func TestInvalidRequestsGet400WithoutValues(t *testing.T) {
 		"not JSON":                 `{"keyName":"K","value":"` + secretValue,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := c.UpdateSecretWithBody(ctx, "acct", "s", "application/json", strings.NewReader(body))
+			_, err := c.Raw().UpdateSecretWithBody(ctx, "acct", "s", "application/json", strings.NewReader(body))
 			var apiErr *api.Error
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != api.CodeInvalidArgument {
 				t.Fatalf("err = %v, want a 400 INVALID_ARGUMENT", err)
@@ -116,7 +116,7 @@ func TestInvalidRequestsGet400WithoutValues(t *testing.T) {
 			}
 		})
 	}
-	_, err := c.UpdateSecretWithBody(ctx, "acct", "s", "text/plain", strings.NewReader(`{"keyName":"K"}`))
+	_, err := c.Raw().UpdateSecretWithBody(ctx, "acct", "s", "text/plain", strings.NewReader(`{"keyName":"K"}`))
 	if !errors.Is(err, api.ErrNotFound) && !strings.Contains(fmt.Sprint(err), "Content-Type") {
 		t.Errorf("wrong content type: err = %v, want a 400 naming Content-Type", err)
 	}
@@ -202,7 +202,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"name":"accounts/%s","displayName":"Acme","email":"a@example.com"}`, gatewaytest.PathParam(r, "account_id"))
 	})
-	resp, err := c.GetAccountWithResponse(context.Background(), "acme", nil)
+	resp, err := c.Raw().GetAccountWithResponse(context.Background(), "acme", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"keyName":"K"}`) // name is required
 	})
-	_, err = c.GetSecretWithResponse(context.Background(), "acct", "s", nil, api.CallMaxRetries(0))
+	_, err = c.Raw().GetSecretWithResponse(context.Background(), "acct", "s", nil, api.Editor(api.WithMaxRetries(0)))
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
 		t.Errorf("err = %v, want the fake's 500", err)
@@ -229,7 +229,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 func TestJournalRedactsCredentialsAndSecrets(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
-	if _, err := c.CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "S", KeyName: "K", Value: ptr(secretValue)}); err != nil {
+	if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "S", KeyName: "K", Value: ptr(secretValue)}); err != nil {
 		t.Fatal(err)
 	}
 	entries := fake.Requests("CreateSecret")
@@ -260,21 +260,21 @@ func TestConcurrentClients(t *testing.T) {
 			id := fmt.Sprintf("g%02d", g)
 			for i := range 5 {
 				value := fmt.Sprintf("sk-%s-%d-value", id, i)
-				if _, err := c.CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: id, KeyName: "K", Value: &value}); err != nil {
+				if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: id, KeyName: "K", Value: &value}); err != nil {
 					errs <- err
 					return
 				}
-				if _, err := c.UpdateSecretWithResponse(ctx, "acct", id, gen.UpdateSecretJSONRequestBody{KeyName: "K2", Value: &value}); err != nil {
+				if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", id, gen.UpdateSecretJSONRequestBody{KeyName: "K2", Value: &value}); err != nil {
 					errs <- err
 					return
 				}
-				for _, err := range c.ListSecretsAll(ctx, "acct", &gen.ListSecretsParams{PageSize: ptr(int32(7))}) {
+				for _, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(7))}) {
 					if err != nil {
 						errs <- err
 						return
 					}
 				}
-				if _, err := c.DeleteSecretWithResponse(ctx, "acct", id); err != nil {
+				if _, err := c.Raw().DeleteSecretWithResponse(ctx, "acct", id); err != nil {
 					errs <- err
 					return
 				}
@@ -296,7 +296,7 @@ func TestConcurrentClients(t *testing.T) {
 func TestJournalKeepsTheNewestRequests(t *testing.T) {
 	fake, c := gatewaytest.Start(t, gatewaytest.WithJournalLimit(5))
 	for range 12 {
-		if _, err := c.ListSecretsWithResponse(context.Background(), "acct", nil); err != nil {
+		if _, err := c.Raw().ListSecretsWithResponse(context.Background(), "acct", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -29,7 +29,7 @@ func ExampleNewServer() {
 
 	fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "10", Times: 1})
 	newValue := "sk-rotated"
-	if _, err := client.UpdateSecretWithResponse(ctx, "acct", "TOKEN", gen.UpdateSecretJSONRequestBody{KeyName: "SERVICE_TOKEN", Value: &newValue}); err != nil {
+	if _, err := client.Raw().UpdateSecretWithResponse(ctx, "acct", "TOKEN", gen.UpdateSecretJSONRequestBody{KeyName: "SERVICE_TOKEN", Value: &newValue}); err != nil {
 		log.Fatal(err)
 	}
 	stored, _ := fake.SecretValue("acct", "TOKEN")
@@ -38,7 +38,7 @@ func ExampleNewServer() {
 		fmt.Println(e.Method, e.Path, "attempt", e.Attempt)
 	}
 
-	_, err = client.GetSecretWithResponse(ctx, "acct", "MISSING", nil)
+	_, err = client.Raw().GetSecretWithResponse(ctx, "acct", "MISSING", nil)
 	fmt.Println(errors.Is(err, api.ErrNotFound))
 	// Output:
 	// stored value rotated: true

@@ -34,13 +34,13 @@ func TestFaultsReachTheClientAsTheyWould(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(api.WithRetryBudget(0, 0)))
+			fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(api.WithoutRetryBudget()))
 			if err := fake.AddSecret("acct", "s", "K", "v"); err != nil {
 				t.Fatal(err)
 			}
 			// Backoff waits up to 0.5 s and 1 s: bounded, and short enough.
 			fake.Inject("GetSecret", tc.fault)
-			_, err := c.GetSecretWithResponse(context.Background(), "acct", "s", nil)
+			_, err := c.Raw().GetSecretWithResponse(context.Background(), "acct", "s", nil)
 			tc.check(t, err)
 			if n := len(fake.Requests("GetSecret")); n != tc.attempts {
 				t.Errorf("the fake saw %d attempts, want %d", n, tc.attempts)
@@ -58,7 +58,7 @@ func TestFaultOrderAndScope(t *testing.T) {
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 502, Times: 2})
 	var statuses []int
 	for range 4 {
-		_, err := c.ListSecretsWithResponse(ctx, "acct", nil)
+		_, err := c.Raw().ListSecretsWithResponse(ctx, "acct", nil)
 		var apiErr *api.Error
 		if errors.As(err, &apiErr) {
 			statuses = append(statuses, apiErr.StatusCode)
@@ -71,7 +71,7 @@ func TestFaultOrderAndScope(t *testing.T) {
 	}
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 500})
 	fake.ClearFaults()
-	if _, err := c.ListAccountsWithResponse(ctx, nil); err != nil {
+	if _, err := c.Raw().ListAccountsWithResponse(ctx, nil); err != nil {
 		t.Errorf("after ClearFaults: %v", err)
 	}
 }
@@ -83,7 +83,7 @@ func TestDelayBeyondTheDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.GetAccountWithResponse(ctx, "acct", nil)
+	_, err := c.Raw().GetAccountWithResponse(ctx, "acct", nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want DeadlineExceeded", err)
 	}

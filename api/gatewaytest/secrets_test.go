@@ -24,7 +24,7 @@ func TestSecretsLifecycle(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
 
-	created, err := c.CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: ptr(secretValue)})
+	created, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: ptr(secretValue)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +35,12 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Error("the fake did not store the value that was sent")
 	}
 
-	_, err = c.CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "accounts/acct/secrets/WOLFRAM", KeyName: "X"})
+	_, err = c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "accounts/acct/secrets/WOLFRAM", KeyName: "X"})
 	if !errors.Is(err, api.ErrAlreadyExists) {
 		t.Errorf("duplicate create: err = %v, want ErrAlreadyExists", err)
 	}
 
-	got, err := c.GetSecretWithResponse(ctx, "acct", "WOLFRAM", nil)
+	got, err := c.Raw().GetSecretWithResponse(ctx, "acct", "WOLFRAM", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Errorf("get returned keyName %q, or the value", got.JSON200.KeyName)
 	}
 
-	list, err := c.ListSecretsWithResponse(ctx, "acct", nil)
+	list, err := c.Raw().ListSecretsWithResponse(ctx, "acct", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,23 +56,23 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Errorf("list: %s", list.Body)
 	}
 
-	if _, err := c.UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretJSONRequestBody{KeyName: "RENAMED", Value: ptr("sk-rotated-value-123")}); err != nil {
+	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretJSONRequestBody{KeyName: "RENAMED", Value: ptr("sk-rotated-value-123")}); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := fake.SecretValue("acct", "WOLFRAM"); v != "sk-rotated-value-123" {
 		t.Error("update did not store the new value")
 	}
-	if _, err := c.UpdateSecretWithResponse(ctx, "acct", "MISSING", gen.UpdateSecretJSONRequestBody{KeyName: "X"}); !errors.Is(err, api.ErrNotFound) {
+	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "MISSING", gen.UpdateSecretJSONRequestBody{KeyName: "X"}); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("update of a missing secret: err = %v, want ErrNotFound", err)
 	}
 
-	if _, err := c.DeleteSecretWithResponse(ctx, "acct", "WOLFRAM"); err != nil {
+	if _, err := c.Raw().DeleteSecretWithResponse(ctx, "acct", "WOLFRAM"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetSecretWithResponse(ctx, "acct", "WOLFRAM", nil); !errors.Is(err, api.ErrNotFound) {
+	if _, err := c.Raw().GetSecretWithResponse(ctx, "acct", "WOLFRAM", nil); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("get after delete: err = %v, want ErrNotFound", err)
 	}
-	if _, err := c.DeleteSecretWithResponse(ctx, "acct", "WOLFRAM"); !errors.Is(err, api.ErrNotFound) {
+	if _, err := c.Raw().DeleteSecretWithResponse(ctx, "acct", "WOLFRAM"); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("second delete: err = %v, want ErrNotFound", err)
 	}
 	if _, ok := fake.SecretValue("acct", "WOLFRAM"); ok {
@@ -92,7 +92,7 @@ func TestCreateSecretNames(t *testing.T) {
 		"has space":                  true,
 		"":                           true,
 	} {
-		_, err := c.CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: name, KeyName: "K"})
+		_, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: name, KeyName: "K"})
 		var apiErr *api.Error
 		if gotErr := errors.As(err, &apiErr) && apiErr.StatusCode == 400; gotErr != wantErr {
 			t.Errorf("name %q: err = %v, want a 400: %v", name, err, wantErr)
@@ -122,7 +122,7 @@ func TestListSecretsPaginates(t *testing.T) {
 	} {
 		var sizes []int
 		seen := map[string]bool{}
-		for page, err := range c.ListSecretsPages(ctx, "acct", &gen.ListSecretsParams{PageSize: tc.pageSize}) {
+		for page, err := range c.Secrets.ListPages(ctx, &gen.ListSecretsParams{PageSize: tc.pageSize}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestListSecretsPaginates(t *testing.T) {
 
 	// An empty account, and a token the fake never gave.
 	n := 0
-	for _, err := range c.ListSecretsAll(ctx, "empty", nil) {
+	for _, err := range c.Secrets.ListAll(ctx, nil, api.WithAccount("empty")) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestListSecretsPaginates(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d secrets in an empty account", n)
 	}
-	_, err := c.ListSecretsWithResponse(ctx, "acct", &gen.ListSecretsParams{PageToken: ptr("not-a-token")})
+	_, err := c.Raw().ListSecretsWithResponse(ctx, "acct", &gen.ListSecretsParams{PageToken: ptr("not-a-token")})
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad token: err = %v, want a 400", err)

@@ -28,6 +28,10 @@ import (
 // any well-formed Bearer token unless WithAPIKey says which.
 const APIKey = "gatewaytest-api-key"
 
+// Account is the account of the clients that Start and NewClient return
+// (api.WithAccount given to them overrides it).
+const Account = "acct"
+
 // maxRequestBody bounds what the fake reads of a request body.
 const maxRequestBody = 8 << 20
 
@@ -171,7 +175,7 @@ func (s *Server) NewClient(opts ...api.Option) (*api.Client, error) {
 	s.mu.Lock()
 	s.transports = append(s.transports, transport)
 	s.mu.Unlock()
-	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithHTTPClient(&http.Client{Transport: transport})}
+	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport})}
 	return api.New(append(append(base, s.clientOp...), opts...)...)
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/gen/spec"
 )
 
 var (
@@ -19,7 +19,7 @@ var (
 // operations returns the embedded spec's operations by id, parsed once.
 func operations() (map[string]*openapi3.Operation, error) {
 	opsOnce.Do(func() {
-		doc, err := gen.GetSwagger()
+		doc, err := spec.Load()
 		if err != nil {
 			opsErr = err
 			return

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		if getenv(api.EnvAPIKey) == "" || account == "" {
 			return errors.New("-real needs FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID")
 		}
-		client, err = api.New(api.WithAPIKey(getenv(api.EnvAPIKey)), api.WithLogger(logger))
+		client, err = api.New(api.WithAPIKey(getenv(api.EnvAPIKey)), api.WithAccount(account), api.WithLogger(logger))
 		if err != nil {
 			return err
 		}
@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 			return err
 		}
 		defer fake.Close()
-		client, err = fake.NewClient(api.WithLogger(logger))
+		client, err = fake.NewClient(api.WithAccount(account), api.WithLogger(logger))
 		if err != nil {
 			return err
 		}
@@ -89,34 +89,33 @@ func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayt
 	value := "sk-demo-" + randomSuffix()
 
 	step(1, fmt.Sprintf("create secret %s (keyName DEMO_API_KEY)", id))
-	created, err := c.CreateSecretWithResponse(ctx, account, gen.CreateSecretJSONRequestBody{Name: id, KeyName: "DEMO_API_KEY", Value: &value})
+	created, err := c.Secrets.Create(ctx, gen.Secret{Name: id, KeyName: "DEMO_API_KEY", Value: &value})
 	if err != nil {
 		return err
 	}
-	done("created %s", created.JSON200.Name)
+	done("created %s", created.Name)
 	deleted := false
 	defer func() {
 		if !deleted {
-			_, cleanupErr := c.DeleteSecretWithResponse(context.WithoutCancel(ctx), account, id)
-			err = errors.Join(err, cleanupErr)
+			err = errors.Join(err, c.Secrets.Delete(context.WithoutCancel(ctx), id))
 		}
 	}()
 
 	step(2, "get it back")
-	got, err := c.GetSecretWithResponse(ctx, account, id, nil)
+	got, err := c.Secrets.Get(ctx, id, nil)
 	if err != nil {
 		return err
 	}
-	done("keyName %s; the value is write-only and never returned (value present: %v)", got.JSON200.KeyName, got.JSON200.Value != nil)
+	done("keyName %s; the value is write-only and never returned (value present: %v)", got.KeyName, got.Value != nil)
 
 	step(3, "list the account's secrets, 10 a page")
 	n := 0
-	for s, err := range c.ListSecretsAll(ctx, account, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for s, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
 		if err != nil {
 			return err
 		}
 		n++
-		if s.Name == created.JSON200.Name {
+		if s.Name == created.Name {
 			done("found %s among the account's secrets", s.Name)
 		}
 	}
@@ -124,30 +123,30 @@ func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayt
 
 	step(4, "update its value")
 	if fake != nil {
-		fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, Message: "the fake is unavailable, once", Times: 1})
-		fmt.Fprintln(out, "   (the fake will answer this update with 503 once)")
+		fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "200", Message: "the fake is unavailable, once", Times: 1})
+		fmt.Fprintln(out, "   (the fake will answer this update with 503 and retry-after-ms: 200 once)")
 	}
 	newValue := "sk-demo-rotated-" + randomSuffix()
 	start := time.Now()
-	updated, err := c.UpdateSecretWithResponse(ctx, account, id, gen.UpdateSecretJSONRequestBody{KeyName: "DEMO_API_KEY", Value: &newValue})
+	updated, err := c.Secrets.Update(ctx, id, gen.UpdateSecretBody{KeyName: "DEMO_API_KEY", Value: &newValue})
 	if err != nil {
 		return err
 	}
-	done("updated %s in %v", updated.JSON200.Name, time.Since(start).Round(time.Millisecond))
+	done("updated %s in %v", updated.Name, time.Since(start).Round(time.Millisecond))
 	if fake != nil {
 		stored, _ := fake.SecretValue(account, id)
 		done("the fake received the new value: %v", stored == newValue)
 	}
 
 	step(5, "delete it")
-	if _, err := c.DeleteSecretWithResponse(ctx, account, id); err != nil {
+	if err := c.Secrets.Delete(ctx, id); err != nil {
 		return err
 	}
 	deleted = true
 	done("deleted")
 
 	step(6, "get it again")
-	_, err = c.GetSecretWithResponse(ctx, account, id, nil)
+	_, err = c.Secrets.Get(ctx, id, nil)
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || !errors.Is(err, api.ErrNotFound) {
 		return fmt.Errorf("get after delete: want NOT_FOUND, got %v", err)

@@ -28,7 +28,7 @@ import (
 // others are compared with, in the order their columns appear. -baseline
 // overrides an entry.
 var defaultBaselines = map[string][]string{
-	"BenchmarkUpdateSecret":         {"generated", "raw-net-http"},
+	"BenchmarkUpdateSecret":         {"generated", "raw-pipeline"},
 	"BenchmarkListSecrets":          {"generated", "wrapper-page-loop"},
 	"BenchmarkValidateUpdateSecret": {"naive-kin-openapi"},
 }

@@ -21,7 +21,9 @@ type config struct {
 	Output                string `yaml:"output"`
 }
 
-// generate returns the generated files by name.
+// generate returns the generated files by their path in the repository:
+// package gen (beside the configuration file), its spec package, and the
+// resource services of package api.
 func generate(configPath, specPath string) (map[string][]byte, error) {
 	raw, err := os.ReadFile(configPath)
 	if err != nil {
@@ -69,18 +71,29 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The embedded spec is the one the server speaks: before the Go-side
+	// renames below.
+	specGz, err := embeddedSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := stripSchemaPrefixes(spec); err != nil {
+		return nil, err
+	}
+	if err := hoistRequestBodies(spec); err != nil {
+		return nil, err
+	}
 	lists, err := listOperations(spec)
 	if err != nil {
 		return nil, err
 	}
-	clientTemplate, err := clientTemplateWithPathChecks()
-	if err != nil {
-		return nil, err
+	for name, tmpl := range opts.OutputOptions.UserTemplates {
+		// A single line names a file: relative to the configuration file,
+		// as the overlay is, whatever the working directory.
+		if !strings.Contains(tmpl, "\n") && !filepath.IsAbs(tmpl) && !strings.Contains(tmpl, "://") {
+			opts.OutputOptions.UserTemplates[name] = filepath.Join(filepath.Dir(configPath), tmpl)
+		}
 	}
-	if opts.OutputOptions.UserTemplates == nil {
-		opts.OutputOptions.UserTemplates = map[string]string{}
-	}
-	opts.OutputOptions.UserTemplates["client.tmpl"] = clientTemplate
 
 	// oapi-codegen names the main module (this one) in its header; name the
 	// generator's own version there too.
@@ -97,6 +110,9 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("format %s: %w", cfg.Output, err)
 	}
+	if err := checkUniqueDeclarations(formatted); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Output, err)
+	}
 	// oapi-codegen's own naming of operations, now that it has run (the
 	// initialisms it knows are set up by Generate).
 	goName := codegen.NameNormalizers[codegen.NameNormalizerFunction(opts.OutputOptions.NameNormalizer)]
@@ -107,14 +123,38 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	pagination, err := paginationFile(opts.PackageName, lists, goName)
+	services, err := resourceServices(spec, table, lists, goName)
 	if err != nil {
 		return nil, err
 	}
+	opIndex := map[string]int{}
+	for i, row := range table.Rows {
+		opIndex[row.ID] = i
+	}
+	servicesSrc, err := servicesFile(services, opIndex)
+	if err != nil {
+		return nil, err
+	}
+	callsSrc, err := serviceCallsFile(services)
+	if err != nil {
+		return nil, err
+	}
+	specSrc, err := format.Source([]byte(specPackage))
+	if err != nil {
+		return nil, err
+	}
+	absConfig, err := filepath.Abs(configPath)
+	if err != nil {
+		return nil, err
+	}
+	genDir := filepath.Base(filepath.Dir(absConfig))
 	return map[string][]byte{
-		cfg.Output:          formatted,
-		"operations.gen.go": operationsSrc,
-		"pagination.gen.go": pagination,
+		filepath.Join(genDir, cfg.Output):               formatted,
+		filepath.Join(genDir, "operations.gen.go"):      operationsSrc,
+		filepath.Join(genDir, "spec", "spec.gen.go"):    specSrc,
+		filepath.Join(genDir, "spec", "openapi.json.gz"): specGz,
+		filepath.Join("api", "services.gen.go"):         servicesSrc,
+		filepath.Join("api", "services.gen_test.go"):    callsSrc,
 	}, nil
 }
 

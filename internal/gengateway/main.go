@@ -1,21 +1,28 @@
-// Command gengateway generates package gen from the vendored Gateway spec.
+// Command gengateway generates the SDK's code from the vendored Gateway
+// spec: package gen, its embedded spec (gen/spec), and the resource
+// services of package api.
 //
-// It is oapi-codegen (run as a library, at the version go.mod pins) plus the
-// three steps that its configuration file cannot express:
+// It is oapi-codegen (run as a library, at the version go.mod pins, with the
+// client template vendored in gen/templates as oapi-codegen's user-templates
+// allow) plus the steps that its configuration file cannot express, each a
+// rule with no per-operation list:
 //
 //  1. Operation ids lose their tag prefix ("Gateway_UpdateSecret" becomes
-//     "UpdateSecret"), so that users type c.UpdateSecret, not
-//     c.GatewayUpdateSecret. The rule is derived from each operation's own
-//     tag; there is no per-operation list.
-//  2. The request builders of oapi-codegen's client template call
-//     pathparam.Check on every path parameter before a request is built.
-//  3. A second file, operations.gen.go, records the spec version and a table
-//     of every operation (method, path, parameters), which the wrapper, the
-//     contract-test kit and the pagination iterators are driven from.
+//     "UpdateSecret"), and schema names their "gateway" prefix
+//     ("gatewaySecret" becomes "Secret"); inline request bodies are named
+//     after their operation ("UpdateSecretBody"). A clash fails generation.
+//  2. gen/operations.gen.go records the spec version, a table of every
+//     operation (method, path, parameters) and the sensitive fields, which
+//     the client, the fake and the validator are driven from.
+//  3. gen/spec embeds the spec as the server speaks it, for contract
+//     validation, the fake and the tools only.
+//  4. api/services.gen.go gives every operation a method on its resource's
+//     service (client.Secrets.Update), with iterators for List operations;
+//     api/services.gen_test.go lists them for README.md's table.
 //
 // Usage (from gen/generate.go):
 //
-//	go run ../internal/gengateway -config oapi-codegen.yaml -spec ../openapi.yaml [-out DIR]
+//	go run ../internal/gengateway -config oapi-codegen.yaml -spec ../openapi.yaml -root ..
 package main
 
 import (
@@ -23,12 +30,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 func main() {
-	configPath := flag.String("config", "oapi-codegen.yaml", "oapi-codegen configuration file")
+	configPath := flag.String("config", "oapi-codegen.yaml", "oapi-codegen configuration file, in the gen directory")
 	specPath := flag.String("spec", "../openapi.yaml", "OpenAPI document to generate from")
-	outDir := flag.String("out", ".", "directory to write the generated files to")
+	root := flag.String("root", "..", "the repository's root: files are written at their paths below it")
 	flag.Parse()
 
 	files, err := generate(*configPath, *specPath)
@@ -36,12 +44,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gengateway:", err)
 		os.Exit(1)
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, "gengateway:", err)
-		os.Exit(1)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(*outDir, name), src, 0o644); err != nil {
+	sort.Strings(names)
+	for _, name := range names {
+		path := filepath.Join(*root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "gengateway:", err)
+			os.Exit(1)
+		}
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gengateway:", err)
 			os.Exit(1)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/gen/spec"
 )
 
 // naiveValidator is kin-openapi used the straightforward way: a gorillamux
@@ -29,7 +29,7 @@ const naiveBaseURL = "https://api.fireworks.ai"
 
 func newNaiveValidator(tb testing.TB) *naiveValidator {
 	tb.Helper()
-	doc, err := gen.GetSwagger()
+	doc, err := spec.Load()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func BenchmarkValidateUpdateSecret(b *testing.B) {
 // The naive baseline must be the real thing: kin-openapi configured for
 // the OpenAPI 3.1 document it is given.
 func TestNaiveBaselineSeesOpenAPI31(t *testing.T) {
-	doc, err := gen.GetSwagger()
+	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/gen/spec"
 )
 
 // Spec is the compiled embedded spec; safe for concurrent use.
@@ -53,7 +54,7 @@ var (
 	loadErr    error
 )
 
-// Load compiles the spec embedded in package gen (gen.GetSwagger) on its
+// Load compiles the spec embedded in package gen/spec on its
 // first call, and returns the same *Spec (or error) to every call after it.
 // The first call takes a few tenths of a second: kin-openapi parses the
 // spec, and every schema is compiled.
@@ -68,14 +69,14 @@ func Load() (*Spec, error) {
 const specURL = "urn:fireworks-gateway:openapi"
 
 func compile() (*Spec, error) {
-	doc, err := gen.GetSwagger()
+	doc, err := spec.Load()
 	if err != nil {
 		return nil, fmt.Errorf("specvalidate: load the embedded spec: %w", err)
 	}
-	// gen.GetSwagger parses these same bytes; the raw document is what the
+	// spec.Load parses these same bytes; the raw document is what the
 	// JSON Schema compiler reads, kin-openapi's model is what says where
 	// the schemas are.
-	raw, err := gen.GetSpecJSON()
+	raw, err := spec.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("specvalidate: read the embedded spec: %w", err)
 	}

@@ -139,11 +139,13 @@ func TestValidateRequest(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("got %v, want an error that is %v", err, tt.wantErr)
 			}
-			if other := ErrInvalid; tt.wantErr == ErrInvalid {
-				other = ErrUnauthenticated
-				if errors.Is(err, other) {
-					t.Errorf("%v is also %v", err, other)
-				}
+			// The two kinds never overlap, whichever was wanted.
+			other := ErrUnauthenticated
+			if tt.wantErr == ErrUnauthenticated {
+				other = ErrInvalid
+			}
+			if errors.Is(err, other) {
+				t.Errorf("%v is also %v", err, other)
 			}
 			if err.Error() != tt.wantReason {
 				t.Errorf("got  %q\nwant %q", err.Error(), tt.wantReason)

@@ -1,4 +1,4 @@
-package api_test
+package contract_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/api/contract"
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
@@ -69,7 +70,8 @@ func newContractClient(t *testing.T, pathPrefix string, answers map[string]contr
 		api.WithAPIKey(contractAPIKey),
 		api.WithBaseURL(srv.URL + pathPrefix),
 		api.WithHTTPClient(srv.Client()),
-		api.WithContractValidation(),
+		api.WithAccount("acc"),
+		contract.WithValidation(),
 	}, opts...)
 	c, err := api.New(opts...)
 	if err != nil {
@@ -111,38 +113,37 @@ func TestContractValidCallsPass(t *testing.T) {
 	ctx := context.Background()
 	value := contractSecret
 
-	got, err := c.GetSecretWithResponse(ctx, "acc", "s1", nil)
+	got, err := c.Secrets.Get(ctx, "s1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The response body was read for validation; the generated code must
-	// still decode it.
-	if got.JSON200 == nil || got.JSON200.Name != "accounts/acc/secrets/s1" {
-		t.Errorf("GetSecret decoded %+v", got.JSON200)
+	// The response body was read for validation; it must still decode.
+	if got.Name != "accounts/acc/secrets/s1" {
+		t.Errorf("GetSecret decoded %+v", got)
 	}
-	updated, err := c.UpdateSecretWithResponse(ctx, "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K2", Value: &value})
+	updated, err := c.Secrets.Update(ctx, "s1", gen.UpdateSecretBody{KeyName: "K2", Value: &value})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.JSON200 == nil || updated.JSON200.KeyName != "K2" {
-		t.Errorf("UpdateSecret decoded %+v", updated.JSON200)
+	if updated.KeyName != "K2" {
+		t.Errorf("UpdateSecret decoded %+v", updated)
 	}
-	created, err := c.CreateSecretWithResponse(ctx, "acc", gen.CreateSecretJSONRequestBody{Name: "s2", KeyName: "K", Value: &value})
+	created, err := c.Secrets.Create(ctx, gen.Secret{Name: "s2", KeyName: "K", Value: &value})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.JSON200 == nil || created.JSON200.Name != "accounts/acc/secrets/s2" {
-		t.Errorf("CreateSecret decoded %+v", created.JSON200)
+	if created.Name != "accounts/acc/secrets/s2" {
+		t.Errorf("CreateSecret decoded %+v", created)
 	}
 	pageSize := int32(10)
-	list, err := c.ListSecretsWithResponse(ctx, "acc", &gen.ListSecretsParams{PageSize: &pageSize})
+	list, err := c.Secrets.List(ctx, &gen.ListSecretsParams{PageSize: &pageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.JSON200 == nil || list.JSON200.Secrets == nil || len(*list.JSON200.Secrets) != 1 {
-		t.Errorf("ListSecrets decoded %+v", list.JSON200)
+	if list.Secrets == nil || len(*list.Secrets) != 1 {
+		t.Errorf("ListSecrets decoded %+v", list)
 	}
-	if _, err := c.DeleteSecretWithResponse(ctx, "acc", "s1"); err != nil {
+	if err := c.Secrets.Delete(ctx, "s1"); err != nil {
 		t.Fatal(err)
 	}
 	// The request body, read for validation, still reached the server.
@@ -161,21 +162,21 @@ func TestContractResponseViolation(t *testing.T) {
 	})
 	ctx := context.Background()
 
-	resp, err := c.GetSecretWithResponse(ctx, "acc", "s1", nil)
+	resp, err := c.Secrets.Get(ctx, "s1", nil)
 	if resp != nil {
 		t.Error("a response that breaks the spec was returned")
 	}
 	wantContractError(t, err, "GetSecret", "GET", secret, api.ContractResponse, "response body at /name: required property is missing")
 
-	_, err = c.ListSecretsWithResponse(ctx, "acc", nil)
+	_, err = c.Secrets.List(ctx, nil)
 	wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractResponse, "response body at /totalSize: got string, want integer")
 
-	_, err = c.DeleteSecretWithResponse(ctx, "acc", "s1")
+	err = c.Secrets.Delete(ctx, "s1")
 	wantContractError(t, err, "DeleteSecret", "DELETE", secret, api.ContractResponse, "response status: 204 is not declared")
 
 	// A response that echoes the secret value, in a field of the wrong type.
 	value := contractSecret
-	_, err = c.UpdateSecretWithResponse(ctx, "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K", Value: &value})
+	_, err = c.Secrets.Update(ctx, "s1", gen.UpdateSecretBody{KeyName: "K", Value: &value})
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractResponse, "response body at /name: got array, want string")
 }
 
@@ -188,19 +189,19 @@ func TestContractRequestViolationIsNotSent(t *testing.T) {
 	ctx := context.Background()
 
 	// The *WithBody variants send whatever they are given.
-	_, err := c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+	_, err := c.Raw().UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
 		strings.NewReader(`{"keyName":5,"value":"`+contractSecret+`"}`))
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: got number, want string")
 
-	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+	_, err = c.Raw().UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
 		strings.NewReader(`{"value":"`+contractSecret+`"}`))
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: required property is missing")
 
-	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "text/plain", strings.NewReader(`{"keyName":"K"}`))
+	_, err = c.Raw().UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "text/plain", strings.NewReader(`{"keyName":"K"}`))
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "header Content-Type: want application/json")
 
 	// A body that cannot be rewound (no GetBody) is checked too.
-	_, err = c.UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
+	_, err = c.Raw().UpdateSecretWithBodyWithResponse(ctx, "acc", "s1", "application/json",
 		io.MultiReader(strings.NewReader(`{"keyName":`), strings.NewReader(`true}`)))
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractRequest, "request body at /keyName: got boolean, want string")
 
@@ -209,14 +210,14 @@ func TestContractRequestViolationIsNotSent(t *testing.T) {
 		req.URL.RawQuery = "pageSize=" + contractSecret
 		return nil
 	}
-	_, err = c.ListSecretsWithResponse(ctx, "acc", nil, badPageSize)
+	_, err = c.Raw().ListSecretsWithResponse(ctx, "acc", nil, badPageSize)
 	wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractRequest, "query parameter pageSize: not an integer")
 
 	offTheSpec := func(_ context.Context, req *http.Request) error {
 		req.URL.Path += "/s1/extra"
 		return nil
 	}
-	_, err = c.ListSecretsWithResponse(ctx, "acc", nil, offTheSpec)
+	_, err = c.Raw().ListSecretsWithResponse(ctx, "acc", nil, offTheSpec)
 	wantContractError(t, err, "", "GET", "/v1/accounts/acc/secrets/s1/extra", api.ContractRequest, "no operation matches the path")
 
 	if got := fake.received(); len(got) != 0 {
@@ -230,7 +231,7 @@ func TestContractLeavesErrorResponsesAlone(t *testing.T) {
 	}, api.WithMaxRetries(0))
 	ctx := context.Background()
 	for _, id := range []string{"s1", "missing"} {
-		_, err := c.GetSecretWithResponse(ctx, "acc", id, nil)
+		_, err := c.Secrets.Get(ctx, id, nil)
 		var ce *api.ContractError
 		if errors.As(err, &ce) {
 			t.Errorf("GetSecret %s: a non-2xx response was checked against the spec: %v", id, err)
@@ -263,11 +264,11 @@ func TestContractKeepsRetriesWorking(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, err := api.New(api.WithAPIKey(contractAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(srv.Client()),
-		api.WithContractValidation(), api.WithRetryNonIdempotent())
+		api.WithAccount("acc"), contract.WithValidation(), api.WithRetryNonIdempotent())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.UpdateSecretWithResponse(context.Background(), "acc", "s1", gen.UpdateSecretJSONRequestBody{KeyName: "K"}); err != nil {
+	if _, err := c.Secrets.Update(context.Background(), "s1", gen.UpdateSecretBody{KeyName: "K"}); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -281,14 +282,14 @@ func TestContractWithBaseURLPath(t *testing.T) {
 	c, _ := newContractClient(t, "/gateway/v1", map[string]contractAnswer{
 		"GET /gateway/v1/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
 	})
-	_, err := c.GetSecretWithResponse(context.Background(), "acc", "s1", nil)
+	_, err := c.Secrets.Get(context.Background(), "s1", nil)
 	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
 }
 
 // Check calls against the spec in tests: a server that drifted from it is
 // caught at the call, with the operation and the JSON pointer of the
 // problem.
-func ExampleWithContractValidation() {
+func ExampleWithValidation() {
 	// A server that forgets the Secret's required name.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -300,12 +301,13 @@ func ExampleWithContractValidation() {
 		api.WithAPIKey("fw-example-key"),
 		api.WithBaseURL(srv.URL),
 		api.WithHTTPClient(srv.Client()),
-		api.WithContractValidation(),
+		api.WithAccount("my-account"),
+		contract.WithValidation(),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.GetSecretWithResponse(context.Background(), "my-account", "wolfram", nil)
+	_, err = client.Secrets.Get(context.Background(), "wolfram", nil)
 	var ce *api.ContractError
 	if errors.As(err, &ce) {
 		fmt.Println(ce.Operation, ce.Direction)

@@ -1,4 +1,11 @@
-package api
+// Package contract checks the calls of an api.Client against the Gateway
+// spec the SDK was generated from: each request before it is sent, and
+// each 2xx response. It is for tests and staging, where it catches a server
+// that drifted from the spec and a request built by hand that the server
+// would refuse. It lives apart from package api because it carries the
+// spec and a JSON Schema validator, which a program that only calls the API
+// should not pay for.
+package contract
 
 import (
 	"bytes"
@@ -8,91 +15,63 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
 )
 
-// Directions of a ContractError.
-const (
-	ContractRequest  = "request"
-	ContractResponse = "response"
-)
-
-// ContractError is a call that breaks the Gateway spec the SDK was
-// generated from, found by WithContractValidation: a request the SDK was
-// about to send (it was not sent), or a 2xx response it received. Use
-// errors.As to get it.
-type ContractError struct {
-	// Operation is the operation id, such as "UpdateSecret"; empty when no
-	// operation of the spec matches the request's method and path.
-	Operation string
-	// Method and Path are the request's; Path never includes the query.
-	Method, Path string
-	// Direction is ContractRequest or ContractResponse.
-	Direction string
-	// Err is the problem: where (a parameter, a header, a JSON pointer into
-	// the body) and why. It never quotes a value of the body or headers.
-	Err error
-}
-
-func (e *ContractError) Error() string {
-	op := e.Operation
-	if op == "" {
-		op = "no operation of the spec"
-	}
-	return fmt.Sprintf("%s %s (%s): %s breaks the Gateway spec: %v", e.Method, e.Path, op, e.Direction, e.Err)
-}
-
-func (e *ContractError) Unwrap() error { return e.Err }
-
-// WithContractValidation checks every call against the Gateway spec the
-// SDK was generated from (SpecVersion): each request before it is sent
+// WithValidation checks every call of a Client against the Gateway spec the
+// SDK was generated from (api.SpecVersion): each request before it is sent
 // (method and path, query parameters, Content-Type and JSON body; not the
 // credentials, which are added later), and each 2xx response (status,
-// Content-Type and JSON body). A mismatch comes back as a *ContractError;
-// a request that breaks the spec is not sent. Non-2xx responses come back
-// as *Error, unchecked.
+// Content-Type and JSON body). A mismatch comes back as an
+// *api.ContractError; a request that breaks the spec is not sent. Non-2xx
+// responses come back as *api.Error, unchecked.
+//
+//	client, err := api.New(contract.WithValidation())
 //
 // It is meant for tests and staging: it catches a server that drifted from
 // the spec, and a request built by hand (with a WithBody method or a
 // request editor) that the server would refuse. It costs a few
 // microseconds per call, holds each 2xx response body in memory, and
-// compiles the spec (a fraction of a second) at the first New that uses it.
+// compiles the spec (a fraction of a second) the first time it is used.
 //
-// It is a middleware (see WithMiddleware): middlewares given before it see
-// the call before it is checked; those given after it, after.
-func WithContractValidation() Option {
-	return func(c *config) error {
-		spec, err := specvalidate.Load()
+// It is a middleware (see api.WithMiddleware): middlewares given before it
+// see the call before it is checked; those given after it, after.
+func WithValidation() api.Option {
+	spec, err := specvalidate.Load()
+	return api.WithMiddleware(func(next api.Doer) api.Doer {
 		if err != nil {
-			return fmt.Errorf("WithContractValidation: %w", err)
+			// The embedded spec is generated and tested with the SDK, so
+			// this is a broken build; no call goes out unchecked.
+			return api.DoerFunc(func(*http.Request) (*http.Response, error) {
+				return nil, fmt.Errorf("contract: %w", err)
+			})
 		}
-		return WithMiddleware(func(next Doer) Doer {
-			return &contractDoer{spec: spec, next: next}
-		})(c)
-	}
+		return &contractDoer{spec: spec, next: next}
+	})
 }
 
 // contractDoer validates a call on its way out and its 2xx answer on the
 // way back.
 type contractDoer struct {
 	spec *specvalidate.Spec
-	next Doer
+	next api.Doer
 }
 
 func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 	route, err := d.findRoute(req)
 	if err != nil {
-		return nil, d.violation(req, "", ContractRequest, err)
+		return nil, d.violation(req, "", api.ContractRequest, err)
 	}
 	op := route.Operation.ID
 
 	body, req, err := requestBody(req)
 	if err != nil {
-		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Err: err}
+		return nil, &api.TransportError{Method: req.Method, Path: req.URL.Path, Err: err}
 	}
 	// The credentials are added by the retry loop, after this middleware.
 	if err := d.spec.ValidateRequestWith(route, req, body, specvalidate.RequestOptions{SkipAuth: true}); err != nil {
-		return nil, d.violation(req, op, ContractRequest, err)
+		return nil, d.violation(req, op, api.ContractRequest, err)
 	}
 
 	resp, err := d.next.Do(req)
@@ -107,7 +86,7 @@ func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(data))
 	if err := d.spec.ValidateResponse(route, resp.StatusCode, resp.Header, data); err != nil {
-		return nil, d.violation(req, op, ContractResponse, err)
+		return nil, d.violation(req, op, api.ContractResponse, err)
 	}
 	return resp, nil
 }
@@ -160,6 +139,6 @@ func requestBody(req *http.Request) ([]byte, *http.Request, error) {
 	return body, copied, nil
 }
 
-func (d *contractDoer) violation(req *http.Request, op, direction string, err error) *ContractError {
-	return &ContractError{Operation: op, Method: req.Method, Path: req.URL.Path, Direction: direction, Err: err}
+func (d *contractDoer) violation(req *http.Request, op, direction string, err error) *api.ContractError {
+	return &api.ContractError{Operation: op, Method: req.Method, Path: req.URL.Path, Direction: direction, Err: err}
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
-	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // waits returns the time between consecutive attempts.
@@ -28,8 +27,8 @@ func waits(calls []call) []time.Duration {
 func TestBackoffIsExponentialWithJitter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := script(step{status: 503})
-		c := newClient(t, rt, api.WithMaxRetries(6), api.WithRetryBudget(0, 0))
-		_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+		c := newClient(t, rt, api.WithMaxRetries(6), api.WithoutRetryBudget())
+		_, err := c.Secrets.Get(context.Background(), "sec", nil)
 		if !errors.Is(err, api.ErrUnavailable) {
 			t.Fatalf("err = %v, want ErrUnavailable", err)
 		}
@@ -72,12 +71,12 @@ func TestServerRequestedWaitIsHonoured(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rt := script(step{status: 429, header: tc.header(time.Now())}, step{status: 200, body: secretJSON})
 				c := newClient(t, rt)
-				resp, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+				secret, err := c.Secrets.Get(context.Background(), "sec", nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if resp.JSON200 == nil || resp.JSON200.KeyName != "API_KEY" {
-					t.Fatalf("response not decoded: %+v", resp)
+				if secret.KeyName != "API_KEY" {
+					t.Fatalf("response not decoded: %+v", secret)
 				}
 				if w := waits(rt.Calls()); len(w) != 1 || w[0] != tc.want {
 					t.Errorf("waited %v, want [%v]", w, tc.want)
@@ -103,7 +102,7 @@ func TestServerWaitAboveCapIsNotRetried(t *testing.T) {
 				rt := script(step{status: 429, header: http.Header{"Retry-After": {tc.ask}}})
 				c := newClient(t, rt, tc.opts...)
 				start := time.Now()
-				_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil)
+				_, err := c.Secrets.Get(context.Background(), "sec", nil)
 				var apiErr *api.Error
 				if !errors.As(err, &apiErr) || !errors.Is(err, api.ErrRateLimited) {
 					t.Fatalf("err = %v, want a rate-limited *api.Error", err)
@@ -128,7 +127,7 @@ func TestWaitPastDeadlineIsNotStarted(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		start := time.Now()
-		_, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		_, err := c.Secrets.Get(ctx, "sec", nil)
 		var apiErr *api.Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
 			t.Fatalf("err = %v, want the 503 *api.Error", err)
@@ -148,7 +147,7 @@ func TestCancellationEndsWaitAtOnce(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(3*time.Second, cancel)
 		start := time.Now()
-		_, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		_, err := c.Secrets.Get(ctx, "sec", nil)
 		if took := time.Since(start); took != 3*time.Second {
 			t.Errorf("returned after %v, want 3s (the moment of cancellation)", took)
 		}
@@ -173,7 +172,7 @@ func TestCallerDeadlineIsNotRetried(t *testing.T) {
 		c := newClient(t, rt)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil)
+		_, err := c.Secrets.Get(ctx, "sec", nil)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want DeadlineExceeded", err)
 		}
@@ -191,19 +190,19 @@ func TestPerAttemptTimeout(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		opts    []api.Option
-		editors []gen.RequestEditorFn
+		editors []api.Option
 		want    time.Duration
 	}{
 		{"default 60s", nil, nil, 60 * time.Second},
 		{"WithTimeout", []api.Option{api.WithTimeout(2 * time.Second)}, nil, 2 * time.Second},
-		{"CallTimeout overrides WithTimeout", []api.Option{api.WithTimeout(2 * time.Second)}, []gen.RequestEditorFn{api.CallTimeout(500 * time.Millisecond)}, 500 * time.Millisecond},
+		{"CallTimeout overrides WithTimeout", []api.Option{api.WithTimeout(2 * time.Second)}, []api.Option{api.WithTimeout(500 * time.Millisecond)}, 500 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rt := script(step{hang: true}, step{status: 200, body: secretJSON})
 				c := newClient(t, rt, tc.opts...)
-				resp, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil, tc.editors...)
-				if err != nil || resp.JSON200 == nil {
+				_, err := c.Secrets.Get(context.Background(), "sec", nil, tc.editors...)
+				if err != nil {
 					t.Fatalf("err = %v, want the second attempt's answer", err)
 				}
 				calls := rt.Calls()
@@ -226,19 +225,19 @@ func TestCallMaxRetriesOverridesClient(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		opts    []api.Option
-		editors []gen.RequestEditorFn
+		editors []api.Option
 		want    int
 	}{
 		{"default 2 retries", nil, nil, 3},
 		{"WithMaxRetries(0)", []api.Option{api.WithMaxRetries(0)}, nil, 1},
-		{"CallMaxRetries(4) over WithMaxRetries(0)", []api.Option{api.WithMaxRetries(0)}, []gen.RequestEditorFn{api.CallMaxRetries(4)}, 5},
-		{"CallMaxRetries(0)", nil, []gen.RequestEditorFn{api.CallMaxRetries(0)}, 1},
+		{"CallMaxRetries(4) over WithMaxRetries(0)", []api.Option{api.WithMaxRetries(0)}, []api.Option{api.WithMaxRetries(4)}, 5},
+		{"CallMaxRetries(0)", nil, []api.Option{api.WithMaxRetries(0)}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rt := script(step{status: 500})
-				c := newClient(t, rt, append(tc.opts, api.WithRetryBudget(0, 0))...)
-				_, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil, tc.editors...)
+				c := newClient(t, rt, append(tc.opts, api.WithoutRetryBudget())...)
+				_, err := c.Secrets.Get(context.Background(), "sec", nil, tc.editors...)
 				var apiErr *api.Error
 				if !errors.As(err, &apiErr) || apiErr.Attempts != tc.want || len(rt.Calls()) != tc.want {
 					t.Errorf("err = %v after %d calls, want %d attempts", err, len(rt.Calls()), tc.want)
@@ -253,8 +252,8 @@ func TestCallMaxRetriesOverridesClient(t *testing.T) {
 func TestBadCallOptionsAreRefusedBeforeSending(t *testing.T) {
 	rt := script(step{status: 200, body: secretJSON})
 	c := newClient(t, rt)
-	for _, ed := range []gen.RequestEditorFn{api.CallMaxRetries(-1), api.CallTimeout(0)} {
-		if _, err := c.GetSecretWithResponse(context.Background(), "acct", "sec", nil, ed); err == nil {
+	for _, ed := range []api.Option{api.WithMaxRetries(-1), api.WithTimeout(0)} {
+		if _, err := c.Secrets.Get(context.Background(), "sec", nil, ed); err == nil {
 			t.Error("no error for a bad call option")
 		}
 	}
@@ -267,7 +266,7 @@ func TestBadCallOptionsAreRefusedBeforeSending(t *testing.T) {
 // rewound through GetBody.
 func TestBodyIsReplayedOnRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		rt := script(step{status: 429}, step{status: 503}, step{status: 200, body: secretJSON})
+		rt := script(step{status: 429}, step{status: 503, header: http.Header{"Retry-After": {"1"}}}, step{status: 200, body: secretJSON})
 		c := newClient(t, rt)
 		if _, err := updateSecret(context.Background(), c); err != nil {
 			t.Fatal(err)
@@ -292,59 +291,12 @@ func TestUnrewindableBodyIsSentOnce(t *testing.T) {
 		c := newClient(t, rt)
 		// An io.MultiReader is not a type http.NewRequest knows how to rewind.
 		body := ioMultiReader(`{"keyName":"API_KEY"}`)
-		_, err := c.UpdateSecretWithBody(context.Background(), "acct", "sec", "application/json", body)
+		_, err := c.Raw().UpdateSecretWithBody(context.Background(), "acct", "sec", "application/json", body)
 		if !errors.Is(err, api.ErrRateLimited) {
 			t.Fatalf("err = %v, want the 429", err)
 		}
 		if n := len(rt.Calls()); n != 1 {
 			t.Errorf("%d attempts, want 1", n)
-		}
-	})
-}
-
-// TestRetryBudgetBoundsRetries: the budget shared by a client stops retries
-// when most attempts fail, returns the real last error, and refills with
-// successes.
-func TestRetryBudgetBoundsRetries(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		rt := script(step{status: 503})
-		// 4 tokens; retries need more than 2.
-		c := newClient(t, rt, api.WithRetryBudget(4, 1))
-		ctx := context.Background()
-
-		_, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil)
-		if n := len(rt.Calls()); n != 2 { // 4 -> 3 (retry allowed) -> 2 (stop)
-			t.Fatalf("first call: %d attempts, want 2", n)
-		}
-		var apiErr *api.Error
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempts != 2 {
-			t.Fatalf("first call: err = %v, want the real 503 after 2 attempts", err)
-		}
-		_, err = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
-		if n := len(rt.Calls()); n != 3 { // 2 -> 1: no retry
-			t.Fatalf("second call: %d attempts in all, want 3", n)
-		}
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempts != 1 {
-			t.Fatalf("second call: err = %v, want the real 503 after 1 attempt", err)
-		}
-
-		// Three successes refill the bucket to 4 tokens; a failure takes it
-		// to 3, above the threshold: retries come back.
-		ok := step{status: 200, body: secretJSON}
-		rt.mu.Lock()
-		rt.steps = []step{ok, ok, ok, {status: 503}, ok}
-		rt.calls = nil
-		rt.mu.Unlock()
-		for range 3 {
-			if _, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := c.GetSecretWithResponse(ctx, "acct", "sec", nil); err != nil {
-			t.Fatalf("after refill: %v, want the retry to succeed", err)
-		}
-		if n := len(rt.Calls()); n != 5 {
-			t.Errorf("after refill: %d attempts, want 5", n)
 		}
 	})
 }
@@ -380,40 +332,3 @@ func headerNames(h http.Header) []string {
 }
 
 func ioMultiReader(s string) io.Reader { return io.MultiReader(strings.NewReader(s)) }
-
-// TestOnlySuccessesRefillTheBudget: final answers that are not successes
-// (404s) and unretried server errors (a POST's 500) give no tokens back;
-// the latter take one, as every server error does.
-func TestOnlySuccessesRefillTheBudget(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		rt := script(step{status: 503})
-		c := newClient(t, rt, api.WithRetryBudget(4, 1))
-		ctx := context.Background()
-		// 4 -> 3 (retry) -> 2 (stop): the bucket is at the threshold.
-		_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
-		rt.mu.Lock()
-		rt.steps, rt.calls = []step{{status: 404}, {status: 404}, {status: 404}, {status: 503}}, nil
-		rt.mu.Unlock()
-		for range 3 {
-			_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
-		}
-		_, _ = c.GetSecretWithResponse(ctx, "acct", "sec", nil)
-		if n := len(rt.Calls()); n != 4 {
-			t.Errorf("%d attempts: 404s refilled the bucket and the 503 was retried", n)
-		}
-
-		rt.mu.Lock()
-		rt.steps, rt.calls = []step{{status: 500}}, nil
-		rt.mu.Unlock()
-		c2 := newClient(t, rt, api.WithRetryBudget(4, 1))
-		_, _ = c2.CreateSecretWithResponse(ctx, "acct", createBody()) // 4 -> 3, not retried (POST)
-		_, _ = c2.CreateSecretWithResponse(ctx, "acct", createBody()) // 3 -> 2
-		rt.mu.Lock()
-		rt.steps, rt.calls = []step{{status: 503}}, nil
-		rt.mu.Unlock()
-		_, _ = c2.GetSecretWithResponse(ctx, "acct", "sec", nil) // 2 -> 1: no retry
-		if n := len(rt.Calls()); n != 1 {
-			t.Errorf("%d attempts: a POST's unretried 500s did not take tokens", n)
-		}
-	})
-}

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
+)
+
+// A call's life: the service method (generated) gives send its operation
+// and a request builder; send applies the call's options, fills the
+// account, builds the request (whose path parameters the generated builder
+// checks), and runs it through the pipeline; decode or discard turns the
+// answer into the method's result. Every failure comes back typed.
+
+// send makes one call of op.
+func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option, build func(server, account string) (*http.Request, error)) (*http.Response, error) {
+	s := c.defaults
+	for _, opt := range opts {
+		if err := opt(&optionTarget{call: &s}); err != nil {
+			return nil, fmt.Errorf("%s: %w", op.ID, err)
+		}
+	}
+	account := ""
+	if onAccount(op) {
+		if s.account == "" {
+			return nil, fmt.Errorf("%s %s: %w", op.Method, op.Path, ErrNoAccount)
+		}
+		account = s.account
+	}
+	req, err := build(c.p.server, account)
+	if err != nil {
+		return nil, err
+	}
+	return c.p.send(req.WithContext(ctx), &s)
+}
+
+// onAccount reports whether op acts on an account, whose id the Client
+// fills in.
+func onAccount(op *gen.OperationInfo) bool {
+	for _, p := range op.PathParams {
+		if p == accountParam {
+			return true
+		}
+	}
+	return false
+}
+
+// accountParam is the path parameter that names the caller's account.
+const accountParam = "account_id"
+
+// decode reads a 2xx answer's JSON body into a new T. An answer that is not
+// that JSON is a *DecodeError: never a nil result with a nil error.
+func decode[T any](resp *http.Response, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err // a *TransportError from responseBody
+	}
+	v := new(T)
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, newDecodeError(resp, data, err)
+	}
+	return v, nil
+}
+
+// discard ends a call whose answer carries nothing (the {} of a Delete).
+// The body is still read: a connection lost in the middle of it is a
+// *TransportError, and a body that is not JSON (a proxy's HTML page) is a
+// *DecodeError, as for any other call.
+func discard(resp *http.Response, err error) error {
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDrain))
+	if err != nil {
+		return err // a *TransportError from responseBody
+	}
+	if len(bytes.TrimSpace(data)) > 0 && !json.Valid(data) {
+		var syntax json.RawMessage
+		return newDecodeError(resp, data, json.Unmarshal(data, &syntax)) // the decoder's own error
+	}
+	return nil
+}
+
+func newDecodeError(resp *http.Response, data []byte, err error) *DecodeError {
+	e := &DecodeError{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+	var secrets []string
+	if rb, ok := resp.Body.(*responseBody); ok {
+		e.Method, e.Path, e.Attempts = rb.req.Method, rb.req.URL.Path, rb.attempts
+		secrets = rb.p.requestSecrets(rb.req)
+	} else if resp.Request != nil { // a middleware's own body
+		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+	}
+	snippet := data[:min(len(data), MaxDecodeSnippet)]
+	found := redact.Collect(nil, data)
+	secrets = append(secrets, found...)
+	if len(found) == 0 && redact.MayHoldSensitive(data) {
+		// Not JSON that can be searched for secret values, and it names a
+		// sensitive field: show none of it.
+		e.Snippet = redact.Placeholder + " (a body that names a sensitive field)"
+		return e
+	}
+	e.Snippet = string(redact.Bytes(snippet, secrets))
+	return e
+}
+
+// Editor turns options into a request editor for the generated client that
+// Raw returns: c.Raw().GetSecretWithResponse(ctx, acct, id, nil,
+// api.Editor(api.WithMaxRetries(5))). Options that configure a Client are
+// refused there too.
+func Editor(opts ...Option) gen.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		edit := &editedSettings{opts: opts}
+		*req = *req.WithContext(context.WithValue(req.Context(), editedSettingsKey{}, edit))
+		return nil
+	}
+}
+
+// editedSettings carries an Editor's options to the raw client's Doer,
+// which applies them to its Client's defaults.
+type editedSettings struct{ opts []Option }
+
+type editedSettingsKey struct{}
+
+// rawDoer is the Doer of the generated client that Raw returns: every
+// request goes through the Client's pipeline with its settings.
+type rawDoer struct{ c *Client }
+
+func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
+	s := d.c.defaults
+	if edit, ok := req.Context().Value(editedSettingsKey{}).(*editedSettings); ok {
+		for _, opt := range edit.opts {
+			if err := opt(&optionTarget{call: &s}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return d.c.p.send(req, &s)
+}

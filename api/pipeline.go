@@ -1,0 +1,313 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// pipeline owns the life of a call once its request is built: one attempt
+// after another, each with credentials, a timeout and a rewound body, until
+// an answer, a failure that must not be retried, or the end of the
+// retries, the budget or the caller's context. It turns the final non-2xx
+// response into an *Error and a final failure into a *TransportError.
+// Clients made by Client.With share their pipeline (its connections and
+// its budget).
+type pipeline struct {
+	clientConfig // held once, as New made it
+
+	server    string       // the base URL, as request builders take it
+	client    *http.Client // the caller's or ours, with guarded redirects
+	base      origin
+	auth      []string // the Authorization header's value, shared read-only
+	userAgent []string // the User-Agent header's value, shared read-only
+	secrets   []string // always redacted from errors: the API key
+	budget    retryBudget
+	// doer is the middleware chain, ending in the attempts; nil when
+	// there is no middleware, so that a call goes straight to them.
+	doer Doer
+}
+
+// maxDrain is how much of a discarded response body is read so that its
+// connection can be reused; a longer body costs a new connection instead.
+const maxDrain = 64 << 10
+
+// errOffOrigin refuses a request that a request editor or a middleware
+// pointed away from the base URL: the API key stays home.
+var errOffOrigin = errors.New("request URL is not on the base URL's scheme, host and port: not sending the API key there")
+
+type callSettingsKey struct{}
+
+// send runs req with the call's settings: through the middlewares, if
+// any, which see the settings in the request's context, then through the
+// attempts.
+func (p *pipeline) send(req *http.Request, s *callSettings) (*http.Response, error) {
+	if p.doer == nil {
+		return p.attempts(req, s)
+	}
+	return p.doer.Do(req.WithContext(context.WithValue(req.Context(), callSettingsKey{}, s)))
+}
+
+// endOfChain is the last Doer of the middleware chain: the attempts, with
+// the settings the call put in the context.
+type endOfChain struct{ p *pipeline }
+
+func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
+	s, _ := req.Context().Value(callSettingsKey{}).(*callSettings)
+	if s == nil {
+		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Err: errors.New("a middleware sent a request that is not a call of the Client")}
+	}
+	return e.p.attempts(req, s)
+}
+
+func (p *pipeline) attempts(req *http.Request, s *callSettings) (*http.Response, error) {
+	ctx := req.Context()
+	if !p.base.matches(req.URL) {
+		return nil, p.transportError(req, 0, errOffOrigin, nil)
+	}
+	maxRetries := s.maxRetries
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		maxRetries = 0 // a body that cannot be rewound is sent once
+	}
+	repeatable := idempotent(req.Method) || s.retryNonIdempotent
+	p.budget.startCall()
+
+	// What the last retried attempt left, to build its error if the wait
+	// for the next one is cut short: a response (its body kept, at most
+	// MaxErrorBody bytes) or a failure.
+	var lastResp *http.Response
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout)
+		if err != nil {
+			return nil, p.transportError(req, attempt-1, err, nil)
+		}
+		start := time.Now()
+		resp, err := p.client.Do(attemptReq)
+
+		var out outcome
+		if err != nil {
+			out = classifyError(err, ctx, attemptReq.Context())
+		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			p.budget.recordAttempt(true)
+			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
+			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, p: p, req: req, attempts: attempt}
+			return resp, nil
+		} else {
+			var body []byte
+			if needsBody(resp) {
+				body = bufferBody(resp) // a 409 tells ABORTED from ALREADY_EXISTS
+			}
+			out = classifyResponse(resp, body)
+		}
+		if out != final {
+			// Server trouble, retried or not (a POST's 500 too); a final
+			// answer (a 404, a 400) or the caller's own cancellation says
+			// nothing about the server's health.
+			p.budget.recordAttempt(false)
+		}
+		retryable := out == notActed || (out == mayHaveActed && repeatable)
+		wait, retry := p.retryWait(ctx, resp, retryable, attempt, maxRetries)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		p.logAttempt(ctx, req, attempt, status, time.Since(start), wait, retry)
+
+		if !retry {
+			defer cancel()
+			if err != nil {
+				return nil, p.transportError(req, attempt, unwrapURLError(err), nil)
+			}
+			return nil, p.newError(req, resp, attempt)
+		}
+		lastResp, lastErr = nil, err
+		if resp != nil {
+			bufferBody(resp) // drained and closed: the connection is reused
+			lastResp = resp
+		}
+		cancel()
+		if err := sleep(ctx, wait); err != nil {
+			var last error
+			if lastResp != nil {
+				last = p.newError(req, lastResp, attempt)
+			} else {
+				last = p.transportError(req, attempt, unwrapURLError(lastErr), nil)
+			}
+			return nil, p.transportError(req, attempt, err, last)
+		}
+	}
+}
+
+// needsBody reports whether deciding on a retry needs the response's body.
+func needsBody(resp *http.Response) bool { return resp.StatusCode == http.StatusConflict }
+
+// newAttempt prepares one attempt: the caller's request with the attempt's
+// context, a fresh copy of the body and the SDK's headers. The caller's
+// request is never modified.
+func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+	ctx, cancel := req.Context(), context.CancelFunc(func() {})
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	r := req.WithContext(ctx)
+	if attempt > 1 && req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			cancel()
+			return nil, nil, err
+		}
+		r.Body = body
+	}
+	// Copy the header map, sharing its (never modified) value slices, and
+	// add ours to the copy.
+	h := make(http.Header, len(req.Header)+2)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	h["Authorization"] = p.auth
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = p.userAgent
+	}
+	r.Header = h
+	return r, cancel, nil
+}
+
+// retryWait decides whether to retry after a retryable failure and how
+// long to wait first: the server's Retry-After when it gave one (a longer
+// wait than maxRetryWait means no retry), else exponential backoff. No
+// retry is started that would end after the caller's deadline, and each
+// retry takes its share of the budget last, once it is sure to happen.
+func (p *pipeline) retryWait(ctx context.Context, resp *http.Response, retryable bool, attempt, maxRetries int) (time.Duration, bool) {
+	if !retryable || attempt > maxRetries {
+		return 0, false
+	}
+	wait := backoff(attempt - 1)
+	if resp != nil {
+		if server, ok := parseRetryAfter(resp.Header, time.Now()); ok {
+			if server > p.maxRetryWait {
+				return 0, false
+			}
+			wait = server
+		}
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
+		return 0, false
+	}
+	return wait, p.budget.takeRetry()
+}
+
+// sleep waits for d, or returns the context's error as soon as it ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// bufferBody replaces resp.Body with a copy in memory (at most
+// MaxErrorBody bytes; the rest, up to maxDrain, is read and dropped) and
+// closes the original, so that its connection goes back to the pool.
+func bufferBody(resp *http.Response) []byte {
+	if r, ok := resp.Body.(*bufferedBody); ok {
+		return r.data
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	drainAndClose(resp.Body)
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
+	return body
+}
+
+// bufferedBody is a body bufferBody read already.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// unwrapURLError drops the *url.Error around a transport failure: its text
+// quotes the whole URL, query string included, and TransportError already
+// says the method and path.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// drainAndClose reads what is left of a body, up to maxDrain bytes, and
+// closes it, so that its connection goes back to the pool.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
+}
+
+// responseBody is a successful response's body as the caller reads it,
+// after the attempts have ended. It ends the attempt's context when
+// closed, not before, and turns a failure while reading (the connection
+// reset or closed mid-body) into a *TransportError. Such a failure is not
+// retried: the response was already handed over.
+type responseBody struct {
+	io.ReadCloser
+	cancel   context.CancelFunc
+	p        *pipeline
+	req      *http.Request // the caller's: its method, path and secrets
+	attempts int
+}
+
+func (b *responseBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		var te *TransportError
+		if !errors.As(err, &te) {
+			err = b.p.transportError(b.req, b.attempts, fmt.Errorf("reading the response body: %w", err), nil)
+		}
+	}
+	return n, err
+}
+
+func (b *responseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, status int, took, wait time.Duration, retry bool) {
+	if p.logger == nil {
+		return
+	}
+	level := slog.LevelDebug
+	if retry {
+		level = slog.LevelInfo
+	}
+	if !p.logger.Enabled(ctx, level) {
+		return
+	}
+	msg := "fireworks request"
+	if retry {
+		msg = "fireworks request failed, retrying"
+	}
+	p.logger.LogAttrs(ctx, level, msg,
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("status", status),
+		slog.Int("attempt", attempt),
+		slog.Duration("wait", wait),
+		slog.Duration("duration", took),
+	)
+}
