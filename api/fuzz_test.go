@@ -11,6 +11,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,18 +280,22 @@ func runRedactionScenario(t *testing.T, value, prefix, suffix string, status int
 		details = append(details, string(d))
 	}
 	respBody, _ := io.ReadAll(apiErr.Response.Body)
+	if req := apiErr.Response.Request; req == nil || req.Body != nil || req.GetBody != nil || req.Header.Get("Authorization") != "" {
+		t.Fatal("the error's Response.Request can give the request body or carries credentials")
+	}
 	return map[string]string{
-		"Error()":                 err.Error(),
-		"%+v":                     fmt.Sprintf("%+v", err),
-		"Message":                 apiErr.Message,
-		"Code":                    string(apiErr.Code),
-		"RequestID":               apiErr.RequestID,
-		"Details":                 strings.Join(details, "\n"),
-		"Body":                    string(apiErr.Body),
-		"Response.Body":           string(respBody),
-		"Response.Header":         fmt.Sprint(apiErr.Response.Header),
-		"Response.Trailer":        fmt.Sprint(apiErr.Response.Trailer),
-		"the WithLogger log line": logs.String(),
+		"anything reachable from the error": reachableText(reflect.ValueOf(err), map[uintptr]bool{}),
+		"Error()":                           err.Error(),
+		"%+v":                               fmt.Sprintf("%+v", err),
+		"Message":                           apiErr.Message,
+		"Code":                              string(apiErr.Code),
+		"RequestID":                         apiErr.RequestID,
+		"Details":                           strings.Join(details, "\n"),
+		"Body":                              string(apiErr.Body),
+		"Response.Body":                     string(respBody),
+		"Response.Header":                   fmt.Sprint(apiErr.Response.Header),
+		"Response.Trailer":                  fmt.Sprint(apiErr.Response.Trailer),
+		"the WithLogger log line":           logs.String(),
 	}
 }
 
@@ -386,3 +391,59 @@ func secretForms(secret string) map[string]string {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// reachableText is every string and byte slice reachable from v, through
+// pointers, interfaces, structs (unexported fields too), slices, arrays
+// and maps: what a caller could get at from an error by any means. A
+// function reachable from it (such as a request's GetBody) is named, since
+// calling it could produce anything.
+func reachableText(v reflect.Value, seen map[uintptr]bool) string {
+	var b strings.Builder
+	var walk func(reflect.Value, string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.String:
+			b.WriteString(v.String() + "\n")
+		case reflect.Pointer, reflect.Interface:
+			if v.IsNil() {
+				return
+			}
+			if v.Kind() == reflect.Pointer {
+				if seen[v.Pointer()] {
+					return
+				}
+				seen[v.Pointer()] = true
+			}
+			walk(v.Elem(), path)
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i), path+"."+v.Type().Field(i).Name)
+			}
+		case reflect.Slice:
+			if v.IsNil() {
+				return
+			}
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				b.Write(v.Bytes())
+				b.WriteString("\n")
+				return
+			}
+			fallthrough
+		case reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i), path)
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				walk(k, path)
+				walk(v.MapIndex(k), path)
+			}
+		case reflect.Func:
+			if !v.IsNil() {
+				b.WriteString("a function at " + path + "\n")
+			}
+		}
+	}
+	walk(v, "err")
+	return b.String()
+}

@@ -5,12 +5,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,8 +17,6 @@ import (
 
 	"github.com/fireworks-gateway/go-sdk/api"
 )
-
-var updateREADME = flag.Bool("update-readme", false, "rewrite README.md's retry policy table from TestRetryPolicy's table")
 
 // retryPolicy is the retry policy as a table: for each failure, how many
 // attempts a call makes with the default two retries, by method class.
@@ -135,33 +131,6 @@ func TestREADMERetryPolicyTable(t *testing.T) {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.failure, cell(row.idempotent), cell(row.nonIdempotent), cell(row.idempotent))
 	}
 	replaceREADMESection(t, "retry-policy", b.String(), *updateREADME)
-}
-
-// replaceREADMESection checks (or, with update, rewrites) the part of
-// ../README.md between <!-- name:start --> and <!-- name:end -->.
-func replaceREADMESection(t *testing.T, name, content string, update bool) {
-	t.Helper()
-	const path = "../README.md"
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start, end := "<!-- "+name+":start -->\n", "<!-- "+name+":end -->"
-	readme := string(raw)
-	i, j := strings.Index(readme, start), strings.Index(readme, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no %q ... %q section", start, end)
-	}
-	got := readme[i+len(start) : j]
-	if got == content {
-		return
-	}
-	if !update {
-		t.Fatalf("README.md's %s table is stale; run: go test ./api -run TestREADME -update-readme\nwant:\n%s", name, content)
-	}
-	if err := os.WriteFile(path, []byte(readme[:i+len(start)]+content+readme[j:]), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // timeoutError is a dial timeout as net reports one.

@@ -22,6 +22,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/fireworks-gateway/go-sdk/internal/readmesection"
 )
 
 // defaultBaselines names, per parent benchmark, the sub-benchmarks the
@@ -30,14 +32,12 @@ import (
 var defaultBaselines = map[string][]string{
 	"BenchmarkUpdateSecret":         {"generated", "raw-pipeline"},
 	"BenchmarkListSecrets":          {"generated", "wrapper-page-loop"},
+	"BenchmarkRetriedUpdateSecret":  {"first-try"},
 	"BenchmarkValidateUpdateSecret": {"naive-kin-openapi"},
 }
 
-// The markers of the README section that -readme rewrites.
-const (
-	startMarker = "<!-- bench:start -->"
-	endMarker   = "<!-- bench:end -->"
-)
+// section is the README section that -readme rewrites.
+const section = "bench"
 
 // baselineFlags collects -baseline Parent=sub[,sub...] values.
 type baselineFlags map[string][]string
@@ -59,7 +59,7 @@ func main() {
 		baselines[parent] = subs
 	}
 	flag.Var(baselines, "baseline", "`Parent=sub[,sub...]`: compare Parent's sub-benchmarks with these (repeatable)")
-	readme := flag.String("readme", "", "rewrite the section between "+startMarker+" and "+endMarker+" of this `file` too")
+	readme := flag.String("readme", "", "rewrite the section <!-- "+section+":start --> ... <!-- "+section+":end --> of this `file` too")
 	flag.Parse()
 	if err := run(os.Stdin, os.Stdout, os.Stderr, baselines, *readme); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
@@ -86,7 +86,7 @@ func run(in io.Reader, out, warnings io.Writer, baselines map[string][]string, r
 	if err != nil {
 		return err
 	}
-	updated, err := replaceSection(string(doc), report)
+	updated, err := readmesection.Set(string(doc), section, strings.TrimSpace(report)+"\n")
 	if err != nil {
 		return fmt.Errorf("%s: %w", readme, err)
 	}
@@ -95,17 +95,6 @@ func run(in io.Reader, out, warnings io.Writer, baselines map[string][]string, r
 		return err
 	}
 	return os.WriteFile(readme, []byte(updated), info.Mode().Perm())
-}
-
-// replaceSection returns doc with the text between its start and end
-// markers replaced by section.
-func replaceSection(doc, section string) (string, error) {
-	start := strings.Index(doc, startMarker)
-	end := strings.Index(doc, endMarker)
-	if start < 0 || end < start {
-		return "", fmt.Errorf("no %s ... %s section", startMarker, endMarker)
-	}
-	return doc[:start+len(startMarker)] + "\n" + strings.TrimSpace(section) + "\n" + doc[end:], nil
 }
 
 // scanLines calls line for each line of r.

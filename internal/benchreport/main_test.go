@@ -137,27 +137,6 @@ func TestRenderComparesWithBaselines(t *testing.T) {
 	}
 }
 
-func TestReplaceSection(t *testing.T) {
-	for _, tc := range []struct {
-		name, doc, want string
-		wantErr         bool
-	}{
-		{"empty section", "# T\n\n## Performance\n\n<!-- bench:start -->\n<!-- bench:end -->\n",
-			"# T\n\n## Performance\n\n<!-- bench:start -->\nNEW\n<!-- bench:end -->\n", false},
-		{"old table replaced, text around kept", "a\n<!-- bench:start -->\nold\nold\n<!-- bench:end -->\nb\n",
-			"a\n<!-- bench:start -->\nNEW\n<!-- bench:end -->\nb\n", false},
-		{"no markers", "# T\n", "", true},
-		{"markers in the wrong order", "<!-- bench:end -->\n<!-- bench:start -->\n", "", true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := replaceSection(tc.doc, "\nNEW\n\n")
-			if (err != nil) != tc.wantErr || got != tc.want {
-				t.Errorf("got %q, %v; want %q (error: %v)", got, err, tc.want, tc.wantErr)
-			}
-		})
-	}
-}
-
 func TestRunRewritesTheReadme(t *testing.T) {
 	readme := filepath.Join(t.TempDir(), "README.md")
 	if err := os.WriteFile(readme, []byte("# SDK\n\n## Performance\n\n<!-- bench:start -->\nstale\n<!-- bench:end -->\n"), 0o644); err != nil {

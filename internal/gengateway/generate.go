@@ -149,12 +149,12 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	}
 	genDir := filepath.Base(filepath.Dir(absConfig))
 	return map[string][]byte{
-		filepath.Join(genDir, cfg.Output):               formatted,
-		filepath.Join(genDir, "operations.gen.go"):      operationsSrc,
-		filepath.Join(genDir, "spec", "spec.gen.go"):    specSrc,
+		filepath.Join(genDir, cfg.Output):                formatted,
+		filepath.Join(genDir, "operations.gen.go"):       operationsSrc,
+		filepath.Join(genDir, "spec", "spec.gen.go"):     specSrc,
 		filepath.Join(genDir, "spec", "openapi.json.gz"): specGz,
-		filepath.Join("api", "services.gen.go"):         servicesSrc,
-		filepath.Join("api", "services.gen_test.go"):    callsSrc,
+		filepath.Join("api", "services.gen.go"):          servicesSrc,
+		filepath.Join("api", "services.gen_test.go"):     callsSrc,
 	}, nil
 }
 

@@ -116,4 +116,3 @@ func pathParamsInOrder(op specOperation) ([]*openapi3.Parameter, error) {
 func goVar(p *openapi3.Parameter) string {
 	return codegen.ParameterDefinition{ParamName: p.Name, In: p.In, Spec: p}.GoVariableName()
 }
-

@@ -44,17 +44,17 @@ type serviceMethod struct {
 	Path        string
 	Summary     string
 	Description string
-	Account     bool            // the path has account_id, filled from the Client
-	Args        []serviceArg    // the other path parameters, in path order
-	BuildArgs   []string        // the request builder's arguments after server
-	Params      string          // the Go type of the query parameters, "" when none
-	Body        string          // the Go type of the body, "" when none
-	EmptyBody   bool            // the body has no properties: the method sends {} and takes none
-	Result      string          // the Go type of the 200 body, "" when it has no properties
-	List        *listOperation  // set for List operations: they get iterators too
-	ItemsGo     string          // for List: the page's items field in Go
-	PageGo      string          // for List: the page type
-	ItemGo      string          // for List: the item type
+	Account     bool                // the path has account_id, filled from the Client
+	Args        []serviceArg        // the other path parameters, in path order
+	BuildArgs   []string            // the request builder's arguments after server
+	Params      string              // the Go type of the query parameters, "" when none
+	Body        string              // the Go type of the body, "" when none
+	EmptyBody   bool                // the body has no properties: the method sends {} and takes none
+	Result      string              // the Go type of the 200 body, "" when it has no properties
+	List        *listOperation      // set for List operations: they get iterators too
+	ItemsGo     string              // for List: the page's items field in Go
+	PageGo      string              // for List: the page type
+	ItemGo      string              // for List: the item type
 	Operation   *openapi3.Operation `json:"-"`
 }
 

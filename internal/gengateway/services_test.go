@@ -296,7 +296,7 @@ func TestMethodNames(t *testing.T) {
 		{"ListEvaluatorVersions", []string{"EvaluatorVersions", "EvaluatorVersion", "Versions", "Version", "Evaluators", "Evaluator"}, "List"},
 		{"RollbackEvaluator", []string{"EvaluatorVersions", "EvaluatorVersion", "Versions", "Version", "Evaluators", "Evaluator"}, "Rollback"},
 		{"UpdateSecretary", []string{"Secrets", "Secret"}, "UpdateSecretary"}, // Secret is not a whole word there
-		{"Secrets", []string{"Secrets"}, "Secrets"},                                         // nothing would be left
+		{"Secrets", []string{"Secrets"}, "Secrets"},                           // nothing would be left
 		{"CreateEvaluatorV2", []string{"Evaluators", "Evaluator"}, "CreateV2"},
 	} {
 		if got := methodName(tc.goName, tc.nouns); got != tc.want {

@@ -49,7 +49,7 @@ func servicesFile(services []*service, opIndex map[string]int) ([]byte, error) {
 			}
 			return b.String()
 		},
-		"comment":   comment,
+		"comment": comment,
 	}
 	var buf bytes.Buffer
 	t := template.Must(template.New("services").Funcs(funcs).Parse(servicesTemplate))
