@@ -83,9 +83,8 @@ func New(opts ...Option) (*Client, error) {
 	p := &pipeline{
 		clientConfig: cfg,
 		server:       server,
-		client:       &guarded,
-		base:         originOf(base),
-		auth:         []string{"Bearer " + cfg.apiKey},
+		api:          destination{client: &guarded, origin: originOf(base), auth: []string{"Bearer " + cfg.apiKey}},
+		storage:      storageClient(hc),
 		userAgent:    []string{ua},
 		secrets:      []string{cfg.apiKey},
 		budget:       noBudget{},
@@ -146,7 +145,7 @@ func (c *Client) BaseURL() string { return strings.TrimSuffix(c.p.server, "/") }
 // http.Client.CloseIdleConnections does. A Client needs no closing; this
 // is for programs that make many Clients without WithHTTPClient, each
 // with a connection pool of its own.
-func (c *Client) CloseIdleConnections() { c.p.client.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.p.api.client.CloseIdleConnections() }
 
 // defaultHTTPClient is used when the caller brings none: a private
 // transport with the connect and TLS handshake timeouts the official SDKs

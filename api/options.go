@@ -39,8 +39,10 @@ type Option func(*optionTarget) error
 // optionTarget is what an option sets: a call's settings, and the
 // Client's configuration when the option is given to New.
 type optionTarget struct {
-	call   *callSettings
-	client *clientConfig // nil for a call and for Client.With
+	call     *callSettings
+	client   *clientConfig     // nil for a call and for Client.With
+	wait     *waitSettings     // set for Wait (and Upload), nil otherwise
+	transfer *transferSettings // set for Upload and Download, nil otherwise
 }
 
 // callSettings are what a call may change: the Client's are the defaults.

@@ -81,9 +81,12 @@ func BenchmarkListSecrets(b *testing.B) {
 			if err != nil {
 				return nil, err
 			}
-			defer resp.Body.Close()
 			var page gen.ListSecretsResponse
-			return &page, json.NewDecoder(resp.Body).Decode(&page)
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			if cerr := resp.Body.Close(); err == nil {
+				err = cerr
+			}
+			return &page, err
 		})},
 		{"generated", pageLoop(func(p *gen.ListSecretsParams) (*gen.ListSecretsResponse, error) {
 			resp, err := generated.ListSecretsWithResponse(ctx, "acct", p)

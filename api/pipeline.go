@@ -22,16 +22,23 @@ import (
 type pipeline struct {
 	clientConfig // held once, as New made it
 
-	server    string       // the base URL, as request builders take it
-	client    *http.Client // the caller's or ours, with guarded redirects
-	base      origin
-	auth      []string // the Authorization header's value, shared read-only
+	server    string      // the base URL, as request builders take it
+	api       destination // the API: its origin, with the API key
+	storage   *http.Client
 	userAgent []string // the User-Agent header's value, shared read-only
 	secrets   []string // always redacted from errors: the API key
 	budget    retryBudget
 	// doer is the middleware chain, ending in the attempts; nil when
 	// there is no middleware, so that a call goes straight to them.
 	doer Doer
+}
+
+// destination is where a pipeline's attempts go: the API, with its key,
+// or a signed URL of storage, with none.
+type destination struct {
+	client *http.Client // the caller's or ours, with guarded redirects
+	origin origin       // every attempt must stay on it
+	auth   []string     // the Authorization header's value, shared read-only; nil for none
 }
 
 // maxDrain is how much of a discarded response body is read so that its
@@ -49,7 +56,7 @@ type callSettingsKey struct{}
 // attempts.
 func (p *pipeline) send(req *http.Request, s *callSettings) (*http.Response, error) {
 	if p.doer == nil {
-		return p.attempts(req, s)
+		return p.attempts(req, s, &p.api)
 	}
 	return p.doer.Do(req.WithContext(context.WithValue(req.Context(), callSettingsKey{}, s)))
 }
@@ -63,12 +70,12 @@ func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
 	if s == nil {
 		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Err: errors.New("a middleware sent a request that is not a call of the Client")}
 	}
-	return e.p.attempts(req, s)
+	return e.p.attempts(req, s, &e.p.api)
 }
 
-func (p *pipeline) attempts(req *http.Request, s *callSettings) (*http.Response, error) {
+func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) (*http.Response, error) {
 	ctx := req.Context()
-	if !p.base.matches(req.URL) {
+	if !d.origin.matches(req.URL) {
 		return nil, p.transportError(req, 0, errOffOrigin, nil)
 	}
 	maxRetries := s.maxRetries
@@ -84,12 +91,12 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings) (*http.Response,
 	var lastResp *http.Response
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout)
+		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout, d.auth)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
 		start := time.Now()
-		resp, err := p.client.Do(attemptReq)
+		resp, err := d.client.Do(attemptReq)
 
 		var out outcome
 		if err != nil {
@@ -151,7 +158,7 @@ func needsBody(resp *http.Response) bool { return resp.StatusCode == http.Status
 // newAttempt prepares one attempt: the caller's request with the attempt's
 // context, a fresh copy of the body and the SDK's headers. The caller's
 // request is never modified.
-func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration) (*http.Request, context.CancelFunc, error) {
+func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, auth []string) (*http.Request, context.CancelFunc, error) {
 	ctx, cancel := req.Context(), context.CancelFunc(func() {})
 	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -171,7 +178,9 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	h["Authorization"] = p.auth
+	if auth != nil {
+		h["Authorization"] = auth
+	}
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = p.userAgent
 	}

@@ -56,7 +56,7 @@ func (p *pipeline) newError(req *http.Request, resp *http.Response, attempts int
 	kept.Body = io.NopCloser(bytes.NewReader(e.Body))
 	kept.Header = redactHeader(resp.Header, secrets)
 	kept.Trailer = redactHeader(resp.Trailer, secrets)
-	kept.Request = requestWithoutSecrets(req)
+	kept.Request = p.requestWithoutSecrets(req)
 	e.Response = &kept
 	return e
 }
@@ -72,10 +72,11 @@ func (p *pipeline) transportError(req *http.Request, attempts int, cause, last e
 }
 
 // requestSecrets returns the API key and the secret values of req's body,
-// read again through GetBody (the generated client always sets it).
+// read again through GetBody (the generated client always sets it). The
+// body of a request to storage is a file, never searched.
 func (p *pipeline) requestSecrets(req *http.Request) []string {
 	secrets := append([]string(nil), p.secrets...)
-	if req.GetBody == nil {
+	if req.GetBody == nil || !p.api.origin.matches(req.URL) {
 		return secrets
 	}
 	body, err := req.GetBody()
@@ -88,11 +89,15 @@ func (p *pipeline) requestSecrets(req *http.Request) []string {
 }
 
 // requestWithoutSecrets is what an error keeps of the request: its method,
-// URL and headers, without a body, a way to read it again, or credentials.
-func requestWithoutSecrets(req *http.Request) *http.Request {
+// URL and headers, without a body, a way to read it again, or credentials
+// (a signed URL's query is its credential: it goes too).
+func (p *pipeline) requestWithoutSecrets(req *http.Request) *http.Request {
 	u := new(url.URL)
 	*u = *req.URL
 	u.User = nil
+	if !p.api.origin.matches(req.URL) {
+		u.RawQuery, u.ForceQuery = "", false
+	}
 	h := req.Header.Clone()
 	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
 		h.Del(name)

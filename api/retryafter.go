@@ -81,6 +81,11 @@ func backoff(n int) time.Duration {
 	if n < 5 { // 0.5 s * 2^4 = 8 s already
 		d = min(initialBackoff<<n, maxBackoff)
 	}
-	jitter := time.Duration(rand.Float64() * 0.25 * float64(d))
-	return d - jitter
+	return jitter(d)
+}
+
+// jitter is d less up to a quarter of d at random, so that clients that
+// failed together do not come back together.
+func jitter(d time.Duration) time.Duration {
+	return d - time.Duration(rand.Float64()*0.25*float64(d))
 }

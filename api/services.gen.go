@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 
@@ -323,6 +324,32 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 	}))
 }
 
+// Wait polls Get until the account's state settles and returns the account:
+// by default it waits for the states of gen.States["AccountState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A account
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *AccountsService) Wait(ctx context.Context, opts ...Option) (*gen.Account, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for account %s: %w", s.client.Account(), err)
+	}
+	return s.poll(ctx, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings Option) (*gen.Account, error) {
+	return pollUntil(ctx, s.client, "account", s.client.Account(), gen.States["AccountState"], ws,
+		func(ctx context.Context) (*gen.Account, error) {
+			return s.Get(ctx, nil, settings)
+		},
+		func(r *gen.Account) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // AuditLogsService holds the operations on auditLogs of the Gateway REST API: see Client.
 type AuditLogsService service
 
@@ -430,6 +457,32 @@ func (s *BatchInferenceJobsService) ListAll(ctx context.Context, params *gen.Lis
 	})
 }
 
+// Wait polls Get until the batch inference job's state settles and returns the batch inference job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A batch inference job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...Option) (*gen.BatchInferenceJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for batch inference job %s: %w", batchInferenceJobID, err)
+	}
+	return s.poll(ctx, batchInferenceJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *BatchInferenceJobsService) poll(ctx context.Context, batchInferenceJobID string, ws *waitSettings, settings Option) (*gen.BatchInferenceJob, error) {
+	return pollUntil(ctx, s.client, "batch inference job", batchInferenceJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.BatchInferenceJob, error) {
+			return s.Get(ctx, batchInferenceJobID, nil, settings)
+		},
+		func(r *gen.BatchInferenceJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // CheckpointsService holds the operations on checkpoints of the Gateway REST API: see Client.
 type CheckpointsService service
 
@@ -518,6 +571,32 @@ func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[172], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateClusterRequest(server, account, clusterID, body)
 	}))
+}
+
+// Wait polls Get until the cluster's state settles and returns the cluster:
+// by default it waits for the states of gen.States["ClusterState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A cluster
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...Option) (*gen.Cluster, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for cluster %s: %w", clusterID, err)
+	}
+	return s.poll(ctx, clusterID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *ClustersService) poll(ctx context.Context, clusterID string, ws *waitSettings, settings Option) (*gen.Cluster, error) {
+	return pollUntil(ctx, s.client, "cluster", clusterID, gen.States["ClusterState"], ws,
+		func(ctx context.Context) (*gen.Cluster, error) {
+			return s.Get(ctx, clusterID, nil, settings)
+		},
+		func(r *gen.Cluster) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }
 
 // CreditCodesService holds the operations on creditCodes of the Gateway REST API: see Client.
@@ -666,6 +745,84 @@ func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, 
 	}))
 }
 
+// Wait polls Get until the dataset's state settles and returns the dataset:
+// by default it waits for the states of gen.States["DatasetState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A dataset
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...Option) (*gen.Dataset, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for dataset %s: %w", datasetID, err)
+	}
+	return s.poll(ctx, datasetID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *DatasetsService) poll(ctx context.Context, datasetID string, ws *waitSettings, settings Option) (*gen.Dataset, error) {
+	return pollUntil(ctx, s.client, "dataset", datasetID, gen.States["DatasetState"], ws,
+		func(ctx context.Context) (*gen.Dataset, error) {
+			return s.Get(ctx, datasetID, nil, settings)
+		},
+		func(r *gen.Dataset) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// Upload uploads files to the dataset through the signed URLs of
+// GetUploadEndpoint, which is asked for with each file's size: each file is
+// PUT to its URL with Content-Type application/octet-stream and
+// x-goog-content-length-range, never with the API key, streamed from its
+// source, retried (from the start) as any call is, several at once
+// (WithParallelTransfers). A file whose size changes while it is read is an
+// error (ErrFileChanged), not a corrupt upload. Then it calls ValidateUpload,
+// again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
+// waits for the dataset. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []File, opts ...Option) error {
+	return upload(ctx, s.client, files, opts, uploadSteps{
+		noun: "dataset",
+		id:   datasetID,
+		endpoint: func(ctx context.Context, sizes map[string]string, settings Option) (map[string]string, error) {
+			r, err := s.GetUploadEndpoint(ctx, datasetID, gen.GetDatasetUploadEndpointBody{FilenameToSize: sizes}, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+		validate: func(ctx context.Context, settings Option) error {
+			err := s.ValidateUpload(ctx, datasetID, settings)
+			return err
+		},
+		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
+			_, err := s.poll(ctx, datasetID, ws, settings)
+			return err
+		},
+	})
+}
+
+// Download fetches every file that GetDownloadEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "dataset",
+		id:   datasetID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetDownloadEndpoint(ctx, datasetID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+	})
+}
+
 // DeployedModelsService holds the operations on deployedModels of the Gateway REST API: see Client.
 type DeployedModelsService service
 
@@ -732,6 +889,32 @@ func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID stri
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[174], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeployedModelRequest(server, account, deployedModelID, body)
 	}))
+}
+
+// Wait polls Get until the deployed model's state settles and returns the deployed model:
+// by default it waits for the states of gen.States["DeployedModelState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A deployed model
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...Option) (*gen.DeployedModel, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for deployed model %s: %w", deployedModelID, err)
+	}
+	return s.poll(ctx, deployedModelID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *DeployedModelsService) poll(ctx context.Context, deployedModelID string, ws *waitSettings, settings Option) (*gen.DeployedModel, error) {
+	return pollUntil(ctx, s.client, "deployed model", deployedModelID, gen.States["DeployedModelState"], ws,
+		func(ctx context.Context) (*gen.DeployedModel, error) {
+			return s.Get(ctx, deployedModelID, nil, settings)
+		},
+		func(r *gen.DeployedModel) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }
 
 // DeploymentShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -1006,6 +1189,32 @@ func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, pa
 	}))
 }
 
+// Wait polls Get until the deployment's state settles and returns the deployment:
+// by default it waits for the states of gen.States["DeploymentState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A deployment
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for deployment %s: %w", deploymentID, err)
+	}
+	return s.poll(ctx, deploymentID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *DeploymentsService) poll(ctx context.Context, deploymentID string, ws *waitSettings, settings Option) (*gen.Deployment, error) {
+	return pollUntil(ctx, s.client, "deployment", deploymentID, gen.States["DeploymentState"], ws,
+		func(ctx context.Context) (*gen.Deployment, error) {
+			return s.Get(ctx, deploymentID, nil, settings)
+		},
+		func(r *gen.Deployment) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // DeveloperPassesService holds the operations on developerPasses of the Gateway REST API: see Client.
 type DeveloperPassesService service
 
@@ -1064,6 +1273,32 @@ func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID st
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[178], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeveloperPassRequest(server, account, developerPasseID, body)
 	}))
+}
+
+// Wait polls Get until the developer pass's state settles and returns the developer pass:
+// by default it waits for the states of gen.States["DeveloperPassState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A developer pass
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...Option) (*gen.DeveloperPass, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for developer pass %s: %w", developerPasseID, err)
+	}
+	return s.poll(ctx, developerPasseID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *DeveloperPassesService) poll(ctx context.Context, developerPasseID string, ws *waitSettings, settings Option) (*gen.DeveloperPass, error) {
+	return pollUntil(ctx, s.client, "developer pass", developerPasseID, gen.States["DeveloperPassState"], ws,
+		func(ctx context.Context) (*gen.DeveloperPass, error) {
+			return s.Get(ctx, developerPasseID, nil, settings)
+		},
+		func(r *gen.DeveloperPass) (string, string) {
+			return stateOf(r.State), ""
+		})
 }
 
 // DpoJobsService holds the operations on dpoJobs of the Gateway REST API: see Client.
@@ -1145,6 +1380,52 @@ func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Op
 	}))
 }
 
+// Wait polls Get until the dpo job's state settles and returns the dpo job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A dpo job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for dpo job %s: %w", dpoJobID, err)
+	}
+	return s.poll(ctx, dpoJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *DpoJobsService) poll(ctx context.Context, dpoJobID string, ws *waitSettings, settings Option) (*gen.DpoJob, error) {
+	return pollUntil(ctx, s.client, "dpo job", dpoJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.DpoJob, error) {
+			return s.Get(ctx, dpoJobID, nil, settings)
+		},
+		func(r *gen.DpoJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// DownloadMetricsFile fetches the file that GetMetricsFileEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "dpo job",
+		id:   dpoJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetMetricsFileEndpoint(ctx, dpoJobID, settings)
+			if err != nil {
+				return nil, err
+			}
+			return signedFile(r.SignedURL, "metrics-file"), nil
+		},
+	})
+}
+
 // EvaluationJobsService holds the operations on evaluationJobs of the Gateway REST API: see Client.
 type EvaluationJobsService service
 
@@ -1210,6 +1491,52 @@ func (s *EvaluationJobsService) ListPages(ctx context.Context, params *gen.ListE
 func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEvaluationJobsParams, opts ...Option) iter.Seq2[gen.EvaluationJob, error] {
 	return paging.Items(ctx, s.ListPages(ctx, params, opts...), func(page *gen.ListEvaluationJobsResponse) []gen.EvaluationJob {
 		return paging.Deref(page.EvaluationJobs)
+	})
+}
+
+// Wait polls Get until the evaluation job's state settles and returns the evaluation job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluation job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...Option) (*gen.EvaluationJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for evaluation job %s: %w", evaluationJobID, err)
+	}
+	return s.poll(ctx, evaluationJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *EvaluationJobsService) poll(ctx context.Context, evaluationJobID string, ws *waitSettings, settings Option) (*gen.EvaluationJob, error) {
+	return pollUntil(ctx, s.client, "evaluation job", evaluationJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.EvaluationJob, error) {
+			return s.Get(ctx, evaluationJobID, nil, settings)
+		},
+		func(r *gen.EvaluationJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// DownloadExecutionLog fetches the file that GetExecutionLogEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "evaluation job",
+		id:   evaluationJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetExecutionLogEndpoint(ctx, evaluationJobID, settings)
+			if err != nil {
+				return nil, err
+			}
+			return signedFile(r.ExecutionLogSignedURI, "execution-log"), nil
+		},
 	})
 }
 
@@ -1547,6 +1874,104 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 	}))
 }
 
+// Wait polls Get until the evaluator's state settles and returns the evaluator:
+// by default it waits for the states of gen.States["EvaluatorState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluator
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...Option) (*gen.Evaluator, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for evaluator %s: %w", evaluatorID, err)
+	}
+	return s.poll(ctx, evaluatorID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *EvaluatorsService) poll(ctx context.Context, evaluatorID string, ws *waitSettings, settings Option) (*gen.Evaluator, error) {
+	return pollUntil(ctx, s.client, "evaluator", evaluatorID, gen.States["EvaluatorState"], ws,
+		func(ctx context.Context) (*gen.Evaluator, error) {
+			return s.Get(ctx, evaluatorID, nil, settings)
+		},
+		func(r *gen.Evaluator) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// Upload uploads files to the evaluator through the signed URLs of
+// GetUploadEndpoint, which is asked for with each file's size: each file is
+// PUT to its URL with Content-Type application/octet-stream and
+// x-goog-content-length-range, never with the API key, streamed from its
+// source, retried (from the start) as any call is, several at once
+// (WithParallelTransfers). A file whose size changes while it is read is an
+// error (ErrFileChanged), not a corrupt upload. Then it calls ValidateUpload,
+// again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
+// waits for the evaluator. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, files []File, opts ...Option) error {
+	return upload(ctx, s.client, files, opts, uploadSteps{
+		noun: "evaluator",
+		id:   evaluatorID,
+		endpoint: func(ctx context.Context, sizes map[string]string, settings Option) (map[string]string, error) {
+			r, err := s.GetUploadEndpoint(ctx, evaluatorID, gen.GetEvaluatorUploadEndpointBody{FilenameToSize: sizes}, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+		validate: func(ctx context.Context, settings Option) error {
+			err := s.ValidateUpload(ctx, evaluatorID, settings)
+			return err
+		},
+		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
+			_, err := s.poll(ctx, evaluatorID, ws, settings)
+			return err
+		},
+	})
+}
+
+// DownloadBuildLog fetches the file that GetBuildLogEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "evaluator",
+		id:   evaluatorID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetBuildLogEndpoint(ctx, evaluatorID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return signedFile(r.BuildLogSignedURI, "build-log"), nil
+		},
+	})
+}
+
+// DownloadSourceCode fetches every file that GetSourceCodeEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "evaluator",
+		id:   evaluatorID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetSourceCodeEndpoint(ctx, evaluatorID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+	})
+}
+
 // GenericDeploymentTypeVersionsService holds the operations on versions of the Gateway REST API: see Client.
 type GenericDeploymentTypeVersionsService service
 
@@ -1727,6 +2152,32 @@ func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymen
 	}))
 }
 
+// Wait polls Get until the generic deployment's state settles and returns the generic deployment:
+// by default it waits for the states of gen.States["GenericDeploymentState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A generic deployment
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...Option) (*gen.GenericDeployment, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for generic deployment %s: %w", genericDeploymentID, err)
+	}
+	return s.poll(ctx, genericDeploymentID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *GenericDeploymentsService) poll(ctx context.Context, genericDeploymentID string, ws *waitSettings, settings Option) (*gen.GenericDeployment, error) {
+	return pollUntil(ctx, s.client, "generic deployment", genericDeploymentID, gen.States["GenericDeploymentState"], ws,
+		func(ctx context.Context) (*gen.GenericDeployment, error) {
+			return s.Get(ctx, genericDeploymentID, nil, settings)
+		},
+		func(r *gen.GenericDeployment) (string, string) {
+			return stateOf(r.State), ""
+		})
+}
+
 // IdentityProvidersService holds the operations on identityProviders of the Gateway REST API: see Client.
 type IdentityProvidersService service
 
@@ -1793,6 +2244,32 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[182], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateIdentityProviderRequest(server, account, identityProviderID, body)
 	}))
+}
+
+// Wait polls Get until the identity provider's state settles and returns the identity provider:
+// by default it waits for the states of gen.States["IdentityProviderState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A identity provider
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...Option) (*gen.IdentityProvider, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for identity provider %s: %w", identityProviderID, err)
+	}
+	return s.poll(ctx, identityProviderID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *IdentityProvidersService) poll(ctx context.Context, identityProviderID string, ws *waitSettings, settings Option) (*gen.IdentityProvider, error) {
+	return pollUntil(ctx, s.client, "identity provider", identityProviderID, gen.States["IdentityProviderState"], ws,
+		func(ctx context.Context) (*gen.IdentityProvider, error) {
+			return s.Get(ctx, identityProviderID, nil, settings)
+		},
+		func(r *gen.IdentityProvider) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }
 
 // ModelVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -1938,6 +2415,84 @@ func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, para
 	}))
 }
 
+// Wait polls Get until the model's state settles and returns the model:
+// by default it waits for the states of gen.States["ModelState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A model
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...Option) (*gen.Model, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for model %s: %w", modelID, err)
+	}
+	return s.poll(ctx, modelID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *ModelsService) poll(ctx context.Context, modelID string, ws *waitSettings, settings Option) (*gen.Model, error) {
+	return pollUntil(ctx, s.client, "model", modelID, gen.States["ModelState"], ws,
+		func(ctx context.Context) (*gen.Model, error) {
+			return s.Get(ctx, modelID, nil, settings)
+		},
+		func(r *gen.Model) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// Upload uploads files to the model through the signed URLs of
+// GetUploadEndpoint, which is asked for with each file's size: each file is
+// PUT to its URL with Content-Type application/octet-stream and
+// x-goog-content-length-range, never with the API key, streamed from its
+// source, retried (from the start) as any call is, several at once
+// (WithParallelTransfers). A file whose size changes while it is read is an
+// error (ErrFileChanged), not a corrupt upload. Then it calls ValidateUpload,
+// again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
+// waits for the model. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File, opts ...Option) error {
+	return upload(ctx, s.client, files, opts, uploadSteps{
+		noun: "model",
+		id:   modelID,
+		endpoint: func(ctx context.Context, sizes map[string]string, settings Option) (map[string]string, error) {
+			r, err := s.GetUploadEndpoint(ctx, modelID, gen.GetModelUploadEndpointBody{FilenameToSize: sizes}, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+		validate: func(ctx context.Context, settings Option) error {
+			_, err := s.ValidateUpload(ctx, modelID, nil, settings)
+			return err
+		},
+		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
+			_, err := s.poll(ctx, modelID, ws, settings)
+			return err
+		},
+	})
+}
+
+// Download fetches every file that GetDownloadEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "model",
+		id:   modelID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetDownloadEndpoint(ctx, modelID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+	})
+}
+
 // PricingPlansService holds the operations on pricingPlans of the Gateway REST API: see Client.
 type PricingPlansService service
 
@@ -1980,6 +2535,32 @@ func (s *PricingPlansService) ListAll(ctx context.Context, params *gen.ListPrici
 	return paging.Items(ctx, s.ListPages(ctx, params, opts...), func(page *gen.ListPricingPlansResponse) []gen.PricingPlan {
 		return paging.Deref(page.PricingPlans)
 	})
+}
+
+// Wait polls Get until the pricing plan's state settles and returns the pricing plan:
+// by default it waits for the states of gen.States["PricingPlanState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A pricing plan
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...Option) (*gen.PricingPlan, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for pricing plan %s: %w", pricingPlanID, err)
+	}
+	return s.poll(ctx, pricingPlanID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *PricingPlansService) poll(ctx context.Context, pricingPlanID string, ws *waitSettings, settings Option) (*gen.PricingPlan, error) {
+	return pollUntil(ctx, s.client, "pricing plan", pricingPlanID, gen.States["PricingPlanState"], ws,
+		func(ctx context.Context) (*gen.PricingPlan, error) {
+			return s.Get(ctx, pricingPlanID, nil, settings)
+		},
+		func(r *gen.PricingPlan) (string, string) {
+			return stateOf(r.State), ""
+		})
 }
 
 // QuotasService holds the operations on quotas of the Gateway REST API: see Client.
@@ -2142,6 +2723,52 @@ func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinfor
 	}))
 }
 
+// Wait polls Get until the reinforcement fine tuning job's state settles and returns the reinforcement fine tuning job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A reinforcement fine tuning job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for reinforcement fine tuning job %s: %w", reinforcementFineTuningJobID, err)
+	}
+	return s.poll(ctx, reinforcementFineTuningJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *ReinforcementFineTuningJobsService) poll(ctx context.Context, reinforcementFineTuningJobID string, ws *waitSettings, settings Option) (*gen.ReinforcementFineTuningJob, error) {
+	return pollUntil(ctx, s.client, "reinforcement fine tuning job", reinforcementFineTuningJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.ReinforcementFineTuningJob, error) {
+			return s.Get(ctx, reinforcementFineTuningJobID, nil, settings)
+		},
+		func(r *gen.ReinforcementFineTuningJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
+// DownloadMetricsFile fetches the file that GetMetricsFileEndpoint hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "reinforcement fine tuning job",
+		id:   reinforcementFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.GetMetricsFileEndpoint(ctx, reinforcementFineTuningJobID, settings)
+			if err != nil {
+				return nil, err
+			}
+			return signedFile(r.SignedURL, "metrics-file"), nil
+		},
+	})
+}
+
 // RlorTrainerJobCheckpointsService holds the operations on checkpoints of the Gateway REST API: see Client.
 type RlorTrainerJobCheckpointsService service
 
@@ -2270,6 +2897,32 @@ func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID st
 	}))
 }
 
+// Wait polls Get until the rlor trainer job's state settles and returns the rlor trainer job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A rlor trainer job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for rlor trainer job %s: %w", rlorTrainerJobID, err)
+	}
+	return s.poll(ctx, rlorTrainerJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *RlorTrainerJobsService) poll(ctx context.Context, rlorTrainerJobID string, ws *waitSettings, settings Option) (*gen.RlorTrainerJob, error) {
+	return pollUntil(ctx, s.client, "rlor trainer job", rlorTrainerJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.RlorTrainerJob, error) {
+			return s.Get(ctx, rlorTrainerJobID, nil, settings)
+		},
+		func(r *gen.RlorTrainerJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // RoutersService holds the operations on routers of the Gateway REST API: see Client.
 type RoutersService service
 
@@ -2336,6 +2989,32 @@ func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.U
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[187], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateRouterRequest(server, account, routerID, body)
 	}))
+}
+
+// Wait polls Get until the router's state settles and returns the router:
+// by default it waits for the states of gen.States["RouterState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A router
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...Option) (*gen.Router, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for router %s: %w", routerID, err)
+	}
+	return s.poll(ctx, routerID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *RoutersService) poll(ctx context.Context, routerID string, ws *waitSettings, settings Option) (*gen.Router, error) {
+	return pollUntil(ctx, s.client, "router", routerID, gen.States["RouterState"], ws,
+		func(ctx context.Context) (*gen.Router, error) {
+			return s.Get(ctx, routerID, nil, settings)
+		},
+		func(r *gen.Router) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }
 
 // SecretsService holds the operations on secrets of the Gateway REST API: see Client.
@@ -2493,6 +3172,32 @@ func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervised
 	}))
 }
 
+// Wait polls Get until the supervised fine tuning job's state settles and returns the supervised fine tuning job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A supervised fine tuning job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for supervised fine tuning job %s: %w", supervisedFineTuningJobID, err)
+	}
+	return s.poll(ctx, supervisedFineTuningJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *SupervisedFineTuningJobsService) poll(ctx context.Context, supervisedFineTuningJobID string, ws *waitSettings, settings Option) (*gen.SupervisedFineTuningJob, error) {
+	return pollUntil(ctx, s.client, "supervised fine tuning job", supervisedFineTuningJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.SupervisedFineTuningJob, error) {
+			return s.Get(ctx, supervisedFineTuningJobID, nil, settings)
+		},
+		func(r *gen.SupervisedFineTuningJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // TrailsService holds the operations on trails of the Gateway REST API: see Client.
 type TrailsService service
 
@@ -2629,6 +3334,32 @@ func (s *TrainingSessionJobsService) ListAll(ctx context.Context, params *gen.Li
 	})
 }
 
+// Wait polls Get until the training session job's state settles and returns the training session job:
+// by default it waits for the states of gen.States["JobState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A training session job
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...Option) (*gen.TrainingSessionJob, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for training session job %s: %w", trainingSessionJobID, err)
+	}
+	return s.poll(ctx, trainingSessionJobID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *TrainingSessionJobsService) poll(ctx context.Context, trainingSessionJobID string, ws *waitSettings, settings Option) (*gen.TrainingSessionJob, error) {
+	return pollUntil(ctx, s.client, "training session job", trainingSessionJobID, gen.States["JobState"], ws,
+		func(ctx context.Context) (*gen.TrainingSessionJob, error) {
+			return s.Get(ctx, trainingSessionJobID, nil, settings)
+		},
+		func(r *gen.TrainingSessionJob) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
+}
+
 // TrainingSessionsService holds the operations on trainingSessions of the Gateway REST API: see Client.
 type TrainingSessionsService service
 
@@ -2687,6 +3418,32 @@ func (s *TrainingSessionsService) ListAll(ctx context.Context, trainingSessionJo
 	return paging.Items(ctx, s.ListPages(ctx, trainingSessionJobID, params, opts...), func(page *gen.ListTrainingSessionsResponse) []gen.TrainingSession {
 		return paging.Deref(page.TrainingSessions)
 	})
+}
+
+// Wait polls Get until the training session's state settles and returns the training session:
+// by default it waits for the states of gen.States["TrainingSessionState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A training session
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...Option) (*gen.TrainingSession, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for training session %s: %w", trainingSessionID, err)
+	}
+	return s.poll(ctx, trainingSessionJobID, trainingSessionID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *TrainingSessionsService) poll(ctx context.Context, trainingSessionJobID string, trainingSessionID string, ws *waitSettings, settings Option) (*gen.TrainingSession, error) {
+	return pollUntil(ctx, s.client, "training session", trainingSessionID, gen.States["TrainingSessionState"], ws,
+		func(ctx context.Context) (*gen.TrainingSession, error) {
+			return s.Get(ctx, trainingSessionJobID, trainingSessionID, nil, settings)
+		},
+		func(r *gen.TrainingSession) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }
 
 // TrainingShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -2867,4 +3624,30 @@ func (s *UsersService) Update(ctx context.Context, userID string, body gen.Updat
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateUserRequest(server, account, userID, body)
 	}))
+}
+
+// Wait polls Get until the user's state settles and returns the user:
+// by default it waits for the states of gen.States["UserState"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A user
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *UsersService) Wait(ctx context.Context, userID string, opts ...Option) (*gen.User, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for user %s: %w", userID, err)
+	}
+	return s.poll(ctx, userID, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *UsersService) poll(ctx context.Context, userID string, ws *waitSettings, settings Option) (*gen.User, error) {
+	return pollUntil(ctx, s.client, "user", userID, gen.States["UserState"], ws,
+		func(ctx context.Context) (*gen.User, error) {
+			return s.Get(ctx, userID, nil, settings)
+		},
+		func(r *gen.User) (string, string) {
+			return stateOf(r.State), statusMessage(r.Status)
+		})
 }

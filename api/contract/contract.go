@@ -124,8 +124,10 @@ func requestBody(req *http.Request) ([]byte, *http.Request, error) {
 		if err != nil {
 			return nil, req, err
 		}
-		defer rc.Close()
 		body, err := io.ReadAll(rc)
+		if cerr := rc.Close(); err == nil {
+			err = cerr
+		}
 		return body, req, err
 	}
 	body, err := io.ReadAll(req.Body)

@@ -33,6 +33,7 @@ var defaultBaselines = map[string][]string{
 	"BenchmarkUpdateSecret":         {"generated", "raw-pipeline"},
 	"BenchmarkListSecrets":          {"generated", "wrapper-page-loop"},
 	"BenchmarkRetriedUpdateSecret":  {"first-try"},
+	"BenchmarkTransfer":             {"upload-baseline-io-copy", "download-baseline-io-copy"},
 	"BenchmarkValidateUpdateSecret": {"naive-kin-openapi"},
 }
 

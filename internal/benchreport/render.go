@@ -59,7 +59,8 @@ func baselinesOf(g *group, configured map[string][]string, warnings io.Writer) [
 	for _, name := range names {
 		i := slices.IndexFunc(g.subs, func(s *sub) bool { return s.name == name })
 		if i < 0 {
-			fmt.Fprintf(warnings, "benchreport: %s has no sub-benchmark %q to compare with\n", g.parent, name)
+			// A warning that cannot be written is lost with its stream.
+			_, _ = fmt.Fprintf(warnings, "benchreport: %s has no sub-benchmark %q to compare with\n", g.parent, name)
 			continue
 		}
 		out = append(out, g.subs[i])

@@ -139,6 +139,14 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	enums, err := stateEnums(spec)
+	if err != nil {
+		return nil, err
+	}
+	statesSrc, err := statesFile(opts.PackageName, enums)
+	if err != nil {
+		return nil, err
+	}
 	specSrc, err := format.Source([]byte(specPackage))
 	if err != nil {
 		return nil, err
@@ -151,6 +159,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	return map[string][]byte{
 		filepath.Join(genDir, cfg.Output):                formatted,
 		filepath.Join(genDir, "operations.gen.go"):       operationsSrc,
+		filepath.Join(genDir, "states.gen.go"):           statesSrc,
 		filepath.Join(genDir, "spec", "spec.gen.go"):     specSrc,
 		filepath.Join(genDir, "spec", "openapi.json.gz"): specGz,
 		filepath.Join("api", "services.gen.go"):          servicesSrc,

@@ -29,14 +29,16 @@ var serviceExceptions = map[string]string{
 // service is a resource service of api.Client: Client.<Name> of type
 // <Name>Service.
 type service struct {
-	Name    string // "Secrets", "APIKeys", "ModelVersions"
-	Segment string // the collection's path segment: "secrets"
-	Methods []*serviceMethod
+	Name      string // "Secrets", "APIKeys", "ModelVersions"
+	Segment   string // the collection's path segment: "secrets"
+	Methods   []*serviceMethod
+	Waiter    *waiter     // set when the resource has a state: the service gets Wait
+	Upload    *upload     // set when the resource takes files: the service gets Upload
+	Downloads []*download // one per signed-URL endpoint: the service gets Download...
 }
 
 // serviceMethod is one operation as a method of its service.
 type serviceMethod struct {
-	Index       int    // into the generated operations table
 	ID          string // the spec's operation id without its prefix
 	GoName      string // oapi-codegen's name of the operation: "CreateAPIKey"
 	Name        string // the method: "Create"
@@ -51,6 +53,7 @@ type serviceMethod struct {
 	Body        string              // the Go type of the body, "" when none
 	EmptyBody   bool                // the body has no properties: the method sends {} and takes none
 	Result      string              // the Go type of the 200 body, "" when it has no properties
+	ResultRef   string              // the component schema of the 200 body
 	List        *listOperation      // set for List operations: they get iterators too
 	ItemsGo     string              // for List: the page's items field in Go
 	PageGo      string              // for List: the page type
@@ -194,6 +197,9 @@ func resourceServices(spec *openapi3.T, table *operationTable, lists []listOpera
 	}
 	var out []*service
 	for _, svc := range byKey {
+		if err := findWorkflows(spec, svc); err != nil {
+			return nil, err
+		}
 		sort.Slice(svc.Methods, func(i, j int) bool { return svc.Methods[i].Name < svc.Methods[j].Name })
 		for i := 1; i < len(svc.Methods); i++ {
 			if svc.Methods[i].Name == svc.Methods[i-1].Name {
@@ -263,7 +269,8 @@ func newServiceMethod(op specOperation, svc *service, parent string, list *listO
 			if mt.Schema.Ref == "" {
 				return nil, fmt.Errorf("%s %s: an inline 200 schema with properties has no Go type to return", op.Method, op.Path)
 			}
-			m.Result = codegen.SchemaNameToTypeName(schemaName(mt.Schema.Ref))
+			m.ResultRef = schemaName(mt.Schema.Ref)
+			m.Result = codegen.SchemaNameToTypeName(m.ResultRef)
 		}
 	}
 	if list != nil {

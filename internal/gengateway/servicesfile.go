@@ -50,6 +50,30 @@ func servicesFile(services []*service, opIndex map[string]int) ([]byte, error) {
 			return b.String()
 		},
 		"comment": comment,
+		"noun":    func(svc *service) string { return strings.ToLower(splitWords(singular(svc.Name))) },
+		// lastArg names what a workflow acts on in its messages: the last
+		// path parameter, or the account for a resource of the account.
+		"lastArg": func(m *serviceMethod) string {
+			if len(m.Args) == 0 {
+				return `s.client.Account()`
+			}
+			return m.Args[len(m.Args)-1].Name
+		},
+		// callArgs calls a method with its path parameters, no query
+		// parameters and an empty body.
+		"callArgs": func(m *serviceMethod) string {
+			var b strings.Builder
+			for _, a := range m.Args {
+				fmt.Fprintf(&b, ", %s", a.Name)
+			}
+			if m.Params != "" {
+				b.WriteString(", nil")
+			}
+			if m.Body != "" {
+				fmt.Fprintf(&b, ", gen.%s{}", m.Body)
+			}
+			return b.String()
+		},
 	}
 	var buf bytes.Buffer
 	t := template.Must(template.New("services").Funcs(funcs).Parse(servicesTemplate))
@@ -83,6 +107,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 
@@ -156,6 +181,89 @@ func (s *{{$svc.Name}}Service) {{.Name}}All(ctx context.Context{{pathParams .}},
 	})
 }
 {{end}}
+{{- end}}
+{{- with .Waiter}}
+// Wait polls Get until the {{.Noun}}'s state settles and returns the {{.Noun}}:
+// by default it waits for the states of gen.States["{{.StateType}}"].Success
+// and ends with a *WaitError (ErrFailedState) on its Failure states. A {{.Noun}}
+// that disappears ends it with ErrNotFound; the context bounds it. Options:
+// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
+// and the call options of Get. See README.md ("Waiting for a resource").
+func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...Option) (*gen.{{.Get.Result}}, error) {
+	ws := newWaitSettings()
+	settings, err := s.client.resolve(opts, &ws, nil)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for {{.Noun}} %s: %w", {{lastArg .Get}}, err)
+	}
+	return s.poll(ctx{{pathArgs .Get}}, &ws, withSettings(settings))
+}
+
+// poll is Wait with its options resolved.
+func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *waitSettings, settings Option) (*gen.{{.Get.Result}}, error) {
+	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{lastArg .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
+		func(ctx context.Context) (*gen.{{.Get.Result}}, error) {
+			return s.Get(ctx{{callArgs .Get}}, settings)
+		},
+		func(r *gen.{{.Get.Result}}) (string, string) {
+			return stateOf(r.State), {{if .HasStatus}}statusMessage(r.Status){{else}}""{{end}}
+		})
+}
+{{- end}}
+{{- with .Upload}}
+// Upload uploads files to the {{.Noun}} through the signed URLs of
+// GetUploadEndpoint, which is asked for with each file's size: each file is
+// PUT to its URL with Content-Type application/octet-stream and
+// x-goog-content-length-range, never with the API key, streamed from its
+// source, retried (from the start) as any call is, several at once
+// (WithParallelTransfers). A file whose size changes while it is read is an
+// error (ErrFileChanged), not a corrupt upload. Then it calls ValidateUpload,
+// again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
+// waits for the {{.Noun}}. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}}, files []File, opts ...Option) error {
+	return upload(ctx, s.client, files, opts, uploadSteps{
+		noun: {{printf "%q" .Noun}},
+		id:   {{lastArg .Endpoint}},
+		endpoint: func(ctx context.Context, sizes map[string]string, settings Option) (map[string]string, error) {
+			r, err := s.GetUploadEndpoint(ctx{{pathArgs .Endpoint}}, gen.{{.Endpoint.Body}}{FilenameToSize: sizes}, settings)
+			if err != nil {
+				return nil, err
+			}
+			return paging.Deref(r.FilenameToSignedUrls), nil
+		},
+		validate: func(ctx context.Context, settings Option) error {
+			{{if .Validate.Result}}_, err := {{else}}err := {{end}}s.ValidateUpload(ctx{{callArgs .Validate}}, settings)
+			return err
+		},
+		{{- if $svc.Waiter}}
+		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
+			_, err := s.poll(ctx{{pathArgs .Endpoint}}, ws, settings)
+			return err
+		},
+		{{- end}}
+	})
+}
+{{- end}}
+{{- range .Downloads}}
+// {{.Name}} fetches {{if .Many}}every file{{else}}the file{{end}} that {{.Endpoint.Name}} hands out
+// into dir, and returns the paths written: each through its signed URL,
+// never with the API key, to a temporary file renamed into place once its
+// size (and any checksum storage sends) is right. A file name that would
+// land outside dir is refused. OnTransferProgress reports the bytes. See
+// README.md ("Uploading and downloading files").
+func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: {{printf "%q" (noun $svc)}},
+		id:   {{lastArg .Endpoint}},
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.{{.Endpoint.Name}}(ctx{{callArgs .Endpoint}}, settings)
+			if err != nil {
+				return nil, err
+			}
+			return {{if .Many}}paging.Deref(r.{{.Field}}){{else}}signedFile(r.{{.Field}}, {{printf "%q" .File}}){{end}}, nil
+		},
+	})
+}
 {{- end}}
 {{- end}}
 `

@@ -95,7 +95,7 @@ func measure(dir string, runs int) (cost, error) {
 		return c, err
 	}
 	bin := filepath.Join(os.TempDir(), "importcost-"+filepath.Base(dir))
-	defer os.Remove(bin)
+	defer func() { _ = os.Remove(bin) }() // a temporary file: nothing to do if it cannot go
 	if out, err := exec.Command("go", "build", "-o", bin, dir).CombinedOutput(); err != nil {
 		return c, fmt.Errorf("go build: %v\n%s", err, out)
 	}

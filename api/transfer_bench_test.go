@@ -1,0 +1,194 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fireworks-gateway/go-sdk/api"
+)
+
+// transferBenchSize is the file the throughput benchmarks move.
+const transferBenchSize = 64 << 20
+
+// patternReader generates n bytes without holding them: a stream as large
+// as one likes at no memory cost.
+type patternReader struct{ left int64 }
+
+func (r *patternReader) Read(p []byte) (int, error) {
+	if r.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), r.left)
+	for i := range p[:n] {
+		p[i] = byte('a' + i%26)
+	}
+	r.left -= n
+	return int(n), nil
+}
+
+// transferServer is a loopback Gateway for one dataset and its storage:
+// the upload endpoint hands out a URL of the same server; PUTs are read and
+// dropped; GETs of storage serve a generated stream of the asked size.
+func transferServer(b *testing.B) *httptest.Server {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, ":getUploadEndpoint"):
+			var in struct{ FilenameToSize map[string]string }
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			urls := map[string]string{}
+			for name := range in.FilenameToSize {
+				urls[name] = srv.URL + "/storage/" + name + "?X-Goog-Signature=s"
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"filenameToSignedUrls": urls})
+		case strings.HasSuffix(r.URL.Path, ":getDownloadEndpoint"):
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"filenameToSignedUrls": map[string]string{"data.bin": srv.URL + "/storage/data.bin?size=" + strconv.Itoa(transferBenchSize)}})
+		case strings.HasSuffix(r.URL.Path, ":validateUpload"):
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, "{}")
+		case strings.HasPrefix(r.URL.Path, "/storage/") && r.Method == http.MethodPut:
+			if r.Header.Get("Authorization") != "" {
+				http.Error(w, "two credentials", http.StatusBadRequest)
+				return
+			}
+			if n, _ := io.Copy(io.Discard, r.Body); n != r.ContentLength {
+				http.Error(w, "short", http.StatusBadRequest)
+			}
+		case strings.HasPrefix(r.URL.Path, "/storage/") && r.Method == http.MethodGet:
+			size, _ := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
+			w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+			_, _ = io.Copy(w, &patternReader{left: size})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkTransfer compares, in one run against one loopback server, an
+// Upload and a Download of a 64 MiB file through the SDK (the signed-URL
+// path: no key, size checks, progress, temp file and rename) with a plain
+// io.Copy over net/http of the same bytes (the baseline), reporting MB/s;
+// and the peak heap of an Upload of a 1 GiB generated stream, which must
+// not grow with the file (goal: under 32 MiB).
+func BenchmarkTransfer(b *testing.B) {
+	srv := transferServer(b)
+	transport := &http.Transport{MaxIdleConnsPerHost: 4}
+	b.Cleanup(transport.CloseIdleConnections)
+	hc := &http.Client{Transport: transport}
+	client, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithAccount("acct"), api.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("upload-baseline-io-copy", func(b *testing.B) {
+		b.SetBytes(transferBenchSize)
+		for b.Loop() {
+			req, _ := http.NewRequest(http.MethodPut, srv.URL+"/storage/data.bin", &patternReader{left: transferBenchSize})
+			req.ContentLength = transferBenchSize
+			resp, err := hc.Do(req)
+			if err != nil || resp.StatusCode != 200 {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+		}
+	})
+	b.Run("upload-sdk", func(b *testing.B) {
+		b.SetBytes(transferBenchSize)
+		for b.Loop() {
+			f := api.FileFromReader("data.bin", &patternReader{left: transferBenchSize}, transferBenchSize)
+			if err := client.Datasets.Upload(ctx, "ds1", []api.File{f}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("download-baseline-io-copy", func(b *testing.B) {
+		b.SetBytes(transferBenchSize)
+		dir := b.TempDir()
+		for b.Loop() {
+			resp, err := hc.Get(srv.URL + "/storage/data.bin?size=" + strconv.Itoa(transferBenchSize))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := writeFile(dir+"/data.bin", resp.Body); err != nil {
+				b.Fatal(err)
+			}
+			_ = resp.Body.Close()
+		}
+	})
+	b.Run("download-sdk", func(b *testing.B) {
+		b.SetBytes(transferBenchSize)
+		dir := b.TempDir()
+		for b.Loop() {
+			if _, err := client.Datasets.Download(ctx, "ds1", dir); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("upload-1GiB-peak-heap", func(b *testing.B) {
+		const size = 1 << 30
+		for b.Loop() {
+			peak := heapPeak(func() {
+				f := api.FileFromReader("big.bin", &patternReader{left: size}, size)
+				if err := client.Datasets.Upload(ctx, "ds1", []api.File{f}); err != nil {
+					b.Fatal(err)
+				}
+			})
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		}
+	})
+}
+
+// heapPeak runs f and samples the heap every few milliseconds, returning
+// the largest heap seen.
+func heapPeak(f func()) uint64 {
+	runtime.GC()
+	var peak uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapAlloc)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	f()
+	close(done)
+	wg.Wait()
+	return peak
+}
+
+// writeFile streams r to path, as a plain download would.
+func writeFile(path string, r io.Reader) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
