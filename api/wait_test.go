@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -233,3 +234,44 @@ func newLineLogger(line func(string)) *slog.Logger {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestEveryResourceWithAStateHasWait: each service whose Get returns a
+// resource with a State field has Wait, returning that resource, and its
+// state enum is classified in gen.States; so a spec bump that adds one
+// gets its waiter.
+func TestEveryResourceWithAStateHasWait(t *testing.T) {
+	c := newClient(t, script(step{status: 200}))
+	v := reflect.ValueOf(c).Elem()
+	waiters := 0
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.Kind() != reflect.Pointer || !strings.HasSuffix(f.Type().Elem().Name(), "Service") {
+			continue
+		}
+		get, ok := f.Type().MethodByName("Get")
+		if !ok || get.Type.NumOut() != 2 {
+			continue
+		}
+		resource := get.Type.Out(0).Elem()
+		state, ok := resource.FieldByName("State")
+		if !ok {
+			continue
+		}
+		wait, ok := f.Type().MethodByName("Wait")
+		if !ok {
+			t.Errorf("%s: its resource has a state, and it has no Wait", f.Type().Elem().Name())
+			continue
+		}
+		if wait.Type.Out(0) != get.Type.Out(0) {
+			t.Errorf("%s.Wait returns %v, Get %v", f.Type().Elem().Name(), wait.Type.Out(0), get.Type.Out(0))
+		}
+		if _, ok := gen.States[state.Type.Elem().Name()]; !ok {
+			t.Errorf("%s: state type %s is not in gen.States", f.Type().Elem().Name(), state.Type.Elem().Name())
+		}
+		waiters++
+	}
+	if waiters < 19 {
+		t.Errorf("%d services have Wait, want at least the 19 of the spec's state enums", waiters)
+	}
+	t.Logf("%d services have Wait", waiters)
+}
