@@ -42,6 +42,8 @@ type operationRow struct {
 	ID, UpstreamID, Method, Path string
 	PathParams, QueryParams      []string
 	HasBody                      bool
+	// SpecVersion is the version of the spec the operation was taken from.
+	SpecVersion string
 }
 
 // operationTable is what operations.gen.go records, read from the spec
@@ -62,6 +64,9 @@ func readOperations(spec *openapi3.T, upstreamIDs map[string]string) (*operation
 			Method:     op.Method,
 			Path:       op.Path,
 			HasBody:    op.Operation.RequestBody != nil,
+			// openapi.yaml mixes versions when it was merged from docs pages
+			// of several: the merge marks each operation with its own.
+			SpecVersion: operationSpecVersion(op.Operation, spec.Info.Version),
 		}
 		// Path parameters in the order they appear in the path, which is the
 		// order of the generated methods' arguments.
@@ -81,6 +86,20 @@ func readOperations(spec *openapi3.T, upstreamIDs map[string]string) (*operation
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
 	return &operationTable{Title: spec.Info.Title, Version: spec.Info.Version, Rows: rows, Sensitive: sensitiveFields(spec)}, nil
+}
+
+// specVersionExtension is the extension that internal/specbump writes on
+// an operation whose spec version is not info.version's (a spec merged
+// from docs pages of several versions).
+const specVersionExtension = "x-spec-version"
+
+// operationSpecVersion is the version an operation was taken from: its
+// x-spec-version when it has one, else the document's info.version.
+func operationSpecVersion(op *openapi3.Operation, documentVersion string) string {
+	if v, ok := op.Extensions[specVersionExtension].(string); ok && v != "" {
+		return v
+	}
+	return documentVersion
 }
 
 // operationsFile renders operations.gen.go. goName is oapi-codegen's name
@@ -142,6 +161,11 @@ type OperationInfo struct {
 	QueryParams []string
 	// HasBody reports whether the operation takes a request body.
 	HasBody bool
+	// SpecVersion is the version of the spec the operation was taken from.
+	// It is SpecVersion unless openapi.yaml was merged from docs pages of
+	// several versions (see make spec-status), where older operations keep
+	// the version they were published in.
+	SpecVersion string
 }
 
 // Operations lists every operation of the spec, sorted by ID.
@@ -150,7 +174,8 @@ var Operations = []OperationInfo{
 	{ID: {{printf "%q" .ID}}, GoName: {{printf "%q" (goName .ID)}}, UpstreamID: {{printf "%q" .UpstreamID}}, Method: {{printf "%q" .Method}}, Path: {{printf "%q" .Path}},
 		PathParams: {{if .PathParams}}[]string{ {{- range $i, $p := .PathParams}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end -}} }{{else}}nil{{end}},
 		QueryParams: {{if .QueryParams}}[]string{ {{- range $i, $p := .QueryParams}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end -}} }{{else}}nil{{end}},
-		HasBody: {{.HasBody}}},
+		HasBody: {{.HasBody}},
+		SpecVersion: {{printf "%q" .SpecVersion}}},
 {{- end}}
 }
 `
