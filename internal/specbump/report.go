@@ -215,6 +215,8 @@ func groupText(g *wireGroup, m meaning, verbose bool) string {
 	}
 	if reason := goClientNotes[g.check]; reason != "" {
 		b.WriteString("; " + reason)
+	} else if comment := g.findings[0].comment; comment != "" && (verbose || m <= meaningWireBreak) {
+		b.WriteString(" (" + strings.TrimSuffix(comment, ".") + ")")
 	}
 	if m != meaningBreak && strings.Contains(g.check, "removed") && g.value+g.property != "" {
 		b.WriteString("; apidiff found no Go identifier it removes")

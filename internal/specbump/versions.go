@@ -69,8 +69,13 @@ func markUnmarked(s *source, version string) ([]byte, error) {
 		if mappingValue(op, specVersionExtension) != nil {
 			return "", nil
 		}
-		return specVersionExtension, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: version}
+		return specVersionExtension, scalarString(version)
 	})
+}
+
+// scalarString is a YAML string node.
+func scalarString(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
 
 // addToOperations returns the text of a document with an entry added at

@@ -40,7 +40,10 @@ type finding struct {
 	operation string // "PATCH /v1/...", or "" for a change outside paths
 	id        string // the operation's id
 	text      string
-	args      []any
+	// comment is oasdiff's explanation of the check, the same for each of
+	// its findings: the report gives it once per change.
+	comment string
+	args    []any
 }
 
 func (f finding) String() string {
@@ -89,12 +92,9 @@ func compareSpecs(oldText, newText []byte) (*wireReport, error) {
 			// About the spec's own versioning, which the summary shows.
 			continue
 		}
-		f := finding{check: c.GetId(), id: c.GetOperationId(), text: c.GetUncolorizedText(localizer), args: c.GetArgs()}
+		f := finding{check: c.GetId(), id: c.GetOperationId(), text: c.GetUncolorizedText(localizer), comment: c.GetComment(localizer), args: c.GetArgs()}
 		if c.GetOperation() != "" {
 			f.operation = c.GetOperation() + " " + c.GetPath()
-		}
-		if comment := c.GetComment(localizer); comment != "" {
-			f.text += " (" + comment + ")"
 		}
 		switch level := c.GetLevel(); {
 		case level >= checker.ERR:
