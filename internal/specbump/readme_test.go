@@ -26,7 +26,7 @@ func TestReadmeVersionMentions(t *testing.T) {
 	text := "All 198 operations of the Gateway spec (version 4.259.0) are generated.\n" +
 		"- `User-Agent: fireworks-gateway-go/<version> (gateway-spec 4.259.0; go1.26)`\n" +
 		"Pinned: the spec version 4.21.6 once, and spec 4.15.25.\n" +
-		"Not mentions: Go version 1.26.8, oapi-codegen v2.8.2, x-spec-version: 4.259.0, gateway-openapi-5.10.0.yaml.\n"
+		"Not mentions: Go version 1.26.8, oapi-codegen v2.8.2, x-spec-version: 4.259.0, gateway-openapi-5.10.0.yaml, Gateway spec: 4.259.0 -> 5.10.0.\n"
 	var got []string
 	for _, m := range readmeVersionMentions([]byte(text)) {
 		got = append(got, text[m[0]:m[1]])
@@ -49,7 +49,7 @@ func TestReadmeVersionMentions(t *testing.T) {
 	wantText := "All 198 operations of the Gateway spec (version 5.10.0) are generated.\n" +
 		"- `User-Agent: fireworks-gateway-go/<version> (gateway-spec 5.10.0; go1.26)`\n" +
 		"Pinned: the spec version 5.10.0 once, and spec 5.10.0.\n" +
-		"Not mentions: Go version 1.26.8, oapi-codegen v2.8.2, x-spec-version: 4.259.0, gateway-openapi-5.10.0.yaml.\n"
+		"Not mentions: Go version 1.26.8, oapi-codegen v2.8.2, x-spec-version: 4.259.0, gateway-openapi-5.10.0.yaml, Gateway spec: 4.259.0 -> 5.10.0.\n"
 	if got := readFile(t, path); n != 4 || got != wantText {
 		t.Errorf("rewrote %d:\n%s\nwant 4:\n%s", n, got, wantText)
 	}

@@ -120,7 +120,7 @@ func TestRealisticEnumValueAddedToAResponsePasses(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
-		"Gateway spec 4.259.0 -> 4.260.0, from 1 docs page: `list-deployment-shape-versions.md`.",
+		"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `list-deployment-shape-versions.md`.",
 		"Go API: 0 breaks, 2 additions. Wire: 0 behind the Go breaks, 0 wire breaks, 2 notes, 2 additions, 0 other changes. Operations: 0 added, 0 removed.",
 		"A mixed spec: its operations come from 2 versions (1 from 4.260.0, 197 from 4.259.0); make spec-status lists them.",
 	)
@@ -152,7 +152,7 @@ func TestRealisticPageWithCRLFLineEnds(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
-		"Gateway spec 4.259.0 -> 4.260.0, from 1 docs page: `list-deployment-shape-versions.md`.",
+		"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `list-deployment-shape-versions.md`.",
 		"Go API: 0 breaks, 2 additions. Wire: 0 behind the Go breaks, 0 wire breaks, 2 notes, 2 additions, 0 other changes. Operations: 0 added, 0 removed.",
 	)
 	spec := readFile(t, filepath.Join(repo, "openapi.yaml"))
@@ -180,7 +180,7 @@ func TestRealisticGoBreaksAreRefusedAndAttributed(t *testing.T) {
 			page: "create-deployment.md",
 			wantFirst: []string{
 				"REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.",
-				"Gateway spec 4.259.0 -> 4.260.0, from 1 docs page: `create-deployment.md`.",
+				"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `create-deployment.md`.",
 			},
 			wantBreak: "gen.GatewayReplicaStats.PartialReplicaCount: removed",
 			wantCause: "from: `response-optional-property-removed` `partialReplicaCount`, in ",
@@ -189,7 +189,7 @@ func TestRealisticGoBreaksAreRefusedAndAttributed(t *testing.T) {
 			page: "get-model.md",
 			wantFirst: []string{
 				"REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.",
-				"Gateway spec 4.259.0 -> 4.260.0, from 1 docs page: `get-model.md`.",
+				"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `get-model.md`.",
 			},
 			wantBreak: "gen.ModelKindFIREAGENT: removed",
 			wantCause: "`response-property-enum-value-removed` `FIRE_AGENT`",
@@ -226,7 +226,7 @@ func TestRealisticMajorVersionAndMixedSpec(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"REFUSED: docs pages of a new major version (4.259.0 -> 5.10.0) need ALLOW_MAJOR=1. Nothing was written.",
-		"Gateway spec 4.259.0 -> 5.10.0, a MAJOR version (4 -> 5), from 1 docs page: `get-model-5.10.0.md`.",
+		"Gateway spec: 4.259.0 -> 5.10.0, a MAJOR version (4 -> 5), from 1 docs page: `get-model-5.10.0.md`.",
 		"Go API: 0 breaks, 1 addition. Wire: 0 behind the Go breaks, 0 wire breaks, 0 notes, 1 addition, 0 other changes. Operations: 0 added, 0 removed.",
 		"A mixed spec: its operations come from 2 versions (1 from 5.10.0, 197 from 4.259.0); make spec-status lists them.",
 	)
@@ -239,7 +239,7 @@ func TestRealisticMajorVersionAndMixedSpec(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
-		"Gateway spec 4.259.0 -> 5.10.0, a MAJOR version (4 -> 5) accepted with ALLOW_MAJOR=1, from 1 docs page: `get-model-5.10.0.md`.",
+		"Gateway spec: 4.259.0 -> 5.10.0, a MAJOR version (4 -> 5) accepted with ALLOW_MAJOR=1, from 1 docs page: `get-model-5.10.0.md`.",
 	)
 	spec := readFile(t, filepath.Join(repo, "openapi.yaml"))
 	if n := strings.Count(spec, "\n      x-spec-version: 4.259.0\n"); n != 197 {
@@ -270,7 +270,7 @@ func TestRealisticMajorVersionAndMixedSpec(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
-		"Gateway spec 5.10.0 -> 5.10.0, from 1 docs page: `list-deployment-shape-versions-5.10.0.md`.",
+		"Gateway spec: 5.10.0 -> 5.10.0, from 1 docs page: `list-deployment-shape-versions-5.10.0.md`.",
 		"Go API: 0 breaks, 2 additions. Wire: 0 behind the Go breaks, 0 wire breaks, 2 notes, 2 additions, 0 other changes. Operations: 0 added, 0 removed.",
 		"A mixed spec: its operations come from 2 versions (2 from 5.10.0, 196 from 4.259.0); make spec-status lists them.",
 	)
@@ -300,7 +300,7 @@ func TestRealisticTopLevelTagsAndServers(t *testing.T) {
 	}
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
-		"Gateway spec 4.259.0 -> 4.259.0, from 1 docs page: `get-model-tags-servers.md`.",
+		"Gateway spec: 4.259.0 -> 4.259.0, from 1 docs page: `get-model-tags-servers.md`.",
 	)
 	if got := r.goBreaks(); len(got) != 0 {
 		t.Errorf("Go breaks %q, want none", got)

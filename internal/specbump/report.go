@@ -70,7 +70,7 @@ func (r *bumpReport) summary() []string {
 		lines = append(lines, verdict+".")
 	}
 
-	versions := fmt.Sprintf("Gateway spec %s -> %s", r.wire.oldVersion, r.wire.newVersion)
+	versions := fmt.Sprintf("Gateway spec: %s -> %s", r.wire.oldVersion, r.wire.newVersion)
 	if r.majorBump() {
 		versions += fmt.Sprintf(", a MAJOR version (%s -> %s)", majorOf(r.wire.oldVersion), majorOf(r.wire.newVersion))
 		if !r.whole && r.allowMajor {

@@ -124,7 +124,7 @@ func TestReportSummaryComesFirst(t *testing.T) {
 	r := sampleReport()
 	want := []string{
 		"REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.",
-		"Gateway spec 4.259.0 -> 4.260.0, from 1 docs page: `create-deployment.md`.",
+		"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `create-deployment.md`.",
 		"Go API: 1 break, 1 addition. Wire: 1 behind the Go breaks, 1 wire break, 1 note, 0 additions, 0 other changes. Operations: 1 added, 0 removed.",
 		"A mixed spec: its operations come from 2 versions (1 from 4.260.0, 197 from 4.259.0); make spec-status lists them.",
 	}
@@ -165,7 +165,7 @@ func TestReportListsEachChangeOnce(t *testing.T) {
 func TestChangelogEntry(t *testing.T) {
 	entry := sampleReport().changelogEntry("2025-01-02")
 	for _, want := range []string{
-		"## 4.259.0 -> 4.260.0 (2025-01-02)\n\n- REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.\n- Gateway spec 4.259.0 -> 4.260.0",
+		"## 4.259.0 -> 4.260.0 (2025-01-02)\n\n- REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.\n- Gateway spec: 4.259.0 -> 4.260.0",
 		"### Go API additions\n\n- gen.AcceleratorTypeNVIDIAGB300288GB: added\n",
 		"  - ERR `response-property-enum-value-added` `POST /v1/c` Gateway_X: added the new `NVIDIA_GB300_288GB` enum value\n",
 	} {
