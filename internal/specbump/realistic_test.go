@@ -240,6 +240,7 @@ func TestRealisticMajorVersionAndMixedSpec(t *testing.T) {
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
 		"Gateway spec: 4.259.0 -> 5.10.0, a MAJOR version (4 -> 5) accepted with ALLOW_MAJOR=1, from 1 docs page: `get-model-5.10.0.md`.",
+		"Go API: 0 breaks, 1 addition. Wire: 0 behind the Go breaks, 0 wire breaks, 0 notes, 1 addition, 0 other changes. Operations: 0 added, 0 removed.",
 	)
 	spec := readFile(t, filepath.Join(repo, "openapi.yaml"))
 	if n := strings.Count(spec, "\n      x-spec-version: 4.259.0\n"); n != 197 {
@@ -301,6 +302,8 @@ func TestRealisticTopLevelTagsAndServers(t *testing.T) {
 	assertFirstLines(t, r,
 		"PASS: no Go API break.",
 		"Gateway spec: 4.259.0 -> 4.259.0, from 1 docs page: `get-model-tags-servers.md`.",
+		"Go API: 0 breaks, 0 additions. Wire: 0 behind the Go breaks, 0 wire breaks, 0 notes, 0 additions, 0 other changes. Operations: 0 added, 0 removed.",
+		"",
 	)
 	if got := r.goBreaks(); len(got) != 0 {
 		t.Errorf("Go breaks %q, want none", got)
