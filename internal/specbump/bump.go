@@ -311,11 +311,7 @@ func preparePage(base, page *source, version string, mark bool) (*source, []stri
 // reparsePage parses a page's document again after text was added to it,
 // under the same name.
 func reparsePage(page *source, text []byte) (*source, error) {
-	firstLine := 1
-	if _, line, ok := strings.Cut(page.name, ":"); ok {
-		fmt.Sscan(line, &firstLine)
-	}
-	return parseSource(page.name, firstLine, text)
+	return parseSource(page.name, page.firstLine, text)
 }
 
 // pageContents lists what a page holds, as the merge compared it.
