@@ -57,6 +57,9 @@ func sdkCopy(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("generates and type-checks the SDK; run without -short")
 	}
+	// Much of a bump is waiting for the go command: bumps of separate
+	// copies overlap.
+	t.Parallel()
 	return copyTrackedFiles(t, sdkRoot)
 }
 
