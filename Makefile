@@ -1,6 +1,7 @@
 # The one entry point: CI runs the same targets a person runs.
 GO ?= go
 SPEC ?=
+VERBOSE ?=
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 5
 # Linters run at a pinned version with `go run pkg@version`, so that they
@@ -56,8 +57,12 @@ test: fmt-check lint check-generate test-specbump ## The whole check: gofmt, vet
 	$(GO) test $(RACE) -count=1 ./...
 
 .PHONY: update-spec
-update-spec: ## Update openapi.yaml from SPEC (docs pages or a whole document), report, gate (ALLOW_BREAKING=1), regenerate.
-	ALLOW_BREAKING='$(ALLOW_BREAKING)' $(GO) -C internal/specbump run . -repo '$(CURDIR)' $(abspath $(SPEC))
+update-spec: ## Update openapi.yaml from SPEC (docs pages or a whole document); gate on Go API breaks (ALLOW_BREAKING=1) and major versions (ALLOW_MAJOR=1); VERBOSE=1 lists every change.
+	ALLOW_BREAKING='$(ALLOW_BREAKING)' ALLOW_MAJOR='$(ALLOW_MAJOR)' $(GO) -C internal/specbump run . -repo '$(CURDIR)' $(if $(filter 1 true,$(VERBOSE)),-v) $(abspath $(SPEC))
+
+.PHONY: spec-status
+spec-status: ## Print the spec's version, how many operations come from each version, and the README's mentions of it; VERBOSE=1 lists the operations.
+	$(GO) -C internal/specbump run . -repo '$(CURDIR)' -status $(if $(filter 1 true,$(VERBOSE)),-v)
 
 .PHONY: test-specbump
 test-specbump: ## Vet and test internal/specbump, the spec-bump tool's own module.

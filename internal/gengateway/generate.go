@@ -65,9 +65,13 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	marked, err := markedSpecVersions(specPath)
+	if err != nil {
+		return nil, err
+	}
 	// The table is read before oapi-codegen runs, which may change the
 	// spec in place (pruning, merging).
-	table, err := readOperations(spec, upstreamIDs)
+	table, err := readOperations(spec, upstreamIDs, marked)
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"os"
 	"sort"
 	"strings"
 	"text/template"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
 )
 
 // specOperation is one operation of the spec with where it sits.
@@ -42,6 +44,8 @@ type operationRow struct {
 	ID, UpstreamID, Method, Path string
 	PathParams, QueryParams      []string
 	HasBody                      bool
+	// SpecVersion is the version of the spec the operation was taken from.
+	SpecVersion string
 }
 
 // operationTable is what operations.gen.go records, read from the spec
@@ -53,7 +57,9 @@ type operationTable struct {
 }
 
 // readOperations reads the table of every operation, sorted by id.
-func readOperations(spec *openapi3.T, upstreamIDs map[string]string) (*operationTable, error) {
+// markedVersions are the x-spec-version marks of the spec as vendored, by
+// upstream operation id (markedSpecVersions).
+func readOperations(spec *openapi3.T, upstreamIDs, markedVersions map[string]string) (*operationTable, error) {
 	var rows []operationRow
 	for _, op := range operations(spec) {
 		row := operationRow{
@@ -62,6 +68,9 @@ func readOperations(spec *openapi3.T, upstreamIDs map[string]string) (*operation
 			Method:     op.Method,
 			Path:       op.Path,
 			HasBody:    op.Operation.RequestBody != nil,
+			// openapi.yaml mixes versions when it was merged from docs pages
+			// of several: the merge marks each operation with its own.
+			SpecVersion: operationSpecVersion(op.Operation, markedVersions[upstreamIDs[op.Operation.OperationID]], spec.Info.Version),
 		}
 		// Path parameters in the order they appear in the path, which is the
 		// order of the generated methods' arguments.
@@ -81,6 +90,53 @@ func readOperations(spec *openapi3.T, upstreamIDs map[string]string) (*operation
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
 	return &operationTable{Title: spec.Info.Title, Version: spec.Info.Version, Rows: rows, Sensitive: sensitiveFields(spec)}, nil
+}
+
+// specVersionExtension is the extension that internal/specbump writes on
+// an operation whose spec version is not info.version's (a spec merged
+// from docs pages of several versions).
+const specVersionExtension = "x-spec-version"
+
+// operationSpecVersion is the version an operation was taken from: its
+// x-spec-version when it has one, else the mark the vendored spec gave it
+// (an overlay may have replaced the operation without it), else the
+// document's info.version.
+func operationSpecVersion(op *openapi3.Operation, marked, documentVersion string) string {
+	if v, ok := op.Extensions[specVersionExtension].(string); ok && v != "" {
+		return v
+	}
+	if marked != "" {
+		return marked
+	}
+	return documentVersion
+}
+
+// markedSpecVersions reads the x-spec-version marks of the spec file, by
+// operation id, before any overlay changes the spec.
+func markedSpecVersions(specPath string) (map[string]string, error) {
+	raw, err := os.ReadFile(specPath)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Paths map[string]map[string]yaml.Node `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", specPath, err)
+	}
+	marked := map[string]string{}
+	for _, item := range doc.Paths {
+		for _, node := range item {
+			var op struct {
+				OperationID string `yaml:"operationId"`
+				SpecVersion string `yaml:"x-spec-version"`
+			}
+			if node.Kind == yaml.MappingNode && node.Decode(&op) == nil && op.OperationID != "" && op.SpecVersion != "" {
+				marked[op.OperationID] = op.SpecVersion
+			}
+		}
+	}
+	return marked, nil
 }
 
 // operationsFile renders operations.gen.go. goName is oapi-codegen's name
@@ -142,6 +198,11 @@ type OperationInfo struct {
 	QueryParams []string
 	// HasBody reports whether the operation takes a request body.
 	HasBody bool
+	// SpecVersion is the version of the spec the operation was taken from.
+	// It is SpecVersion unless openapi.yaml was merged from docs pages of
+	// several versions (see make spec-status), where older operations keep
+	// the version they were published in.
+	SpecVersion string
 }
 
 // Operations lists every operation of the spec, sorted by ID.
@@ -150,7 +211,8 @@ var Operations = []OperationInfo{
 	{ID: {{printf "%q" .ID}}, GoName: {{printf "%q" (goName .ID)}}, UpstreamID: {{printf "%q" .UpstreamID}}, Method: {{printf "%q" .Method}}, Path: {{printf "%q" .Path}},
 		PathParams: {{if .PathParams}}[]string{ {{- range $i, $p := .PathParams}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end -}} }{{else}}nil{{end}},
 		QueryParams: {{if .QueryParams}}[]string{ {{- range $i, $p := .QueryParams}}{{if $i}}, {{end}}{{printf "%q" $p}}{{end -}} }{{else}}nil{{end}},
-		HasBody: {{.HasBody}}},
+		HasBody: {{.HasBody}},
+		SpecVersion: {{printf "%q" .SpecVersion}}},
 {{- end}}
 }
 `

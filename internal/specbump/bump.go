@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -18,173 +17,186 @@ type options struct {
 	repo string
 	// specs are the files given in SPEC.
 	specs []string
-	// allowBreaking accepts breaking changes (ALLOW_BREAKING=1).
+	// allowBreaking accepts Go API breaks (ALLOW_BREAKING=1).
 	allowBreaking bool
+	// allowMajor accepts docs pages of a new major version (ALLOW_MAJOR=1).
+	allowMajor bool
+	// verbose lists every finding and every Go API addition (-v).
+	verbose bool
 	// date is the changelog entry's date (YYYY-MM-DD).
 	date   string
 	stdout io.Writer
 	// goCommand runs the go command in dir; tests replace it.
 	goCommand func(dir string, args ...string) error
+	// compareGoAPI compares the SDK's Go API with the generator's new files
+	// in place of gen/'s (compareGoAPI in goapi.go); the tests of the
+	// fixture repository, which holds no Go code, replace it.
+	compareGoAPI func(repo string, generated map[string][]byte) (*goAPIDiff, error)
 }
 
-// errBreaking is the gate's refusal of breaking changes.
-var errBreaking = errors.New("breaking changes")
+// errRefused is the gate's refusal: Go API breaks without ALLOW_BREAKING,
+// pages of a new major version without ALLOW_MAJOR.
+var errRefused = errors.New("refused")
 
 // errStaleOverlay is the refusal of an overlay action that matches
 // nothing any more.
 var errStaleOverlay = errors.New("stale overlay action")
 
 // updateSpec is the whole command: it builds the new spec from the SPEC
-// files, reports what changed, checks the gate and the overlay, and only
-// then writes openapi.yaml, regenerates gen/ and adds the changelog entry.
-// Every refusal leaves openapi.yaml, gen/ and the changelog as they were.
+// files, generates the new gen/ into a temporary directory, compares the
+// Go API and the wire, prints the report, checks the gate, and only then
+// writes openapi.yaml, gen/, the changelog entry and the README's version
+// mentions. Every refusal leaves the repository as it was.
 func updateSpec(o options) error {
 	specFile := filepath.Join(o.repo, "openapi.yaml")
 	oldText, err := os.ReadFile(specFile)
 	if err != nil {
 		return err
 	}
-	newText, sources, err := buildSpec(oldText, o.specs)
+	built, err := buildSpec(oldText, o.specs)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(newText, oldText) {
-		fmt.Fprintf(o.stdout, "openapi.yaml already holds everything in %s: nothing to do.\n", strings.Join(sources, ", "))
+	if bytes.Equal(built.text, oldText) {
+		fmt.Fprintf(o.stdout, "openapi.yaml already holds everything in %s: nothing to do. Compared:\n", strings.Join(built.sources, ", "))
+		for _, c := range built.compared {
+			fmt.Fprintf(o.stdout, "- %s\n", c)
+		}
 		return nil
 	}
 
-	report, err := compareSpecs(oldText, newText)
+	wire, err := compareSpecs(oldText, built.text)
 	if err != nil {
 		return err
 	}
-	overlayFile, err := overlayPath(o.repo)
+	// A stale action fails the generator (the overlay is strict), so it is
+	// refused before the Go API can be compared.
+	if err := refuseStaleOverlay(o.repo, built.text); err != nil {
+		return err
+	}
+	generated, err := generateFrom(o, built.text)
 	if err != nil {
 		return err
 	}
-	var stale []staleAction
-	if overlayFile != "" {
-		if stale, err = checkOverlay(overlayFile, newText); err != nil {
-			return err
-		}
+	goAPI, err := o.compareGoAPI(o.repo, generated)
+	if err != nil {
+		return fmt.Errorf("%w; openapi.yaml and gen/ are unchanged", err)
+	}
+	attribute(goAPI.breaks(), wire.groups)
+	newDoc, err := parseSource("the new openapi.yaml", 1, built.text)
+	if err != nil {
+		return err
+	}
+	versions, err := countVersions(newDoc.root)
+	if err != nil {
+		return err
+	}
+	report := &bumpReport{
+		wire: wire, goAPI: goAPI,
+		sources: built.sources, whole: built.whole,
+		specVersions:  versions,
+		documentNotes: built.documentNotes,
+		allowBreaking: o.allowBreaking, allowMajor: o.allowMajor,
+	}
+	fmt.Fprint(o.stdout, report.text(o.verbose))
+
+	if refusals := report.refusals(); len(refusals) > 0 {
+		return fmt.Errorf("%w: %s; openapi.yaml and gen/ are unchanged", errRefused, strings.Join(refusals, "; "))
+	}
+	if built.whole && wire.oldVersion == wire.newVersion {
+		fmt.Fprintf(o.stdout, "note: the document's info.version is still %s although the spec changed.\n", wire.newVersion)
+	}
+
+	if err := writeSpecAndGenerated(o.repo, specFile, oldText, built.text, generated); err != nil {
+		return err
 	}
 	// The entry records the hash of what it vendors, so that a test can
 	// tell openapi.yaml from a hand-edited copy.
-	entry := report.changelogEntry(o.date, sources, o.allowBreaking) + specHashLine(newText)
-	fmt.Fprintln(o.stdout, entry)
-
-	var refusals []error
-	if len(report.breaking) > 0 && !o.allowBreaking {
-		refusals = append(refusals, fmt.Errorf("%w: %d (listed above); read them, then run again with ALLOW_BREAKING=1 to accept them", errBreaking, len(report.breaking)))
-	}
-	if len(stale) > 0 {
-		refusals = append(refusals, fmt.Errorf("%w: %d action(s) of %s match nothing in the new spec; upstream has probably fixed the defect they work around, so remove them from the overlay (and check the generated code), then run again:\n  %s",
-			errStaleOverlay, len(stale), relativeTo(o.repo, overlayFile), strings.Join(stringsOf(stale), "\n  ")))
-	}
-	if len(refusals) > 0 {
-		return fmt.Errorf("%w\nopenapi.yaml and gen/ are unchanged", errors.Join(refusals...))
-	}
-	if report.oldVersion == report.newVersion {
-		fmt.Fprintf(o.stdout, "note: info.version is still %s although the spec changed.\n", report.newVersion)
-	}
-
-	if err := writeAndRegenerate(o, specFile, oldText, newText); err != nil {
+	if err := prependChangelog(filepath.Join(o.repo, "CHANGELOG-spec.md"), report.changelogEntry(o.date)+specHashLine(built.text)); err != nil {
 		return err
 	}
-	if err := prependChangelog(filepath.Join(o.repo, "CHANGELOG-spec.md"), entry); err != nil {
+	rewritten, err := rewriteREADMEVersions(filepath.Join(o.repo, "README.md"), wire.newVersion)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "openapi.yaml is now %s, gen/ is regenerated and CHANGELOG-spec.md has the entry above.\n", report.newVersion)
+	fmt.Fprintf(o.stdout, "\nopenapi.yaml is now %s, gen/ is regenerated and CHANGELOG-spec.md has the entry (with every finding).\n", wire.newVersion)
+	if rewritten > 0 {
+		fmt.Fprintf(o.stdout, "README.md: %s of the spec version now say %s.\n", plural(rewritten, "mention"), wire.newVersion)
+	}
 	if err := o.goCommand(o.repo, "build", "./..."); err != nil {
-		return fmt.Errorf("the SDK does not build against the new gen/ (%w): fix the code that uses what changed, or undo with git checkout openapi.yaml gen CHANGELOG-spec.md", err)
+		return fmt.Errorf("the SDK does not build against the new gen/ (%w): fix the code that uses what changed, or undo with git checkout openapi.yaml gen CHANGELOG-spec.md README.md", err)
 	}
 	return nil
 }
 
-// buildSpec returns the new text of openapi.yaml and how the changelog
-// names its sources. A whole document replaces the text as it is; docs
-// pages are merged into it one after another.
-func buildSpec(oldText []byte, paths []string) ([]byte, []string, error) {
-	if len(paths) == 0 {
-		return nil, nil, errors.New("no spec given: SPEC names docs pages (page.md ...) or one whole OpenAPI document")
+// refuseStaleOverlay refuses a new spec in which an action of gen/'s
+// overlay matches nothing: upstream has fixed the defect it works around.
+func refuseStaleOverlay(repo string, newText []byte) error {
+	overlayFile, err := overlayPath(repo)
+	if err != nil || overlayFile == "" {
+		return err
 	}
-	current, err := parseSource("openapi.yaml", 1, oldText)
-	if err != nil {
-		return nil, nil, err
+	stale, err := checkOverlay(overlayFile, newText)
+	if err != nil || len(stale) == 0 {
+		return err
 	}
-	if _, err := checkOpenAPIDocument(current, false); err != nil {
-		return nil, nil, err
-	}
-	var document *specInput
-	var pages []*specInput
-	var sources []string
-	versions := map[string][]string{}
-	for _, path := range paths {
-		in, err := readSpecInput(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		versions[in.version] = append(versions[in.version], filepath.Base(path))
-		if !in.page {
-			if document != nil {
-				return nil, nil, fmt.Errorf("%s and %s are both whole documents: give one", document.path, path)
-			}
-			document = in
-			sources = append(sources, "`"+filepath.Base(path)+"` (whole document)")
-			continue
-		}
-		pages = append(pages, in)
-		sources = append(sources, "`"+filepath.Base(path)+"` (docs page)")
-	}
-	if len(versions) > 1 {
-		list := []string{}
-		for v, files := range versions {
-			list = append(list, fmt.Sprintf("%s in %s", v, strings.Join(files, ", ")))
-		}
-		slices.Sort(list)
-		return nil, nil, fmt.Errorf("the files disagree on info.version (%s): give the pages of one spec version", strings.Join(list, "; "))
-	}
-
-	text := oldText
-	if document != nil {
-		text = document.raw
-		current = document.doc
-	}
-	seen := claims{}
-	for _, page := range pages {
-		m, err := mergePage(current, page.doc, seen)
-		if err != nil {
-			return nil, nil, err
-		}
-		if text, err = patchText(current, m); err != nil {
-			return nil, nil, err
-		}
-		if current, err = parseSource("openapi.yaml", 1, text); err != nil {
-			return nil, nil, err
-		}
-	}
-	return text, sources, nil
+	return fmt.Errorf("%w: %d action(s) of %s match nothing in the new spec; upstream has probably fixed the defect they work around, so remove them from the overlay (and check the generated code), then run again:\n  %s\nopenapi.yaml and gen/ are unchanged",
+		errStaleOverlay, len(stale), relativeTo(repo, overlayFile), strings.Join(stringsOf(stale), "\n  "))
 }
 
-// writeAndRegenerate writes openapi.yaml and runs go generate, restoring
-// openapi.yaml and gen/ if generation fails.
-func writeAndRegenerate(o options, specFile string, oldText, newText []byte) error {
-	genDir := filepath.Join(o.repo, "gen")
-	saved, err := readDir(genDir)
+// generateFrom runs the generator on the new spec in a temporary
+// directory and returns the files it wrote, by their path in the
+// repository: what gen/, gen/spec/ and api/'s generated files would hold.
+func generateFrom(o options, newText []byte) (map[string][]byte, error) {
+	tmp, err := os.MkdirTemp("", "specbump-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	specFile, outDir := filepath.Join(tmp, "openapi.yaml"), filepath.Join(tmp, "out")
+	if err := os.WriteFile(specFile, newText, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := runGenerator(o.goCommand, o.repo, specFile, outDir); err != nil {
+		return nil, fmt.Errorf("the generator fails on the new spec (%w); openapi.yaml and gen/ are unchanged", err)
+	}
+	return readGenerated(outDir)
+}
+
+// writeSpecAndGenerated writes openapi.yaml and the generated files at
+// their paths (removing generated files the generator no longer writes),
+// and restores both if any write fails.
+func writeSpecAndGenerated(repo, specFile string, oldText, newText []byte, generated map[string][]byte) error {
+	saved, err := readGeneratedFiles(repo)
 	if err != nil {
 		return err
 	}
-	if err := writeFileKeepingMode(specFile, newText); err != nil {
-		return err
+	at := func(name string) string { return filepath.Join(repo, filepath.FromSlash(name)) }
+	writeErr := writeFileKeepingMode(specFile, newText)
+	for _, name := range sortedNames(generated) {
+		if writeErr != nil {
+			break
+		}
+		if writeErr = os.MkdirAll(filepath.Dir(at(name)), 0o755); writeErr == nil {
+			writeErr = writeFileKeepingMode(at(name), generated[name])
+		}
 	}
-	genErr := o.goCommand(o.repo, "generate", "./gen")
-	if genErr == nil {
+	for name := range saved {
+		if _, ok := generated[name]; writeErr == nil && !ok {
+			writeErr = os.Remove(at(name))
+		}
+	}
+	if writeErr == nil {
 		return nil
 	}
-	restoreErr := errors.Join(writeFileKeepingMode(specFile, oldText), restoreDir(genDir, saved))
+	restoreErr := errors.Join(writeFileKeepingMode(specFile, oldText), restoreGenerated(repo, saved, generated))
 	if restoreErr != nil {
-		return fmt.Errorf("go generate ./gen failed (%w), and restoring openapi.yaml and gen/ failed too: %v", genErr, restoreErr)
+		return fmt.Errorf("writing openapi.yaml and gen/ failed (%w), and restoring them failed too: %v", writeErr, restoreErr)
 	}
-	return fmt.Errorf("go generate ./gen failed on the new spec (%w); openapi.yaml and gen/ are restored", genErr)
+	return fmt.Errorf("writing openapi.yaml and gen/ failed (%w); both are restored", writeErr)
 }
 
 // writeFileKeepingMode replaces a file through a temporary file beside it,
@@ -212,39 +224,21 @@ func writeFileKeepingMode(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// readDir reads the regular files of a directory, by name.
-func readDir(dir string) (map[string][]byte, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		if files[e.Name()], err = os.ReadFile(filepath.Join(dir, e.Name())); err != nil {
-			return nil, err
-		}
-	}
-	return files, nil
-}
-
-// restoreDir puts back the files readDir read and removes new ones.
-func restoreDir(dir string, files map[string][]byte) error {
-	now, err := readDir(dir)
-	if err != nil {
-		return err
-	}
+// restoreGenerated puts back the generated files that were saved, and
+// removes those of the new output that were not there before.
+func restoreGenerated(repo string, saved, written map[string][]byte) error {
 	var errs []error
-	for name := range now {
-		if _, ok := files[name]; !ok {
-			errs = append(errs, os.Remove(filepath.Join(dir, name)))
+	for name := range written {
+		if _, ok := saved[name]; !ok {
+			if err := os.Remove(filepath.Join(repo, filepath.FromSlash(name))); err != nil && !os.IsNotExist(err) {
+				errs = append(errs, err)
+			}
 		}
 	}
-	for name, data := range files {
-		if !bytes.Equal(now[name], data) {
-			errs = append(errs, writeFileKeepingMode(filepath.Join(dir, name), data))
+	for name, data := range saved {
+		path := filepath.Join(repo, filepath.FromSlash(name))
+		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, data) {
+			errs = append(errs, writeFileKeepingMode(path, data))
 		}
 	}
 	return errors.Join(errs...)

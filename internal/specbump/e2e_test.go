@@ -31,11 +31,12 @@ func TestEndToEndAnAddedOperationIsCallable(t *testing.T) {
 	var out bytes.Buffer
 	start := time.Now()
 	err = updateSpec(options{
-		repo:      copyDir,
-		specs:     []string{page},
-		date:      "2025-01-02",
-		stdout:    &out,
-		goCommand: runGo,
+		repo:         copyDir,
+		specs:        []string{page},
+		date:         "2025-01-02",
+		stdout:       &out,
+		goCommand:    runGo,
+		compareGoAPI: compareGoAPI,
 	})
 	if err != nil {
 		t.Fatalf("update-spec: %v\n%s", err, out.String())

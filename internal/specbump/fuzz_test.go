@@ -54,14 +54,14 @@ func FuzzBuildSpec(f *testing.F) {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		text, _, err := buildSpec(base, []string{path})
+		built, err := buildSpec(base, []string{path})
 		if err != nil {
 			if strings.Contains(err.Error(), "a bug of specbump") {
 				t.Fatal(err)
 			}
 			return
 		}
-		if _, err := parseSource("openapi.yaml", 1, text); err != nil {
+		if _, err := parseSource("openapi.yaml", 1, built.text); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -102,7 +102,7 @@ func TestBuildSpecSurvivesRandomEdits(t *testing.T) {
 		if err := os.WriteFile(path, pageText, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = buildSpec(spec, []string{path})
+		_, err = buildSpec(spec, []string{path})
 		if err == nil {
 			merged++
 		} else if strings.Contains(err.Error(), "a bug of specbump") || strings.Contains(err.Error(), "cannot splice") {

@@ -45,9 +45,11 @@ func operationAt(method, path string) string { return strings.ToUpper(method) + 
 // mergePage puts a docs page into the base document: each of its
 // operations is added, or replaces the operation at the same path and
 // method; each of its components (schemas and the rest) is added or
-// replaces the one of the same name; its info.version becomes the spec's.
-// The rest of the page (servers, security, tags) is upstream's boilerplate
-// and stays as the base has it.
+// replaces the one of the same name; its info.version becomes the spec's;
+// its top-level tags and servers are merged into the spec's, by name and
+// by url (see toplevel.go, which also puts a differing top-level security
+// on the page's operations before the merge). It returns what it did with
+// the tags and servers, for the report.
 //
 // A page that contradicts the base is refused: an operation whose id is
 // another at its path and method, or whose id the base has elsewhere, or a
@@ -55,27 +57,35 @@ func operationAt(method, path string) string { return strings.ToUpper(method) + 
 // base that the page does not give. Such changes (an operation renamed or
 // moved) can only come as a whole document, since a page cannot say what
 // it removes, and speaks for its own operations only.
-func mergePage(base, page *source, seen claims) (*merged, error) {
+func mergePage(base, page *source, seen claims) (*merged, []string, error) {
 	if major, pageMajor := majorMinor(scalarValue(base.root, "openapi")), majorMinor(scalarValue(page.root, "openapi")); major != pageMajor {
-		return nil, fmt.Errorf("%s: OpenAPI %s, but the vendored spec is OpenAPI %s", page.name, pageMajor, major)
+		return nil, nil, fmt.Errorf("%s: OpenAPI %s, but the vendored spec is OpenAPI %s", page.name, pageMajor, major)
 	}
 	m := &merged{page: page, spine: map[*yaml.Node]bool{}}
 	m.root = m.copyOf(base.root)
 	if err := m.putOperations(base, seen); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := m.putComponents(seen); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var notes []string
+	for _, list := range []struct{ key, id string }{{"tags", "name"}, {"servers", "url"}} {
+		n, err := m.putListByKey(list.key, list.id)
+		if err != nil {
+			return nil, nil, err
+		}
+		notes = append(notes, n...)
 	}
 	pageInfo := mappingValue(page.root, "info")
 	info, err := m.into(m.root, mappingKey(page.root, "info"), pageInfo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if info != nil {
 		m.set(info, mappingKey(pageInfo, "version"), mappingValue(pageInfo, "version"))
 	}
-	return m, nil
+	return m, notes, nil
 }
 
 // putOperations puts the page's path items into the merged document: a

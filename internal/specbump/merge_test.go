@@ -50,19 +50,28 @@ func replaceOnce(t *testing.T, s, old, new string) string {
 	return strings.Replace(s, old, new, 1)
 }
 
+// atBaseVersion writes a copy of a fixture page at the fixture spec's
+// version, 4.259.0: a page of the spec's own version adds no
+// x-spec-version marks (versions_test.go tests them), so the tests of the
+// splicing can say exactly which lines change.
+func atBaseVersion(t *testing.T, name string) string {
+	t.Helper()
+	return writeTemp(t, name, replaceOnce(t, readFile(t, filepath.Join(pagesDir, name)), "  version: 4.260.0\n", "  version: 4.259.0\n"))
+}
+
 func TestBuildSpecAddsAnOperationWhereAReaderLooksForIt(t *testing.T) {
 	base := readFile(t, fixtureSpec)
-	got, _, err := buildSpec([]byte(base), []string{filepath.Join(pagesDir, "add-operation.md")})
+	built, err := buildSpec([]byte(base), []string{atBaseVersion(t, "add-operation.md")})
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := built.text
 	page := pageBlock(t, "add-operation.md")
 	// Copied from the page as upstream wrote it: beside the path it
 	// extends, and among the schemas in their sorted order (last here).
 	pathEntry := between(t, page, "  /v1/accounts/{account_id}/secrets/{secret_id}:rotate:", "components:")
 	schemaEntry := between(t, page, "    gatewaySecretRotation:", "  securitySchemes:")
-	want := replaceOnce(t, base, "  version: 4.259.0\n", "  version: 4.260.0\n")
-	want = replaceOnce(t, want, "  /v1/accounts/{account_id}/users/", pathEntry+"  /v1/accounts/{account_id}/users/")
+	want := replaceOnce(t, base, "  /v1/accounts/{account_id}/users/", pathEntry+"  /v1/accounts/{account_id}/users/")
 	want += schemaEntry
 	if string(got) != want {
 		t.Errorf("openapi.yaml is not the old one with the page's entries inserted:\n%s", lineDiff(want, string(got)))
@@ -71,11 +80,11 @@ func TestBuildSpecAddsAnOperationWhereAReaderLooksForIt(t *testing.T) {
 
 func TestBuildSpecChangesOnlyWhatThePageChanges(t *testing.T) {
 	base := readFile(t, fixtureSpec)
-	bumped := replaceOnce(t, base, "  version: 4.259.0\n", "  version: 4.260.0\n")
+	bumped := base // the pages are at the spec's version: see atBaseVersion
 	totalSize := "        totalSize:\n          type: integer\n          format: int32\n          description: The total number of secrets.\n"
 	listDescription := "      description: >-\n        Lists all secrets for an account. Note that the `value` field is not\n        returned in the response for security reasons. Only the `name` and\n        `key_name` fields are included for each secret.\n"
-	requireField := pageBlock(t, "require-field.md")
-	removeResponseField := pageBlock(t, "remove-response-field.md")
+	requireField := strings.Replace(pageBlock(t, "require-field.md"), "4.260.0", "4.259.0", 1)
+	removeResponseField := strings.Replace(pageBlock(t, "remove-response-field.md"), "4.260.0", "4.259.0", 1)
 
 	tests := []struct {
 		name string
@@ -84,14 +93,14 @@ func TestBuildSpecChangesOnlyWhatThePageChanges(t *testing.T) {
 	}{
 		{
 			name: "required request field added",
-			page: func(t *testing.T) string { return filepath.Join(pagesDir, "require-field.md") },
+			page: func(t *testing.T) string { return atBaseVersion(t, "require-field.md") },
 			want: func(t *testing.T) string {
 				return replaceOnce(t, bumped, "                - keyName\n        required: true", "                - keyName\n                - value\n        required: true")
 			},
 		},
 		{
 			name: "response field removed, operation written in another key order",
-			page: func(t *testing.T) string { return filepath.Join(pagesDir, "remove-response-field.md") },
+			page: func(t *testing.T) string { return atBaseVersion(t, "remove-response-field.md") },
 			want: func(t *testing.T) string { return replaceOnce(t, bumped, totalSize, "") },
 		},
 		{
@@ -149,19 +158,19 @@ func TestBuildSpecChangesOnlyWhatThePageChanges(t *testing.T) {
 				if err := enc.Encode(&doc); err != nil {
 					t.Fatal(err)
 				}
-				return asPage(t, "update-secret.md", strings.Replace(buf.String(), "4.260.0", "4.259.0", 1))
+				return asPage(t, "update-secret.md", buf.String())
 			},
 			want: func(t *testing.T) string { return base },
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _, err := buildSpec([]byte(base), []string{tt.page(t)})
+			built, err := buildSpec([]byte(base), []string{tt.page(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := tt.want(t); string(got) != want {
-				t.Errorf("diff (- want, + got):\n%s", lineDiff(want, string(got)))
+			if want := tt.want(t); string(built.text) != want {
+				t.Errorf("diff (- want, + got):\n%s", lineDiff(want, string(built.text)))
 			}
 		})
 	}
@@ -170,16 +179,17 @@ func TestBuildSpecChangesOnlyWhatThePageChanges(t *testing.T) {
 func TestBuildSpecMergesSeveralPages(t *testing.T) {
 	base := readFile(t, fixtureSpec)
 	pages := []string{filepath.Join(pagesDir, "add-operation.md"), filepath.Join(pagesDir, "require-field.md")}
-	got, sources, err := buildSpec([]byte(base), pages)
+	built, err := buildSpec([]byte(base), pages)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got, sources := built.text, built.sources
 	for _, want := range []string{"operationId: Gateway_RotateSecret", "    gatewaySecretRotation:", "                - value\n", "  version: 4.260.0\n"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("the merged spec lacks %q", want)
 		}
 	}
-	if want := "`add-operation.md` (docs page), `require-field.md` (docs page)"; strings.Join(sources, ", ") != want {
+	if want := "`add-operation.md`, `require-field.md`"; strings.Join(sources, ", ") != want {
 		t.Errorf("sources %q, want %q", sources, want)
 	}
 }
@@ -188,10 +198,11 @@ func TestBuildSpecTakesAWholeDocumentByteForByte(t *testing.T) {
 	base := readFile(t, fixtureSpec)
 	// Upstream's bytes, whatever their style: a comment, other quoting.
 	doc := "# served by upstream\n" + strings.Replace(strings.Replace(base, "4.259.0", "4.260.0", 1), "'200'", "\"200\"", -1)
-	got, sources, err := buildSpec([]byte(base), []string{writeTemp(t, "gateway-openapi.yaml", doc)})
+	built, err := buildSpec([]byte(base), []string{writeTemp(t, "gateway-openapi.yaml", doc)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	got, sources := built.text, built.sources
 	if string(got) != doc {
 		t.Error("the whole document was not taken byte for byte")
 	}
@@ -264,7 +275,7 @@ func TestBuildSpecRefusesContradictions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := buildSpec([]byte(base), tt.pages(t))
+			_, err := buildSpec([]byte(base), tt.pages(t))
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
 			}

@@ -108,6 +108,9 @@ func (p *patcher) sourceOf(n *yaml.Node) *source {
 // the whole entry or item.
 func (p *patcher) value(old, new *yaml.Node) bool {
 	if p.merged.spine[new] {
+		if new.Kind == yaml.SequenceNode {
+			return p.sequence(old, new)
+		}
 		return p.mapping(old, new)
 	}
 	if sameYAML(old, new) {
@@ -188,6 +191,43 @@ func (p *patcher) mapping(old, new *yaml.Node) bool {
 			prefix = append([]byte("\n"), prefix...)
 		}
 		p.edits = append(p.edits, edit{start: at, end: at, text: append(prefix, text...)})
+	}
+	return true
+}
+
+// sequence edits a block sequence that the merge extended (the top-level
+// tags or servers): the base's items it keeps stay, changed ones are
+// replaced, and new ones are appended after the last.
+func (p *patcher) sequence(old, new *yaml.Node) bool {
+	if old.Kind != yaml.SequenceNode || !isBlock(old) || len(old.Content) == 0 || len(new.Content) < len(old.Content) {
+		return false
+	}
+	mark := len(p.edits)
+	for i := range old.Content {
+		if !p.value(old.Content[i], new.Content[i]) && !p.replaceItem(old.Content[i], new.Content[i]) {
+			p.edits = p.edits[:mark]
+			return false
+		}
+	}
+	last := old.Content[len(old.Content)-1]
+	_, at, ok := p.base.itemRange(last)
+	if !ok {
+		p.edits = p.edits[:mark]
+		return false
+	}
+	dash := bytes.Repeat([]byte(" "), indentation(p.base.line(last.Line)))
+	for _, item := range new.Content[len(old.Content):] {
+		src := p.sourceOf(item)
+		from, to, ok := src.itemRange(item)
+		if !ok || p.merged.spine[item] {
+			p.edits = p.edits[:mark]
+			return false
+		}
+		text := append(append(bytes.Clone(dash), "- "...), reindent(src.text[from:to], old.Content[0].Column-item.Column)...)
+		if len(text) > 0 && text[len(text)-1] != '\n' {
+			text = append(text, '\n')
+		}
+		p.edits = append(p.edits, edit{start: at, end: at, text: text})
 	}
 	return true
 }

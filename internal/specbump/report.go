@@ -3,193 +3,268 @@ package main
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oasdiff/oasdiff/checker"
-	"github.com/oasdiff/oasdiff/diff"
-	"github.com/oasdiff/oasdiff/load"
 )
 
-// specReport is what changed between the vendored spec and the new one,
-// as oasdiff finds it.
-type specReport struct {
-	oldVersion, newVersion string
-	added, removed         []operationRef
-	// breaking holds the changes of level ERR or WARN, which the gate
-	// refuses unless allowed; other holds the INFO ones.
-	breaking, other []finding
+// bumpReport is everything one update-spec run found: the Go API diff
+// (what the gate decides on), the wire diff, the version change and what
+// the merge did with the pages' documents. It renders as a summary, whose
+// first lines are the verdict, the versions and the counts, then details.
+type bumpReport struct {
+	wire  *wireReport
+	goAPI *goAPIDiff
+	// sources name the SPEC files; whole is true for a whole document.
+	sources []string
+	whole   bool
+	// specVersions counts the new spec's operations by the version they
+	// come from (one entry unless pages of several versions were merged).
+	specVersions []versionCount
+	// documentNotes say what became of the pages' top-level tags, servers
+	// and security.
+	documentNotes []string
+	stale         []staleAction
+	allowBreaking bool
+	allowMajor    bool
 }
 
-type operationRef struct {
-	method, path, id string
+// majorBump reports whether the bump changes the spec's major version.
+func (r *bumpReport) majorBump() bool {
+	return majorOf(r.wire.oldVersion) != majorOf(r.wire.newVersion)
 }
 
-func (o operationRef) String() string {
-	s := "`" + o.method + " " + o.path + "`"
-	if o.id != "" {
-		s += " " + o.id
-	}
-	return s
-}
+// goBreaks counts what refuses the bump: Go API breaks, and errors of the
+// SDK's own code against the new gen/.
+func (r *bumpReport) goBreaks() int { return len(r.goAPI.breaks()) + len(r.goAPI.sdkFails) }
 
-// finding is one change oasdiff's checks report.
-type finding struct {
-	level     string // ERR, WARN or INFO
-	check     string // the check's id, such as request-property-became-required
-	operation string // "PATCH /v1/...", or "" for a change outside paths
-	id        string // the operation's id
-	text      string
-}
-
-func (f finding) String() string {
-	s := f.level + " `" + f.check + "`"
-	if f.operation != "" {
-		s += " `" + f.operation + "`"
-		if f.id != "" {
-			s += " " + f.id
+// refusals lists why the bump is refused, empty when it may go on.
+func (r *bumpReport) refusals() []string {
+	var out []string
+	if n := r.goBreaks(); n > 0 && !r.allowBreaking {
+		verb := "need"
+		if n == 1 {
+			verb = "needs"
 		}
+		out = append(out, fmt.Sprintf("%s %s ALLOW_BREAKING=1", plural(n, "Go API break"), verb))
 	}
-	return s + ": " + f.text
-}
-
-// sdkSeverity raises checks that oasdiff rates INFO, because the wire
-// stays compatible, to WARN: each removes a Go identifier that the
-// generated SDK exports, so code that uses it stops compiling.
-var sdkSeverity = map[string]checker.Level{
-	// The field of the response's struct goes away.
-	checker.ResponseOptionalPropertyRemovedId: checker.WARN,
-	// The enum's constant goes away.
-	checker.ResponsePropertyEnumValueRemovedId: checker.WARN,
-	// The client's method is renamed.
-	checker.APIOperationIdRemovedId: checker.WARN,
-	// The client's method goes away, deprecated or not.
-	checker.APIRemovedWithDeprecationId:     checker.WARN,
-	checker.APIPathRemovedWithDeprecationId: checker.WARN,
-}
-
-// compareSpecs loads both specs and runs oasdiff's diff and all its
-// backward-compatibility checks (as `oasdiff changelog` does), with the
-// levels of sdkSeverity.
-func compareSpecs(oldText, newText []byte) (*specReport, error) {
-	// A loader each: the loader caches documents by location.
-	base, err := load.NewSpecInfoFromData(newLoader(), oldText, "openapi.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("the vendored openapi.yaml does not load: %w", err)
+	if r.majorBump() && !r.whole && !r.allowMajor {
+		out = append(out, fmt.Sprintf("docs pages of a new major version (%s -> %s) need ALLOW_MAJOR=1", r.wire.oldVersion, r.wire.newVersion))
 	}
-	revision, err := load.NewSpecInfoFromData(newLoader(), newText, "openapi.yaml (new)")
-	if err != nil {
-		return nil, fmt.Errorf("the new spec does not load: %w", err)
-	}
-	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), base, revision)
-	if err != nil {
-		return nil, fmt.Errorf("oasdiff: %w", err)
-	}
-	config := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(knownChecks(sdkSeverity)))
-	changes := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, checker.INFO)
-
-	r := &specReport{oldVersion: base.GetVersion(), newVersion: revision.GetVersion()}
-	if d.EndpointsDiff != nil {
-		r.added = operationRefs(d.EndpointsDiff.Added, revision.Spec)
-		r.removed = operationRefs(d.EndpointsDiff.Deleted, base.Spec)
-	}
-	localizer := checker.NewDefaultLocalizer()
-	for _, c := range changes {
-		if c.GetId() == checker.EndpointAddedId {
-			continue // listed with the operations added
-		}
-		f := finding{check: c.GetId(), id: c.GetOperationId(), text: c.GetUncolorizedText(localizer)}
-		if c.GetOperation() != "" {
-			f.operation = c.GetOperation() + " " + c.GetPath()
-		}
-		if comment := c.GetComment(localizer); comment != "" {
-			f.text += " (" + comment + ")"
-		}
-		switch level := c.GetLevel(); {
-		case level >= checker.ERR:
-			f.level = "ERR"
-		case level >= checker.WARN:
-			f.level = "WARN"
-		default:
-			f.level = "INFO"
-		}
-		if f.level == "INFO" {
-			r.other = append(r.other, f)
-		} else {
-			r.breaking = append(r.breaking, f)
-		}
-	}
-	return r, nil
-}
-
-// newLoader is a kin-openapi loader as oasdiff's command makes one; it
-// never follows an external reference (the spec is self-contained, and
-// this tool has no network).
-func newLoader() *openapi3.Loader {
-	l := openapi3.NewLoader()
-	l.IncludeOrigin = true
-	l.IsExternalRefsAllowed = false
-	return l
-}
-
-// knownChecks keeps the levels of the checks this oasdiff version has:
-// it stops the program on an unknown id, and an upgrade may rename one.
-func knownChecks(levels map[string]checker.Level) map[string]checker.Level {
-	known := checker.GetCheckLevels()
-	out := map[string]checker.Level{}
-	for id, level := range levels {
-		if _, ok := known[id]; ok {
-			out[id] = level
-		}
+	if len(r.stale) > 0 {
+		out = append(out, fmt.Sprintf("%s of the overlay match nothing", plural(len(r.stale), "action")))
 	}
 	return out
 }
 
-func operationRefs(endpoints diff.Endpoints, spec *openapi3.T) []operationRef {
-	var refs []operationRef
-	for _, e := range endpoints {
-		ref := operationRef{method: strings.ToUpper(e.Method), path: e.Path}
-		if item := spec.Paths.Value(e.Path); item != nil {
-			if op := item.GetOperation(strings.ToUpper(e.Method)); op != nil {
-				ref.id = op.OperationID
-			}
+// summary returns the report's first lines: the verdict, the version
+// change and where it comes from, the counts, and the spec's mix of
+// versions when it has one.
+func (r *bumpReport) summary() []string {
+	var lines []string
+	if refusals := r.refusals(); len(refusals) > 0 {
+		lines = append(lines, "REFUSED: "+strings.Join(refusals, "; ")+". Nothing was written.")
+	} else {
+		verdict := "PASS: no Go API break"
+		if n := r.goBreaks(); n > 0 {
+			verdict = fmt.Sprintf("PASS with ALLOW_BREAKING=1: %s accepted", plural(n, "Go API break"))
 		}
-		refs = append(refs, ref)
+		lines = append(lines, verdict+".")
 	}
-	sort.Slice(refs, func(i, j int) bool {
-		if refs[i].path != refs[j].path {
-			return refs[i].path < refs[j].path
+
+	versions := fmt.Sprintf("Gateway spec: %s -> %s", r.wire.oldVersion, r.wire.newVersion)
+	if r.majorBump() {
+		versions += fmt.Sprintf(", a MAJOR version (%s -> %s)", majorOf(r.wire.oldVersion), majorOf(r.wire.newVersion))
+		if !r.whole && r.allowMajor {
+			versions += " accepted with ALLOW_MAJOR=1"
 		}
-		return refs[i].method < refs[j].method
-	})
-	return refs
+	}
+	from := plural(len(r.sources), "docs page")
+	if r.whole {
+		from = "a whole document"
+	}
+	lines = append(lines, fmt.Sprintf("%s, from %s: %s.", versions, from, strings.Join(r.sources, ", ")))
+
+	counts := map[meaning]int{}
+	for _, g := range r.wire.groups {
+		counts[g.meaning()]++
+	}
+	lines = append(lines, fmt.Sprintf("Go API: %s, %s. Wire: %d behind the Go breaks, %s, %s, %s, %s. Operations: %d added, %d removed.",
+		plural(r.goBreaks(), "break"), plural(len(r.goAPI.additions()), "addition"),
+		counts[meaningBreak], plural(counts[meaningWireBreak], "wire break"), plural(counts[meaningNote], "note"),
+		plural(counts[meaningAddition], "addition"), plural(counts[meaningChange], "other change"),
+		len(r.wire.added), len(r.wire.removed)))
+
+	if len(r.specVersions) > 1 {
+		var parts []string
+		for _, v := range r.specVersions {
+			parts = append(parts, fmt.Sprintf("%d from %s", v.operations, v.version))
+		}
+		lines = append(lines, fmt.Sprintf("A mixed spec: its operations come from %d versions (%s); make spec-status lists them.", len(r.specVersions), strings.Join(parts, ", ")))
+	}
+	return lines
 }
 
-// changelogEntry renders the report as an entry of CHANGELOG-spec.md.
-func (r *specReport) changelogEntry(date string, sources []string, allowed bool) string {
+// details renders what the summary counts. Go API breaks are always
+// listed one per line; verbose lists every finding of every wire change
+// and every Go API addition, which the summary only counts.
+func (r *bumpReport) details(verbose bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s -> %s (%s)\n\n", r.oldVersion, r.newVersion, date)
-	fmt.Fprintf(&b, "From %s.\n", strings.Join(sources, ", "))
-	section := func(title string, items []string, empty string) {
-		fmt.Fprintf(&b, "\n### %s\n\n", title)
-		if len(items) == 0 {
-			b.WriteString(empty + "\n")
-			return
+	section := func(title string) { fmt.Fprintf(&b, "\n### %s\n\n", title) }
+
+	section("Go API breaks (apidiff: code that uses these stops compiling)")
+	breaks := r.goAPI.breaks()
+	if len(breaks) == 0 && len(r.goAPI.sdkFails) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, c := range breaks {
+		fmt.Fprintf(&b, "- `%s`\n  %s\n", c, causeText(c))
+	}
+	for _, e := range r.goAPI.sdkFails {
+		fmt.Fprintf(&b, "- the SDK's own code stops compiling: %s\n", e)
+	}
+
+	section("Wire changes (oasdiff), by what they mean for the Go client")
+	if len(r.wire.groups) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, m := range []meaning{meaningBreak, meaningWireBreak, meaningNote, meaningAddition, meaningChange} {
+		var shown int
+		var of []*wireGroup
+		for _, g := range r.wire.groups {
+			if g.meaning() == m {
+				of = append(of, g)
+			}
 		}
-		for _, item := range items {
-			b.WriteString("- " + item + "\n")
+		for _, g := range of {
+			// Breaks are few and each matters; the long tail of notes
+			// and other changes is for -v and the changelog.
+			if !verbose && m > meaningWireBreak && shown == 10 {
+				fmt.Fprintf(&b, "- %s: %d more (-v or CHANGELOG-spec.md lists them)\n", m, len(of)-shown)
+				break
+			}
+			shown++
+			b.WriteString(groupText(g, m, verbose))
 		}
 	}
-	section("Operations added", stringsOf(r.added), "None.")
-	section("Operations removed", stringsOf(r.removed), "None.")
-	breakingTitle := "Breaking changes"
-	if len(r.breaking) > 0 && allowed {
-		breakingTitle += " (accepted with ALLOW_BREAKING=1)"
+
+	section("Operations added")
+	writeList(&b, stringsOf(r.wire.added))
+	section("Operations removed")
+	writeList(&b, stringsOf(r.wire.removed))
+	if len(r.documentNotes) > 0 {
+		section("Tags, servers and security of the pages")
+		writeList(&b, r.documentNotes)
 	}
-	section(breakingTitle, stringsOf(r.breaking), "None.")
-	section("Other changes", stringsOf(r.other), "None.")
+
+	additions := r.goAPI.additions()
+	section("Go API additions")
+	switch {
+	case verbose:
+		writeList(&b, stringsOf(additions))
+	case len(additions) > 0:
+		fmt.Fprintf(&b, "%s (-v or CHANGELOG-spec.md lists them).\n", plural(len(additions), "addition"))
+	default:
+		b.WriteString("None.\n")
+	}
+	if len(r.stale) > 0 {
+		section("Overlay actions that match nothing")
+		writeList(&b, stringsOf(r.stale))
+	}
 	return b.String()
+}
+
+// causeText says which spec change a Go break comes from.
+func causeText(c *goChange) string {
+	if len(c.causes) == 0 {
+		return "from: no change of the spec names it (look at the wire changes below)"
+	}
+	var parts []string
+	for _, g := range c.causes {
+		parts = append(parts, fmt.Sprintf("`%s` %s, in %s", g.check, groupSubject(g), plural(len(g.operations()), "operation")))
+	}
+	return "from: " + strings.Join(parts, "; ")
+}
+
+// groupSubject names what a wire change is about, without the operation.
+func groupSubject(g *wireGroup) string {
+	switch {
+	case g.value != "":
+		return fmt.Sprintf("`%s` (at %s)", g.value, strings.Join(g.propertyPaths(), ", "))
+	case g.property != "":
+		return fmt.Sprintf("`%s`", g.property)
+	}
+	return ""
+}
+
+// groupText renders one wire change: once, with the number of operations
+// it reaches; verbose adds each finding.
+func groupText(g *wireGroup, m meaning, verbose bool) string {
+	var b strings.Builder
+	ops := g.operations()
+	fmt.Fprintf(&b, "- %s: `%s` (oasdiff %s)", m, g.check, g.level)
+	if subject := groupSubject(g); subject != "" {
+		b.WriteString(" " + subject)
+	} else {
+		b.WriteString(": " + g.findings[0].text)
+	}
+	switch {
+	case len(ops) == 0:
+	case len(ops) <= 2:
+		fmt.Fprintf(&b, ", in `%s`", strings.Join(ops, "`, `"))
+	default:
+		fmt.Fprintf(&b, ", in %d operations", len(ops))
+	}
+	if reason := goClientNotes[g.check]; reason != "" {
+		b.WriteString("; " + reason)
+	} else if comment := g.findings[0].comment; comment != "" && (verbose || m <= meaningWireBreak) {
+		b.WriteString(" (" + strings.TrimSuffix(comment, ".") + ")")
+	}
+	if m != meaningBreak && strings.Contains(g.check, "removed") && g.value+g.property != "" {
+		b.WriteString("; apidiff found no Go identifier it removes")
+	}
+	for _, c := range g.goBreaks {
+		fmt.Fprintf(&b, "; Go: `%s`", c)
+	}
+	b.WriteString("\n")
+	if verbose && (len(g.findings) > 1 || g.value+g.property != "") {
+		for _, f := range g.findings {
+			fmt.Fprintf(&b, "  - %s\n", f)
+		}
+	}
+	return b.String()
+}
+
+func writeList(b *strings.Builder, items []string) {
+	if len(items) == 0 {
+		b.WriteString("None.\n")
+		return
+	}
+	for _, item := range items {
+		b.WriteString("- " + item + "\n")
+	}
+}
+
+// text is the report as update-spec prints it: the summary, then details.
+func (r *bumpReport) text(verbose bool) string {
+	return strings.Join(r.summary(), "\n") + "\n" + r.details(verbose)
+}
+
+// changelogEntry renders the report as an entry of CHANGELOG-spec.md, in
+// full: the summary as a list, then every detail.
+func (r *bumpReport) changelogEntry(date string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s -> %s (%s)\n\n", r.wire.oldVersion, r.wire.newVersion, date)
+	for _, line := range r.summary() {
+		b.WriteString("- " + line + "\n")
+	}
+	b.WriteString(r.details(true))
+	return b.String()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func stringsOf[T fmt.Stringer](items []T) []string {
@@ -204,8 +279,9 @@ func stringsOf[T fmt.Stringer](items []T) []string {
 const changelogHeader = `# Changelog of the Gateway spec
 
 Every change of the vendored ` + "`openapi.yaml`" + `, newest first, written by
-` + "`make update-spec`" + ` from oasdiff's comparison of the old and the new spec.
-Breaking changes (ERR, WARN) are refused unless ` + "`ALLOW_BREAKING=1`" + ` is given.
+` + "`make update-spec`" + `: the Go API diff of the generated packages (apidiff)
+and the wire diff of the spec (oasdiff). A Go API break is refused unless
+` + "`ALLOW_BREAKING=1`" + ` is given.
 `
 
 // prependChangelog puts entry at the top of the changelog's entries (after

@@ -18,7 +18,9 @@ type source struct {
 	// name is what messages call it: a file name, with the line the
 	// text starts on for a docs page ("update-secret.md:9").
 	name string
-	text []byte
+	// firstLine is the line of the file that text starts on.
+	firstLine int
+	text      []byte
 	// root is the document's top-level mapping.
 	root *yaml.Node
 	// lineStarts holds the byte offset of the start of every line.
@@ -45,7 +47,7 @@ func parseSource(name string, firstLine int, text []byte) (*source, error) {
 	if err := checkUniqueKeys(doc.Content[0], firstLine); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &source{name: name, text: text, root: doc.Content[0], lineStarts: []int{0}}
+	s := &source{name: name, firstLine: firstLine, text: text, root: doc.Content[0], lineStarts: []int{0}}
 	for i, c := range text {
 		if c == '\n' && i+1 < len(text) {
 			s.lineStarts = append(s.lineStarts, i+1)

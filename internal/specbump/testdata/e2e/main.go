@@ -1,9 +1,10 @@
 // Command specbumpe2e is copied by specbump's end-to-end test into a copy
 // of the SDK where update-spec has added the operation of
 // testdata/pages/add-operation.md (Gateway_RotateSecret). It calls that
-// operation through api.Client, as a user would, against a local server.
-// That it compiles at all proves the operation reached the wrapper with no
-// hand edit; running it proves the request and the decoded response.
+// operation through its service, client.Secrets.Rotate, as a user would,
+// against a local server. That it compiles at all proves the operation
+// reached the SDK's surface with no hand edit; running it proves the
+// request and the decoded response.
 package main
 
 import (
@@ -46,16 +47,16 @@ func run() error {
 	}))
 	defer srv.Close()
 
-	c, err := api.New(api.WithAPIKey("test-key"), api.WithBaseURL(srv.URL))
+	c, err := api.New(api.WithAPIKey("test-key"), api.WithBaseURL(srv.URL), api.WithAccount("acct-1"))
 	if err != nil {
 		return err
 	}
-	resp, err := c.RotateSecretWithResponse(context.Background(), "acct-1", "sec-1", gen.RotateSecretJSONRequestBody{Value: "new-value"})
+	secret, err := c.Secrets.Rotate(context.Background(), "sec-1", gen.RotateSecretBody{Value: "new-value"})
 	if err != nil {
 		return err
 	}
-	if resp.JSON200 == nil || resp.JSON200.Name != "accounts/acct-1/secrets/sec-1" || resp.JSON200.RotateTime == nil {
-		return fmt.Errorf("response not decoded: status %d, body %s", resp.StatusCode(), resp.Body)
+	if secret.Name != "accounts/acct-1/secrets/sec-1" || secret.RotateTime == nil {
+		return fmt.Errorf("response not decoded: %+v", secret)
 	}
 	got := <-requests
 	want := received{"POST", "/v1/accounts/acct-1/secrets/sec-1:rotate", "Bearer test-key", "", "new-value"}
