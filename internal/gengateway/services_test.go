@@ -132,7 +132,7 @@ func prepared(t *testing.T, yaml string) (*openapi3.T, *operationTable, []listOp
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := readOperations(doc, up)
+	table, err := readOperations(doc, up, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
