@@ -115,6 +115,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 		cfg.Output:          formatted,
 		"operations.gen.go": operationsSrc,
 		"pagination.gen.go": pagination,
+		"opconsts.gen.go":   opConstsFile(opts.PackageName, table, goName),
 	}, nil
 }
 
