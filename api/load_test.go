@@ -25,9 +25,9 @@ func TestLoadWithRandomFaults(t *testing.T) {
 	)
 	fake, c := gatewaytest.Start(t)
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 503, RetryAfterMs: "1", Rate: faultRate / 3})
-	fake.Inject("GetSecret", gatewaytest.Fault{Reset: gatewaytest.ResetBeforeHeaders, Rate: faultRate})
-	fake.Inject("ListSecrets", gatewaytest.Fault{Status: 429, RetryAfterMs: "1", Rate: faultRate})
-	fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 500, Rate: faultRate})
+	fake.Inject(gen.OpGetSecret, gatewaytest.Fault{Reset: gatewaytest.ResetBeforeHeaders, Rate: faultRate})
+	fake.Inject(gen.OpListSecrets, gatewaytest.Fault{Status: 429, RetryAfterMs: "1", Rate: faultRate})
+	fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 500, Rate: faultRate})
 
 	var answered, typedErrors atomic.Int64
 	errs := make(chan error, goroutines)
@@ -98,7 +98,7 @@ func TestRetryBudgetBoundsTheLoad(t *testing.T) {
 		fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(budget))
 		// A status fault, not a reset: net/http itself resends a GET whose
 		// reused connection was reset, which no SDK budget can see.
-		fake.Inject("GetSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "0", Rate: 0.5})
+		fake.Inject(gen.OpGetSecret, gatewaytest.Fault{Status: 503, RetryAfterMs: "0", Rate: 0.5})
 		if err := fake.AddSecret("acct", "s", "K", "v"); err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestRetryBudgetBoundsTheLoad(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		return len(fake.Requests("GetSecret")), int(ok.Load())
+		return len(fake.Requests(gen.OpGetSecret)), int(ok.Load())
 	}
 	bound := func(successes int) float64 { return maxTokens/2 + ratio*float64(successes) }
 

@@ -27,14 +27,14 @@ func ExampleNewServer() {
 	ctx := context.Background()
 	_ = fake.AddSecret("acct", "TOKEN", "SERVICE_TOKEN", "sk-old")
 
-	fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "10", Times: 1})
+	fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, RetryAfterMs: "10", Times: 1})
 	newValue := "sk-rotated"
 	if _, err := client.UpdateSecretWithResponse(ctx, "acct", "TOKEN", gen.UpdateSecretJSONRequestBody{KeyName: "SERVICE_TOKEN", Value: &newValue}); err != nil {
 		log.Fatal(err)
 	}
 	stored, _ := fake.SecretValue("acct", "TOKEN")
 	fmt.Println("stored value rotated:", stored == newValue)
-	for _, e := range fake.Requests("UpdateSecret") {
+	for _, e := range fake.Requests(gen.OpUpdateSecret) {
 		fmt.Println(e.Method, e.Path, "attempt", e.Attempt)
 	}
 

@@ -1,15 +1,20 @@
 package gatewaytest
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
 )
 
 // Entry is one request the fake received, as recorded in its journal.
 type Entry struct {
-	// Operation is the operation id ("UpdateSecret"), or "" when no
-	// operation matched.
-	Operation string
+	// Operation is the operation's spec id (gen.OpUpdateSecret), or ""
+	// when no operation matched.
+	Operation gen.OperationID
 	Method    string
 	// Path is the escaped path, and Query the raw query string; either is
 	// unescaped when a secret value in it had to be redacted.
@@ -28,17 +33,24 @@ type Entry struct {
 }
 
 // Journal returns the requests received so far, oldest first.
-func (s *Server) Journal() []Entry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Entry(nil), s.journal...)
+func (h *Handler) Journal() []Entry {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Entry(nil), h.journal...)
 }
 
-// Requests returns the journal's entries for one operation.
-func (s *Server) Requests(operation string) []Entry {
+// Requests returns the journal's entries for one operation (a gen.Op
+// constant). An operation the spec does not have fails the test at once
+// (see WithReporter): counting the requests of a misspelt operation would
+// always find none.
+func (h *Handler) Requests(operation gen.OperationID) []Entry {
+	id, ok := h.operation("Requests", operation, false)
+	if !ok {
+		return nil
+	}
 	var out []Entry
-	for _, e := range s.Journal() {
-		if e.Operation == operation {
+	for _, e := range h.Journal() {
+		if e.Operation == id {
 			out = append(out, e)
 		}
 	}
@@ -46,9 +58,64 @@ func (s *Server) Requests(operation string) []Entry {
 }
 
 // ResetJournal empties the journal and the attempt counters.
-func (s *Server) ResetJournal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.journal = nil
-	s.attempts = map[string]int{}
+func (h *Handler) ResetJournal() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.journal = nil
+	h.attempts = map[string]int{}
+}
+
+// record adds the request to the journal, with its secrets redacted
+// wherever they appear: the secret values its body carries are searched for
+// in the body, the query, the path and every header. A body that is not
+// JSON cannot be searched for secret values: if it names a sensitive
+// field, none of it is kept.
+func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte) {
+	secrets := redact.Collect(nil, body)
+	if !json.Valid(body) && redact.MayHoldSensitive(body) {
+		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
+	}
+	header := r.Header.Clone()
+	for name, values := range header {
+		for i, v := range values {
+			values[i] = redact.String(v, secrets)
+		}
+		header[name] = values
+	}
+	if header.Get("Authorization") != "" {
+		header.Set("Authorization", "Bearer "+redact.Placeholder)
+	}
+	path := r.URL.EscapedPath()
+	if unescaped := redact.String(r.URL.Path, secrets); unescaped != r.URL.Path {
+		path = unescaped // a secret in the path: keep the redacted, unescaped form
+	}
+	query := r.URL.RawQuery
+	if decoded, err := url.QueryUnescape(query); err == nil {
+		if redacted := redact.String(decoded, secrets); redacted != decoded {
+			query = redacted // a secret in the query: keep the redacted, decoded form
+		}
+	}
+	query = redact.String(query, secrets)
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := string(operation) + " " + r.URL.EscapedPath()
+	if len(h.attempts) >= 16*h.journalLimit {
+		h.attempts = map[string]int{} // many distinct paths: start counting anew
+	}
+	h.attempts[key]++
+	if len(h.journal) >= h.journalLimit {
+		drop := len(h.journal) - h.journalLimit + 1
+		h.journal = append(h.journal[:0], h.journal[drop:]...)
+	}
+	h.journal = append(h.journal, Entry{
+		Operation: operation,
+		Method:    r.Method,
+		Path:      path,
+		Query:     query,
+		Header:    header,
+		Body:      string(redact.Bytes(body, secrets)),
+		Attempt:   h.attempts[key],
+		Time:      time.Now(),
+	})
 }

@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := log.New(stderr, "gatewayfake: ", log.LstdFlags)
-	fake, err := gatewaytest.New(gatewaytest.WithAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal))
+	fake, err := gatewaytest.NewHandler(gatewaytest.RequireAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal))
 	if err != nil {
 		return err
 	}

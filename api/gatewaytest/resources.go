@@ -1,0 +1,184 @@
+package gatewaytest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// create stores a new resource: the id by the rules of createID, the
+// client's fields by the rules of keepInput, the server's by derive. A
+// duplicate is 409 ALREADY_EXISTS; a missing parent 404 NOT_FOUND.
+func (k *call) create() (response, bool) {
+	in, err := decodeObject(k.body)
+	if err != nil {
+		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
+	}
+	obj := in
+	if k.c.createWrap != "" {
+		obj, _ = in[k.c.createWrap].(map[string]any)
+		if obj == nil {
+			obj = map[string]any{}
+		}
+	}
+	id, problem := k.createID(in, obj)
+	if problem != "" {
+		return errorResponse(http.StatusBadRequest, codeInvalidArgument, problem), false
+	}
+	name := k.itemName(id)
+
+	e := k.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.parentExists(k.c, name) {
+		parent, _ := splitName(name)
+		return errorResponse(http.StatusNotFound, codeNotFound, parent+" not found"), false
+	}
+	if e.lookup(k.c, name) != nil {
+		return errorResponse(http.StatusConflict, codeAlreadyExists, name+" already exists"), false
+	}
+	res, once := e.newResource(k.c, name, obj)
+	e.insert(k.c, name, res)
+	if k.rule.sameSchema {
+		return jsonResponse(withFields(res.public, once)), false
+	}
+	return k.answer(res)
+}
+
+// newResource builds a resource from the client's object, as a create
+// does; it returns the fields to show once. e.mu is held.
+func (e *engine) newResource(c *collection, name string, obj map[string]any) (*resource, map[string]any) {
+	now := e.now()
+	_, id := splitName(name)
+	hidden := map[string]json.RawMessage{}
+	keepInput(c.schema, obj, "", hidden, false)
+	once := e.derive(c, obj, name, id, now, hidden)
+	res := &resource{created: now, updated: now}
+	if len(hidden) > 0 {
+		res.hidden = hidden
+	}
+	if c.machine != nil {
+		res.life = e.enter(c, c.machine.Created, now)
+	}
+	res.public = encodeObject(obj)
+	return res, once
+}
+
+// get answers the resource, as a read: a transitional state may settle.
+func (k *call) get() response {
+	name := k.itemName("")
+	e := k.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := e.lookup(k.c, name)
+	if res == nil || !e.read(res) {
+		return notFound(name)
+	}
+	return jsonResponse(res.public)
+}
+
+// update merges the body into the resource (see merge), honouring an
+// updateMask query parameter. With allowMissing=true (AIP-134) a missing
+// resource is created.
+func (k *call) update() (response, bool) {
+	patch, err := decodeObject(k.body)
+	if err != nil {
+		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
+	}
+	mask := updateMask(k.r)
+	name := k.itemName("")
+	e := k.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := e.lookup(k.c, name)
+	if res == nil {
+		if allow, _ := strconv.ParseBool(k.r.URL.Query().Get("allowMissing")); allow && e.parentExists(k.c, name) {
+			res, _ = e.newResource(k.c, name, patch)
+			e.insert(k.c, name, res)
+			return k.answer(res)
+		}
+		return notFound(name), false
+	}
+	if res.isDeleted() || res.isDeleting() {
+		return errorResponse(http.StatusBadRequest, codeFailedPrecondition, name+" is being deleted"), false
+	}
+	hidden := map[string]json.RawMessage{}
+	keepInput(k.c.schema, patch, "", hidden, false)
+	stored, err := decodeObject(res.public)
+	if err != nil {
+		return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest cannot decode a stored resource"), false
+	}
+	if bad := merge(k.c.schema, stored, patch, mask); bad != "" {
+		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "updateMask: no field "+bad+" in "+k.c.schemaName), false
+	}
+	for ptr, v := range hidden {
+		if res.hidden == nil {
+			res.hidden = map[string]json.RawMessage{}
+		}
+		res.hidden[ptr] = v
+	}
+	res.updated = e.now()
+	setTime(k.c.schema, stored, "updateTime", res.updated)
+	res.public = encodeObject(stored)
+	return k.answer(res)
+}
+
+// updateMask reads the updateMask (or update_mask) query parameter: field
+// paths separated by commas.
+func updateMask(r *http.Request) []string {
+	q := r.URL.Query()
+	raw := q.Get("updateMask")
+	if raw == "" {
+		raw = q.Get("update_mask")
+	}
+	var paths []string
+	for _, p := range strings.Split(raw, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths
+}
+
+// delete removes the resource, or starts its deletion where the state
+// enum has DELETING: it shows DELETING to reads until it settles, then is
+// gone (404), or kept as DELETED where the collection can undelete.
+// hard=true (a query parameter of some Delete operations) removes it at
+// once.
+func (k *call) delete() (response, bool) {
+	id := ""
+	if k.c.deleteBody != "" {
+		in, err := decodeObject(k.body)
+		if err != nil {
+			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
+		}
+		id, _ = in[k.c.deleteBody].(string)
+	}
+	name := k.itemName(id)
+	e := k.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res := e.lookup(k.c, name)
+	if res == nil || res.isDeleted() {
+		return notFound(name), false
+	}
+	hard, _ := strconv.ParseBool(k.r.URL.Query().Get("hard"))
+	m := k.c.machine
+	if hard || m == nil || m.Deleting == "" {
+		if !hard && m != nil && k.c.undeletable && m.Deleted != "" {
+			e.setState(res, m.Deleted, "")
+			return k.answer(res)
+		}
+		e.remove(res)
+		return k.answer(res)
+	}
+	if !res.isDeleting() {
+		e.setState(res, m.Deleting, "")
+	}
+	return k.answer(res)
+}
+
+func notFound(name string) response {
+	return errorResponse(http.StatusNotFound, codeNotFound, name+" not found")
+}
