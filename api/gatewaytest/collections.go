@@ -30,6 +30,14 @@ type Collection struct {
 	// Create, Get, List, Update and Delete are the operations that act on
 	// the collection; "" where the spec has none.
 	Create, Get, List, Update, Delete gen.OperationID
+	// IDFrom says where Create takes the new resource's id from:
+	// "query:deploymentId", "body:datasetId" (beside the wrapped resource),
+	// "body:name" (the resource's own name, which the client may set), or
+	// "generated".
+	IDFrom string
+	// NameField is the property that names a resource: "name" (the full
+	// resource name), or the property holding its bare id ("keyId").
+	NameField string
 	// States are the values of the resource's state enum, in the spec's
 	// order; nil when the resource has none.
 	States []string
@@ -51,6 +59,18 @@ func Collections() []Collection {
 		}
 		if c.parent != nil {
 			pub.Parent = c.parent.pattern
+		}
+		pub.NameField = c.nameField
+		switch {
+		case c.create == "":
+		case c.createIDQuery != "":
+			pub.IDFrom = "query:" + c.createIDQuery
+		case c.createIDField != "":
+			pub.IDFrom = "body:" + c.createIDField
+		case c.nameInput:
+			pub.IDFrom = "body:name"
+		default:
+			pub.IDFrom = "generated"
 		}
 		if c.machine != nil {
 			pub.States = append([]string(nil), c.machine.Values...)
