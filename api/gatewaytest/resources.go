@@ -112,12 +112,7 @@ func (k *call) update() (response, bool) {
 	if bad := merge(k.c.schema, stored, patch, mask); bad != "" {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "updateMask: no field "+bad+" in "+k.c.schemaName), false
 	}
-	for ptr, v := range hidden {
-		if res.hidden == nil {
-			res.hidden = map[string]json.RawMessage{}
-		}
-		res.hidden[ptr] = v
-	}
+	applyHidden(res, hidden, mask)
 	res.updated = e.now()
 	setTime(k.c.schema, stored, "updateTime", res.updated)
 	res.public = encodeObject(stored)
@@ -181,4 +176,48 @@ func (k *call) delete() (response, bool) {
 
 func notFound(name string) response {
 	return errorResponse(http.StatusNotFound, codeNotFound, name+" not found")
+}
+
+// applyHidden stores the sensitive values an update sent: all of them
+// without a mask; with one, those under a masked path, and a masked path
+// the body does not hold clears its stored value, as for any field.
+func applyHidden(res *resource, sent map[string]json.RawMessage, mask []string) {
+	masked := func(ptr string) bool {
+		for _, p := range mask {
+			if p == "*" {
+				return true
+			}
+			mp := maskPointer(p)
+			if ptr == mp || strings.HasPrefix(ptr, mp+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	if len(mask) > 0 {
+		for ptr := range res.hidden {
+			if _, resent := sent[ptr]; !resent && masked(ptr) {
+				delete(res.hidden, ptr)
+			}
+		}
+	}
+	for ptr, v := range sent {
+		if len(mask) > 0 && !masked(ptr) {
+			continue
+		}
+		if res.hidden == nil {
+			res.hidden = map[string]json.RawMessage{}
+		}
+		res.hidden[ptr] = v
+	}
+}
+
+// maskPointer turns an updateMask path (display_name, a.b) into the JSON
+// pointer of its field (/displayName, /a/b).
+func maskPointer(path string) string {
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		parts[i] = pointerToken(camel(p))
+	}
+	return "/" + strings.Join(parts, "/")
 }
