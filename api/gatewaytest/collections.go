@@ -84,6 +84,7 @@ func Collections() []Collection {
 type collection struct {
 	name       string // "deployments"
 	pattern    string // "accounts/{account_id}/deployments/{deployment_id}"
+	segments   []patternSegment
 	params     []string
 	idParam    string // "deployment_id"
 	parent     *collection
@@ -111,6 +112,9 @@ type collection struct {
 	undeletable bool               // an :undelete verb exists: deleted resources are kept as DELETED
 	uploads     bool               // an upload endpoint exists: UPLOADING waits for Validate*Upload
 }
+
+// patternSegment is a literal segment of a name pattern, or a parameter.
+type patternSegment struct{ literal, param string }
 
 // collectionSet is every collection, and the operations they answer.
 type collectionSet struct {
@@ -278,6 +282,9 @@ func newCollection(itemPath string, set *collectionSet) *collection {
 	for _, s := range segs {
 		if strings.HasPrefix(s, "{") {
 			c.params = append(c.params, strings.Trim(s, "{}"))
+			c.segments = append(c.segments, patternSegment{param: strings.Trim(s, "{}")})
+		} else {
+			c.segments = append(c.segments, patternSegment{literal: s})
 		}
 	}
 	parentItem := itemPath[:strings.LastIndexByte(itemPath, '/')]
@@ -403,17 +410,22 @@ func (c *collection) rule(kind opKind, o *specOp) opRule {
 	return r
 }
 
-// nameOf returns the resource name of id under the parent params.
-func (c *collection) nameOf(params map[string]string) string {
+// nameOf returns the resource name under params; id, when not "",
+// replaces the item's own id parameter.
+func (c *collection) nameOf(params map[string]string, id string) string {
 	var b strings.Builder
-	for i, seg := range strings.Split(c.pattern, "/") {
+	b.Grow(len(c.pattern))
+	for i, seg := range c.segments {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		if strings.HasPrefix(seg, "{") {
-			b.WriteString(params[strings.Trim(seg, "{}")])
-		} else {
-			b.WriteString(seg)
+		switch {
+		case seg.param == "":
+			b.WriteString(seg.literal)
+		case seg.param == c.idParam && id != "":
+			b.WriteString(id)
+		default:
+			b.WriteString(params[seg.param])
 		}
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package gatewaytest
 
 import (
+	"bytes"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -59,12 +60,12 @@ func (h *Handler) Advance(d time.Duration) {
 
 // serve answers an operation that a rule of the engine covers; handled is
 // false for any other, which gets a synthesized answer.
-func (e *engine) serve(r *http.Request, route *specvalidate.Route, body []byte) (resp response, handled bool) {
+func (e *engine) serve(r *http.Request, route *specvalidate.Route, body []byte, decoded any) (resp response, handled bool) {
 	rule, ok := e.collections.byOp[route.Operation.ID]
 	if !ok {
 		return response{}, false
 	}
-	call := &call{e: e, rule: rule, c: rule.coll, r: r, route: route, body: body}
+	call := &call{e: e, rule: rule, c: rule.coll, r: r, route: route, body: body, decoded: decoded}
 	resp, synthesize := call.serve()
 	if synthesize {
 		return response{}, false
@@ -80,6 +81,17 @@ type call struct {
 	r     *http.Request
 	route *specvalidate.Route
 	body  []byte
+	// decoded is the body as request validation decoded it (the engine
+	// may change it: it is this request's own).
+	decoded any
+}
+
+// bodyObject is the request's JSON object body; empty without one.
+func (k *call) bodyObject() (map[string]any, error) {
+	if obj, ok := k.decoded.(map[string]any); ok {
+		return obj, nil
+	}
+	return decodeObject(k.body)
 }
 
 // serve dispatches on the rule; synthesize asks for the synthesized body
@@ -114,9 +126,58 @@ func (k *call) serve() (resp response, synthesize bool) {
 func (k *call) answer(res *resource) (response, bool) {
 	switch {
 	case k.rule.sameSchema && res != nil:
-		return jsonResponse(res.public), false
+		return resourceResponse(res), false
 	case k.rule.emptyBody:
 		return jsonResponse([]byte("{}")), false
 	}
 	return response{}, true
+}
+
+// resourceResponse answers a stored resource's JSON.
+func resourceResponse(res *resource) response {
+	resp := jsonResponse(res.public)
+	resp.of = res
+	return resp
+}
+
+// checked reports whether resp is a resource's JSON that validated
+// before, unchanged: validating the same bytes against the same schema
+// gives the same verdict, and a waiter that polls a resource reads the
+// same bytes many times.
+func (e *engine) checked(resp response) bool {
+	if resp.of == nil || len(resp.body) == 0 {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return resp.of.checked && sameBytes(resp.of.public, resp.body)
+}
+
+// markChecked records that resp validated, if it is a resource's JSON
+// that is still current.
+func (e *engine) markChecked(resp response) {
+	if resp.of == nil || len(resp.body) == 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if sameBytes(resp.of.public, resp.body) {
+		resp.of.checked = true
+	}
+}
+
+// sameBytes: a and b are the same slice (the engine never changes a
+// resource's JSON in place; it replaces it).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
+}
+
+// setPublic replaces a resource's JSON; the same bytes keep their
+// verdict.
+func (res *resource) setPublic(public []byte) {
+	if bytes.Equal(public, res.public) {
+		return
+	}
+	res.public = public
+	res.checked = false
 }

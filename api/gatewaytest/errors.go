@@ -66,10 +66,13 @@ func writeError(w http.ResponseWriter, httpStatus, code int, message string) {
 // errorResponse is a Gateway error as a response value.
 func errorResponse(httpStatus, code int, message string) response {
 	body, _ := json.Marshal(status{Code: code, Message: message, Details: []any{}})
-	return response{status: httpStatus, header: http.Header{"Content-Type": {"application/json"}}, body: body}
+	return response{status: httpStatus, header: jsonHeader, body: body}
 }
+
+// jsonHeader is the header of every JSON answer; shared, never modified.
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 
 // jsonResponse is a 200 with a JSON body.
 func jsonResponse(body []byte) response {
-	return response{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json"}}, body: body}
+	return response{status: http.StatusOK, header: jsonHeader, body: body}
 }

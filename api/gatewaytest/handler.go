@@ -1,7 +1,6 @@
 package gatewaytest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,7 +48,7 @@ type Handler struct {
 	mu           sync.Mutex
 	handlers     map[gen.OperationID]http.HandlerFunc
 	faults       map[gen.OperationID][]*Fault
-	journal      []Entry
+	journal      ring[Entry]
 	journalLimit int
 	attempts     map[string]int
 	synthesized  map[string][]byte
@@ -122,12 +121,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	route, routeErr := h.spec.FindRoute(r.Method, r.URL.EscapedPath())
-	var operation gen.OperationID
-	if routeErr == nil {
-		operation = gen.OperationID(route.Operation.ID)
+	if routeErr != nil {
+		h.record("", r, body, false)
 	}
-	h.record(operation, r, body)
-
 	switch {
 	case errors.Is(routeErr, specvalidate.ErrMethodNotAllowed):
 		var re *specvalidate.RouteError
@@ -141,8 +137,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	operation := gen.OperationID(route.Operation.ID)
 	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict}
-	if err := h.spec.ValidateRequestWith(route, r, body, opts); err != nil {
+	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
+	h.record(operation, r, body, err == nil && decoded != nil)
+	if err != nil {
 		msg := redact.String(err.Error(), redact.Collect(nil, body))
 		if errors.Is(err, specvalidate.ErrUnauthenticated) {
 			writeError(w, http.StatusUnauthorized, codeUnauthenticated, msg)
@@ -156,17 +155,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	r = r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
 	f := h.nextFault(operation)
 	if f == nil {
-		h.answer(r, route, body).writeTo(w)
+		h.answer(r, route, body, decoded).writeTo(w)
 		return
 	}
 	if f.AfterAction {
 		// The fake acts (creates, updates, deletes) and then fails, as a
 		// server that crashes after committing: what a retry must not
 		// repeat.
-		normal := h.answer(r, route, body)
+		normal := h.answer(r, route, body, decoded)
 		if !f.apply(r.Context(), w, string(operation), normal.body) {
 			normal.writeTo(w)
 		}
@@ -177,7 +175,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		normal, _ = h.synthesizedFor(route)
 	}
 	if !f.apply(r.Context(), w, string(operation), normal) {
-		h.answer(r, route, body).writeTo(w)
+		h.answer(r, route, body, decoded).writeTo(w)
 	}
 }
 
@@ -186,13 +184,14 @@ func (h *Handler) authorized(r *http.Request) bool {
 	return h.apiKey == "" || r.Header.Get("Authorization") == "Bearer "+h.apiKey
 }
 
-type routeKey struct{}
-
 // response is an answer of the fake, made before it is sent.
 type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// of is the stored resource whose JSON the body is, if it is one: its
+	// bytes are validated once, not at every read (see engine.checked).
+	of *resource
 }
 
 func (resp response) writeTo(w http.ResponseWriter) {
@@ -204,9 +203,10 @@ func (resp response) writeTo(w http.ResponseWriter) {
 }
 
 // answer produces the normal answer: the test's handler, the resource
-// engine, or a synthesized response. A 2xx answer that does not match the
-// spec is reported and replaced by a 500.
-func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte) response {
+// engine, or a synthesized response. decoded is the body as validation
+// decoded it. A 2xx answer that does not match the spec is reported and
+// replaced by a 500.
+func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte, decoded any) response {
 	id := gen.OperationID(route.Operation.ID)
 	h.mu.Lock()
 	custom := h.handlers[id]
@@ -219,22 +219,23 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 		for name, value := range route.PathParams {
 			r.SetPathValue(name, value)
 		}
-		h.runHandler(custom, rec, r)
+		h.runHandler(custom, rec, r, id)
 		result := rec.Result()
 		resp = response{status: result.StatusCode, header: result.Header, body: rec.Body.Bytes()}
 	default:
 		var handled bool
-		resp, handled = h.engine.serve(r, route, body)
+		resp, handled = h.engine.serve(r, route, body, decoded)
 		if !handled {
 			resp = h.synthesizedResponse(route)
 		}
 	}
 
-	if resp.status >= 200 && resp.status < 300 {
+	if resp.status >= 200 && resp.status < 300 && !h.engine.checked(resp) {
 		if err := h.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
 			h.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
 			return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
 		}
+		h.engine.markChecked(resp)
 	}
 	return resp
 }
@@ -251,11 +252,10 @@ func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
 }
 
 // runHandler runs a test's handler, turning a panic into a report and a 500.
-func (h *Handler) runHandler(hf http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request) {
+func (h *Handler) runHandler(hf http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
 	defer func() {
 		if p := recover(); p != nil {
-			route, _ := r.Context().Value(routeKey{}).(*specvalidate.Route)
-			h.reportf("gatewaytest: the handler for %s panicked: %v", route.Operation.ID, p)
+			h.reportf("gatewaytest: the handler for %s panicked: %v", id, p)
 			w.Body.Reset()
 			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
 		}

@@ -54,7 +54,7 @@ func (k *call) idFromName(name string) (id, problem string) {
 	if !strings.Contains(name, "/") {
 		return checkID("name", name)
 	}
-	prefix := k.c.nameOf(k.route.PathParams)
+	prefix := k.c.nameOf(k.route.PathParams, "-")
 	prefix = prefix[:strings.LastIndexByte(prefix, '/')+1]
 	id, ok := strings.CutPrefix(name, prefix)
 	if !ok || strings.Contains(id, "/") {
@@ -86,14 +86,7 @@ func generateID() string {
 // itemName is the name of the resource a request's path names, with its
 // id param set to id (the path's own, or one the body names).
 func (k *call) itemName(id string) string {
-	params := make(map[string]string, len(k.route.PathParams)+1)
-	for name, v := range k.route.PathParams {
-		params[name] = v
-	}
-	if id != "" {
-		params[k.c.idParam] = id
-	}
-	return k.c.nameOf(params)
+	return k.c.nameOf(k.route.PathParams, id)
 }
 
 // escapeName percent-escapes each segment of a resource name for a URL.

@@ -36,7 +36,7 @@ type Entry struct {
 func (h *Handler) Journal() []Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]Entry(nil), h.journal...)
+	return h.journal.items()
 }
 
 // Requests returns the journal's entries for one operation (a gen.Op
@@ -61,7 +61,7 @@ func (h *Handler) Requests(operation gen.OperationID) []Entry {
 func (h *Handler) ResetJournal() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.journal = nil
+	h.journal = ring[Entry]{}
 	h.attempts = map[string]int{}
 }
 
@@ -69,10 +69,11 @@ func (h *Handler) ResetJournal() {
 // wherever they appear: the secret values its body carries are searched for
 // in the body, the query, the path and every header. A body that is not
 // JSON cannot be searched for secret values: if it names a sensitive
-// field, none of it is kept.
-func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte) {
+// field, none of it is kept. validJSON says the body is known to be JSON
+// (it validated), which spares checking it again.
+func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, validJSON bool) {
 	secrets := redact.Collect(nil, body)
-	if !json.Valid(body) && redact.MayHoldSensitive(body) {
+	if !validJSON && redact.MayHoldSensitive(body) && !json.Valid(body) {
 		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
 	}
 	header := r.Header.Clone()
@@ -104,11 +105,7 @@ func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte
 		h.attempts = map[string]int{} // many distinct paths: start counting anew
 	}
 	h.attempts[key]++
-	if len(h.journal) >= h.journalLimit {
-		drop := len(h.journal) - h.journalLimit + 1
-		h.journal = append(h.journal[:0], h.journal[drop:]...)
-	}
-	h.journal = append(h.journal, Entry{
+	h.journal.push(h.journalLimit, Entry{
 		Operation: operation,
 		Method:    r.Method,
 		Path:      path,
@@ -118,4 +115,27 @@ func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte
 		Attempt:   h.attempts[key],
 		Time:      time.Now(),
 	})
+}
+
+// ring keeps the newest items, up to a limit: a full journal drops its
+// oldest entry in constant time, not by moving every other one.
+type ring[T any] struct {
+	buf   []T
+	start int // the oldest item, once buf is full
+}
+
+func (r *ring[T]) push(limit int, item T) {
+	if len(r.buf) < limit {
+		r.buf = append(r.buf, item)
+		return
+	}
+	r.buf[r.start] = item
+	r.start = (r.start + 1) % len(r.buf)
+}
+
+// items returns a copy, oldest first.
+func (r *ring[T]) items() []T {
+	out := make([]T, 0, len(r.buf))
+	out = append(out, r.buf[r.start:]...)
+	return append(out, r.buf[:r.start]...)
 }

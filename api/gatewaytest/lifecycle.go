@@ -136,7 +136,7 @@ func (e *engine) setState(res *resource, state, message string) {
 			delete(obj, "deleteTime")
 		}
 	}
-	res.public = encodeObject(obj)
+	res.setPublic(encodeObject(obj))
 }
 
 // statusCode is the google.rpc.Code name a state's status carries.
@@ -199,7 +199,7 @@ func (k *call) transition() (response, bool) {
 		if res.isDeleted() || res.isDeleting() {
 			return refuse("scale")
 		}
-		if err := e.storeFields(res, k.body); err != nil {
+		if err := e.storeFields(res, k); err != nil {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
 		}
 		if m.Updating != "" {
@@ -211,8 +211,8 @@ func (k *call) transition() (response, bool) {
 
 // storeFields copies the fields of a verb's body onto the resource, where
 // the resource schema has a field of that name (:scale's replicaCount).
-func (e *engine) storeFields(res *resource, body []byte) error {
-	in, err := decodeObject(body)
+func (e *engine) storeFields(res *resource, k *call) error {
+	in, err := k.bodyObject()
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (e *engine) storeFields(res *resource, body []byte) error {
 	}
 	res.updated = e.now()
 	setTime(schema, obj, "updateTime", res.updated)
-	res.public = encodeObject(obj)
+	res.setPublic(encodeObject(obj))
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 // client's fields by the rules of keepInput, the server's by derive. A
 // duplicate is 409 ALREADY_EXISTS; a missing parent 404 NOT_FOUND.
 func (k *call) create() (response, bool) {
-	in, err := decodeObject(k.body)
+	in, err := k.bodyObject()
 	if err != nil {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
 	}
@@ -55,13 +55,11 @@ func (e *engine) newResource(c *collection, name string, obj map[string]any) (*r
 	keepInput(c.schema, obj, "", hidden, false)
 	once := e.derive(c, obj, name, id, now, hidden)
 	res := &resource{created: now, updated: now}
-	if len(hidden) > 0 {
-		res.hidden = hidden
-	}
+	res.hidden = newHiddenValues(hidden)
 	if c.machine != nil {
 		res.life = e.enter(c, c.machine.Created, now)
 	}
-	res.public = encodeObject(obj)
+	res.setPublic(encodeObject(obj))
 	return res, once
 }
 
@@ -75,14 +73,14 @@ func (k *call) get() response {
 	if res == nil || !e.read(res) {
 		return notFound(name)
 	}
-	return jsonResponse(res.public)
+	return resourceResponse(res)
 }
 
 // update merges the body into the resource (see merge), honouring an
 // updateMask query parameter. With allowMissing=true (AIP-134) a missing
 // resource is created.
 func (k *call) update() (response, bool) {
-	patch, err := decodeObject(k.body)
+	patch, err := k.bodyObject()
 	if err != nil {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
 	}
@@ -115,13 +113,16 @@ func (k *call) update() (response, bool) {
 	applyHidden(res, hidden, mask)
 	res.updated = e.now()
 	setTime(k.c.schema, stored, "updateTime", res.updated)
-	res.public = encodeObject(stored)
+	res.setPublic(encodeObject(stored))
 	return k.answer(res)
 }
 
 // updateMask reads the updateMask (or update_mask) query parameter: field
 // paths separated by commas.
 func updateMask(r *http.Request) []string {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
 	q := r.URL.Query()
 	raw := q.Get("updateMask")
 	if raw == "" {
@@ -144,7 +145,7 @@ func updateMask(r *http.Request) []string {
 func (k *call) delete() (response, bool) {
 	id := ""
 	if k.c.deleteBody != "" {
-		in, err := decodeObject(k.body)
+		in, err := k.bodyObject()
 		if err != nil {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
 		}
@@ -195,20 +196,16 @@ func applyHidden(res *resource, sent map[string]json.RawMessage, mask []string) 
 		return false
 	}
 	if len(mask) > 0 {
-		for ptr := range res.hidden {
-			if _, resent := sent[ptr]; !resent && masked(ptr) {
-				delete(res.hidden, ptr)
-			}
-		}
+		res.hidden.deleteIf(func(ptr string) bool {
+			_, resent := sent[ptr]
+			return !resent && masked(ptr)
+		})
 	}
-	for ptr, v := range sent {
+	for _, ptr := range sortedKeys(sent) {
 		if len(mask) > 0 && !masked(ptr) {
 			continue
 		}
-		if res.hidden == nil {
-			res.hidden = map[string]json.RawMessage{}
-		}
-		res.hidden[ptr] = v
+		res.hidden.set(ptr, sent[ptr])
 	}
 }
 

@@ -117,9 +117,7 @@ func (e *engine) put(name string, raw []byte) error {
 	}
 	fillRequired(c.schema, obj)
 	res := &resource{created: created, updated: updated, public: encodeObject(obj)}
-	if len(hidden) > 0 {
-		res.hidden = hidden
-	}
+	res.hidden = newHiddenValues(hidden)
 	if err := e.validateStored(c, res.public); err != nil {
 		return err
 	}
@@ -279,7 +277,7 @@ func (h *Handler) StoredValue(name, pointer string) (json.RawMessage, bool) {
 	if res == nil {
 		return nil, false
 	}
-	if v, ok := res.hidden[pointer]; ok {
+	if v, ok := res.hidden.get(pointer); ok {
 		return append(json.RawMessage(nil), v...), true
 	}
 	obj, err := decodeObject(res.public)

@@ -68,7 +68,7 @@ type StorageRequest struct {
 // resources).
 type objectStore struct {
 	mu  sync.Mutex
-	log []StorageRequest
+	log ring[StorageRequest]
 }
 
 func newObjectStore() objectStore { return objectStore{} }
@@ -76,10 +76,7 @@ func newObjectStore() objectStore { return objectStore{} }
 func (s *objectStore) record(req StorageRequest, limit int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.log) >= limit {
-		s.log = append(s.log[:0], s.log[len(s.log)-limit+1:]...)
-	}
-	s.log = append(s.log, req)
+	s.log.push(limit, req)
 }
 
 // StorageRequests returns the requests the fake's storage received, oldest
@@ -88,7 +85,7 @@ func (h *Handler) StorageRequests() []StorageRequest {
 	s := &h.engine.storage
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]StorageRequest(nil), s.log...)
+	return s.log.items()
 }
 
 // StoredFile returns the bytes stored for a file of a resource (by the

@@ -17,11 +17,13 @@ type resource struct {
 	// hidden holds sensitive values by JSON pointer ("/value",
 	// "/oidcConfig/clientSecret"): what the client sent, for the test to
 	// read, never returned.
-	hidden  map[string]json.RawMessage
+	hidden  hiddenValues
 	created time.Time
 	updated time.Time
 	life    *life    // nil when the resource has no state enum
 	files   *fileSet // declared uploads and stored files; nil until an upload endpoint is asked
+	// checked: public has validated as the resource's schema.
+	checked bool
 }
 
 // name is the resource name, accounts/{a}/{collection}/{id}.
@@ -111,4 +113,55 @@ func splitName(name string) (parent, id string) {
 	i := strings.LastIndexByte(name, '/')
 	j := strings.LastIndexByte(name[:i], '/')
 	return name[:j], name[i+1:]
+}
+
+// hiddenValues are a resource's sensitive values by JSON pointer: a
+// short list, as a resource has one or two, cheaper to keep for 100,000
+// resources than a map each.
+type hiddenValues []hiddenValue
+
+type hiddenValue struct {
+	pointer string
+	value   json.RawMessage
+}
+
+func newHiddenValues(m map[string]json.RawMessage) hiddenValues {
+	if len(m) == 0 {
+		return nil
+	}
+	h := make(hiddenValues, 0, len(m))
+	for _, ptr := range sortedKeys(m) {
+		h = append(h, hiddenValue{ptr, m[ptr]})
+	}
+	return h
+}
+
+func (h hiddenValues) get(pointer string) (json.RawMessage, bool) {
+	for _, v := range h {
+		if v.pointer == pointer {
+			return v.value, true
+		}
+	}
+	return nil, false
+}
+
+func (h *hiddenValues) set(pointer string, value json.RawMessage) {
+	for i := range *h {
+		if (*h)[i].pointer == pointer {
+			(*h)[i].value = value
+			return
+		}
+	}
+	*h = append(*h, hiddenValue{pointer, value})
+}
+
+// deleteIf removes the values whose pointer drop says.
+func (h *hiddenValues) deleteIf(drop func(pointer string) bool) {
+	kept := (*h)[:0]
+	for _, v := range *h {
+		if !drop(v.pointer) {
+			kept = append(kept, v)
+		}
+	}
+	*h = kept
 }

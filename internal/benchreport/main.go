@@ -31,6 +31,7 @@ var defaultBaselines = map[string][]string{
 	"BenchmarkUpdateSecret":         {"generated", "raw-net-http"},
 	"BenchmarkListSecrets":          {"generated", "wrapper-page-loop"},
 	"BenchmarkValidateUpdateSecret": {"naive-kin-openapi"},
+	"BenchmarkFakeThroughput":       {"bare-net-http"},
 }
 
 // The markers of the README section that -readme rewrites.

@@ -45,25 +45,40 @@ func (s *Spec) ValidateRequest(r *Route, req *http.Request, body []byte) error {
 
 // ValidateRequestWith is ValidateRequest with options.
 func (s *Spec) ValidateRequestWith(r *Route, req *http.Request, body []byte, opts RequestOptions) error {
+	_, err := s.ValidateAndDecodeRequest(r, req, body, opts)
+	return err
+}
+
+// ValidateAndDecodeRequest is ValidateRequestWith that also returns the
+// body it decoded to validate it (nil when the request has none, or the
+// media type has no schema): JSON objects as map[string]any, arrays as
+// []any, numbers as json.Number, exact. A server that acts on the body
+// (the fake Gateway) reads it once, not twice. The value is the caller's.
+func (s *Spec) ValidateAndDecodeRequest(r *Route, req *http.Request, body []byte, opts RequestOptions) (any, error) {
 	op, err := s.operation(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	decoded, e := op.validate(r, req, body, opts)
+	if e != nil {
+		return nil, e
+	}
+	return decoded, nil
+}
+
+func (op *operation) validate(r *Route, req *http.Request, body []byte, opts RequestOptions) (any, *Error) {
 	if op.requireToken && !opts.SkipAuth {
 		if e := checkBearer(req.Header); e != nil {
-			return e
+			return nil, e
 		}
 	}
 	if e := checkPathParams(r); e != nil {
-		return e
+		return nil, e
 	}
 	if e := op.checkQuery(req.URL); e != nil {
-		return e
+		return nil, e
 	}
-	if e := op.checkBody(req.Header, body, opts.RejectUnknownProperties); e != nil {
-		return e
-	}
-	return nil
+	return op.checkBody(req.Header, body, opts.RejectUnknownProperties)
 }
 
 // checkPathParams refuses a path parameter that is a dot segment, "." or
@@ -123,34 +138,36 @@ func isB64Token(s string) bool {
 	return true
 }
 
-func (op *operation) checkBody(h http.Header, body []byte, rejectUnknown bool) *Error {
+func (op *operation) checkBody(h http.Header, body []byte, rejectUnknown bool) (any, *Error) {
 	if op.body == nil {
 		if len(body) > 0 {
-			return invalid(PartRequestBody, "", "the operation takes no request body")
+			return nil, invalid(PartRequestBody, "", "the operation takes no request body")
 		}
-		return nil
+		return nil, nil
 	}
 	if len(body) == 0 {
 		if op.body.required {
-			return invalid(PartRequestBody, "", "required, missing")
+			return nil, invalid(PartRequestBody, "", "required, missing")
 		}
-		return nil
+		return nil, nil
 	}
 	media := matchContent(op.body.content, h.Get("Content-Type"))
 	if media == nil {
-		return invalid(PartContentType, "", "want "+mediaRanges(op.body.content))
+		return nil, invalid(PartContentType, "", "want "+mediaRanges(op.body.content))
 	}
 	if media.schema == nil {
-		return nil
+		return nil, nil
 	}
 	v, e := validateJSON(media.schema, body, PartRequestBody)
-	if e != nil || !rejectUnknown {
-		return e
+	if e != nil {
+		return nil, e
 	}
-	if at, found := unknownProperty(media.schema, v, ""); found {
-		return invalid(PartRequestBody, at, "property not declared by the schema (a proto-JSON server drops it silently)")
+	if rejectUnknown {
+		if at, found := unknownProperty(media.schema, v, ""); found {
+			return nil, invalid(PartRequestBody, at, "property not declared by the schema (a proto-JSON server drops it silently)")
+		}
 	}
-	return nil
+	return v, nil
 }
 
 // matchContent returns the entry of content for the media type ct, as
