@@ -214,11 +214,16 @@ func decodeObject(raw []byte) (map[string]any, error) {
 }
 
 // encodeObject encodes a resource; keys sorted, HTML left alone.
-func encodeObject(obj map[string]any) []byte {
+func encodeObject(obj map[string]any) []byte { return encodeValue(obj) }
+
+// encodeValue encodes a JSON value as the fake answers it: map keys
+// sorted, numbers as they came, HTML left alone (a proto-JSON server does
+// not escape "<").
+func encodeValue(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(obj)
+	_ = enc.Encode(v)
 	return bytes.TrimRight(buf.Bytes(), "\n")
 }
 

@@ -122,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	route, routeErr := h.spec.FindRoute(r.Method, r.URL.EscapedPath())
 	if routeErr != nil {
-		h.record("", r, body, false)
+		h.record("", r, body, nil)
 	}
 	switch {
 	case errors.Is(routeErr, specvalidate.ErrMethodNotAllowed):
@@ -140,7 +140,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	operation := gen.OperationID(route.Operation.ID)
 	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict}
 	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
-	h.record(operation, r, body, err == nil && decoded != nil)
+	h.record(operation, r, body, decoded)
 	if err != nil {
 		msg := redact.String(err.Error(), redact.Collect(nil, body))
 		if errors.Is(err, specvalidate.ErrUnauthenticated) {

@@ -1,6 +1,7 @@
 package gatewaytest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -69,11 +70,11 @@ func (h *Handler) ResetJournal() {
 // wherever they appear: the secret values its body carries are searched for
 // in the body, the query, the path and every header. A body that is not
 // JSON cannot be searched for secret values: if it names a sensitive
-// field, none of it is kept. validJSON says the body is known to be JSON
-// (it validated), which spares checking it again.
-func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, validJSON bool) {
-	secrets := redact.Collect(nil, body)
-	if !validJSON && redact.MayHoldSensitive(body) && !json.Valid(body) {
+// field, none of it is kept. decoded is the body as validation decoded it,
+// nil when it did not.
+func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, decoded any) {
+	secrets := collectSecrets(body, decoded)
+	if decoded == nil && redact.MayHoldSensitive(body) && !json.Valid(body) {
 		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
 	}
 	header := r.Header.Clone()
@@ -138,4 +139,52 @@ func (r *ring[T]) items() []T {
 	out := make([]T, 0, len(r.buf))
 	out = append(out, r.buf[r.start:]...)
 	return append(out, r.buf[:r.start]...)
+}
+
+// collectSecrets finds the secret values of a request body as
+// redact.Collect does (the string values of sensitive properties, at any
+// depth, and the strings of an array that is one), from the body that
+// validation decoded, so that the body is not read a third time. It
+// falls back to redact.Collect whenever the decoded value may hold fewer
+// than the text: without one, when the text has escapes (a name may be
+// spelt "v\u0061lue"), or when a sensitive name appears in the text more
+// often than as a property of the decoded value (a duplicate property,
+// whose first value a map keeps no trace of).
+func collectSecrets(body []byte, decoded any) []string {
+	if len(body) == 0 || !redact.MayHoldSensitive(body) {
+		return nil
+	}
+	if decoded == nil || bytes.IndexByte(body, '\\') >= 0 {
+		return redact.Collect(nil, body)
+	}
+	var secrets []string
+	names := map[string]int{}
+	var walk func(v any, sensitive bool)
+	walk = func(v any, sensitive bool) {
+		switch v := v.(type) {
+		case map[string]any:
+			for name, child := range v {
+				s := redact.IsSensitiveField(name)
+				if s {
+					names[name]++
+				}
+				walk(child, s)
+			}
+		case []any:
+			for _, child := range v {
+				walk(child, sensitive)
+			}
+		case string:
+			if sensitive && len(v) >= redact.MinLen {
+				secrets = append(secrets, v)
+			}
+		}
+	}
+	walk(decoded, false)
+	for _, name := range gen.SensitiveFields {
+		if bytes.Count(body, []byte(`"`+name+`"`)) != names[name] {
+			return redact.Collect(nil, body)
+		}
+	}
+	return secrets
 }

@@ -2,9 +2,13 @@ package gatewaytest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // create stores a new resource: the id by the rules of createID, the
@@ -103,18 +107,61 @@ func (k *call) update() (response, bool) {
 	}
 	hidden := map[string]json.RawMessage{}
 	keepInput(k.c.schema, patch, "", hidden, false)
-	stored, err := decodeObject(res.public)
-	if err != nil {
-		return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest cannot decode a stored resource"), false
+	now := e.now()
+	var public []byte
+	if len(mask) == 0 {
+		public, err = mergeTopLevel(k.c.schema, res.public, patch, now)
+	} else {
+		public, err = mergeMasked(k.c, res.public, patch, mask, now)
 	}
-	if bad := merge(k.c.schema, stored, patch, mask); bad != "" {
-		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "updateMask: no field "+bad+" in "+k.c.schemaName), false
+	if err != nil {
+		return errorResponse(http.StatusBadRequest, codeInvalidArgument, err.Error()), false
 	}
 	applyHidden(res, hidden, mask)
-	res.updated = e.now()
-	setTime(k.c.schema, stored, "updateTime", res.updated)
-	res.setPublic(encodeObject(stored))
+	res.updated = now
+	res.setPublic(public)
 	return k.answer(res)
+}
+
+// mergeMasked applies an update with an updateMask (see merge).
+func mergeMasked(c *collection, public []byte, patch map[string]any, mask []string, now time.Time) ([]byte, error) {
+	stored, err := decodeObject(public)
+	if err != nil {
+		return nil, errors.New("gatewaytest cannot decode a stored resource")
+	}
+	if bad := merge(c.schema, stored, patch, mask); bad != "" {
+		return nil, errors.New("updateMask: no field " + bad + " in " + c.schemaName)
+	}
+	setTime(c.schema, stored, "updateTime", now)
+	return encodeObject(stored), nil
+}
+
+// mergeTopLevel applies an update without a mask, as merge does, working
+// on the stored JSON's top-level properties as raw text: only an object
+// that the patch merges into is decoded, so that the common update (a
+// few fields) costs little however large the resource.
+func mergeTopLevel(schema *openapi3.Schema, public []byte, patch map[string]any, now time.Time) ([]byte, error) {
+	stored := map[string]json.RawMessage{}
+	if err := json.Unmarshal(public, &stored); err != nil {
+		return nil, errors.New("gatewaytest cannot decode a stored resource")
+	}
+	for name, v := range patch {
+		sub, isObj := v.(map[string]any)
+		p := schema.Properties[name]
+		if old := stored[name]; isObj && len(old) > 0 && old[0] == '{' && p != nil && p.Value != nil && len(p.Value.Properties) > 0 {
+			into, err := decodeObject(old)
+			if err != nil {
+				return nil, errors.New("gatewaytest cannot decode a stored resource")
+			}
+			mergeObjects(p.Value, into, sub)
+			v = into
+		}
+		stored[name] = encodeValue(v)
+	}
+	if p := schema.Properties["updateTime"]; p != nil && p.Value != nil && p.Value.Format == "date-time" {
+		stored["updateTime"] = encodeValue(formatTime(now))
+	}
+	return encodeValue(stored), nil
 }
 
 // updateMask reads the updateMask (or update_mask) query parameter: field
