@@ -25,7 +25,13 @@ import (
 // or kept as DELETED where the collection can undelete).
 func TestEveryCollectionByRule(t *testing.T) {
 	collections := gatewaytest.Collections()
-	t.Logf("the engine keeps %d collections of the spec", len(collections))
+	stateful := 0
+	for _, c := range collections {
+		if c.States != nil {
+			stateful++
+		}
+	}
+	t.Logf("the engine keeps %d collections of the spec, %d with a state enum", len(collections), stateful)
 	byPattern := map[string]gatewaytest.Collection{}
 	for _, c := range collections {
 		byPattern[c.Pattern] = c
