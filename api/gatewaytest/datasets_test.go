@@ -142,6 +142,7 @@ func TestStorageRefusesWhatGCSRefuses(t *testing.T) {
 		{name: "unsigned", url: func(u string) string { return u[:strings.IndexByte(u, '?')] }, wantStatus: 403, wantCode: "AccessDenied"},
 		{name: "expired", advance: 15*time.Minute + time.Second, wantStatus: 400, wantCode: "ExpiredToken"},
 		{name: "the API key too", edit: func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+gatewaytest.APIKey) }, wantStatus: 400, wantCode: "InvalidArgument"},
+		{name: "chunked, without a Content-Length", edit: func(r *http.Request) { r.ContentLength = -1; r.Body = io.NopCloser(bytes.NewReader(data)) }, wantStatus: 411, wantCode: "MissingContentLength"},
 		{name: "a GET of a PUT URL", edit: func(r *http.Request) { r.Method = http.MethodGet; r.Body = http.NoBody; r.ContentLength = 0 }, wantStatus: 403, wantCode: "SignatureDoesNotMatch"},
 	}
 	for _, tc := range tests {

@@ -280,31 +280,22 @@ func (e *engine) storeUpload(w http.ResponseWriter, r *http.Request, name, file 
 	if !ok {
 		return gcsError(w, http.StatusBadRequest, "InvalidArgument", "Invalid argument.", "x-goog-content-length-range must be two sizes, min,max.")
 	}
-	if r.ContentLength >= 0 && r.ContentLength < lo {
+	if r.ContentLength < 0 {
+		// A chunked body: GCS takes a simple upload's size up front only.
+		return gcsError(w, http.StatusLengthRequired, "MissingContentLength", "You must provide the Content-Length HTTP header.", "")
+	}
+	if r.ContentLength < lo {
 		return gcsError(w, http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum object size specified in your Policy Document.", "Content-length smaller than lower bound on range")
 	}
 	if r.ContentLength > hi {
 		return gcsError(w, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload is larger than the maximum object size specified in your Policy Document.", "Content-length exceeds upper bound on range")
 	}
-	// A body without a Content-Length (chunked) is read to one byte past
-	// the bound, so that a longer one is told apart.
-	size := r.ContentLength
-	if size < 0 {
-		size = hi + 1
-	}
-	buf := make([]byte, size)
-	n, err := io.ReadFull(r.Body, buf)
-	switch {
-	case err == io.ErrUnexpectedEOF || err == io.EOF:
-		buf = buf[:n]
-	case err != nil:
+	// net/http holds the body to its Content-Length, which is within the
+	// signed range: one buffer of that size, filled straight from the
+	// connection.
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, buf); err != nil {
 		return gcsError(w, http.StatusBadRequest, "IncompleteBody", "The request body terminated unexpectedly.", "")
-	}
-	if int64(len(buf)) > hi {
-		return gcsError(w, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload is larger than the maximum object size specified in your Policy Document.", "Content-length exceeds upper bound on range")
-	}
-	if int64(len(buf)) < lo {
-		return gcsError(w, http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum object size specified in your Policy Document.", "Content-length smaller than lower bound on range")
 	}
 
 	c, _, _ := e.collections.collectionOf(name)
