@@ -27,7 +27,7 @@ type engine struct {
 	mu    sync.Mutex
 	lists map[listKey]*resourceList
 
-	storage objectStore
+	storage storageLog
 	signer  urlSigner
 }
 
@@ -38,7 +38,6 @@ func newEngine(cs *collectionSet, settle settlePolicy, urlExpiry time.Duration, 
 		urlExpiry:   urlExpiry,
 		owner:       owner,
 		lists:       map[listKey]*resourceList{},
-		storage:     newObjectStore(),
 		signer:      newURLSigner(),
 	}
 }

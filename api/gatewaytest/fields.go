@@ -252,3 +252,9 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// rawString is the JSON encoding of s.
+func rawString(s string) json.RawMessage {
+	raw, _ := json.Marshal(s)
+	return raw
+}

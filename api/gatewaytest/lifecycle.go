@@ -1,7 +1,6 @@
 package gatewaytest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -300,10 +299,4 @@ func hasWord(state, word string) bool {
 		state = state[i+1:]
 	}
 	return false
-}
-
-// rawString is the JSON encoding of s.
-func rawString(s string) json.RawMessage {
-	raw, _ := json.Marshal(s)
-	return raw
 }

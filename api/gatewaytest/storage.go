@@ -64,16 +64,14 @@ type StorageRequest struct {
 	Time  time.Time
 }
 
-// objectStore is the log of storage requests (the files live on their
+// storageLog is the log of storage requests (the files live on their
 // resources).
-type objectStore struct {
+type storageLog struct {
 	mu  sync.Mutex
 	log ring[StorageRequest]
 }
 
-func newObjectStore() objectStore { return objectStore{} }
-
-func (s *objectStore) record(req StorageRequest, limit int) {
+func (s *storageLog) record(req StorageRequest, limit int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log.push(limit, req)
