@@ -246,9 +246,7 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		if c.get == "" && c.list == "" {
 			continue // nothing shows what it holds: not a store
 		}
-		if err := c.readSchema(doc, infos); err != nil {
-			return nil, err
-		}
+		c.readSchema(doc, infos)
 		if c.schema == nil {
 			continue
 		}
@@ -294,7 +292,7 @@ func newCollection(itemPath string, set *collectionSet) *collection {
 }
 
 // readSchema finds the resource schema, its naming property and its states.
-func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) error {
+func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 	if c.get != "" {
 		c.schema, c.schemaName = responseSchema(doc, infos, c.get)
 	}
@@ -322,7 +320,7 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) erro
 		}
 	}
 	if c.schema == nil {
-		return nil
+		return
 	}
 	if p := c.schema.Properties["name"]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
 		c.nameField, c.nameInput = "name", !p.Value.ReadOnly
@@ -344,7 +342,6 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) erro
 		_, hasCode := st.Value.Properties["code"]
 		c.statusField = hasMessage && hasCode
 	}
-	return nil
 }
 
 // readCreate finds how a create names the resource.
