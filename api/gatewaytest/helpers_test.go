@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
@@ -44,6 +45,15 @@ func do(t *testing.T, fake *gatewaytest.Server, method, path string, body any) (
 		t.Fatal(err)
 	}
 	return resp.StatusCode, data
+}
+
+// hide replaces secret values in a failure message: a test reports that a
+// secret leaked, never the secret itself.
+func hide(text string, secrets ...string) string {
+	for _, s := range secrets {
+		text = strings.ReplaceAll(text, s, "[SECRET]")
+	}
+	return text
 }
 
 // decode unmarshals a JSON answer, failing the test when it is not one.

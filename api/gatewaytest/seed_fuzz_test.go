@@ -34,7 +34,7 @@ func FuzzSeed(f *testing.F) {
 		}
 		if err := h.Seed(strings.NewReader(file)); err != nil {
 			if guarded && strings.Contains(err.Error(), secret) {
-				t.Fatalf("the error quotes a sensitive value: %v", err)
+				t.Fatalf("the error quotes a sensitive value: %s", hide(err.Error(), secret))
 			}
 			return
 		}
@@ -43,7 +43,7 @@ func FuzzSeed(f *testing.F) {
 			t.Fatal(err)
 		}
 		if guarded && strings.Contains(dump.String(), secret) {
-			t.Fatalf("the dump holds the value of a sensitive field:\n%s", dump.String())
+			t.Fatalf("the dump holds the value of a sensitive field:\n%s", hide(dump.String(), secret))
 		}
 		again, err := gatewaytest.NewHandler()
 		if err != nil {

@@ -2,6 +2,7 @@ package gatewaytest_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func TestSeedAndDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	if dump.String() != dump2.String() {
-		t.Errorf("dump of a fake seeded from a dump differs:\n%s\nwant\n%s", dump2.String(), dump.String())
+		t.Errorf("dump of a fake seeded from a dump differs:\n%s\nwant\n%s", hide(dump2.String(), secretValue), hide(dump.String(), secretValue))
 	}
 }
 
@@ -85,7 +86,7 @@ func TestSeedErrors(t *testing.T) {
 			}
 			err = h.Seed(strings.NewReader(tc.file))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want one with %q", err, tc.want)
+				t.Fatalf("err = %v, want one with %q", hide(fmt.Sprint(err), secretValue), tc.want)
 			}
 			if strings.Contains(err.Error(), secretValue) {
 				t.Error("the error quotes the secret value")
@@ -123,7 +124,7 @@ func TestAdminEndpoints(t *testing.T) {
 	}
 	status, dump := do(t, fake, "GET", "/_gatewaytest/state", nil)
 	if status != http.StatusOK || !strings.Contains(string(dump), "accounts/acct/users/u1/apiKeys/k1") || strings.Contains(string(dump), secretValue) {
-		t.Errorf("dump: %d %s", status, dump)
+		t.Errorf("dump: %d %s", status, hide(string(dump), secretValue))
 	}
 	req, _ := http.NewRequest("GET", fake.URL+"/_gatewaytest/state", nil)
 	req.Header.Set("Authorization", "Bearer another-key")

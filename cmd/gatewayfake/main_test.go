@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -184,7 +185,7 @@ func TestSeedServeAndDump(t *testing.T) {
 	for _, s := range steps {
 		status, body := call(s.method, s.path, s.body)
 		if status != s.want || !strings.Contains(body, s.wantIn) || strings.Contains(body, secret) {
-			t.Errorf("%s %s: %d %s, want %d with %s and never the secret", s.method, s.path, status, body, s.want, s.wantIn)
+			t.Errorf("%s %s: %d %s, want %d with %s and never the secret", s.method, s.path, status, strings.ReplaceAll(body, secret, "[SECRET]"), s.want, s.wantIn)
 		}
 	}
 	cancel()
@@ -196,7 +197,7 @@ func TestSeedServeAndDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(written), "accounts/acct/secrets/TOKEN") || !strings.Contains(string(written), "accounts/acct/deployments/d1") {
-		t.Errorf("the dump lacks a resource:\n%s", written)
+		t.Errorf("the dump lacks a resource:\n%s", strings.ReplaceAll(string(written), secret, "[SECRET]"))
 	}
 	if strings.Contains(string(written), secret) {
 		t.Error("the dump holds the secret value")
@@ -214,7 +215,7 @@ func TestBadSeedStopsTheFake(t *testing.T) {
 	var stdout syncBuffer
 	err := run(context.Background(), []string{"-port", "0", "-seed", seed}, &stdout, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "accounts/acct/secrets/TOKEN") || strings.Contains(err.Error(), secret) {
-		t.Errorf("run: %v, want an error naming the resource, without its value", err)
+		t.Errorf("run: %v, want an error naming the resource, without its value", strings.ReplaceAll(fmt.Sprint(err), secret, "[SECRET]"))
 	}
 	if strings.Contains(stdout.String(), "listening") {
 		t.Error("the fake served despite a bad seed")
