@@ -88,3 +88,7 @@ fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also 
 	$(GO) test -run '^$$' -fuzz '^FuzzFindRoute$$' -fuzztime $(FUZZTIME) ./internal/specvalidate
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorsNeverQuoteValues$$' -fuzztime $(FUZZTIME) ./internal/specvalidate
 	$(GO) test -run '^$$' -fuzz '^FuzzJournalRedaction$$' -fuzztime $(FUZZTIME) ./api/gatewaytest
+	$(GO) test -run '^$$' -fuzz '^FuzzSeed$$' -fuzztime $(FUZZTIME) ./api/gatewaytest
+	$(GO) test -run '^$$' -fuzz '^FuzzSignedURLs$$' -fuzztime $(FUZZTIME) ./api/gatewaytest
+	$(GO) test -run '^$$' -fuzz '^FuzzParseContentLengthRange$$' -fuzztime $(FUZZTIME) ./api/gatewaytest
+	$(GO) test -run '^$$' -fuzz '^FuzzListFilter$$' -fuzztime $(FUZZTIME) ./api/gatewaytest

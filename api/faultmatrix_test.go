@@ -13,6 +13,7 @@ import (
 
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // outcome kinds of the fault matrix.
@@ -143,8 +144,8 @@ func TestFaultMatrix(t *testing.T) {
 	}
 }
 
-func operationFor(method string) string {
-	return map[string]string{"GET": "GetSecret", "DELETE": "DeleteSecret", "POST": "CreateSecret", "PATCH": "UpdateSecret"}[method]
+func operationFor(method string) gen.OperationID {
+	return map[string]gen.OperationID{"GET": gen.OpGetSecret, "DELETE": gen.OpDeleteSecret, "POST": gen.OpCreateSecret, "PATCH": gen.OpUpdateSecret}[method]
 }
 
 // refusedClient is a client for an address where nothing listens.

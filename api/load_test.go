@@ -25,9 +25,9 @@ func TestLoadWithRandomFaults(t *testing.T) {
 	)
 	fake, c := gatewaytest.Start(t)
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 503, RetryAfterMs: "1", Rate: faultRate / 3})
-	fake.Inject("GetSecret", gatewaytest.Fault{Reset: gatewaytest.ResetBeforeHeaders, Rate: faultRate})
-	fake.Inject("ListSecrets", gatewaytest.Fault{Status: 429, RetryAfterMs: "1", Rate: faultRate})
-	fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 500, Rate: faultRate})
+	fake.Inject(gen.OpGetSecret, gatewaytest.Fault{Reset: gatewaytest.ResetBeforeHeaders, Rate: faultRate})
+	fake.Inject(gen.OpListSecrets, gatewaytest.Fault{Status: 429, RetryAfterMs: "1", Rate: faultRate})
+	fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 500, Rate: faultRate})
 
 	var answered, typedErrors atomic.Int64
 	errs := make(chan error, goroutines)

@@ -331,7 +331,7 @@ func TestListAgainstTheFake(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pages := len(fake.Requests("ListSecrets")); n != tc.items || pages != tc.wantPages {
+		if pages := len(fake.Requests(gen.OpListSecrets)); n != tc.items || pages != tc.wantPages {
 			t.Errorf("%s, page size %v: %d items in %d pages, want %d in %d", tc.account, paging.Deref(tc.size), n, pages, tc.items, tc.wantPages)
 		}
 	}
@@ -350,7 +350,7 @@ func TestListAgainstTheFake(t *testing.T) {
 			cancel()
 		}
 	}
-	if !errors.Is(err, context.Canceled) || n != 120 || len(fake.Requests("ListSecrets")) != 3 {
-		t.Errorf("cancelled at item 120: err %v after %d items and %d pages, want Canceled after 120 and 3", err, n, len(fake.Requests("ListSecrets")))
+	if !errors.Is(err, context.Canceled) || n != 120 || len(fake.Requests(gen.OpListSecrets)) != 3 {
+		t.Errorf("cancelled at item 120: err %v after %d items and %d pages, want Canceled after 120 and 3", err, n, len(fake.Requests(gen.OpListSecrets)))
 	}
 }

@@ -155,12 +155,18 @@ func TestContractValidCallsPass(t *testing.T) {
 func TestContractResponseViolation(t *testing.T) {
 	const secret = "/v1/accounts/acc/secrets/s1"
 	c, _ := newContractClient(t, "", map[string]contractAnswer{
-		"GET " + secret:                {body: `{"keyName":"K"}`}, // a Secret without its required name
-		"DELETE " + secret:             {status: http.StatusNoContent},
-		"GET /v1/accounts/acc/secrets": {body: `{"secrets":[{"name":"n","keyName":"K"}],"totalSize":"1"}`},
-		"PATCH " + secret:              {body: `{"name":["` + contractSecret + `"],"keyName":"K","value":"` + contractSecret + `"}`},
+		"GET " + secret:                    {body: `{"keyName":"K"}`}, // a Secret without its required name
+		"DELETE " + secret:                 {status: http.StatusNoContent},
+		"GET /v1/accounts/acc/secrets":     {body: `{"secrets":[{"name":"n","keyName":"K"}],"totalSize":"1"}`},
+		"PATCH " + secret:                  {body: `{"name":["` + contractSecret + `"],"keyName":"K","value":"` + contractSecret + `"}`},
+		"GET /v1/accounts/acc/datasets/d1": {body: `{"name":"accounts/acc/datasets/d1","averageTurnCount":3.5e38}`},
 	})
 	ctx := context.Background()
+
+	// A float beyond float32 fails here, as a ContractError, rather than in
+	// the decoder of whoever reads it.
+	_, err := c.Datasets.Get(ctx, "d1", nil)
+	wantContractError(t, err, "GetDataset", "GET", "/v1/accounts/acc/datasets/d1", api.ContractResponse, "response body at /averageTurnCount: out of the float range")
 
 	resp, err := c.Secrets.Get(ctx, "s1", nil)
 	if resp != nil {
@@ -219,6 +225,15 @@ func TestContractRequestViolationIsNotSent(t *testing.T) {
 	}
 	_, err = c.Raw().ListSecretsWithResponse(ctx, "acc", nil, offTheSpec)
 	wantContractError(t, err, "", "GET", "/v1/accounts/acc/secrets/s1/extra", api.ContractRequest, "no operation matches the path")
+
+	// A dot segment that a proxy would resolve to another resource.
+	dotDot := func(_ context.Context, req *http.Request) error {
+		req.URL.Path = "/v1/accounts/acc/secrets/.."
+		req.URL.RawPath = "/v1/accounts/acc/secrets/%2e%2E"
+		return nil
+	}
+	_, err = c.Raw().UpdateSecretWithResponse(ctx, "acc", "s1", gen.UpdateSecretBody{KeyName: "K"}, dotDot)
+	wantContractError(t, err, "UpdateSecret", "PATCH", "/v1/accounts/acc/secrets/..", api.ContractRequest, "path parameter secret_id: a dot segment")
 
 	if got := fake.received(); len(got) != 0 {
 		t.Errorf("%d requests that break the spec were sent", len(got))

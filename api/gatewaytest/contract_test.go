@@ -15,30 +15,32 @@ import (
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
 	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/lifecycle"
 )
 
 // TestEveryOperationAgainstTheFake calls each of the 198 operations
 // through the bare generated client, with a request body synthesized from
-// its schema: every request the generated code builds must validate at the
-// fake, and every response the fake synthesizes must validate (or the fake
-// fails this test) and decode into the generated type.
+// its schema, each against a fake of its own holding the resources its
+// path names (seeded by rule from Collections, in the state the operation
+// acts from): every request the generated code builds must validate at the
+// fake, and every response the fake gives (the engine's or a synthesized
+// one) must validate (or the fake fails this test) and decode into the
+// generated type.
 func TestEveryOperationAgainstTheFake(t *testing.T) {
-	fake, _ := gatewaytest.Start(t)
 	auth := gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("Authorization", "Bearer "+gatewaytest.APIKey)
 		return nil
 	})
 	hc := &http.Client{}
 	defer hc.CloseIdleConnections()
-	c, err := gen.NewClientWithResponses(fake.URL, gen.WithHTTPClient(hc), auth)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, op := range gen.Operations {
 		t.Run(op.ID, func(t *testing.T) {
-			// The Secrets operations are stateful: give them a secret
-			// to find (DeleteSecret removes it).
-			_ = fake.AddSecret("v1", "v2", "K", "value")
+			fake, _ := gatewaytest.Start(t)
+			c, err := gen.NewClientWithResponses(fake.URL, gen.WithHTTPClient(hc), auth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seedPathResources(t, fake, op)
 			m := reflect.ValueOf(c).MethodByName(op.GoName + "WithResponse")
 			args, err := argsFor(m.Type(), op)
 			if err != nil {
@@ -56,10 +58,65 @@ func TestEveryOperationAgainstTheFake(t *testing.T) {
 			if resp.FieldByName("JSON200").IsNil() {
 				t.Errorf("the 200 response did not decode: %s", resp.FieldByName("Body").Bytes())
 			}
+			if n := len(fake.Requests(gen.OperationID(op.ID))); n != 1 {
+				t.Errorf("the fake saw %d requests of %s, want 1", n, op.ID)
+			}
 		})
 	}
-	if n := len(fake.Journal()); n != len(gen.Operations) {
-		t.Errorf("the fake saw %d requests, want %d", n, len(gen.Operations))
+}
+
+// seedPathResources stores the resources that op's path names (the
+// generated arguments are v1, v2... in the order of the path parameters),
+// parents first, in the state op acts from; and, for op's
+// ":validateUpload", uploads the file the resource declares.
+func seedPathResources(t *testing.T, fake *gatewaytest.Server, op gen.OperationInfo) {
+	t.Helper()
+	values := map[string]string{}
+	for i, p := range op.PathParams {
+		values[p] = fmt.Sprintf("v%d", i+1)
+	}
+	base, verb, _ := strings.Cut(strings.TrimPrefix(op.Path, "/v1/"), ":")
+	if i := strings.LastIndex(base, "}:"); i >= 0 {
+		base, verb = base[:i+1], base[i+2:]
+	}
+	fill := func(pattern string) string {
+		for name, v := range values {
+			pattern = strings.ReplaceAll(pattern, "{"+name+"}", v)
+		}
+		return pattern
+	}
+	for _, c := range gatewaytest.Collections() { // sorted by pattern: parents first
+		if base != c.Pattern && !strings.HasPrefix(base, c.Pattern+"/") {
+			if verb == "delete" && base == c.Pattern[:strings.LastIndexByte(c.Pattern, '/')] {
+				// POST .../apiKeys:delete names the key in its body, "x".
+				mustPut(t, fake, fill(base)+"/x", c)
+			}
+			continue
+		}
+		name := fill(c.Pattern)
+		mustPut(t, fake, name, c)
+		if base != c.Pattern || c.States == nil {
+			continue
+		}
+		m := lifecycle.NewMachine(c.States)
+		switch verb {
+		case "cancel":
+			fake.SetState(name, m.Created, "")
+		case "resume":
+			fake.SetState(name, m.Failed, "the test failed it")
+		case "undelete":
+			fake.SetState(name, m.Deleted, "")
+		}
+	}
+	if verb == "validateUpload" {
+		uploadFile(t, fake, "/v1/"+fill(base), "data.jsonl", []byte("{}\n"))
+	}
+}
+
+func mustPut(t *testing.T, fake *gatewaytest.Server, name string, c gatewaytest.Collection) {
+	t.Helper()
+	if err := fake.Put(name, "{}"); err != nil {
+		t.Fatalf("seeding %s (%s): %v", name, c.Schema, err)
 	}
 }
 
@@ -78,7 +135,7 @@ func argsFor(mt reflect.Type, op gen.OperationInfo) ([]reflect.Value, error) {
 			args = append(args, reflect.New(in.Elem()))
 		default: // the body
 			body := reflect.New(in)
-			raw, err := gatewaytest.SynthesizeRequest(op.ID)
+			raw, err := gatewaytest.SynthesizeRequest(gen.OperationID(op.ID))
 			if err != nil {
 				return nil, err
 			}
@@ -128,9 +185,9 @@ func TestInvalidRequestsGet400WithoutValues(t *testing.T) {
 }
 
 // TestMissingOrMalformedBearerGets401: no Authorization, another scheme,
-// or an empty token is UNAUTHENTICATED; with WithAPIKey, another key too.
+// or an empty token is UNAUTHENTICATED; with RequireAPIKey, another key too.
 func TestMissingOrMalformedBearerGets401(t *testing.T) {
-	fake, _ := gatewaytest.Start(t, gatewaytest.WithAPIKey("the-only-key"))
+	fake, _ := gatewaytest.Start(t, gatewaytest.RequireAPIKey("the-only-key"))
 	for name, header := range map[string]string{
 		"no header":    "",
 		"basic auth":   "Basic dXNlcjpwYXNz",
@@ -198,9 +255,9 @@ func (r *recordingReporter) Errorf(format string, args ...any) {
 func TestHandlersAreValidatedToo(t *testing.T) {
 	rep := &recordingReporter{}
 	fake, c := gatewaytest.Start(t, gatewaytest.WithReporter(rep))
-	fake.HandleFunc("GetAccount", func(w http.ResponseWriter, r *http.Request) {
+	fake.HandleFunc(gen.OpGetAccount, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"name":"accounts/%s","displayName":"Acme","email":"a@example.com"}`, gatewaytest.PathParam(r, "account_id"))
+		fmt.Fprintf(w, `{"name":"accounts/%s","displayName":"Acme","email":"a@example.com"}`, r.PathValue("account_id"))
 	})
 	resp, err := c.Raw().GetAccountWithResponse(context.Background(), "acme", nil)
 	if err != nil {
@@ -210,7 +267,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 		t.Errorf("the handler's answer did not come through: %s", resp.Body)
 	}
 
-	fake.HandleFunc("GetSecret", func(w http.ResponseWriter, r *http.Request) {
+	fake.HandleFunc(gen.OpGetSecret, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"keyName":"K"}`) // name is required
 	})
@@ -229,10 +286,10 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 func TestJournalRedactsCredentialsAndSecrets(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
-	if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "S", KeyName: "K", Value: ptr(secretValue)}); err != nil {
+	if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "S", KeyName: "K", Value: ptr(secretValue)}); err != nil {
 		t.Fatal(err)
 	}
-	entries := fake.Requests("CreateSecret")
+	entries := fake.Requests(gen.OpCreateSecret)
 	if len(entries) != 1 {
 		t.Fatalf("%d CreateSecret entries, want 1", len(entries))
 	}
@@ -260,11 +317,11 @@ func TestConcurrentClients(t *testing.T) {
 			id := fmt.Sprintf("g%02d", g)
 			for i := range 5 {
 				value := fmt.Sprintf("sk-%s-%d-value", id, i)
-				if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: id, KeyName: "K", Value: &value}); err != nil {
+				if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: id, KeyName: "K", Value: &value}); err != nil {
 					errs <- err
 					return
 				}
-				if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", id, gen.UpdateSecretJSONRequestBody{KeyName: "K2", Value: &value}); err != nil {
+				if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", id, gen.UpdateSecretBody{KeyName: "K2", Value: &value}); err != nil {
 					errs <- err
 					return
 				}
@@ -286,7 +343,7 @@ func TestConcurrentClients(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := len(fake.Requests("CreateSecret")); n != 64*5 {
+	if n := len(fake.Requests(gen.OpCreateSecret)); n != 64*5 {
 		t.Errorf("%d creates recorded, want %d", n, 64*5)
 	}
 }

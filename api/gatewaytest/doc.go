@@ -1,10 +1,13 @@
 // Package gatewaytest is a fake Fireworks Gateway for contract tests, in
-// the spirit of net/http/httptest: one call starts it on a loopback
-// address and hands back an api.Client pointed at it, closed with the test.
+// the shape of net/http/httptest: Start(t) runs one on a loopback address
+// for a test and hands back an api.Client pointed at it; NewServer (or
+// NewUnstartedServer, then Start) runs one for code that is not a test;
+// NewHandler gives the fake as an http.Handler, to serve yourself or to
+// call inside a testing/synctest bubble.
 //
 //	func TestRotateKey(t *testing.T) {
 //		fake, client := gatewaytest.Start(t)
-//		fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, Times: 1})
+//		fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, Times: 1})
 //		// ... run the code under test with client ...
 //		if v, _ := fake.SecretValue("acct", "my-secret"); v != "new" { ... }
 //	}
@@ -15,20 +18,49 @@
 //   - it validates every request (path, query, content type, body, and a
 //     Bearer token: missing or malformed gets 401) and answers an invalid
 //     one with 400 and a Gateway error body naming the problem, never a
-//     value from the request;
+//     value from the request; dot segments as path parameters and numbers
+//     beyond their format are invalid, and WithStrictBodies refuses body
+//     properties the spec does not declare;
 //   - it validates every response it sends: one that would not match the
 //     spec fails the test (through the Reporter) and is answered with 500.
 //
-// Secrets are stateful (create, get, list with real pagination, update,
-// delete; a value is stored but never returned, and SecretValue shows what
-// arrived). Every other operation answers with a minimal valid response
-// synthesized from its schema, unless the test registers a handler for it
-// with HandleFunc. Faults are injected per operation or for all: a status
-// with Retry-After, retry-after-ms or x-should-retry, a delay, a connection
+// Every collection of the spec is a store (Collections lists the 32 it
+// finds), with no per-resource code: create takes the id by rule (a
+// {resource}Id query parameter, a {resource}Id beside a wrapped resource,
+// the resource's own name, or a generated one), get and delete answer 404
+// for what is not there, create answers 409 for what is, list pages
+// (default 50, at most 200, opaque tokens, totalSize) with filters of
+// field comparisons and orderBy, update merges (honouring updateMask).
+// The fake fills what the server owns (name, createTime, updateTime,
+// state); it stores sensitive values (a Secret's value, an API key) and
+// never returns them: StoredValue shows them to the test.
+//
+// A resource with a state enum lives a lifecycle: created in its
+// transitional state (CREATING), it settles (READY) after two reads
+// (WithSettleReads) or after some time on the fake's clock
+// (WithSettleAfter, Advance, or testing/synctest's virtual time); delete
+// passes through DELETING; :cancel, :resume, :undelete and :scale act on
+// the state; SetState forces one (FAILED, with a message).
+// internal/lifecycle holds the classification of states, for waiters too.
+//
+// Upload endpoints hand out signed URLs on the fake's own storage, which
+// answers as Google Cloud Storage does (XML errors, signed headers,
+// expiry, no Authorization header); Validate*Upload checks that every
+// declared file arrived; download endpoints serve them. StorageRequests
+// records what storage received.
+//
+// Every other operation answers with a minimal valid response synthesized
+// from its schema, unless the test registers a handler for it with
+// HandleFunc. Faults are injected per operation or for all: a status with
+// Retry-After, retry-after-ms or x-should-retry, a delay, a connection
 // reset before or after the headers, a truncated or malformed body, each
 // for N requests or for all. A journal records every request, with the
-// Authorization header and secret values redacted.
+// Authorization header and secret values redacted. Operations are named by
+// gen.Op constants (a Go name such as "CreateAPIKey" resolves too); a name
+// the spec does not have fails the test at once.
 //
-// A Server is safe for concurrent use. cmd/gatewayfake serves the same fake
-// as a standalone process, for contract tests in other languages.
+// Seed and Dump read and write the stored resources as a fixtures file;
+// cmd/gatewayfake serves the same fake as a standalone process with
+// -seed and -dump, and admin endpoints under /_gatewaytest/, for contract
+// tests in other languages. A Handler is safe for concurrent use.
 package gatewaytest

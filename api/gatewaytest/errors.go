@@ -7,13 +7,14 @@ import (
 
 // Gateway status codes (google.rpc.Code), as grpc-gateway writes them.
 const (
-	codeInvalidArgument = 3
-	codeNotFound        = 5
-	codeAlreadyExists   = 6
-	codeUnimplemented   = 12
-	codeInternal        = 13
-	codeUnavailable     = 14
-	codeUnauthenticated = 16
+	codeInvalidArgument    = 3
+	codeNotFound           = 5
+	codeAlreadyExists      = 6
+	codeFailedPrecondition = 9
+	codeUnimplemented      = 12
+	codeInternal           = 13
+	codeUnavailable        = 14
+	codeUnauthenticated    = 16
 )
 
 // codeForStatus is the code grpc-gateway pairs with an HTTP status.
@@ -60,4 +61,18 @@ func writeError(w http.ResponseWriter, httpStatus, code int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(httpStatus)
 	_, _ = w.Write(body)
+}
+
+// errorResponse is a Gateway error as a response value.
+func errorResponse(httpStatus, code int, message string) response {
+	body, _ := json.Marshal(status{Code: code, Message: message, Details: []any{}})
+	return response{status: httpStatus, header: jsonHeader, body: body}
+}
+
+// jsonHeader is the header of every JSON answer; shared, never modified.
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+// jsonResponse is a 200 with a JSON body.
+func jsonResponse(body []byte) response {
+	return response{status: http.StatusOK, header: jsonHeader, body: body}
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // Fault is a failure the fake injects instead of (or before) its normal
@@ -69,37 +71,43 @@ const (
 	MalformedBody
 )
 
-// AllOperations, given to Inject, makes faults apply to every operation.
-const AllOperations = "*"
-
-// Inject queues faults for an operation (by id, such as "UpdateSecret") or
-// for AllOperations. Faults apply in order: the first is used for its Times
-// requests, then the next. An operation's own faults come before those for
-// all operations. Faults apply after a request is validated, so that an
-// invalid request is still reported as such.
-func (s *Server) Inject(operation string, faults ...Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Inject queues faults for an operation (a gen.Op constant, such as
+// gen.OpUpdateSecret) or for AllOperations. Faults apply in order: the
+// first is used for its Times requests, then the next. An operation's own
+// faults come before those for all operations. Faults apply after a
+// request is validated, so that an invalid request is still reported as
+// such. An operation the spec does not have fails the test at once (see
+// WithReporter): a fault that can never fire would let the test pass.
+func (h *Handler) Inject(operation gen.OperationID, faults ...Fault) {
+	id, ok := h.operation("Inject", operation, true)
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	for i := range faults {
 		f := faults[i]
-		s.faults[operation] = append(s.faults[operation], &f)
+		h.faults[id] = append(h.faults[id], &f)
 	}
 }
 
 // ClearFaults removes every queued fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = map[string][]*Fault{}
+func (h *Handler) ClearFaults() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.faults = map[gen.OperationID][]*Fault{}
 }
 
 // nextFault takes the fault for this request, if any, using up one of its
 // Times.
-func (s *Server) nextFault(operation string) *Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, key := range []string{operation, AllOperations} {
-		queue := s.faults[key]
+func (h *Handler) nextFault(operation gen.OperationID) *Fault {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.faults) == 0 {
+		return nil
+	}
+	for _, key := range []gen.OperationID{operation, AllOperations} {
+		queue := h.faults[key]
 		if len(queue) == 0 {
 			continue
 		}
@@ -110,7 +118,7 @@ func (s *Server) nextFault(operation string) *Fault {
 		if queue[0].Times > 0 {
 			queue[0].Times--
 			if queue[0].Times == 0 {
-				s.faults[key] = queue[1:]
+				h.faults[key] = queue[1:]
 			}
 		}
 		return &f

@@ -39,10 +39,10 @@ func TestFaultsReachTheClientAsTheyWould(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Backoff waits up to 0.5 s and 1 s: bounded, and short enough.
-			fake.Inject("GetSecret", tc.fault)
+			fake.Inject(gen.OpGetSecret, tc.fault)
 			_, err := c.Raw().GetSecretWithResponse(context.Background(), "acct", "s", nil)
 			tc.check(t, err)
-			if n := len(fake.Requests("GetSecret")); n != tc.attempts {
+			if n := len(fake.Requests(gen.OpGetSecret)); n != tc.attempts {
 				t.Errorf("the fake saw %d attempts, want %d", n, tc.attempts)
 			}
 		})
@@ -54,7 +54,7 @@ func TestFaultsReachTheClientAsTheyWould(t *testing.T) {
 func TestFaultOrderAndScope(t *testing.T) {
 	fake, c := gatewaytest.Start(t, gatewaytest.WithClientOptions(api.WithMaxRetries(0)))
 	ctx := context.Background()
-	fake.Inject("ListSecrets", gatewaytest.Fault{Status: 503, Times: 1}, gatewaytest.Fault{Status: 404, Times: 1})
+	fake.Inject(gen.OpListSecrets, gatewaytest.Fault{Status: 503, Times: 1}, gatewaytest.Fault{Status: 404, Times: 1})
 	fake.Inject(gatewaytest.AllOperations, gatewaytest.Fault{Status: 502, Times: 2})
 	var statuses []int
 	for range 4 {
@@ -79,7 +79,7 @@ func TestFaultOrderAndScope(t *testing.T) {
 // TestDelayBeyondTheDeadline: a slow answer meets the caller's deadline.
 func TestDelayBeyondTheDeadline(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
-	fake.Inject("GetAccount", gatewaytest.Fault{Delay: 5 * time.Second})
+	fake.Inject(gen.OpGetAccount, gatewaytest.Fault{Delay: 5 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -98,7 +98,7 @@ func TestSynthesizedRequestsAreValid(t *testing.T) {
 	if _, err := gatewaytest.SynthesizeRequest("NoSuchOperation"); err == nil {
 		t.Error("no error for an unknown operation")
 	}
-	raw, err := gatewaytest.SynthesizeRequest("UpdateSecret")
+	raw, err := gatewaytest.SynthesizeRequest(gen.OpUpdateSecret)
 	if err != nil || string(raw) != `{"keyName":"x"}` {
 		t.Errorf("UpdateSecret body %s (%v)", raw, err)
 	}

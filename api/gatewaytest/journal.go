@@ -1,15 +1,21 @@
 package gatewaytest
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
 )
 
 // Entry is one request the fake received, as recorded in its journal.
 type Entry struct {
-	// Operation is the operation id ("UpdateSecret"), or "" when no
-	// operation matched.
-	Operation string
+	// Operation is the operation's spec id (gen.OpUpdateSecret), or ""
+	// when no operation matched.
+	Operation gen.OperationID
 	Method    string
 	// Path is the escaped path, and Query the raw query string; either is
 	// unescaped when a secret value in it had to be redacted.
@@ -28,17 +34,24 @@ type Entry struct {
 }
 
 // Journal returns the requests received so far, oldest first.
-func (s *Server) Journal() []Entry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Entry(nil), s.journal...)
+func (h *Handler) Journal() []Entry {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.journal.items()
 }
 
-// Requests returns the journal's entries for one operation.
-func (s *Server) Requests(operation string) []Entry {
+// Requests returns the journal's entries for one operation (a gen.Op
+// constant). An operation the spec does not have fails the test at once
+// (see WithReporter): counting the requests of a misspelt operation would
+// always find none.
+func (h *Handler) Requests(operation gen.OperationID) []Entry {
+	id, ok := h.operation("Requests", operation, false)
+	if !ok {
+		return nil
+	}
 	var out []Entry
-	for _, e := range s.Journal() {
-		if e.Operation == operation {
+	for _, e := range h.Journal() {
+		if e.Operation == id {
 			out = append(out, e)
 		}
 	}
@@ -46,9 +59,132 @@ func (s *Server) Requests(operation string) []Entry {
 }
 
 // ResetJournal empties the journal and the attempt counters.
-func (s *Server) ResetJournal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.journal = nil
-	s.attempts = map[string]int{}
+func (h *Handler) ResetJournal() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.journal = ring[Entry]{}
+	h.attempts = map[string]int{}
+}
+
+// record adds the request to the journal, with its secrets redacted
+// wherever they appear: the secret values its body carries are searched for
+// in the body, the query, the path and every header. A body that is not
+// JSON cannot be searched for secret values: if it names a sensitive
+// field, none of it is kept. decoded is the body as validation decoded it,
+// nil when it did not.
+func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, decoded any) {
+	secrets := collectSecrets(body, decoded)
+	if decoded == nil && redact.MayHoldSensitive(body) && !json.Valid(body) {
+		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
+	}
+	header := r.Header.Clone()
+	for name, values := range header {
+		for i, v := range values {
+			values[i] = redact.String(v, secrets)
+		}
+		header[name] = values
+	}
+	if header.Get("Authorization") != "" {
+		header.Set("Authorization", "Bearer "+redact.Placeholder)
+	}
+	path := r.URL.EscapedPath()
+	if unescaped := redact.String(r.URL.Path, secrets); unescaped != r.URL.Path {
+		path = unescaped // a secret in the path: keep the redacted, unescaped form
+	}
+	query := r.URL.RawQuery
+	if decoded, err := url.QueryUnescape(query); err == nil {
+		if redacted := redact.String(decoded, secrets); redacted != decoded {
+			query = redacted // a secret in the query: keep the redacted, decoded form
+		}
+	}
+	query = redact.String(query, secrets)
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := string(operation) + " " + r.URL.EscapedPath()
+	if len(h.attempts) >= 16*h.journalLimit {
+		h.attempts = map[string]int{} // many distinct paths: start counting anew
+	}
+	h.attempts[key]++
+	h.journal.push(h.journalLimit, Entry{
+		Operation: operation,
+		Method:    r.Method,
+		Path:      path,
+		Query:     query,
+		Header:    header,
+		Body:      string(redact.Bytes(body, secrets)),
+		Attempt:   h.attempts[key],
+		Time:      time.Now(),
+	})
+}
+
+// ring keeps the newest items, up to a limit: a full journal drops its
+// oldest entry in constant time, not by moving every other one.
+type ring[T any] struct {
+	buf   []T
+	start int // the oldest item, once buf is full
+}
+
+func (r *ring[T]) push(limit int, item T) {
+	if len(r.buf) < limit {
+		r.buf = append(r.buf, item)
+		return
+	}
+	r.buf[r.start] = item
+	r.start = (r.start + 1) % len(r.buf)
+}
+
+// items returns a copy, oldest first.
+func (r *ring[T]) items() []T {
+	out := make([]T, 0, len(r.buf))
+	out = append(out, r.buf[r.start:]...)
+	return append(out, r.buf[:r.start]...)
+}
+
+// collectSecrets finds the secret values of a request body as
+// redact.Collect does (the string values of sensitive properties, at any
+// depth, and the strings of an array that is one), from the body that
+// validation decoded, so that the body is not read a third time. It
+// falls back to redact.Collect whenever the decoded value may hold fewer
+// than the text: without one, when the text has escapes (a name may be
+// spelt "v\u0061lue"), or when a sensitive name appears in the text more
+// often than as a property of the decoded value (a duplicate property,
+// whose first value a map keeps no trace of).
+func collectSecrets(body []byte, decoded any) []string {
+	if len(body) == 0 || !redact.MayHoldSensitive(body) {
+		return nil
+	}
+	if decoded == nil || bytes.IndexByte(body, '\\') >= 0 {
+		return redact.Collect(nil, body)
+	}
+	var secrets []string
+	names := map[string]int{}
+	var walk func(v any, sensitive bool)
+	walk = func(v any, sensitive bool) {
+		switch v := v.(type) {
+		case map[string]any:
+			for name, child := range v {
+				s := redact.IsSensitiveField(name)
+				if s {
+					names[name]++
+				}
+				walk(child, s)
+			}
+		case []any:
+			for _, child := range v {
+				walk(child, sensitive)
+			}
+		case string:
+			if sensitive && len(v) >= redact.MinLen {
+				secrets = append(secrets, v)
+			}
+		}
+	}
+	walk(decoded, false)
+	for _, name := range gen.SensitiveFields {
+		if bytes.Count(body, []byte(`"`+name+`"`)) != names[name] {
+			return redact.Collect(nil, body)
+		}
+	}
+	return secrets
 }

@@ -37,7 +37,7 @@ func FuzzJournalRedaction(f *testing.F) {
 	} {
 		f.Add(seed.secret, seed.where)
 	}
-	fake, err := gatewaytest.New()
+	fake, err := gatewaytest.NewHandler()
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestSecretsLifecycle(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
 
-	created, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: ptr(secretValue)})
+	created, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: ptr(secretValue)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Error("the fake did not store the value that was sent")
 	}
 
-	_, err = c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: "accounts/acct/secrets/WOLFRAM", KeyName: "X"})
+	_, err = c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "accounts/acct/secrets/WOLFRAM", KeyName: "X"})
 	if !errors.Is(err, api.ErrAlreadyExists) {
 		t.Errorf("duplicate create: err = %v, want ErrAlreadyExists", err)
 	}
@@ -56,13 +56,13 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Errorf("list: %s", list.Body)
 	}
 
-	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretJSONRequestBody{KeyName: "RENAMED", Value: ptr("sk-rotated-value-123")}); err != nil {
+	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretBody{KeyName: "RENAMED", Value: ptr("sk-rotated-value-123")}); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := fake.SecretValue("acct", "WOLFRAM"); v != "sk-rotated-value-123" {
 		t.Error("update did not store the new value")
 	}
-	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "MISSING", gen.UpdateSecretJSONRequestBody{KeyName: "X"}); !errors.Is(err, api.ErrNotFound) {
+	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "MISSING", gen.UpdateSecretBody{KeyName: "X"}); !errors.Is(err, api.ErrNotFound) {
 		t.Errorf("update of a missing secret: err = %v, want ErrNotFound", err)
 	}
 
@@ -92,7 +92,7 @@ func TestCreateSecretNames(t *testing.T) {
 		"has space":                  true,
 		"":                           true,
 	} {
-		_, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.CreateSecretJSONRequestBody{Name: name, KeyName: "K"})
+		_, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: name, KeyName: "K"})
 		var apiErr *api.Error
 		if gotErr := errors.As(err, &apiErr) && apiErr.StatusCode == 400; gotErr != wantErr {
 			t.Errorf("name %q: err = %v, want a 400: %v", name, err, wantErr)

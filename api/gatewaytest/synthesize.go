@@ -3,58 +3,41 @@ package gatewaytest
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/fireworks-gateway/go-sdk/gen/spec"
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
 )
 
-var (
-	opsOnce sync.Once
-	opsByID map[string]*openapi3.Operation
-	opsErr  error
-)
-
-// operations returns the embedded spec's operations by id, parsed once.
-func operations() (map[string]*openapi3.Operation, error) {
-	opsOnce.Do(func() {
-		doc, err := spec.Load()
-		if err != nil {
-			opsErr = err
-			return
+// operations returns the spec's operations by id.
+func operations(spec *specvalidate.Spec) map[string]*openapi3.Operation {
+	byID := map[string]*openapi3.Operation{}
+	for _, item := range spec.Document().Paths.Map() {
+		for _, op := range item.Operations() {
+			byID[op.OperationID] = op
 		}
-		opsByID = map[string]*openapi3.Operation{}
-		for _, item := range doc.Paths.Map() {
-			for _, op := range item.Operations() {
-				opsByID[op.OperationID] = op
-			}
-		}
-	})
-	return opsByID, opsErr
-}
-
-func operationByID(id string) (*openapi3.Operation, error) {
-	ops, err := operations()
-	if err != nil {
-		return nil, err
 	}
-	op, ok := ops[id]
-	if !ok {
-		return nil, fmt.Errorf("gatewaytest: no operation %q in the spec", id)
-	}
-	return op, nil
+	return byID
 }
 
 // SynthesizeRequest returns a minimal valid JSON request body for an
 // operation (every required field filled), or "{}" for an operation
 // without a body: a starting point for tests that must send something
 // valid.
-func SynthesizeRequest(operation string) ([]byte, error) {
-	op, err := operationByID(operation)
-	if err != nil {
-		return nil, err
+//
+// operation is a gen.Op constant (a spec id) or a Go name; an operation
+// the spec does not have is an error.
+func SynthesizeRequest(operation gen.OperationID) ([]byte, error) {
+	id, ok := resolveOperation(operation)
+	if !ok {
+		return nil, fmt.Errorf("gatewaytest: no operation %q in the spec", string(operation))
 	}
+	spec, err := specvalidate.Load()
+	if err != nil {
+		return nil, fmt.Errorf("gatewaytest: %w", err)
+	}
+	op := operations(spec)[string(id)]
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return []byte("{}"), nil
 	}

@@ -3,12 +3,17 @@
 // stripe-mock and Prism do, so that curl and clients in any language can
 // run contract tests against it:
 //
-//	go run ./cmd/gatewayfake -port 8080
+//	go run ./cmd/gatewayfake -port 8080 -seed fixtures.json -dump state.json
 //	curl -H 'Authorization: Bearer any-key' http://127.0.0.1:8080/v1/accounts/acct/secrets
 //
 // It listens on a loopback address unless told otherwise, prints its URL,
 // validates every request and response against the embedded spec, keeps
-// Secrets in memory, and shuts down cleanly on SIGINT or SIGTERM.
+// every collection of the spec in memory (seeded from -seed, written to
+// -dump when it stops), runs long-running states (-settle-reads,
+// -settle-after), serves signed-URL storage, and shuts down cleanly on
+// SIGINT or SIGTERM. Its admin endpoints (/_gatewaytest/state,
+// /_gatewaytest/setState, /_gatewaytest/advance) let a test in any language
+// seed, dump, reset, force a state and step the clock.
 package main
 
 import (
@@ -22,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -48,13 +54,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	port := flags.Int("port", 8080, "port to listen on (0 picks a free one)")
 	apiKey := flags.String("api-key", "", "accept only this Bearer token (default: any well-formed token)")
 	journal := flags.Int("journal-limit", 1000, "how many recent requests the fake keeps in its journal")
+	seed := flags.String("seed", "", "store the resources of this fixtures `file` (JSON, as -dump writes) before serving")
+	dump := flags.String("dump", "", "write the stored resources to this `file` when stopping (sensitive values left out)")
+	strict := flags.Bool("strict", false, "refuse request body properties the spec does not declare (a proto-JSON server drops them)")
+	settleReads := flags.Int("settle-reads", gatewaytest.DefaultSettleReads, "reads that see a transitional state (CREATING) before it settles (READY)")
+	settleAfter := flags.Duration("settle-after", 0, "settle transitional states after this long instead of after -settle-reads reads")
+	urlExpiry := flags.Duration("url-expiry", gatewaytest.DefaultSignedURLExpiry, "how long signed storage URLs stay valid")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	logger := log.New(stderr, "gatewayfake: ", log.LstdFlags)
-	fake, err := gatewaytest.New(gatewaytest.WithAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal))
+	opts := []gatewaytest.Option{
+		gatewaytest.RequireAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal),
+		gatewaytest.WithSettleReads(*settleReads), gatewaytest.WithSettleAfter(*settleAfter), gatewaytest.WithSignedURLExpiry(*urlExpiry),
+	}
+	if *strict {
+		opts = append(opts, gatewaytest.WithStrictBodies())
+	}
+	fake, err := gatewaytest.NewHandler(opts...)
 	if err != nil {
 		return err
+	}
+	if *seed != "" {
+		if err := seedFrom(fake, *seed); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))
 	if err != nil {
@@ -78,8 +102,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	if *dump != "" {
+		if err := dumpTo(fake, *dump); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "gatewayfake: state written to", *dump)
+	}
 	fmt.Fprintln(stdout, "gatewayfake: stopped")
 	return nil
+}
+
+func seedFrom(fake *gatewaytest.Handler, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return fake.Seed(f)
+}
+
+// dumpTo writes the fake's state to path through a temporary file in the
+// same directory, so that a reader never sees half a file.
+func dumpTo(fake *gatewaytest.Handler, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".gatewayfake-dump-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing to remove
+	if err := fake.Dump(tmp); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // logReporter logs the fake's own failures (a response that would not

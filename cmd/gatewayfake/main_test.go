@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -131,4 +133,91 @@ func waitForURL(t *testing.T, output func() string) string {
 	}
 	t.Fatal("no URL printed")
 	return ""
+}
+
+// TestSeedServeAndDump: -seed stores a fixtures file's resources before
+// serving; the API and the admin endpoint serve them; -dump writes the
+// state on shutdown, with what clients created and without any secret
+// value; -settle-reads 0 makes a new deployment READY at its first read.
+func TestSeedServeAndDump(t *testing.T) {
+	const secret = "sk-seeded-secret-value-123"
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "fixtures.json")
+	dump := filepath.Join(dir, "state.json")
+	fixtures := `{"resources": [{"name": "accounts/acct/secrets/TOKEN", "resource": {"keyName": "K", "value": "` + secret + `"}}]}`
+	if err := os.WriteFile(seed, []byte(fixtures), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-port", "0", "-seed", seed, "-dump", dump, "-settle-reads", "0", "-strict"}, &stdout, io.Discard)
+	}()
+	url := waitForURL(t, stdout.String)
+	client := &http.Client{}
+	defer client.CloseIdleConnections()
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer any-key")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
+	}
+	steps := []struct {
+		method, path, body string
+		want               int
+		wantIn             string
+	}{
+		{"GET", "/v1/accounts/acct/secrets/TOKEN", "", 200, `"keyName":"K"`},
+		{"POST", "/v1/accounts/acct/deployments?deploymentId=d1", `{"baseModel":"m"}`, 200, `"state":"CREATING"`},
+		{"GET", "/v1/accounts/acct/deployments/d1", "", 200, `"state":"READY"`},
+		{"POST", "/v1/accounts/acct/deployments", `{"baseModel":"m","deploymentId":"d2"}`, 400, "/deploymentId"},
+		{"GET", "/_gatewaytest/state", "", 200, "accounts/acct/deployments/d1"},
+	}
+	for _, s := range steps {
+		status, body := call(s.method, s.path, s.body)
+		if status != s.want || !strings.Contains(body, s.wantIn) || strings.Contains(body, secret) {
+			t.Errorf("%s %s: %d %s, want %d with %s and never the secret", s.method, s.path, status, strings.ReplaceAll(body, secret, "[SECRET]"), s.want, s.wantIn)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	written, err := os.ReadFile(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(written), "accounts/acct/secrets/TOKEN") || !strings.Contains(string(written), "accounts/acct/deployments/d1") {
+		t.Errorf("the dump lacks a resource:\n%s", strings.ReplaceAll(string(written), secret, "[SECRET]"))
+	}
+	if strings.Contains(string(written), secret) {
+		t.Error("the dump holds the secret value")
+	}
+}
+
+// TestBadSeedStopsTheFake: a fixtures file the spec refuses stops the
+// fake before it serves, with an error naming the resource, not the value.
+func TestBadSeedStopsTheFake(t *testing.T) {
+	const secret = "sk-seeded-secret-value-123"
+	seed := filepath.Join(t.TempDir(), "fixtures.json")
+	if err := os.WriteFile(seed, []byte(`{"resources": [{"name": "accounts/acct/secrets/TOKEN", "resource": {"keyName": ["`+secret+`"]}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout syncBuffer
+	err := run(context.Background(), []string{"-port", "0", "-seed", seed}, &stdout, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "accounts/acct/secrets/TOKEN") || strings.Contains(err.Error(), secret) {
+		t.Errorf("run: %v, want an error naming the resource, without its value", strings.ReplaceAll(fmt.Sprint(err), secret, "[SECRET]"))
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Error("the fake served despite a bad seed")
+	}
 }

@@ -35,6 +35,7 @@ var defaultBaselines = map[string][]string{
 	"BenchmarkRetriedUpdateSecret":  {"first-try"},
 	"BenchmarkTransfer":             {"upload-baseline-io-copy", "download-baseline-io-copy"},
 	"BenchmarkValidateUpdateSecret": {"naive-kin-openapi"},
+	"BenchmarkFakeThroughput":       {"bare-net-http"},
 }
 
 // section is the README section that -readme rewrites.

@@ -168,6 +168,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 		filepath.Join(genDir, "spec", "openapi.json.gz"): specGz,
 		filepath.Join("api", "services.gen.go"):          servicesSrc,
 		filepath.Join("api", "services.gen_test.go"):     callsSrc,
+		filepath.Join(genDir, "opconsts.gen.go"):         opConstsFile(opts.PackageName, table, goName),
 	}, nil
 }
 

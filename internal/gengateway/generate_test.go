@@ -228,3 +228,32 @@ func TestEveryCredentialLookingFieldIsClassified(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationConstants: one constant per operation, named from its Go
+// name (initialisms) and valued with its spec id; two operations that
+// would share a constant stop generation.
+func TestOperationConstants(t *testing.T) {
+	table := &operationTable{Rows: []operationRow{
+		{ID: "CreateApiKey", Method: "POST", Path: "/v1/keys"},
+		{ID: "ListThings", Method: "GET", Path: "/v1/things"},
+	}}
+	goName := func(id string) string { return strings.ReplaceAll(id, "Api", "API") }
+	src := string(opConstsFile("gen", table, goName))
+	for _, want := range []string{
+		"type OperationID string",
+		`OpCreateAPIKey OperationID = "CreateApiKey"`,
+		`OpListThings OperationID = "ListThings"`,
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("opconsts.gen.go lacks %q:\n%s", want, src)
+		}
+	}
+
+	defer func() {
+		if recover() == nil {
+			t.Error("two operations named OpCreateAPIKey did not stop generation")
+		}
+	}()
+	table.Rows = append(table.Rows, operationRow{ID: "CreateAPIKey", Method: "PUT", Path: "/v1/keys"})
+	opConstsFile("gen", table, goName)
+}

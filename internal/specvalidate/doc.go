@@ -12,11 +12,17 @@
 // check of a 3.1 document.
 //
 // What it checks: the route (path and method), the bearer credentials, the
+// path parameters (no dot segment, "." or "..", also percent-encoded), the
 // query parameters (types, formats, enums, required ones), the request's
 // Content-Type and body, and a response's status, Content-Type and body.
-// Schemas are JSON Schema 2020-12, as OpenAPI 3.1 says, with kin-openapi's
-// format checks (int32 and int64 ranges, date-time, date, byte), so that a
-// verdict here is kin-openapi's verdict.
+// Schemas are JSON Schema 2020-12, as OpenAPI 3.1 says; numeric formats
+// are checked by the range of the type they name, as a proto-JSON server
+// parses them (int32, int64 as a number or a string, float within float32,
+// double without overflow: 1e400 is refused), and the other formats with
+// kin-openapi's checks (date-time, date, byte). RequestOptions can refuse
+// body properties the schema does not declare, which a proto-JSON server
+// would drop silently. ValidateAndDecodeRequest hands back the body it
+// decoded, for a server that acts on it.
 //
 // What it is not: a server, a client or a business-rule checker. It does
 // not know that a secret must exist before it is updated, it does not

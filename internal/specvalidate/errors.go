@@ -59,6 +59,7 @@ func (e *RouteError) Unwrap() error { return e.Err }
 const (
 	PartAuthorization  = "header Authorization"
 	PartContentType    = "header Content-Type"
+	PartPath           = "path parameter"
 	PartQuery          = "query parameter"
 	PartRequestBody    = "request body"
 	PartResponseStatus = "response status"
@@ -73,7 +74,7 @@ type Error struct {
 	Err error
 	// Part is where the problem is, one of the Part constants.
 	Part string
-	// Name is the query parameter's name, or the JSON pointer (RFC 6901)
+	// Name is the path or query parameter's name, or the JSON pointer (RFC 6901)
 	// of the offending value inside a body ("" for the whole body).
 	Name string
 	// Reason says what is wrong.

@@ -199,6 +199,9 @@ func parsePrimitive(raw string, types []string, bits int) (any, string) {
 				return x, ""
 			}
 			reason = "not a number"
+			if errors.Is(err, strconv.ErrRange) {
+				reason = "out of the double range"
+			}
 		case openapi3.TypeBoolean:
 			b, err := strconv.ParseBool(raw)
 			if err == nil {

@@ -18,6 +18,14 @@ type RequestOptions struct {
 	// contract mode needs it: it checks a call as the caller made it,
 	// before the SDK adds the credentials.
 	SkipAuth bool
+	// RejectUnknownProperties refuses a body property that the schema
+	// does not declare, wherever the schema does not allow others (free-
+	// form objects and maps still take any). The Gateway is a proto-JSON
+	// server that drops an unknown field silently: an id sent in the body
+	// where the spec has a query parameter is lost, and the call succeeds
+	// with a generated id. Off by default, as OpenAPI allows such
+	// properties.
+	RejectUnknownProperties bool
 }
 
 // ValidateRequest checks a request to the operation r: the bearer
@@ -37,20 +45,51 @@ func (s *Spec) ValidateRequest(r *Route, req *http.Request, body []byte) error {
 
 // ValidateRequestWith is ValidateRequest with options.
 func (s *Spec) ValidateRequestWith(r *Route, req *http.Request, body []byte, opts RequestOptions) error {
+	_, err := s.ValidateAndDecodeRequest(r, req, body, opts)
+	return err
+}
+
+// ValidateAndDecodeRequest is ValidateRequestWith that also returns the
+// body it decoded to validate it (nil when the request has none, or the
+// media type has no schema): JSON objects as map[string]any, arrays as
+// []any, numbers as json.Number, exact. A server that acts on the body
+// (the fake Gateway) reads it once, not twice. The value is the caller's.
+func (s *Spec) ValidateAndDecodeRequest(r *Route, req *http.Request, body []byte, opts RequestOptions) (any, error) {
 	op, err := s.operation(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	decoded, e := op.validate(r, req, body, opts)
+	if e != nil {
+		return nil, e
+	}
+	return decoded, nil
+}
+
+func (op *operation) validate(r *Route, req *http.Request, body []byte, opts RequestOptions) (any, *Error) {
 	if op.requireToken && !opts.SkipAuth {
 		if e := checkBearer(req.Header); e != nil {
-			return e
+			return nil, e
 		}
 	}
-	if e := op.checkQuery(req.URL); e != nil {
-		return e
+	if e := checkPathParams(r); e != nil {
+		return nil, e
 	}
-	if e := op.checkBody(req.Header, body); e != nil {
-		return e
+	if e := op.checkQuery(req.URL); e != nil {
+		return nil, e
+	}
+	return op.checkBody(req.Header, body, opts.RejectUnknownProperties)
+}
+
+// checkPathParams refuses a path parameter that is a dot segment, "." or
+// "..", also percent-encoded ("%2e%2E"; FindRoute has decoded it): a
+// server, proxy or client library that normalises the path (RFC 3986,
+// section 5.2.4) sends DELETE .../deployments/.. to another resource.
+func checkPathParams(r *Route) *Error {
+	for _, name := range r.Operation.PathParams {
+		if v := r.PathParams[name]; v == "." || v == ".." {
+			return invalid(PartPath, name, "a dot segment (. or ..), which a server or proxy resolves to another resource")
+		}
 	}
 	return nil
 }
@@ -99,27 +138,36 @@ func isB64Token(s string) bool {
 	return true
 }
 
-func (op *operation) checkBody(h http.Header, body []byte) *Error {
+func (op *operation) checkBody(h http.Header, body []byte, rejectUnknown bool) (any, *Error) {
 	if op.body == nil {
 		if len(body) > 0 {
-			return invalid(PartRequestBody, "", "the operation takes no request body")
+			return nil, invalid(PartRequestBody, "", "the operation takes no request body")
 		}
-		return nil
+		return nil, nil
 	}
 	if len(body) == 0 {
 		if op.body.required {
-			return invalid(PartRequestBody, "", "required, missing")
+			return nil, invalid(PartRequestBody, "", "required, missing")
 		}
-		return nil
+		return nil, nil
 	}
 	media := matchContent(op.body.content, h.Get("Content-Type"))
 	if media == nil {
-		return invalid(PartContentType, "", "want "+mediaRanges(op.body.content))
+		return nil, invalid(PartContentType, "", "want "+mediaRanges(op.body.content))
 	}
 	if media.schema == nil {
-		return nil
+		return nil, nil
 	}
-	return validateJSON(media.schema, body, PartRequestBody)
+	v, e := validateJSON(media.schema, body, PartRequestBody)
+	if e != nil {
+		return nil, e
+	}
+	if rejectUnknown {
+		if at, found := unknownProperty(media.schema, v, ""); found {
+			return nil, invalid(PartRequestBody, at, "property not declared by the schema (a proto-JSON server drops it silently)")
+		}
+	}
+	return v, nil
 }
 
 // matchContent returns the entry of content for the media type ct, as
@@ -171,21 +219,21 @@ func mediaRanges(content []mediaSchema) string {
 }
 
 // validateJSON decodes body as one JSON value, numbers kept exact, and
-// validates it against schema.
-func validateJSON(schema *jsonschema.Schema, body []byte, part string) *Error {
+// validates it against schema. It returns the decoded value.
+func validateJSON(schema *jsonschema.Schema, body []byte, part string) (any, *Error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return invalid(part, "", jsonProblem(err))
+		return nil, invalid(part, "", jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return invalid(part, "", "not valid JSON: data after the JSON value")
+		return nil, invalid(part, "", "not valid JSON: data after the JSON value")
 	}
 	if err := schema.Validate(v); err != nil {
-		return schemaError(err, part)
+		return nil, schemaError(err, part)
 	}
-	return nil
+	return v, nil
 }
 
 // jsonProblem describes a decoding error without encoding/json's text,

@@ -40,7 +40,7 @@ func (s *Spec) ValidateResponse(r *Route, status int, header http.Header, body [
 	if len(body) == 0 {
 		return invalid(PartResponseBody, "", "empty, want a JSON value")
 	}
-	if e := validateJSON(media.schema, body, PartResponseBody); e != nil {
+	if _, e := validateJSON(media.schema, body, PartResponseBody); e != nil {
 		return e
 	}
 	return nil

@@ -92,6 +92,12 @@ func reasonOf(k jsonschema.ErrorKind) string {
 	case *kind.Const:
 		return "not the value the schema requires"
 	case *kind.Format:
+		switch {
+		case errors.Is(k.Err, errOutOfRange):
+			return fmt.Sprintf("out of the %s range", k.Want)
+		case errors.Is(k.Err, errNotInteger):
+			return fmt.Sprintf("not a decimal integer (format %s)", k.Want)
+		}
 		return fmt.Sprintf("not a valid %s", k.Want)
 	case *kind.Pattern:
 		return fmt.Sprintf("does not match the pattern %s", k.Want)

@@ -18,7 +18,13 @@ import (
 type Spec struct {
 	routes *routeNode
 	byID   map[string]*operation
+	doc    *openapi3.T
 }
+
+// Document returns the parsed spec (kin-openapi's model), the one the
+// checks were compiled from, for callers that derive behaviour from it
+// (the fake Gateway's resource engine). It is shared: never modify it.
+func (s *Spec) Document() *openapi3.T { return s.doc }
 
 // operation holds the compiled checks of one operation.
 type operation struct {
@@ -92,7 +98,7 @@ func compile() (*Spec, error) {
 		return nil, fmt.Errorf("specvalidate: %w", err)
 	}
 
-	s := &Spec{routes: newRouteNode(), byID: make(map[string]*operation, len(gen.Operations))}
+	s := &Spec{routes: newRouteNode(), byID: make(map[string]*operation, len(gen.Operations)), doc: doc}
 	for _, info := range gen.Operations {
 		op, err := compileOperation(c, doc, info)
 		if err != nil {

@@ -80,7 +80,23 @@ func TestValidateRequest(t *testing.T) {
 			r.Header.Del("Content-Type")
 			return r
 		}(), `{"keyName":"K"}`, ErrInvalid, "header Content-Type: want application/json"},
-		{"int32 out of range", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":3000000000}`), `{"baseModel":"m","acceleratorCount":3000000000}`, ErrInvalid, "request body at /acceleratorCount: not a valid int32"},
+		{"int32 out of range", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":3000000000}`), `{"baseModel":"m","acceleratorCount":3000000000}`, ErrInvalid, "request body at /acceleratorCount: out of the int32 range"},
+		{"int32 as an exponent, out of range", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":3e9}`), `{"baseModel":"m","acceleratorCount":3e9}`, ErrInvalid, "request body at /acceleratorCount: out of the int32 range"},
+		{"int32 beyond a double", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":1e400}`), `{"baseModel":"m","acceleratorCount":1e400}`, ErrInvalid, "request body at /acceleratorCount: out of the int32 range"},
+		{"int32 at its bound", newRequest("POST", deployment, `{"baseModel":"m","acceleratorCount":2147483647}`), `{"baseModel":"m","acceleratorCount":2147483647}`, nil, ""},
+		{"float beyond float32", newRequest("PATCH", "/v1/accounts/acc/datasets/d1", `{"averageTurnCount":3.5e38}`), `{"averageTurnCount":3.5e38}`, ErrInvalid, "request body at /averageTurnCount: out of the float range"},
+		{"float at float32's bound", newRequest("PATCH", "/v1/accounts/acc/datasets/d1", `{"averageTurnCount":3.4028234e38}`), `{"averageTurnCount":3.4028234e38}`, nil, ""},
+		{"double overflow", newRequest("PATCH", "/v1/accounts/acc/quotas/q1", `{"usage":1e400}`), `{"usage":1e400}`, ErrInvalid, "request body at /usage: out of the double range"},
+		{"double negative overflow", newRequest("PATCH", "/v1/accounts/acc/quotas/q1", `{"usage":-1e400}`), `{"usage":-1e400}`, ErrInvalid, "request body at /usage: out of the double range"},
+		{"double underflow is zero", newRequest("PATCH", "/v1/accounts/acc/quotas/q1", `{"usage":1e-400}`), `{"usage":1e-400}`, nil, ""},
+		{"int64 string", newRequest("POST", "/v1/accounts/acc/datasets/d1:getUploadEndpoint", `{"filenameToSize":{"a.jsonl":"9223372036854775807"}}`), `{"filenameToSize":{"a.jsonl":"9223372036854775807"}}`, nil, ""},
+		{"int64 string out of range", newRequest("POST", "/v1/accounts/acc/datasets/d1:getUploadEndpoint", `{"filenameToSize":{"a.jsonl":"9223372036854775808"}}`), `{"filenameToSize":{"a.jsonl":"9223372036854775808"}}`, ErrInvalid, "request body at /filenameToSize/a.jsonl: out of the int64 range"},
+		{"int64 string not a number", newRequest("POST", "/v1/accounts/acc/datasets/d1:getUploadEndpoint", `{"filenameToSize":{"a.jsonl":"12 bytes"}}`), `{"filenameToSize":{"a.jsonl":"12 bytes"}}`, ErrInvalid, "request body at /filenameToSize/a.jsonl: not a decimal integer (format int64)"},
+		{"dot-dot path parameter", newRequest("DELETE", "/v1/accounts/acc/deployments/..", ""), "", ErrInvalid, "path parameter deployment_id: a dot segment (. or ..), which a server or proxy resolves to another resource"},
+		{"dot path parameter", newRequest("GET", "/v1/accounts/./secrets/s1", ""), "", ErrInvalid, "path parameter account_id: a dot segment (. or ..), which a server or proxy resolves to another resource"},
+		{"percent-encoded dot-dot", newRequest("DELETE", "/v1/accounts/acc/deployments/%2e%2E", ""), "", ErrInvalid, "path parameter deployment_id: a dot segment (. or ..), which a server or proxy resolves to another resource"},
+		{"percent-encoded dot before a verb", newRequest("POST", "/v1/accounts/acc/deployments/%2E:undelete", "{}"), "{}", ErrInvalid, "path parameter deployment_id: a dot segment (. or ..), which a server or proxy resolves to another resource"},
+		{"dots inside an id", newRequest("GET", "/v1/accounts/acc/secrets/a..b", ""), "", nil, ""},
 		{"bad date-time", newRequest("POST", deployment, `{"baseModel":"m","expireTime":"tomorrow"}`), `{"baseModel":"m","expireTime":"tomorrow"}`, ErrInvalid, "request body at /expireTime: not a valid date-time"},
 		{"bad enum", newRequest("POST", deployment, `{"baseModel":"m","precision":"FP3"}`), `{"baseModel":"m","precision":"FP3"}`, ErrInvalid, "request body at /precision: not one of the allowed values: PRECISION_UNSPECIFIED, FP16, FP8, FP8_MM, FP8_AR, FP8_MM_KV_ATTN, FP8_KV, FP8_MM_V2, and 7 more"},
 		{"list", newRequest("GET", secrets+"?pageSize=10&pageToken=t&unknown=1", ""), "", nil, ""},
@@ -169,6 +185,47 @@ func TestSkipAuth(t *testing.T) {
 	}
 }
 
+// TestRejectUnknownProperties: with the option, a body property that the
+// schema does not declare is refused where the schema is closed (an id
+// sent in the body where the spec has a query parameter, a typo in a
+// nested object), and still taken by maps and free-form objects; without
+// it, OpenAPI's default, it is taken.
+func TestRejectUnknownProperties(t *testing.T) {
+	s := mustLoad(t)
+	const deployments = "/v1/accounts/acc/deployments"
+	tests := []struct {
+		name, method, target, body string
+		want                       string // "": valid in strict mode
+	}{
+		{"declared properties", "POST", deployments, `{"baseModel":"m","displayName":"d"}`, ""},
+		{"id in the body instead of the query", "POST", deployments, `{"baseModel":"m","deploymentId":"d1"}`, "request body at /deploymentId: property not declared by the schema (a proto-JSON server drops it silently)"},
+		{"typo in a nested object", "POST", deployments, `{"baseModel":"m","autoscalingPolicy":{"scaleUpWindw":"1s"}}`, "request body at /autoscalingPolicy/scaleUpWindw: property not declared by the schema (a proto-JSON server drops it silently)"},
+		{"any key of a map", "POST", deployments, `{"baseModel":"m","annotations":{"team":"ml","any-key":"v"}}`, ""},
+		{"the first unknown, by key", "POST", deployments, `{"zz":1,"baseModel":"m","aa":2}`, "request body at /aa: property not declared by the schema (a proto-JSON server drops it silently)"},
+		{"wrapping body", "POST", "/v1/accounts/acc/datasets", `{"dataset":{"displayName":"d","datasetID":"x"},"datasetId":"d1"}`, "request body at /dataset/datasetID: property not declared by the schema (a proto-JSON server drops it silently)"},
+		{"map of sizes", "POST", "/v1/accounts/acc/datasets/d1:getUploadEndpoint", `{"filenameToSize":{"a.jsonl":"12","b.jsonl":"3"}}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newRequest(tt.method, tt.target, tt.body)
+			r, err := s.FindRoute(req.Method, req.URL.EscapedPath())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ValidateRequest(r, req, []byte(tt.body)); err != nil {
+				t.Fatalf("without the option: %v, want no error", err)
+			}
+			err = s.ValidateRequestWith(r, req, []byte(tt.body), RequestOptions{RejectUnknownProperties: true})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("strict: %v, want no error", err)
+			case tt.want != "" && (err == nil || err.Error() != tt.want || !errors.Is(err, ErrInvalid)):
+				t.Errorf("strict: got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestRouteBuiltByHand(t *testing.T) {
 	s := mustLoad(t)
 	found, err := s.FindRoute("PATCH", "/v1/accounts/acc/secrets/s1")
@@ -203,6 +260,10 @@ func TestValidateResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	getDataset, err := s.FindRoute("GET", "/v1/accounts/acc/datasets/d1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	jsonHeader := http.Header{"Content-Type": {"application/json"}}
 	tests := []struct {
 		name       string
@@ -223,6 +284,8 @@ func TestValidateResponse(t *testing.T) {
 		{"no content type", getSecret, 200, http.Header{}, `{"name":"n","keyName":"K"}`, "header Content-Type: want application/json"},
 		{"empty body", getSecret, 200, jsonHeader, ``, "response body: empty, want a JSON value"},
 		{"not JSON", getSecret, 200, jsonHeader, `<html>`, "response body: not valid JSON (syntax error at byte 1)"},
+		{"float beyond float32", getDataset, 200, jsonHeader, `{"averageTurnCount":3.5e38}`, "response body at /averageTurnCount: out of the float range"},
+		{"int32 beyond a double", listSecrets, 200, jsonHeader, `{"secrets":[],"totalSize":1e400}`, "response body at /totalSize: out of the int32 range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,307 @@
+package gatewaytest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/redact"
+	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
+)
+
+// APIKey is the key the client that Start returns sends. The fake accepts
+// any well-formed Bearer token unless RequireAPIKey says which.
+const APIKey = "gatewaytest-api-key"
+
+// Account is the account of the clients that Start and NewClient return
+// (api.WithAccount given to them overrides it).
+const Account = "acct"
+
+// maxRequestBody bounds what the fake reads of an API request body
+// (storage uploads are streamed, and bounded by their declared size).
+const maxRequestBody = 8 << 20
+
+// Reporter receives the fake's own failures: a response it would send that
+// does not match the spec, or a handler that panicked. *testing.T is one.
+type Reporter interface {
+	Errorf(format string, args ...any)
+}
+
+// Handler is the fake Gateway as an http.Handler: it routes and validates
+// every request against the embedded spec, keeps resources, runs their
+// lifecycle, serves signed-URL storage, injects faults and keeps a
+// journal. NewHandler returns one for a server of your own (or for a
+// testing/synctest bubble, where it runs without a network); Server runs
+// one on a loopback address. A Handler is safe for concurrent use.
+type Handler struct {
+	spec     *specvalidate.Spec
+	ops      map[string]*openapi3.Operation
+	reporter Reporter
+	apiKey   string
+	strict   bool
+	engine   *engine
+
+	mu           sync.Mutex
+	handlers     map[gen.OperationID]http.HandlerFunc
+	faults       map[gen.OperationID][]*Fault
+	journal      ring[Entry]
+	journalLimit int
+	attempts     map[string]int
+	synthesized  map[string][]byte
+}
+
+// NewHandler returns a fake Gateway as an http.Handler, not listening
+// anywhere: serve it yourself, or call its ServeHTTP from a test.
+func NewHandler(opts ...Option) (*Handler, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	return newHandler(cfg)
+}
+
+func newHandler(cfg config) (*Handler, error) {
+	spec, err := specvalidate.Load()
+	if err != nil {
+		return nil, fmt.Errorf("gatewaytest: %w", err)
+	}
+	collections, err := loadCollections()
+	if err != nil {
+		return nil, fmt.Errorf("gatewaytest: %w", err)
+	}
+	h := &Handler{
+		spec:         spec,
+		ops:          operations(spec),
+		reporter:     cfg.reporter,
+		apiKey:       cfg.apiKey,
+		strict:       cfg.strict,
+		handlers:     map[gen.OperationID]http.HandlerFunc{},
+		faults:       map[gen.OperationID][]*Fault{},
+		attempts:     map[string]int{},
+		synthesized:  map[string][]byte{},
+		journalLimit: cfg.journalLimit,
+	}
+	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
+	return h, nil
+}
+
+// HandleFunc answers an operation (a gen.Op constant, such as
+// gen.OpGetAccount) with hf instead of the fake's own answer. The request
+// reaching hf is valid, and its path parameters are set: read them with
+// r.PathValue("account_id"). What hf writes is still validated against the
+// spec when its status is 2xx. An operation the spec does not have fails
+// the test at once (see WithReporter).
+func (h *Handler) HandleFunc(operation gen.OperationID, hf http.HandlerFunc) {
+	id, ok := h.operation("HandleFunc", operation, false)
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.handlers[id] = hf
+}
+
+// ServeHTTP routes, validates, records, injects faults, and answers.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasPrefix(r.URL.Path, storagePrefix):
+		h.engine.serveStorage(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, adminPrefix):
+		h.serveAdmin(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidArgument, "cannot read the request body")
+		return
+	}
+	route, routeErr := h.spec.FindRoute(r.Method, r.URL.EscapedPath())
+	if routeErr != nil {
+		h.record("", r, body, nil)
+	}
+	switch {
+	case errors.Is(routeErr, specvalidate.ErrMethodNotAllowed):
+		var re *specvalidate.RouteError
+		if errors.As(routeErr, &re) {
+			w.Header().Set("Allow", strings.Join(re.Allowed, ", "))
+		}
+		writeError(w, http.StatusMethodNotAllowed, codeUnimplemented, routeErr.Error())
+		return
+	case routeErr != nil:
+		writeError(w, http.StatusNotFound, codeNotFound, routeErr.Error())
+		return
+	}
+
+	operation := gen.OperationID(route.Operation.ID)
+	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict}
+	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
+	h.record(operation, r, body, decoded)
+	if err != nil {
+		msg := redact.String(err.Error(), redact.Collect(nil, body))
+		if errors.Is(err, specvalidate.ErrUnauthenticated) {
+			writeError(w, http.StatusUnauthorized, codeUnauthenticated, msg)
+		} else {
+			writeError(w, http.StatusBadRequest, codeInvalidArgument, msg)
+		}
+		return
+	}
+	if !h.authorized(r) {
+		writeError(w, http.StatusUnauthorized, codeUnauthenticated, "the API key is not valid")
+		return
+	}
+
+	f := h.nextFault(operation)
+	if f == nil {
+		h.answer(r, route, body, decoded).writeTo(w)
+		return
+	}
+	if f.AfterAction {
+		// The fake acts (creates, updates, deletes) and then fails, as a
+		// server that crashes after committing: what a retry must not
+		// repeat.
+		normal := h.answer(r, route, body, decoded)
+		if !f.apply(r.Context(), w, string(operation), normal.body) {
+			normal.writeTo(w)
+		}
+		return
+	}
+	var normal []byte
+	if f.Body == TruncatedBody {
+		normal, _ = h.synthesizedFor(route)
+	}
+	if !f.apply(r.Context(), w, string(operation), normal) {
+		h.answer(r, route, body, decoded).writeTo(w)
+	}
+}
+
+// authorized checks the key that RequireAPIKey named, if any.
+func (h *Handler) authorized(r *http.Request) bool {
+	return h.apiKey == "" || r.Header.Get("Authorization") == "Bearer "+h.apiKey
+}
+
+// response is an answer of the fake, made before it is sent.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	// of is the stored resource whose JSON the body is, if it is one: its
+	// bytes are validated once, not at every read (see engine.checked).
+	of *resource
+}
+
+func (resp response) writeTo(w http.ResponseWriter) {
+	for k, v := range resp.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+// answer produces the normal answer: the test's handler, the resource
+// engine, or a synthesized response. decoded is the body as validation
+// decoded it. A 2xx answer that does not match the spec is reported and
+// replaced by a 500.
+func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte, decoded any) response {
+	id := gen.OperationID(route.Operation.ID)
+	h.mu.Lock()
+	custom := h.handlers[id]
+	h.mu.Unlock()
+
+	var resp response
+	switch {
+	case custom != nil:
+		rec := httptest.NewRecorder()
+		for name, value := range route.PathParams {
+			r.SetPathValue(name, value)
+		}
+		h.runHandler(custom, rec, r, id)
+		result := rec.Result()
+		resp = response{status: result.StatusCode, header: result.Header, body: rec.Body.Bytes()}
+	default:
+		var handled bool
+		resp, handled = h.engine.serve(r, route, body, decoded)
+		if !handled {
+			resp = h.synthesizedResponse(route)
+		}
+	}
+
+	if resp.status >= 200 && resp.status < 300 && !h.engine.checked(resp) {
+		if err := h.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
+			h.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
+			return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
+		}
+		h.engine.markChecked(resp)
+	}
+	return resp
+}
+
+// synthesizedResponse is the minimal valid answer of an operation that no
+// rule of the engine covers.
+func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
+	synthesized, err := h.synthesizedFor(route)
+	if err != nil {
+		h.reportf("gatewaytest: %s: %v", route.Operation.ID, err)
+		return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest cannot synthesize a response for "+route.Operation.ID)
+	}
+	return jsonResponse(synthesized)
+}
+
+// runHandler runs a test's handler, turning a panic into a report and a 500.
+func (h *Handler) runHandler(hf http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.reportf("gatewaytest: the handler for %s panicked: %v", id, p)
+			w.Body.Reset()
+			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
+		}
+	}()
+	hf(w, r)
+}
+
+// synthesizedFor returns the minimal valid response of an operation,
+// computed once: with the schema's examples if they validate, else without.
+func (h *Handler) synthesizedFor(route *specvalidate.Route) ([]byte, error) {
+	id := route.Operation.ID
+	h.mu.Lock()
+	cached, ok := h.synthesized[id]
+	h.mu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	op := h.ops[id]
+	if op == nil {
+		return nil, fmt.Errorf("no operation %s in the embedded spec", id)
+	}
+	var lastErr error
+	for _, withExamples := range []bool{true, false} {
+		body, err := synthesizedBody(op, withExamples)
+		if err != nil {
+			return nil, err
+		}
+		hdr := http.Header{"Content-Type": {"application/json"}}
+		if lastErr = h.spec.ValidateResponse(route, http.StatusOK, hdr, body); lastErr == nil {
+			h.mu.Lock()
+			h.synthesized[id] = body
+			h.mu.Unlock()
+			return body, nil
+		}
+	}
+	return nil, fmt.Errorf("the synthesized response does not validate: %w", lastErr)
+}
+
+func (h *Handler) reportf(format string, args ...any) {
+	if h.reporter != nil {
+		h.reporter.Errorf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
