@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/fireworks-gateway/go-sdk/internal/lifecycle"
 )
 
 // Kinds of a state enum's values, for waiters and the fake's lifecycle.
@@ -20,46 +22,22 @@ const (
 	stateOther        = "Other"
 )
 
-// classifyState says what a value of a resource's state enum means, by a
-// rule on its words (README.md, "Waiting for a resource"):
-//   - the enum's UNSPECIFIED value is transitional: nothing is known yet;
-//   - a value ending in FAILED, CANCELLED, EXPIRED, DELETED, VOID or ERROR is
-//     a failure;
-//   - a value ending in READY, COMPLETED, ACTIVE, DEPLOYED, SUCCEEDED, PAID
-//     or EARLY_STOPPED (a job its stopping criteria ended) is a success;
-//   - a value with a word ending in ING (CREATING, RUNNING,
-//     WRITING_RESULTS, DELETING_CLEANING_UP), or PENDING, QUEUED or DRAFT,
-//     is transitional;
-//   - anything else (IDLE, PAUSED, ISSUED) is a steady state that is neither:
-//     a waiter stops there and says so.
+// classifyState says what a value of a resource's state enum means to a
+// waiter, by internal/lifecycle's rule (the one the fake runs too):
+// Unspecified and Transitional values are transitional, Failed and Deleted
+// ones failures, Goal states successes, and other steady states (PAUSED,
+// IDLE) neither: a waiter stops there and says so.
 func classifyState(value string) string {
-	words := strings.Split(value, "_")
-	last := words[len(words)-1]
-	switch {
-	case last == "UNSPECIFIED":
+	switch lifecycle.Classify(value) {
+	case lifecycle.Unspecified, lifecycle.Transitional:
 		return stateTransitional
-	case oneOf(last, "FAILED", "CANCELLED", "EXPIRED", "DELETED", "VOID", "ERROR"):
+	case lifecycle.Failed, lifecycle.Deleted:
 		return stateFailure
-	case oneOf(last, "READY", "COMPLETED", "ACTIVE", "DEPLOYED", "SUCCEEDED", "PAID") || strings.HasSuffix(value, "EARLY_STOPPED"):
-		return stateSuccess
-	case oneOf(last, "PENDING", "QUEUED", "DRAFT"):
-		return stateTransitional
 	}
-	for _, w := range words {
-		if strings.HasSuffix(w, "ING") {
-			return stateTransitional
-		}
+	if lifecycle.Goal(value) {
+		return stateSuccess
 	}
 	return stateOther
-}
-
-func oneOf(s string, values ...string) bool {
-	for _, v := range values {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // stateEnum is a state enum of the spec with its values classified.

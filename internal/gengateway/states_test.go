@@ -17,7 +17,7 @@ func TestStatesAreClassifiedByTheirWords(t *testing.T) {
 		"JOB_STATE_WRITING_RESULTS":          stateTransitional, // a word ending in ING, not the last
 		"JOB_STATE_DELETING_CLEANING_UP":     stateTransitional,
 		"JOB_STATE_PENDING":                  stateTransitional,
-		"DRAFT":                              stateTransitional,
+		"DRAFT":                              stateOther,
 		"READY":                              stateSuccess,
 		"JOB_STATE_COMPLETED":                stateSuccess,
 		"JOB_STATE_EARLY_STOPPED":            stateSuccess,
@@ -28,7 +28,7 @@ func TestStatesAreClassifiedByTheirWords(t *testing.T) {
 		"JOB_STATE_CANCELLED":                stateFailure,
 		"JOB_STATE_EXPIRED":                  stateFailure,
 		"DELETED":                            stateFailure,
-		"VOID":                               stateFailure,
+		"VOID":                               stateOther,
 		"JOB_STATE_IDLE":                     stateOther,
 		"JOB_STATE_PAUSED":                   stateOther,
 		"ISSUED":                             stateOther,

@@ -19,9 +19,11 @@
 //     DEPLOYED, JOB_STATE_PAUSED): the resource stays as it is until
 //     someone acts on it.
 //
-// It is shared by the fake (api/gatewaytest) and meant for the client's
-// waiters: a waiter polls while Classify says Transitional, succeeds on
-// its target state, and gives up on Failed or Deleted.
+// It is shared by the fake (api/gatewaytest) and the generator, which
+// writes every state enum's values by kind into gen.States for the
+// client's waiters: a waiter polls while Classify says Unspecified or
+// Transitional, succeeds on a Goal state, gives up on Failed or Deleted,
+// and stops, saying so, on another steady state.
 package lifecycle
 
 import "strings"
@@ -65,6 +67,23 @@ func Classify(state string) Class {
 		}
 	}
 	return class
+}
+
+// Goal reports whether a steady state is one a resource is made to reach,
+// what a waiter waits for by default: its last word is READY, COMPLETED,
+// ACTIVE, DEPLOYED, SUCCEEDED or PAID, or it ends in EARLY_STOPPED (a job
+// its stopping criteria ended). Other steady states (PAUSED, IDLE, ISSUED)
+// are where a resource rests without having got there.
+func Goal(state string) bool {
+	if Classify(state) != Steady {
+		return false
+	}
+	words := strings.Split(state, "_")
+	switch words[len(words)-1] {
+	case "READY", "COMPLETED", "ACTIVE", "DEPLOYED", "SUCCEEDED", "PAID":
+		return true
+	}
+	return strings.HasSuffix(state, "EARLY_STOPPED")
 }
 
 // Machine is the state machine of one state enum: the states a resource

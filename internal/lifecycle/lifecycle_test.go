@@ -2,7 +2,10 @@ package lifecycle
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // Enums of the spec (4.259.0), as fixtures: the rule must give each the
@@ -86,5 +89,41 @@ func TestNewMachine(t *testing.T) {
 func TestClassString(t *testing.T) {
 	if Transitional.String() != "transitional" || Class(42).String() != "Class(42)" {
 		t.Errorf("%s, %s", Transitional, Class(42))
+	}
+}
+
+// TestGoal: the steady states a resource is made to reach, and no others.
+func TestGoal(t *testing.T) {
+	for state, want := range map[string]bool{
+		"READY": true, "JOB_STATE_COMPLETED": true, "JOB_STATE_EARLY_STOPPED": true, "ACTIVE": true, "DEPLOYED": true, "PAID": true,
+		"JOB_STATE_PAUSED": false, "JOB_STATE_IDLE": false, "ISSUED": false, "CREATING": false, "FAILED": false,
+		"DELETED": false, "STATE_UNSPECIFIED": false, "READY_FAILED": false,
+	} {
+		if Goal(state) != want {
+			t.Errorf("Goal(%s) = %v, want %v", state, !want, want)
+		}
+	}
+}
+
+// TestTheFakeSettlesWhereWaitersWait: for every state enum of the spec, the
+// fake's machine settles a resource in a state the client's Wait takes for
+// success, fails it in one Wait takes for failure, and creates it in one
+// Wait polls through: the fake and the waiters read one rule.
+func TestTheFakeSettlesWhereWaitersWait(t *testing.T) {
+	if len(gen.States) == 0 {
+		t.Fatal("gen.States is empty: nothing to compare")
+	}
+	for enum, kinds := range gen.States {
+		values := slices.Concat(kinds.Success, kinds.Failure, kinds.Transitional, kinds.Other)
+		m := NewMachine(values)
+		if !slices.Contains(kinds.Success, m.Settled) {
+			t.Errorf("%s: the fake settles in %s, which Wait does not take for success %v", enum, m.Settled, kinds.Success)
+		}
+		if m.Failed != "" && !slices.Contains(kinds.Failure, m.Failed) {
+			t.Errorf("%s: the fake fails in %s, which Wait does not take for failure", enum, m.Failed)
+		}
+		if !slices.Contains(kinds.Transitional, m.Created) && !slices.Contains(kinds.Success, m.Created) {
+			t.Errorf("%s: the fake creates in %s, where Wait would stop", enum, m.Created)
+		}
 	}
 }
