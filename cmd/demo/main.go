@@ -1,12 +1,16 @@
-// Command demo runs the Secrets lifecycle (create, get, list, update,
-// delete) through the SDK and prints each step. By default it runs against
+// Command demo shows the SDK at work and prints each step: the Secrets
+// lifecycle (create, get, list, update, delete), then the workflows Go
+// teams write by hand today: create a dataset, upload a generated file
+// through its signed URL with a progress bar, wait for the dataset to be
+// READY, create a deployment and wait for it. By default it runs against
 // the embedded fake Gateway (package api/gatewaytest), with no API key and
-// no network, and the fake answers one update with 503 to show a retry:
+// no network, and the fake fails a call on the way to show a retry:
 //
 //	make demo            # or: go run ./cmd/demo
 //
-// With -real it runs against the real API, on a throwaway secret that it
-// deletes at the end, using FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID:
+// With -real it runs against the real API, on throwaway resources that it
+// deletes at the end, using FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID (a
+// deployment costs money while it runs: -model picks a small one):
 //
 //	FIREWORKS_API_KEY=... FIREWORKS_ACCOUNT_ID=... go run ./cmd/demo -real
 package main
@@ -42,6 +46,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
 	flags.SetOutput(out)
 	real := flags.Bool("real", false, "run against the real API (needs FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID)")
+	model := flags.String("model", "accounts/fireworks/models/llama-v3p1-8b-instruct", "the base model of the demo's deployment")
+	fileSize := flags.Int64("file-size", 8<<20, "the size of the generated dataset file, in bytes")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -65,7 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		fmt.Fprintf(out, "Secrets lifecycle against the real API at %s, account %s\n\n", client.BaseURL(), account)
 	} else {
 		account = "demo-account"
-		fake, err = gatewaytest.NewServer()
+		fake, err = gatewaytest.NewServer(gatewaytest.WithSettleAfter(2 * time.Second))
 		if err != nil {
 			return err
 		}
@@ -77,7 +83,10 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		fmt.Fprintf(out, "Secrets lifecycle against the embedded fake Gateway (spec %s) at %s\n", gen.SpecVersion, fake.URL)
 		fmt.Fprintf(out, "(no API key, no network; run with -real for the real API)\n\n")
 	}
-	return lifecycle(ctx, out, client, fake, account)
+	if err := lifecycle(ctx, out, client, fake, account); err != nil {
+		return err
+	}
+	return workflow(ctx, out, client, fake, *model, *fileSize)
 }
 
 // lifecycle creates a throwaway secret, reads, lists, updates and deletes
@@ -152,7 +161,6 @@ func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayt
 		return fmt.Errorf("get after delete: want NOT_FOUND, got %v", err)
 	}
 	done("%d %s, as expected: %s", apiErr.StatusCode, apiErr.Code, apiErr.Message)
-	fmt.Fprintln(out, "\nDone.")
 	return nil
 }
 
@@ -173,6 +181,9 @@ func (p *retryPrinter) WithAttrs([]slog.Attr) slog.Handler           { return p 
 func (p *retryPrinter) WithGroup(string) slog.Handler                { return p }
 
 func (p *retryPrinter) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "fireworks request failed, retrying" {
+		return nil // the waits' lines: the demo prints their progress itself
+	}
 	attrs := map[string]string{}
 	r.Attrs(func(a slog.Attr) bool {
 		attrs[a.Key] = a.Value.String()

@@ -8,10 +8,12 @@ import (
 )
 
 // TestDemoRunsTheLifecycleOnTheFake: with no configuration, the demo runs
-// every step against the embedded fake and shows the retry of the 503.
+// every step against the embedded fake: the Secrets lifecycle with the
+// retry of a 503, then the dataset upload with its progress bar and its
+// wait (the API key never reaching storage) and the deployment's wait.
 func TestDemoRunsTheLifecycleOnTheFake(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), nil, &out, func(string) string { return "" }); err != nil {
+	if err := run(context.Background(), []string{"-file-size", "300000"}, &out, func(string) string { return "" }); err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
@@ -20,6 +22,10 @@ func TestDemoRunsTheLifecycleOnTheFake(t *testing.T) {
 		"retry: PATCH /v1/accounts/demo-account/secrets/", "answered 503 on attempt 1",
 		"the fake received the new value: true",
 		"404 NOT_FOUND, as expected",
+		"7. create dataset sdk-demo-", "8. upload a generated", "retry: POST /v1/accounts/demo-account/datasets/", ":getUploadEndpoint answered 503",
+		"train.jsonl 100% |", "uploaded, validated and READY",
+		"the fake's storage holds 300000 bytes; requests to storage with an API key: 0",
+		"9. create a deployment", "deployment CREATING", "is READY",
 		"Done.",
 	} {
 		if !strings.Contains(out.String(), want) {
