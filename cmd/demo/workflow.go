@@ -27,7 +27,9 @@ func workflow(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayte
 	if _, err := c.Datasets.Create(ctx, gen.CreateDatasetBody{DatasetID: datasetID, Dataset: gen.Dataset{DisplayName: ptr("SDK demo")}}); err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, ignoreNotFound(c.Datasets.Delete(context.WithoutCancel(ctx), datasetID))) }()
+	defer func() {
+		err = errors.Join(err, ignoreNotFound(c.Datasets.Delete(context.WithoutCancel(ctx), datasetID)))
+	}()
 	done("created accounts/%s/datasets/%s", c.Account(), datasetID)
 
 	step(8, fmt.Sprintf("upload a generated %.1f MiB train.jsonl through its signed URL (no API key goes to storage)", float64(size)/(1<<20)))
@@ -64,7 +66,9 @@ func workflow(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayte
 		return err
 	}
 	id := lastElement(derefString(dep.Name))
-	defer func() { err = errors.Join(err, ignoreNotFound(c.Deployments.Delete(context.WithoutCancel(ctx), id, nil))) }()
+	defer func() {
+		err = errors.Join(err, ignoreNotFound(c.Deployments.Delete(context.WithoutCancel(ctx), id, nil)))
+	}()
 	dep, err = c.Deployments.Wait(ctx, id, api.OnWaitProgress(func(p api.WaitProgress) {
 		fmt.Fprintf(out, "   deployment %s after %v (poll %d)\n", p.State, p.Elapsed.Round(100*time.Millisecond), p.Polls)
 	}))
