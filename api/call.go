@@ -60,7 +60,7 @@ func decode[T any](resp *http.Response, err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body: its close reports nothing to act on
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, err // a *TransportError from responseBody
@@ -80,7 +80,7 @@ func discard(resp *http.Response, err error) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body: its close reports nothing to act on
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDrain))
 	if err != nil {
 		return err // a *TransportError from responseBody

@@ -504,7 +504,7 @@ func (c *Client) getFile(ctx context.Context, s callSettings, dir, name, signed 
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read body: its close reports nothing to act on
 	progress.setSize(name, resp.ContentLength)
 	tmp, err := os.CreateTemp(filepath.Dir(target), ".download-*")
 	if err != nil {

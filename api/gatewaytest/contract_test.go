@@ -257,7 +257,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 	fake, c := gatewaytest.Start(t, gatewaytest.WithReporter(rep))
 	fake.HandleFunc(gen.OpGetAccount, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"name":"accounts/%s","displayName":"Acme","email":"a@example.com"}`, r.PathValue("account_id"))
+		_, _ = fmt.Fprintf(w, `{"name":"accounts/%s","displayName":"Acme","email":"a@example.com"}`, r.PathValue("account_id"))
 	})
 	resp, err := c.Raw().GetAccountWithResponse(context.Background(), "acme", nil)
 	if err != nil {

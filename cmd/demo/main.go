@@ -42,7 +42,13 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+func run(ctx context.Context, args []string, w io.Writer, getenv func(string) string) (err error) {
+	out := &printer{w: w}
+	defer func() {
+		if err == nil {
+			err = out.err
+		}
+	}()
 	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
 	flags.SetOutput(out)
 	real := flags.Bool("real", false, "run against the real API (needs FIREWORKS_API_KEY and FIREWORKS_ACCOUNT_ID)")
@@ -57,7 +63,6 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		client  *api.Client
 		fake    *gatewaytest.Server
 		account string
-		err     error
 	)
 	if *real {
 		account = getenv("FIREWORKS_ACCOUNT_ID")
@@ -68,7 +73,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Secrets lifecycle against the real API at %s, account %s\n\n", client.BaseURL(), account)
+		out.printf("Secrets lifecycle against the real API at %s, account %s\n\n", client.BaseURL(), account)
 	} else {
 		account = "demo-account"
 		fake, err = gatewaytest.NewServer(gatewaytest.WithSettleAfter(2 * time.Second))
@@ -80,8 +85,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Secrets lifecycle against the embedded fake Gateway (spec %s) at %s\n", gen.SpecVersion, fake.URL)
-		fmt.Fprintf(out, "(no API key, no network; run with -real for the real API)\n\n")
+		out.printf("Secrets lifecycle against the embedded fake Gateway (spec %s) at %s\n", gen.SpecVersion, fake.URL)
+		out.printf("(no API key, no network; run with -real for the real API)\n\n")
 	}
 	if err := lifecycle(ctx, out, client, fake, account); err != nil {
 		return err
@@ -91,10 +96,10 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 
 // lifecycle creates a throwaway secret, reads, lists, updates and deletes
 // it, printing each step. The secret is deleted even when a step fails.
-func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewaytest.Server, account string) (err error) {
+func lifecycle(ctx context.Context, out *printer, c *api.Client, fake *gatewaytest.Server, account string) (err error) {
 	id := "sdk-demo-" + randomSuffix()
-	step := func(n int, what string) { fmt.Fprintf(out, "%d. %s\n", n, what) }
-	done := func(format string, args ...any) { fmt.Fprintf(out, "   ok: "+format+"\n", args...) }
+	step := func(n int, what string) { out.printf("%d. %s\n", n, what) }
+	done := func(format string, args ...any) { out.printf("   ok: "+format+"\n", args...) }
 	value := "sk-demo-" + randomSuffix()
 
 	step(1, fmt.Sprintf("create secret %s (keyName DEMO_API_KEY)", id))
@@ -133,7 +138,7 @@ func lifecycle(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayt
 	step(4, "update its value")
 	if fake != nil {
 		fake.Inject("UpdateSecret", gatewaytest.Fault{Status: 503, RetryAfterMs: "200", Message: "the fake is unavailable, once", Times: 1})
-		fmt.Fprintln(out, "   (the fake will answer this update with 503 and retry-after-ms: 200 once)")
+		out.println("   (the fake will answer this update with 503 and retry-after-ms: 200 once)")
 	}
 	newValue := "sk-demo-rotated-" + randomSuffix()
 	start := time.Now()

@@ -17,10 +17,10 @@ import (
 // workflow creates a dataset, uploads a generated file to it with a
 // progress bar and waits for it, then creates a deployment and waits for
 // it; both are deleted at the end, even when a step fails.
-func workflow(ctx context.Context, out io.Writer, c *api.Client, fake *gatewaytest.Server, model string, size int64) (err error) {
-	step := func(n int, what string) { fmt.Fprintf(out, "%d. %s\n", n, what) }
-	done := func(format string, args ...any) { fmt.Fprintf(out, "   ok: "+format+"\n", args...) }
-	fmt.Fprintln(out, "\nWorkflows: a dataset and a deployment")
+func workflow(ctx context.Context, out *printer, c *api.Client, fake *gatewaytest.Server, model string, size int64) (err error) {
+	step := func(n int, what string) { out.printf("%d. %s\n", n, what) }
+	done := func(format string, args ...any) { out.printf("   ok: "+format+"\n", args...) }
+	out.println("\nWorkflows: a dataset and a deployment")
 	datasetID := "sdk-demo-" + randomSuffix()
 
 	step(7, fmt.Sprintf("create dataset %s", datasetID))
@@ -35,16 +35,16 @@ func workflow(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayte
 	step(8, fmt.Sprintf("upload a generated %.1f MiB train.jsonl through its signed URL (no API key goes to storage)", float64(size)/(1<<20)))
 	if fake != nil {
 		fake.Inject(gen.OpGetDatasetUploadEndpoint, gatewaytest.Fault{Status: 503, RetryAfterMs: "300", Message: "the fake is unavailable, once", Times: 1})
-		fmt.Fprintln(out, "   (the fake will answer the upload endpoint with 503 and retry-after-ms: 300 once)")
+		out.println("   (the fake will answer the upload endpoint with 503 and retry-after-ms: 300 once)")
 	}
 	bar := progressbar.NewOptions64(size, progressbar.OptionSetWriter(out), progressbar.OptionSetWidth(30),
 		progressbar.OptionShowBytes(true), progressbar.OptionSetDescription("   train.jsonl"),
-		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }))
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionOnCompletion(func() { out.println() }))
 	file := api.FileFromReader("train.jsonl", &examples{left: size}, size)
 	start := time.Now()
 	err = c.Datasets.Upload(ctx, datasetID, []api.File{file}, api.WaitAfterUpload(),
 		api.OnTransferProgress(func(p api.TransferProgress) { _ = bar.Set64(p.Done) }),
-		api.OnWaitProgress(func(p api.WaitProgress) { fmt.Fprintf(out, "   dataset %s (poll %d)\n", p.State, p.Polls) }))
+		api.OnWaitProgress(func(p api.WaitProgress) { out.printf("   dataset %s (poll %d)\n", p.State, p.Polls) }))
 	if err != nil {
 		return err
 	}
@@ -70,14 +70,14 @@ func workflow(ctx context.Context, out io.Writer, c *api.Client, fake *gatewayte
 		err = errors.Join(err, ignoreNotFound(c.Deployments.Delete(context.WithoutCancel(ctx), id, nil)))
 	}()
 	dep, err = c.Deployments.Wait(ctx, id, api.OnWaitProgress(func(p api.WaitProgress) {
-		fmt.Fprintf(out, "   deployment %s after %v (poll %d)\n", p.State, p.Elapsed.Round(100*time.Millisecond), p.Polls)
+		out.printf("   deployment %s after %v (poll %d)\n", p.State, p.Elapsed.Round(100*time.Millisecond), p.Polls)
 	}))
 	if err != nil {
 		return err
 	}
 	done("%s is %s", derefString(dep.Name), *dep.State)
 
-	fmt.Fprintln(out, "\nDone. (the demo's dataset and deployment are deleted now)")
+	out.println("\nDone. (the demo's dataset and deployment are deleted now)")
 	return nil
 }
 

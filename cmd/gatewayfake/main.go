@@ -85,7 +85,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
-	fmt.Fprintf(stdout, "gatewayfake: Gateway REST API %s fake listening on http://%s\n", gen.SpecVersion, ln.Addr())
+	if _, err := fmt.Fprintf(stdout, "gatewayfake: Gateway REST API %s fake listening on http://%s\n", gen.SpecVersion, ln.Addr()); err != nil {
+		_ = ln.Close()
+		return err // whoever started the fake cannot learn its address
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -106,10 +109,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := dumpTo(fake, *dump); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "gatewayfake: state written to", *dump)
+		if _, err := fmt.Fprintln(stdout, "gatewayfake: state written to", *dump); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintln(stdout, "gatewayfake: stopped")
-	return nil
+	_, err = fmt.Fprintln(stdout, "gatewayfake: stopped")
+	return err
 }
 
 func seedFrom(fake *gatewaytest.Handler, path string) error {
@@ -117,7 +122,7 @@ func seedFrom(fake *gatewaytest.Handler, path string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: closing cannot lose data
 	return fake.Seed(f)
 }
 
@@ -128,7 +133,7 @@ func dumpTo(fake *gatewaytest.Handler, path string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing to remove
+	defer func() { _ = os.Remove(tmp.Name()) }() // after a successful rename, there is nothing to remove
 	if err := fake.Dump(tmp); err != nil {
 		_ = tmp.Close()
 		return err
