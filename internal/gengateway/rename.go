@@ -108,6 +108,9 @@ func hoistRequestBodies(spec *openapi3.T) error {
 }
 
 func sortedSchemaNames(spec *openapi3.T) []string {
+	if spec.Components == nil {
+		return nil
+	}
 	names := make([]string, 0, len(spec.Components.Schemas))
 	for name := range spec.Components.Schemas {
 		names = append(names, name)
@@ -156,9 +159,11 @@ func eachSchemaRef(spec *openapi3.T, fn func(*openapi3.SchemaRef)) {
 			}
 		}
 	}
-	for _, p := range spec.Components.Parameters {
-		if p.Value != nil {
-			walk(p.Value.Schema)
+	if spec.Components != nil {
+		for _, p := range spec.Components.Parameters {
+			if p.Value != nil {
+				walk(p.Value.Schema)
+			}
 		}
 	}
 	for _, path := range spec.Paths.InMatchingOrder() {
