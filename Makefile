@@ -70,11 +70,12 @@ test-specbump: ## Vet and test internal/specbump, the spec-bump tool's own modul
 	$(GO) -C internal/specbump test $(RACE) -count=1 ./...
 
 .PHONY: bench
-bench: ## Run the benchmarks (median of BENCHCOUNT runs) and rewrite README.md's Performance tables.
+bench: ## Run the benchmarks (median of BENCHCOUNT runs) and the import-cost measurement, and rewrite README.md's Performance tables.
 	@out=$$(mktemp) && trap 'rm -f "$$out" "$$out.rc"' EXIT && \
 	{ $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...; echo $$? > "$$out.rc"; } | tee "$$out" && \
 	if [ "$$(cat "$$out.rc")" != 0 ]; then echo "benchmarks failed: README.md left as it was"; exit 1; fi && \
-	$(GO) run ./internal/benchreport -readme README.md < "$$out"
+	$(GO) run ./internal/benchreport -readme README.md < "$$out" && \
+	$(GO) run ./internal/importcost -runs $(BENCHCOUNT) -readme README.md
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also run in make test).
