@@ -519,3 +519,325 @@ func TestListStopsWhenTheStartTokenComesBack(t *testing.T) {
 		t.Errorf("err = %v after %d items and %d requests, want ErrRepeatedToken after the first page's 2 items and 1 request", err, n, s.requests.Load())
 	}
 }
+
+// TestAPIKeyLengthAndCharacters: a key of exactly the shortest length is
+// accepted and one byte less refused; a space, a control character or DEL
+// anywhere refuses it, and the error never quotes the key.
+func TestAPIKeyLengthAndCharacters(t *testing.T) {
+	for _, key := range []string{"fw-12345", "fw-!~key-0123", "fw-" + strings.Repeat("k", 200)} {
+		if _, err := api.New(api.WithAPIKey(key), api.WithBaseURL(testBaseURL)); err != nil {
+			t.Errorf("a key of %d bytes refused: %v", len(key), err)
+		}
+	}
+	for name, key := range map[string]string{
+		"7 bytes":               "fw-1234",
+		"a space":               "fw-key 0123456789",
+		"a leading space":       " fw-key-0123456789",
+		"a tab":                 "fw-key\t0123456789",
+		"a NUL":                 "fw-key\x000123456789",
+		"DEL":                   "fw-key\x7f0123456789",
+		"a trailing CR":         "fw-key-0123456789\r",
+		"a unit separator 0x1f": "fw-key\x1f0123456789",
+	} {
+		_, err := api.New(api.WithAPIKey(key), api.WithBaseURL(testBaseURL))
+		if err == nil {
+			t.Errorf("a key with %s accepted", name)
+			continue
+		}
+		if strings.Contains(err.Error(), strings.TrimSpace(key)) {
+			t.Errorf("%s: the error quotes the key", name)
+		}
+	}
+}
+
+// TestRedirectsStopAfterTen: a server that redirects for ever gets ten
+// requests, as net/http's default policy sends (the tenth redirect is
+// refused), then an error; a client's own
+// CheckRedirect is asked instead, and still never sees the key leave.
+func TestRedirectsStopAfterTen(t *testing.T) {
+	loop := step{status: http.StatusTemporaryRedirect, header: http.Header{"Location": {testBaseURL + "/v1/accounts/acct/secrets/sec"}}}
+	rt := script(loop)
+	c := newClient(t, rt, api.WithMaxRetries(0))
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
+	var te *api.TransportError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "stopped after 10 redirects") {
+		t.Fatalf("err = %v, want a *api.TransportError after 10 redirects", err)
+	}
+	if n := len(rt.Calls()); n != 10 {
+		t.Errorf("%d requests, want 10: the first and 9 redirects followed", n)
+	}
+
+	rt = script(step{status: http.StatusTemporaryRedirect, header: http.Header{"Location": {"https://elsewhere.test/x"}}}, step{status: 200, body: secretJSON})
+	var asked []string
+	hc := &http.Client{Transport: rt, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		asked = append(asked, req.URL.Host+" auth="+req.Header.Get("Authorization"))
+		return nil
+	}}
+	c, err = api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(testBaseURL), api.WithAccount("acct"), api.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 1 || asked[0] != "elsewhere.test auth=" {
+		t.Errorf("the caller's CheckRedirect saw %q, want one redirect to elsewhere.test without the key", asked)
+	}
+}
+
+// TestStatusesOutside2xxAreErrors: only 200 to 299 are answers; a 3xx
+// that net/http does not follow (300, 304) is an *api.Error.
+func TestStatusesOutside2xxAreErrors(t *testing.T) {
+	for _, status := range []int{200, 201, 204, 299} {
+		rt := script(step{status: status, body: secretJSON})
+		if _, err := newClient(t, rt).Secrets.Get(context.Background(), "sec", nil); err != nil {
+			t.Errorf("%d: %v", status, err)
+		}
+	}
+	for _, status := range []int{300, 304, 399, 400} {
+		rt := script(step{status: status, body: secretJSON})
+		_, err := newClient(t, rt).Secrets.Get(context.Background(), "sec", nil)
+		var apiErr *api.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
+			t.Errorf("%d: err = %v, want an *api.Error", status, err)
+		}
+	}
+}
+
+// countingGetBody wraps a request's GetBody to count its calls.
+func countingGetBody(n *atomic.Int32) api.Option {
+	return api.WithMiddleware(func(next api.Doer) api.Doer {
+		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
+			if get := req.GetBody; get != nil {
+				req = req.Clone(req.Context())
+				req.GetBody = func() (io.ReadCloser, error) { n.Add(1); return get() }
+			}
+			return next.Do(req)
+		})
+	})
+}
+
+// TestOnlyRetriesRewindTheBody: the first attempt sends the body the
+// request holds; GetBody (which may reopen a file) is called once for
+// each retry, and not at all for a call answered at once.
+func TestOnlyRetriesRewindTheBody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		rt := script(step{status: 200, body: secretJSON})
+		if _, err := updateSecret(context.Background(), newClient(t, rt, countingGetBody(&n))); err != nil {
+			t.Fatal(err)
+		}
+		if n.Load() != 0 {
+			t.Errorf("GetBody called %d times for a call answered at once, want 0", n.Load())
+		}
+		n.Store(0)
+		rt = script(step{status: 429}, step{status: 429}, step{status: 200, body: secretJSON})
+		if _, err := updateSecret(context.Background(), newClient(t, rt, countingGetBody(&n))); err != nil {
+			t.Fatal(err)
+		}
+		if n.Load() != 2 {
+			t.Errorf("GetBody called %d times for 2 retries, want 2", n.Load())
+		}
+	})
+}
+
+// TestCancelledDuringTheAnswerSendsNothingMore: a caller that cancels
+// while an answer asking for an immediate retry (Retry-After-Ms: 0) comes
+// back gets context.Canceled, and no other attempt is sent. Run 20 times:
+// a zero wait that does not look at the context first would send one
+// about half of the time.
+func TestCancelledDuringTheAnswerSendsNothingMore(t *testing.T) {
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		var attempts atomic.Int32
+		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			attempts.Add(1)
+			cancel()
+			return &http.Response{StatusCode: 503, Header: http.Header{"Retry-After-Ms": {"0"}}, Body: http.NoBody, Request: req}, nil
+		})
+		_, err := newClient(t, rt).Secrets.Get(ctx, "sec", nil)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		if n := attempts.Load(); n != 1 {
+			t.Fatalf("%d attempts, want 1: nothing is sent after the caller cancelled", n)
+		}
+	}
+}
+
+// TestDeleteAnswers: a Delete answered with nothing, with {} or with
+// white space succeeds; one answered with something that is not JSON is a
+// *api.DecodeError.
+func TestDeleteAnswers(t *testing.T) {
+	for _, body := range []string{"", "{}", " \n", `{"unexpected":"but JSON"}`} {
+		rt := script(step{status: 200, body: body})
+		if err := newClient(t, rt).Secrets.Delete(context.Background(), "sec"); err != nil {
+			t.Errorf("answer %q: %v", body, err)
+		}
+	}
+	for _, body := range []string{"<html>ok</html>", "{", "x"} {
+		rt := script(step{status: 200, body: body})
+		err := newClient(t, rt).Secrets.Delete(context.Background(), "sec")
+		var de *api.DecodeError
+		if !errors.As(err, &de) || de.StatusCode != 200 || de.Method != "DELETE" {
+			t.Errorf("answer %q: err = %v, want a *api.DecodeError", body, err)
+		}
+	}
+}
+
+// TestWithRefusesBadOptions: Client.With refuses what a call would
+// refuse (a bad value) and what only New takes, and leaves the Client as
+// it was.
+func TestWithRefusesBadOptions(t *testing.T) {
+	c := newClient(t, script(step{status: 200, body: secretJSON}))
+	for name, opt := range map[string]api.Option{
+		"a negative retry count": api.WithMaxRetries(-1),
+		"an empty account":       api.WithAccount(""),
+		"an API key":             api.WithAPIKey(testAPIKey),
+		"a base URL":             api.WithBaseURL(testBaseURL),
+	} {
+		if d, err := c.With(api.WithAccount("other"), opt); err == nil || d != nil {
+			t.Errorf("%s: With gave %v, %v; want nil and an error", name, d, err)
+		}
+	}
+	if c.Account() != "acct" {
+		t.Errorf("the Client's account became %q", c.Account())
+	}
+	if d, err := c.With(api.WithAccount("other"), api.WithMaxRetries(0)); err != nil || d.Account() != "other" {
+		t.Errorf("With(good options) = %v, %v; want a Client on the account other", d, err)
+	}
+}
+
+// TestMiddlewareMustSendTheCallsRequest: a middleware that sends a request
+// of its own (not the call's, so without its settings) gets a
+// *TransportError that says so, and nothing is sent.
+func TestMiddlewareMustSendTheCallsRequest(t *testing.T) {
+	rt := script(step{status: 200, body: secretJSON})
+	c := newClient(t, rt, api.WithMiddleware(func(next api.Doer) api.Doer {
+		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
+			own, err := http.NewRequestWithContext(context.Background(), req.Method, req.URL.String(), nil)
+			if err != nil {
+				return nil, err
+			}
+			return next.Do(own)
+		})
+	}))
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
+	var te *api.TransportError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "not a call of the Client") || te.Method != "GET" || te.Path != "/v1/accounts/acct/secrets/sec" {
+		t.Fatalf("err = %v, want a *api.TransportError for GET /v1/accounts/acct/secrets/sec that says why", err)
+	}
+	if n := len(rt.Calls()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+// quotingTransportError is a transport failure whose text quotes what was
+// sent, as some proxies' and tracing transports' errors do.
+type quotingTransportError struct{ text string }
+
+func (e *quotingTransportError) Error() string { return e.text }
+
+// TestTransportErrorTextIsRedacted: a transport whose error quotes the
+// API key and the secret value of the request body gives a
+// *TransportError whose text holds neither, while errors.As still finds
+// the transport's own error.
+func TestTransportErrorTextIsRedacted(t *testing.T) {
+	secrets := map[string]string{"API key": testAPIKey, "secret value": testSecretValue}
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body, _ := io.ReadAll(req.Body)
+		return nil, &quotingTransportError{text: "proxy refused " + req.Header.Get("Authorization") + " with body " + string(body)}
+	})
+	_, err := updateSecret(context.Background(), newClient(t, rt, api.WithMaxRetries(0)))
+	var te *api.TransportError
+	var cause *quotingTransportError
+	if !errors.As(err, &te) || !errors.As(err, &cause) {
+		t.Fatalf("err is %T, want a *api.TransportError that wraps the transport's error", err)
+	}
+	if names := leaks(err.Error(), secrets); len(names) > 0 {
+		t.Errorf("Error() holds the %v", names)
+	}
+	if !strings.Contains(err.Error(), "proxy refused Bearer "+"[REDACTED]") {
+		t.Errorf("Error() lost the transport's text around the key (%d bytes)", len(err.Error()))
+	}
+}
+
+// TestErrorText: Error() of each error type in full: the method, the
+// path, the status, its code and message, the attempts when more than one,
+// and the request id.
+func TestErrorText(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 404, Attempts: 1}, "GET /v1/x: 404 Not Found"},
+		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 404, Attempts: 2}, "GET /v1/x: 404 Not Found [after 2 attempts]"},
+		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 503, Code: api.CodeUnavailable, Message: "down", Attempts: 3, RequestID: "req-1"},
+			"GET /v1/x: 503 Service Unavailable (UNAVAILABLE): down [after 3 attempts] [request id req-1]"},
+		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 400, Message: strings.Repeat("m", 512), Attempts: 1},
+			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512)},
+		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 400, Message: strings.Repeat("m", 513), Attempts: 1},
+			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512) + "…"},
+		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 1, Err: io.ErrUnexpectedEOF}, "POST /v1/y: unexpected EOF [after 1 attempts]"},
+		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 2, Err: context.Canceled,
+			Last: &api.Error{StatusCode: 429, Code: api.CodeResourceExhausted}},
+			"POST /v1/y: context canceled [after 2 attempts] (last attempt: 429 Too Many Requests (RESOURCE_EXHAUSTED))"},
+	}
+	for _, tc := range cases {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestCodeNamesAtTheirBounds: a code name is 1 to 32 ASCII letters and
+// underscores, any case: the letters at the ends of the alphabet and 32
+// letters are one; the characters just outside the letters, and 33
+// letters, are not.
+func TestCodeNamesAtTheirBounds(t *testing.T) {
+	for body, want := range map[string]api.Code{
+		`{"code":"ZONE_AZ"}`:                         "ZONE_AZ",
+		`{"code":"a_z"}`:                             "A_Z",
+		`{"code":"` + strings.Repeat("Z", 32) + `"}`: api.Code(strings.Repeat("Z", 32)),
+		`{"code":"` + strings.Repeat("Z", 33) + `"}`: "",
+		`{"code":"A@"}`:                              "",
+		`{"code":"Z["}`:                              "",
+		`{"code":"A` + "`" + `"}`:                    "",
+		`{"code":"Z{"}`:                              "",
+		`{"error":{"status":"zone_az"}}`:             "ZONE_AZ",
+	} {
+		rt := script(step{status: 400, body: body})
+		_, err := newClient(t, rt, api.WithMaxRetries(0)).Secrets.Get(context.Background(), "sec", nil)
+		var apiErr *api.Error
+		if !errors.As(err, &apiErr) || apiErr.Code != want {
+			t.Errorf("%s: err = %v, want the code %q", body, err, want)
+		}
+	}
+}
+
+// TestRetryAfterOfThirtyTwoCharacters: a Retry-After of 32 characters is
+// read (zeros in front), one of 33 is not (the backoff applies).
+func TestRetryAfterOfThirtyTwoCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  time.Duration
+	}{
+		{strings.Repeat("0", 31) + "3", 3 * time.Second},
+		{strings.Repeat("0", 32) + "3", 0}, // too long: the backoff
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			rt := script(step{status: 429, header: http.Header{"Retry-After": {tc.value}}}, step{status: 200, body: secretJSON})
+			if _, err := newClient(t, rt).Secrets.Get(context.Background(), "sec", nil); err != nil {
+				t.Fatal(err)
+			}
+			w := waits(rt.Calls())
+			if tc.want != 0 && (len(w) != 1 || w[0] != tc.want) {
+				t.Errorf("Retry-After of %d characters: waited %v, want %v", len(tc.value), w, tc.want)
+			}
+			if tc.want == 0 && (len(w) != 1 || w[0] > 500*time.Millisecond || w[0] < 375*time.Millisecond) {
+				t.Errorf("Retry-After of %d characters: waited %v, want the first backoff", len(tc.value), w)
+			}
+		})
+	}
+}
