@@ -755,7 +755,7 @@ func TestTransportErrorTextIsRedacted(t *testing.T) {
 	if !errors.As(err, &te) || !errors.As(err, &cause) {
 		t.Fatalf("err is %T, want a *api.TransportError that wraps the transport's error", err)
 	}
-	if names := leaks(err.Error(), secrets); len(names) > 0 {
+	if names := heldSecrets(err.Error(), secrets); len(names) > 0 {
 		t.Errorf("Error() holds the %v", names)
 	}
 	if !strings.Contains(err.Error(), "proxy refused Bearer "+"[REDACTED]") {
@@ -840,4 +840,61 @@ func TestRetryAfterOfThirtyTwoCharacters(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDecodeErrorSnippetsHoldNoSecret: a 2xx answer that is not the
+// expected JSON keeps a snippet of its body: redacted where the body is
+// JSON holding secret values, and replaced whole where it is not JSON but
+// names a sensitive field (its values cannot be found, so none of it is
+// shown). An answer that a middleware made itself says its own request.
+func TestDecodeErrorSnippetsHoldNoSecret(t *testing.T) {
+	const echoed = "sk-echoed-by-the-server-7"
+	secrets := map[string]string{"echoed value": echoed, "API key": testAPIKey}
+	for _, tc := range []struct {
+		name, body string
+		want       string // in the snippet
+	}{
+		{"JSON of another shape", `{"name":5,"value":"` + echoed + `"}`, `{"name":5,"value":"[REDACTED]"}`},
+		{"not JSON, naming a sensitive field", `<html>"value": "` + echoed + `"</html>`, "[REDACTED] (a body that names a sensitive field)"},
+		{"not JSON, naming none", `<html>` + testAPIKey + ` is fine</html>`, "<html>[REDACTED] is fine</html>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := script(step{status: 200, body: tc.body})
+			_, err := newClient(t, rt).Secrets.Get(context.Background(), "sec", nil)
+			var de *api.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("err is %T, want *api.DecodeError", err)
+			}
+			if names := heldSecrets(de.Snippet, secrets); len(names) > 0 {
+				t.Fatalf("the snippet holds the %v", names)
+			}
+			if de.Snippet != tc.want {
+				t.Errorf("snippet of %d bytes, want %q", len(de.Snippet), tc.want)
+			}
+		})
+	}
+
+	c := newClient(t, script(), api.WithMiddleware(func(api.Doer) api.Doer {
+		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/html"}},
+				Body: io.NopCloser(strings.NewReader("<html>cached</html>")), Request: req}, nil
+		})
+	}))
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
+	var de *api.DecodeError
+	if !errors.As(err, &de) || de.Method != "GET" || de.Path != "/v1/accounts/acct/secrets/sec" || de.Attempts != 0 {
+		t.Errorf("err = %v, want a *api.DecodeError for GET /v1/accounts/acct/secrets/sec, sent by no attempt", err)
+	}
+}
+
+// heldSecrets names the secrets that text holds: a failure message says
+// which, never the secret itself.
+func heldSecrets(text string, secrets map[string]string) []string {
+	var names []string
+	for name, s := range secrets {
+		if strings.Contains(text, s) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
