@@ -11,9 +11,9 @@ import (
 // counts. Each figure is exact, so that a changed operator or bound in
 // budget.go fails here.
 
-// takeAll takes retries until the budget refuses one (at most limit), and
+// budgetTakeAll takes retries until the budget refuses one (at most limit), and
 // returns how many it allowed.
-func takeAll(b retryBudget, limit int) int {
+func budgetTakeAll(b retryBudget, limit int) int {
 	for n := range limit {
 		if !b.takeRetry() {
 			return n
@@ -22,7 +22,7 @@ func takeAll(b retryBudget, limit int) int {
 	return limit
 }
 
-func calls(b retryBudget, n int) {
+func budgetCalls(b retryBudget, n int) {
 	for range n {
 		b.startCall()
 	}
@@ -33,7 +33,7 @@ func calls(b retryBudget, n int) {
 func TestRetryBudgetBanksOneWindowOfTheFloor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := newSlidingBudget(RetryBudget{MinPerSecond: 2, Window: 10 * time.Second}, time.Now())
-		if n := takeAll(b, 100); n != 20 {
+		if n := budgetTakeAll(b, 100); n != 20 {
 			t.Errorf("%d retries at once, want 20 (2 a second over a 10 s window)", n)
 		}
 	})
@@ -44,13 +44,13 @@ func TestRetryBudgetBanksOneWindowOfTheFloor(t *testing.T) {
 func TestRetryBudgetRefillsTheFloorAtItsRate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := newSlidingBudget(RetryBudget{MinPerSecond: 2, Window: 10 * time.Second}, time.Now())
-		takeAll(b, 100)
+		budgetTakeAll(b, 100)
 		time.Sleep(1500 * time.Millisecond)
-		if n := takeAll(b, 100); n != 3 {
+		if n := budgetTakeAll(b, 100); n != 3 {
 			t.Errorf("%d retries 1.5 s after the floor was spent, want 3", n)
 		}
 		time.Sleep(time.Hour)
-		if n := takeAll(b, 100); n != 20 {
+		if n := budgetTakeAll(b, 100); n != 20 {
 			t.Errorf("%d retries after an idle hour, want 20: the floor holds one window", n)
 		}
 	})
@@ -63,14 +63,14 @@ func TestRetryBudgetAllowsItsShareOfTheCalls(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		for _, tc := range []struct{ calls, want int }{{3, 0}, {4, 1}, {7, 1}, {8, 2}, {100, 25}} {
 			b := newSlidingBudget(RetryBudget{Percent: 25, Window: 10 * time.Second}, time.Now())
-			calls(b, tc.calls)
-			if n := takeAll(b, 1000); n != tc.want {
+			budgetCalls(b, tc.calls)
+			if n := budgetTakeAll(b, 1000); n != tc.want {
 				t.Errorf("%d calls at 25 %%: %d retries, want %d", tc.calls, n, tc.want)
 			}
 		}
 		b := newSlidingBudget(RetryBudget{Percent: 25, MinPerSecond: 1, Window: 10 * time.Second}, time.Now())
-		calls(b, 4)
-		if n := takeAll(b, 1000); n != 11 {
+		budgetCalls(b, 4)
+		if n := budgetTakeAll(b, 1000); n != 11 {
 			t.Errorf("4 calls at 25 %% with a floor of 10: %d retries, want 11", n)
 		}
 	})
@@ -94,14 +94,14 @@ func TestRetryBudgetCountsACallForOneWindow(t *testing.T) {
 			{1000 * time.Hour, 0},
 		} {
 			b := newSlidingBudget(share, time.Now())
-			calls(b, 4)
+			budgetCalls(b, 4)
 			time.Sleep(tc.after)
-			if n := takeAll(b, 10); n != tc.want {
+			if n := budgetTakeAll(b, 10); n != tc.want {
 				t.Errorf("4 calls, %v later: %d retries, want %d", tc.after, n, tc.want)
 			}
 			// Calls after the spell count again.
-			calls(b, 8)
-			if n := takeAll(b, 10); n != 2 {
+			budgetCalls(b, 8)
+			if n := budgetTakeAll(b, 10); n != 2 {
 				t.Errorf("8 calls after %v: %d retries, want 2", tc.after, n)
 			}
 		}
@@ -114,12 +114,12 @@ func TestRetryBudgetSlidesOverTheWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := newSlidingBudget(RetryBudget{Percent: 25, Window: 10 * time.Second}, time.Now())
 		for range 10 {
-			calls(b, 4) // one retry's worth
+			budgetCalls(b, 4) // one retry's worth
 			time.Sleep(time.Second)
 		}
 		// Now at 10 s: the calls of 0 s have left, those of 1 s to 9 s
 		// count.
-		if n := takeAll(b, 100); n != 9 {
+		if n := budgetTakeAll(b, 100); n != 9 {
 			t.Errorf("%d retries from calls made 1 to 9 s ago, want 9", n)
 		}
 		// The retries count against the window as long as the calls that
@@ -127,13 +127,13 @@ func TestRetryBudgetSlidesOverTheWindow(t *testing.T) {
 		// (four retries' worth) and four new ones do not cover the nine
 		// retries of 10 s.
 		time.Sleep(5 * time.Second)
-		calls(b, 4)
-		if n := takeAll(b, 100); n != 0 {
+		budgetCalls(b, 4)
+		if n := budgetTakeAll(b, 100); n != 0 {
 			t.Errorf("%d retries at 15 s, want 0: over the last window 20 calls paid for 9 retries already", n)
 		}
 		time.Sleep(10 * time.Second)
-		calls(b, 4)
-		if n := takeAll(b, 100); n != 1 {
+		budgetCalls(b, 4)
+		if n := budgetTakeAll(b, 100); n != 1 {
 			t.Errorf("%d retries at 25 s from 4 new calls, want 1: the others have left the window", n)
 		}
 	})

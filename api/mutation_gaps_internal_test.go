@@ -12,23 +12,23 @@ import (
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
-// recordingBudget is a retryBudget that allows every retry and records
+// budgetListener is a retryBudget that allows every retry and records
 // what the retry loop tells it.
-type recordingBudget struct {
+type budgetListener struct {
 	mu sync.Mutex
-	heard
+	budgetHeard
 }
 
-// heard is what a recordingBudget was told.
-type heard struct{ calls, oks, failures, retries int }
+// budgetHeard is what a budgetListener was told.
+type budgetHeard struct{ calls, oks, failures, retries int }
 
-func (h heard) String() string {
+func (h budgetHeard) String() string {
 	return fmt.Sprintf("%d calls, %d ok, %d failures, %d retries", h.calls, h.oks, h.failures, h.retries)
 }
 
-func (b *recordingBudget) startCall() { b.mu.Lock(); b.calls++; b.mu.Unlock() }
+func (b *budgetListener) startCall() { b.mu.Lock(); b.calls++; b.mu.Unlock() }
 
-func (b *recordingBudget) recordAttempt(ok bool) {
+func (b *budgetListener) recordAttempt(ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if ok {
@@ -38,7 +38,7 @@ func (b *recordingBudget) recordAttempt(ok bool) {
 	}
 }
 
-func (b *recordingBudget) takeRetry() bool { b.mu.Lock(); b.retries++; b.mu.Unlock(); return true }
+func (b *budgetListener) takeRetry() bool { b.mu.Lock(); b.retries++; b.mu.Unlock(); return true }
 
 // TestRetryBudgetHearsOfServerTroubleOnly: the retry loop tells the
 // budget of each call, of each 2xx, and of each attempt that failed with
@@ -52,16 +52,16 @@ func TestRetryBudgetHearsOfServerTroubleOnly(t *testing.T) {
 		name     string
 		method   string
 		statuses []int
-		want     heard
+		want     budgetHeard
 	}{
-		{"200", http.MethodGet, []int{200}, heard{calls: 1, oks: 1}},
-		{"404", http.MethodGet, []int{404}, heard{calls: 1}},
-		{"400", http.MethodGet, []int{400}, heard{calls: 1}},
-		{"409 ALREADY_EXISTS", http.MethodGet, []int{409}, heard{calls: 1}},
-		{"503 then 200", http.MethodGet, []int{503, 200}, heard{calls: 1, oks: 1, failures: 1, retries: 1}},
-		{"500 three times", http.MethodGet, []int{500, 500, 500}, heard{calls: 1, failures: 3, retries: 2}},
-		{"a POST's 500, not retried", http.MethodPost, []int{500}, heard{calls: 1, failures: 1}},
-		{"429 then 404", http.MethodGet, []int{429, 404}, heard{calls: 1, failures: 1, retries: 1}},
+		{"200", http.MethodGet, []int{200}, budgetHeard{calls: 1, oks: 1}},
+		{"404", http.MethodGet, []int{404}, budgetHeard{calls: 1}},
+		{"400", http.MethodGet, []int{400}, budgetHeard{calls: 1}},
+		{"409 ALREADY_EXISTS", http.MethodGet, []int{409}, budgetHeard{calls: 1}},
+		{"503 then 200", http.MethodGet, []int{503, 200}, budgetHeard{calls: 1, oks: 1, failures: 1, retries: 1}},
+		{"500 three times", http.MethodGet, []int{500, 500, 500}, budgetHeard{calls: 1, failures: 3, retries: 2}},
+		{"a POST's 500, not retried", http.MethodPost, []int{500}, budgetHeard{calls: 1, failures: 1}},
+		{"429 then 404", http.MethodGet, []int{429, 404}, budgetHeard{calls: 1, failures: 1, retries: 1}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestRetryBudgetHearsOfServerTroubleOnly(t *testing.T) {
 					return answer(req, status, http.Header{"Content-Type": {"application/json"}}, body), nil
 				})
 				c := newInternalClient(t, rt)
-				b := &recordingBudget{}
+				b := &budgetListener{}
 				c.p.budget = b
 				var err error
 				if tc.method == http.MethodPost {
@@ -91,8 +91,8 @@ func TestRetryBudgetHearsOfServerTroubleOnly(t *testing.T) {
 				if attempt != len(tc.statuses) {
 					t.Fatalf("%d attempts (err %v), want %d", attempt, err, len(tc.statuses))
 				}
-				if b.heard != tc.want {
-					t.Errorf("the budget heard of %v, want %v", b.heard, tc.want)
+				if b.budgetHeard != tc.want {
+					t.Errorf("the budget heard of %v, want %v", b.budgetHeard, tc.want)
 				}
 			})
 		})
