@@ -129,20 +129,20 @@ func TestTouchingSecretsBecomeOnePlaceholder(t *testing.T) {
 // that backslash is.
 func TestMayHoldSensitive(t *testing.T) {
 	for _, tc := range []struct {
-		body string
-		want bool
+		name, body string
+		want       bool
 	}{
-		{`{"value":"x"}`, true},
-		{`{"apiKey":1}`, true},
-		{`{"keyName":"K","message":"no secret here"}`, false},
-		{`value: x`, false},
-		{``, false},
-		{`\u0076alue":"sk-secret-1"`, true}, // the only backslash is the first byte
-		{`{"v\u0061lue":"x"}`, true},
-		{`x\`, true},
+		{"a sensitive name", `{"value":"x"}`, true},
+		{"another sensitive name", `{"apiKey":1}`, true},
+		{"no sensitive name", `{"keyName":"K","message":"no secret here"}`, false},
+		{"a name without quotes", `value: x`, false},
+		{"nothing", ``, false},
+		{"the only backslash first", `\u0076alue":"sk-secret-1"`, true},
+		{"a name spelled with an escape", `{"v\u0061lue":"x"}`, true},
+		{"a backslash last", `x\`, true},
 	} {
 		if got := redact.MayHoldSensitive([]byte(tc.body)); got != tc.want {
-			t.Errorf("MayHoldSensitive(%q) = %v, want %v", tc.body, got, tc.want)
+			t.Errorf("%s: MayHoldSensitive = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
