@@ -77,7 +77,10 @@ bench: ## Run the benchmarks (median of BENCHCOUNT runs) and rewrite README.md's
 # (api/contract, api/gatewaytest: packages of their own) are left out.
 # -parallel=64: api's fault matrix runs in parallel and mostly waits on
 # real-time timers; at the default (GOMAXPROCS, 2 here) one test run of api
-# takes 30 s instead of 5.
+# takes 30 s instead of 5. -count=1: gremlins times each mutant's test run
+# out at MUTATION_TIMEOUT_COEFFICIENT times its first, coverage, run of the
+# tests; a cached coverage run (0.5 s) would time out mutants the tests
+# kill in 5.
 GREMLINS ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATION_PKGS ?= api internal/redact internal/paging internal/pathparam
 MUTATION_WORKERS ?= 1
@@ -89,7 +92,7 @@ mutation: ## Mutation-test MUTATION_PKGS with gremlins (pinned; ~20-30 min, not 
 	for pkg in $(MUTATION_PKGS); do \
 		json="$$out/$$(echo "$$pkg" | tr / _).json" && \
 		echo "== gremlins: $$pkg" && \
-		GOFLAGS="$$GOFLAGS -parallel=64" $(GO) run $(GREMLINS) unleash --workers $(MUTATION_WORKERS) \
+		GOFLAGS="$$GOFLAGS -parallel=64 -count=1" $(GO) run $(GREMLINS) unleash --workers $(MUTATION_WORKERS) \
 			--timeout-coefficient $(MUTATION_TIMEOUT_COEFFICIENT) --exclude-files / --output "$$json" "./$$pkg" || exit 1; \
 		[ -s "$$json" ] || { echo "gremlins gave no result for $$pkg"; exit 1; }; \
 		results="$$results $$pkg=$$json"; \
