@@ -106,9 +106,20 @@ func run(out, warnings io.Writer, o options) error {
 			short = true
 			fmt.Fprintf(warnings, "unexplained: %s\n", m.knownLine("KIND", "WHY"))
 		}
-		if s, ok := p.scoreWithoutEquivalent(); ok && s < o.min {
+		s, ok := p.scoreWithoutEquivalent()
+		switch {
+		case !ok && len(p.mutants) > 0:
+			short = true
+			fmt.Fprintf(warnings, "%s: no mutant ran to a verdict (killed or lived)\n", p.dir)
+		case ok && s < o.min:
 			short = true
 			fmt.Fprintf(warnings, "%s: %.1f %% of its non-equivalent mutants killed, below %.0f %%\n", p.dir, s, o.min)
+		}
+		if t, run := p.count(timedOut), p.count(killed)+p.count(lived)+p.count(timedOut); t*4 > run {
+			// A timeout is a kill gremlins does not count; many of them
+			// mean the timeout is shorter than a test run of a mutant.
+			short = true
+			fmt.Fprintf(warnings, "%s: %d of %d mutants timed out: the timeout (a multiple of the coverage run) is too short for a test run; raise the timeout coefficient\n", p.dir, t, run)
 		}
 	}
 	for _, k := range unused {

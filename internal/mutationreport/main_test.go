@@ -139,3 +139,39 @@ func TestCodeCellsKeepPipesAndBackquotes(t *testing.T) {
 		t.Errorf("code with a backquote = %s", got)
 	}
 }
+
+// TestReportFailsWhenMutantsTimeOut: a run where more than a quarter of
+// the mutants timed out, or none was killed or lived, is no measure: the
+// report says so and fails.
+func TestReportFailsWhenMutantsTimeOut(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const head = `{"go_module":"m","files":[{"file_name":"a.go","mutations":[`
+	for name, tc := range map[string]struct{ json, want string }{
+		"all timed out": {head + `{"type":"CONDITIONALS_BOUNDARY","status":"TIMED OUT","line":4,"column":7},{"type":"ARITHMETIC_BASE","status":"TIMED OUT","line":7,"column":11}]}]}`,
+			"pkg: no mutant ran to a verdict"},
+		"3 of 10 timed out": {head + strings.Repeat(`{"type":"CONDITIONALS_NEGATION","status":"KILLED","line":4,"column":7},`, 7) +
+			strings.Repeat(`{"type":"ARITHMETIC_BASE","status":"TIMED OUT","line":7,"column":11},`, 2) +
+			`{"type":"CONDITIONALS_BOUNDARY","status":"TIMED OUT","line":4,"column":7}]}]}`,
+			"pkg: 3 of 10 mutants timed out"},
+	} {
+		var out, warnings bytes.Buffer
+		err := run(&out, &warnings, options{root: "testdata", min: 95, args: []string{"pkg=" + write(strings.ReplaceAll(name, " ", "-")+".json", tc.json)}})
+		if !errors.Is(err, errShortfall) || !strings.Contains(warnings.String(), tc.want) {
+			t.Errorf("%s: err = %v, warnings %q; want a shortfall that says %q", name, err, warnings.String(), tc.want)
+		}
+	}
+	// Two of ten is fine: loops that no longer end.
+	var out, warnings bytes.Buffer
+	ok := head + strings.Repeat(`{"type":"CONDITIONALS_NEGATION","status":"KILLED","line":4,"column":7},`, 8) +
+		`{"type":"ARITHMETIC_BASE","status":"TIMED OUT","line":7,"column":11},{"type":"CONDITIONALS_BOUNDARY","status":"TIMED OUT","line":4,"column":7}]}]}`
+	if err := run(&out, &warnings, options{root: "testdata", min: 95, args: []string{"pkg=" + write("ok.json", ok)}}); err != nil {
+		t.Errorf("2 of 10 timed out: err = %v (%s), want none", err, warnings.String())
+	}
+}
