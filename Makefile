@@ -91,7 +91,7 @@ MUTATION_QUICK_PKGS ?= internal/redact internal/paging internal/pathparam
 MUTATION_QUICK_TIMEOUT_COEFFICIENT ?= 40
 
 .PHONY: mutation
-mutation: ## Mutation-test MUTATION_PKGS with gremlins (pinned; ~20-30 min, not in make test); rewrite the scores in README.md and the survivors in docs/mutation.md.
+mutation: ## Mutation-test MUTATION_PKGS with gremlins (pinned; 15-30 min, not in make test); rewrite the scores in README.md and the survivors in docs/mutation.md.
 	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && results= && \
 	for pkg in $(MUTATION_PKGS); do \
 		json="$$out/$$(echo "$$pkg" | tr / _).json" && coef=$(MUTATION_TIMEOUT_COEFFICIENT) && \
