@@ -77,6 +77,39 @@ bench: ## Run the benchmarks (median of BENCHCOUNT runs) and the import-cost mea
 	$(GO) run ./internal/benchreport -readme README.md < "$$out" && \
 	$(GO) run ./internal/importcost -runs $(BENCHCOUNT) -readme README.md
 
+# Mutation testing runs gremlins at a pinned version with `go run
+# pkg@version`, like the linters: never in go.mod. One package at a time,
+# each mutant against that package's own tests; files of sub-directories
+# (api/contract, api/gatewaytest: packages of their own) are left out.
+# -parallel=64: api's fault matrix runs in parallel and mostly waits on
+# real-time timers; at the default (GOMAXPROCS, 2 here) one test run of api
+# takes 30 s instead of 5. gremlins times each mutant's test run out at a
+# coefficient times its first, coverage, run of the package's tests
+# (-count=1: never a cached one). Each mutant's run rebuilds the package:
+# where the tests take well under a second (internal/redact: 0.5 s with its
+# dependencies built), 5 times that is shorter than the rebuild, and every
+# mutant would time out; those packages get the larger coefficient.
+GREMLINS ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATION_PKGS ?= api internal/redact internal/paging internal/pathparam
+MUTATION_WORKERS ?= 1
+MUTATION_TIMEOUT_COEFFICIENT ?= 5
+MUTATION_QUICK_PKGS ?= internal/redact internal/paging internal/pathparam
+MUTATION_QUICK_TIMEOUT_COEFFICIENT ?= 40
+
+.PHONY: mutation
+mutation: ## Mutation-test MUTATION_PKGS with gremlins (pinned; 15-30 min, not in make test); rewrite the scores in README.md and the survivors in docs/mutation.md.
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && results= && \
+	for pkg in $(MUTATION_PKGS); do \
+		json="$$out/$$(echo "$$pkg" | tr / _).json" && coef=$(MUTATION_TIMEOUT_COEFFICIENT) && \
+		case " $(MUTATION_QUICK_PKGS) " in *" $$pkg "*) coef=$(MUTATION_QUICK_TIMEOUT_COEFFICIENT);; esac && \
+		echo "== gremlins: $$pkg (timeout coefficient $$coef)" && \
+		GOFLAGS="$$GOFLAGS -parallel=64 -count=1" $(GO) run $(GREMLINS) unleash --workers $(MUTATION_WORKERS) \
+			--timeout-coefficient "$$coef" --exclude-files / --output "$$json" "./$$pkg" || exit 1; \
+		[ -s "$$json" ] || { echo "gremlins gave no result for $$pkg"; exit 1; }; \
+		results="$$results $$pkg=$$json"; \
+	done && \
+	$(GO) run ./internal/mutationreport -readme README.md -doc docs/mutation.md -known docs/mutation-survivors.tsv $$results
+
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also run in make test).
 	$(GO) test -run '^$$' -fuzz '^FuzzPathParams$$' -fuzztime $(FUZZTIME) ./api

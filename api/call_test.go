@@ -285,3 +285,14 @@ func TestOffOriginRequestsNeverCarryTheKey(t *testing.T) {
 		t.Errorf("a middleware that keeps the origin: %v", err)
 	}
 }
+
+// TestALongEmptyAnswerIsStillEmpty: a Delete answered with valid JSON
+// longer than the drain limit (white space, an object with fields the
+// spec does not list) is no DecodeError.
+func TestALongEmptyAnswerIsStillEmpty(t *testing.T) {
+	long := `{"note":"` + strings.Repeat("x", 100<<10) + `"}` + strings.Repeat(" ", 70<<10)
+	c := newClient(t, script(step{status: 200, body: long}))
+	if err := c.Secrets.Delete(context.Background(), "sec"); err != nil {
+		t.Errorf("a %d-byte JSON answer to a Delete: %v", len(long), err)
+	}
+}

@@ -167,12 +167,20 @@ func TestListStopsOnRepeatedToken(t *testing.T) {
 			c := listClient(t, s)
 			var err error
 			n := 0
+			// The loop is cut well within 4 pages of 2 items; without the
+			// check it would never end, so it is bounded here.
+			const maxItems = 20
 			for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(2))}) {
 				if e != nil {
 					err = e
 					break
 				}
-				n++
+				if n++; n == maxItems {
+					break
+				}
+			}
+			if n == maxItems {
+				t.Fatalf("%d items in %d requests and no error: the repeated token was followed", n, s.requests.Load())
 			}
 			if !errors.Is(err, api.ErrRepeatedToken) {
 				t.Fatalf("err = %v after %d items, want ErrRepeatedToken", err, n)
