@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
 )
@@ -37,6 +38,9 @@ type storageServer struct {
 	downloads map[string]string // name -> object name, for the download endpoint
 	badHash   bool              // send a wrong x-goog-hash
 	urlBase   string            // the signed URLs' scheme and host
+	validates []time.Time       // when validateUpload was called
+	received  []int             // the bytes each PUT's body gave before it ended
+	lengths   map[string]int64  // object -> the Content-Length storage announces, when it lies
 }
 
 func newStorageServer() *storageServer {
@@ -61,6 +65,7 @@ func (s *storageServer) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, io.ErrUnexpectedEOF // the connection dropped after the request went out
 		}
 		body, err := io.ReadAll(req.Body)
+		s.received = append(s.received, len(body))
 		clone := req.Clone(context.Background())
 		s.puts = append(s.puts, clone)
 		if err != nil {
@@ -88,6 +93,9 @@ func (s *storageServer) RoundTrip(req *http.Request) (*http.Response, error) {
 		h := http.Header{"X-Goog-Hash": {"md5=" + base64.StdEncoding.EncodeToString(sum[:])}}
 		resp := answer200(req, data, h)
 		resp.ContentLength = int64(len(data))
+		if n, lies := s.lengths[strings.TrimPrefix(path, "/bucket/")]; lies {
+			resp.ContentLength = n
+		}
 		return resp, nil
 	case strings.HasSuffix(path, ":getUploadEndpoint"):
 		var in struct{ FilenameToSize map[string]string }
@@ -99,6 +107,7 @@ func (s *storageServer) RoundTrip(req *http.Request) (*http.Response, error) {
 		return json200(map[string]any{"filenameToSignedUrls": urls})
 	case strings.HasSuffix(path, ":validateUpload"):
 		s.validated++
+		s.validates = append(s.validates, time.Now())
 		if s.preconds > 0 {
 			s.preconds--
 			return &http.Response{StatusCode: 400, Status: "400", Header: http.Header{"Content-Type": {"application/json"}},
@@ -268,7 +277,8 @@ func TestDownloadWritesEachFileIntoPlace(t *testing.T) {
 		srv := newStorageServer()
 		srv.stored["o/train"] = []byte("train data\n")
 		srv.stored["o/eval"] = bytes.Repeat([]byte("e"), 70_000)
-		srv.downloads = map[string]string{"train.jsonl": "o/train", "splits/eval.jsonl": "o/eval"}
+		srv.stored["o/empty"] = []byte{}
+		srv.downloads = map[string]string{"train.jsonl": "o/train", "splits/eval.jsonl": "o/eval", "empty.jsonl": "o/empty"}
 		c := newClient(t, srv)
 		dir := t.TempDir()
 		var last api.TransferProgress
@@ -276,13 +286,13 @@ func TestDownloadWritesEachFileIntoPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{filepath.Join(dir, "splits", "eval.jsonl"), filepath.Join(dir, "train.jsonl")}
+		want := []string{filepath.Join(dir, "empty.jsonl"), filepath.Join(dir, "splits", "eval.jsonl"), filepath.Join(dir, "train.jsonl")}
 		if fmt.Sprint(paths) != fmt.Sprint(want) {
 			t.Errorf("paths %v, want %v", paths, want)
 		}
 		for i, p := range want {
 			got, err := os.ReadFile(p)
-			if err != nil || !bytes.Equal(got, srv.stored[[]string{"o/eval", "o/train"}[i]]) {
+			if err != nil || !bytes.Equal(got, srv.stored[[]string{"o/empty", "o/eval", "o/train"}[i]]) {
 				t.Errorf("%s: %v", p, err)
 			}
 		}
@@ -291,8 +301,8 @@ func TestDownloadWritesEachFileIntoPlace(t *testing.T) {
 				t.Fatal("the API key went to storage")
 			}
 		}
-		if last.Done != 70_000+11 || last.FilesDone != 2 {
-			t.Errorf("progress %+v", last)
+		if last.Done != 70_000+11 || last.Total != 70_000+11 || last.FilesDone != 3 || last.Files != 3 {
+			t.Errorf("progress %+v, want 70011 bytes of 3 files (an empty one counts)", last)
 		}
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
@@ -306,9 +316,14 @@ func TestDownloadWritesEachFileIntoPlace(t *testing.T) {
 		if _, err := c.Datasets.Download(context.Background(), "ds1", bad); err == nil || !strings.Contains(err.Error(), "checksum") {
 			t.Errorf("a wrong md5: %v", err)
 		}
-		if entries, _ := os.ReadDir(bad); len(entries) > 1 || (len(entries) == 1 && entries[0].Name() != "splits") {
-			t.Errorf("a download with a wrong checksum left %v", entries)
-		}
+		// Every file's checksum is wrong: none may be left, in place or
+		// as a temporary file.
+		_ = filepath.WalkDir(bad, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				t.Errorf("a download with a wrong checksum left %s", path)
+			}
+			return err
+		})
 		srv.badHash = false
 
 		for _, escape := range []string{"../evil.jsonl", "/etc/passwd", "a/../../evil", ""} {
@@ -319,4 +334,72 @@ func TestDownloadWritesEachFileIntoPlace(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestValidateUploadBacksOffWhileStorageCatchesUp: FAILED_PRECONDITION
+// answers are asked again after about 1 s, then half as long again each
+// time.
+func TestValidateUploadBacksOffWhileStorageCatchesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newStorageServer()
+		srv.preconds = 4
+		c := newClient(t, srv)
+		if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a.jsonl", strings.NewReader("{}\n"), 3)}); err != nil {
+			t.Fatal(err)
+		}
+		if len(srv.validates) != 5 {
+			t.Fatalf("%d validations, want 5", len(srv.validates))
+		}
+		ceiling := time.Second
+		for i := 1; i < len(srv.validates); i++ {
+			if w := srv.validates[i].Sub(srv.validates[i-1]); w > ceiling || w < ceiling*3/4 {
+				t.Errorf("validation %d came %v after the one before, want within [%v, %v]", i+1, w, ceiling*3/4, ceiling)
+			}
+			ceiling = ceiling * 3 / 2
+		}
+	})
+}
+
+// TestAGrowingFileNeverReachesStorageWhole: a file that grew past its
+// declared size fails before storage has received the declared bytes, so
+// that even a storage that kept a short body could not complete it.
+func TestAGrowingFileNeverReachesStorageWhole(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newStorageServer()
+		c := newClient(t, srv)
+		const declared = 100_000
+		data := bytes.Repeat([]byte("y"), declared+1)
+		err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("g.jsonl", bytes.NewReader(data), declared)})
+		if !errors.Is(err, api.ErrFileChanged) {
+			t.Fatalf("err = %v", err)
+		}
+		for _, n := range srv.received {
+			if n >= declared {
+				t.Errorf("storage received %d bytes of a file declared at %d that grew: the growth was caught too late", n, declared)
+			}
+		}
+	})
+}
+
+// TestDownloadRefusesWhatStorageDidNotAnnounce: a body longer or shorter
+// than storage's Content-Length (0 included) is an error, and no file.
+func TestDownloadRefusesWhatStorageDidNotAnnounce(t *testing.T) {
+	for _, announced := range []int64{0, 5, 50} {
+		t.Run(fmt.Sprint(announced), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := newStorageServer()
+				srv.stored["o/f"] = bytes.Repeat([]byte("f"), 20)
+				srv.lengths = map[string]int64{"o/f": announced}
+				srv.downloads = map[string]string{"f.jsonl": "o/f"}
+				c := newClient(t, srv)
+				dir := t.TempDir()
+				if _, err := c.Datasets.Download(context.Background(), "ds1", dir); err == nil || !strings.Contains(err.Error(), "storage announced") {
+					t.Errorf("20 bytes announced as %d: %v", announced, err)
+				}
+				if _, err := os.Stat(filepath.Join(dir, "f.jsonl")); err == nil {
+					t.Error("the file was written")
+				}
+			})
+		})
+	}
 }

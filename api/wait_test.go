@@ -275,3 +275,17 @@ func TestEveryResourceWithAStateHasWait(t *testing.T) {
 	}
 	t.Logf("%d services have Wait", waiters)
 }
+
+// TestWaitRidesOutServerErrors: a poll whose answer is still a 5xx after
+// the pipeline's retries (500 included) does not end the wait.
+func TestWaitRidesOutServerErrors(t *testing.T) {
+	for _, status := range []int{500, 502, 503, 504, 429, 408} {
+		synctest.Test(t, func(t *testing.T) {
+			rt := script(step{status: status}, step{status: 200, body: deploymentJSON("READY", "")})
+			c := newClient(t, rt, api.WithMaxRetries(0))
+			if _, err := c.Deployments.Wait(context.Background(), "d1"); err != nil {
+				t.Errorf("a poll answered %d, then READY: %v", status, err)
+			}
+		})
+	}
+}

@@ -254,3 +254,26 @@ func TestWaitHonoursRetryAfterAgainstTheFake(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadAnEmptyFileOverTheNetwork: an empty file goes out as a PUT of
+// Content-Length 0 (not a chunked body, which storage refuses), over a real
+// loopback connection to the fake.
+func TestUploadAnEmptyFileOverTheNetwork(t *testing.T) {
+	fake, c := gatewaytest.Start(t)
+	ctx := context.Background()
+	if _, err := c.Datasets.Create(ctx, gen.CreateDatasetBody{DatasetID: "ds1"}); err != nil {
+		t.Fatal(err)
+	}
+	empty, err := api.FileFromPath(tempFile(t, "empty.jsonl", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := api.FileFromReader("full.jsonl", bytes.NewReader([]byte("{}\n")), 3)
+	if err := c.Datasets.Upload(ctx, "ds1", []api.File{empty, full}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := fake.StoredFile("accounts/acct/datasets/ds1", "empty.jsonl"); !ok || len(got) != 0 {
+		t.Errorf("the empty file: stored %v, %d bytes", ok, len(got))
+	}
+	checkStorageNeverSawTheKey(t, fake.Handler, 2)
+}
