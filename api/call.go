@@ -81,7 +81,8 @@ func discard(resp *http.Response, err error) error {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }() // a read body: its close reports nothing to act on
-	data, err := io.ReadAll(resp.Body)       // whole, as decode reads a result: a long {} is still {}
+	// Read whole, as decode reads a result: a long {} is still {}.
+	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return err // a *TransportError from responseBody
 	}
