@@ -281,7 +281,8 @@ const changelogHeader = `# Changelog of the Gateway spec
 Every change of the vendored ` + "`openapi.yaml`" + `, newest first, written by
 ` + "`make update-spec`" + `: the Go API diff of the generated packages (apidiff)
 and the wire diff of the spec (oasdiff). A Go API break is refused unless
-` + "`ALLOW_BREAKING=1`" + ` is given.
+` + "`ALLOW_BREAKING=1`" + ` is given, and docs pages of a new major version
+unless ` + "`ALLOW_MAJOR=1`" + ` is.
 `
 
 // prependChangelog puts entry at the top of the changelog's entries (after

@@ -206,3 +206,18 @@ func TestPrependChangelog(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTheSDKsChangelogStartsWithTheCurrentHeader keeps the header of the
+// repository's CHANGELOG-spec.md saying what the gate refuses today: the
+// bump only prepends entries, so an old header would otherwise stay.
+func TestTheSDKsChangelogStartsWithTheCurrentHeader(t *testing.T) {
+	text := readFile(t, filepath.Join("..", "..", "CHANGELOG-spec.md"))
+	if !strings.HasPrefix(text, changelogHeader) {
+		t.Errorf("CHANGELOG-spec.md does not start with changelogHeader (report.go); its first lines:\n%s", firstLines(text, 7))
+	}
+}
+
+func firstLines(text string, n int) string {
+	lines := strings.SplitN(text, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
