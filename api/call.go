@@ -51,6 +51,23 @@ func onAccount(op *gen.OperationInfo) bool {
 	return false
 }
 
+// missingQueryParam reports, before anything is sent, a query parameter
+// that op requires and the call left out: params nil, or a string or time
+// left at its zero value.
+func missingQueryParam(op *gen.OperationInfo, name, how string) error {
+	return fmt.Errorf("%s %s: %w", op.Method, op.Path, &InvalidParamError{In: "query", Param: name, Reason: "required by " + op.ID + ", but " + how})
+}
+
+// isZero reports whether v is its type's zero value, asking v itself when
+// it knows (time.Time).
+func isZero[T comparable](v T) bool {
+	if z, ok := any(v).(interface{ IsZero() bool }); ok {
+		return z.IsZero()
+	}
+	var zero T
+	return v == zero
+}
+
 // accountParam is the path parameter that names the caller's account.
 const accountParam = "account_id"
 

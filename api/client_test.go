@@ -147,8 +147,9 @@ func serviceMethod(c *api.Client, call string) (reflect.Value, bool) {
 }
 
 // argsFor builds arguments for a service method: a context, a value per
-// path parameter other than the account, an empty params struct and a
-// zero body; and the path they address on account.
+// path parameter other than the account, a params struct with only its
+// required fields set (see filledParams) and a zero body; and the path
+// they address on account.
 func argsFor(mt reflect.Type, op gen.OperationInfo, account string) ([]reflect.Value, string) {
 	args := []reflect.Value{reflect.ValueOf(context.Background())}
 	path := strings.Replace(op.Path, "{account_id}", account, 1)
@@ -167,7 +168,7 @@ func argsFor(mt reflect.Type, op gen.OperationInfo, account string) ([]reflect.V
 			path = strings.Replace(path, "{"+params[i-1]+"}", v, 1)
 			args = append(args, reflect.ValueOf(v))
 		case in.Kind() == reflect.Pointer:
-			args = append(args, reflect.New(in.Elem()))
+			args = append(args, filledParams(in.Elem()))
 		default:
 			args = append(args, reflect.Zero(in))
 		}
@@ -302,4 +303,21 @@ func TestCloseIdleConnections(t *testing.T) {
 	if conns.Load() != 1 {
 		t.Error("the idle connection was not closed")
 	}
+}
+
+// filledParams returns a new params struct of type t whose required query
+// parameters are set: oapi-codegen makes them the fields that are not
+// pointers; the optional ones stay nil.
+func filledParams(t reflect.Type) reflect.Value {
+	v := reflect.New(t)
+	for i := 0; i < t.NumField(); i++ {
+		f := v.Elem().Field(i)
+		switch {
+		case f.Type() == reflect.TypeFor[time.Time]():
+			f.Set(reflect.ValueOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
+		case f.Kind() == reflect.String:
+			f.SetString("q")
+		}
+	}
+	return v
 }

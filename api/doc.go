@@ -20,8 +20,8 @@
 //     to a loopback address;
 //   - fills the account (WithAccount, for the Client or the call) and
 //     refuses path parameters that would address another resource (empty,
-//     "..", a '/', a ':'), before anything is sent (*InvalidParamError,
-//     ErrNoAccount);
+//     "..", a '/', a ':') and calls without the query parameters the spec
+//     requires, before anything is sent (*InvalidParamError, ErrNoAccount);
 //   - retries what is safe to retry: connection failures, timeouts, 408,
 //     409 ABORTED, 429 and 5xx for idempotent methods, and for POST and
 //     PATCH only the failures that prove the server did not act (no

@@ -101,7 +101,7 @@ func WithBaseURL(u string) Option {
 func WithAccount(id string) Option {
 	return func(t *optionTarget) error {
 		if id == "" {
-			return &InvalidParamError{Param: accountParam, Reason: "empty value (WithAccount)"}
+			return &InvalidParamError{In: "path", Param: accountParam, Reason: "empty value (WithAccount)"}
 		}
 		t.call.account = id
 		return nil

@@ -230,6 +230,15 @@ func (s *AccountsService) Get(ctx context.Context, params *gen.GetAccountParams,
 // GetBillingSummary calls GetBillingSummary: GET /v1/accounts/{account_id}/billing/summary.
 // Get billing summary information for an account
 func (s *AccountsService) GetBillingSummary(ctx context.Context, params *gen.GetBillingSummaryParams, opts ...Option) (*gen.GetBillingSummaryResponse, error) {
+	if params == nil {
+		return nil, missingQueryParam(&gen.Operations[69], "startTime", "params is nil")
+	}
+	if isZero(params.StartTime) {
+		return nil, missingQueryParam(&gen.Operations[69], "startTime", "left at its zero value")
+	}
+	if isZero(params.EndTime) {
+		return nil, missingQueryParam(&gen.Operations[69], "endTime", "left at its zero value")
+	}
 	return decode[gen.GetBillingSummaryResponse](s.client.send(ctx, &gen.Operations[69], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetBillingSummaryRequest(server, account, params)
 	}))
@@ -254,6 +263,15 @@ func (s *AccountsService) GetServerlessTokenUsage(ctx context.Context, params *g
 // GetUsage calls GetAccountUsage: GET /v1/accounts/{account_id}/billingUsage.
 // Get account usage (serverless and dedicated deployments). Optionally filter by usage type via the usage_type field. If not specified, returns all usage types. TODO: rename this to /accountUsage
 func (s *AccountsService) GetUsage(ctx context.Context, params *gen.GetAccountUsageParams, opts ...Option) (*gen.AccountUsage, error) {
+	if params == nil {
+		return nil, missingQueryParam(&gen.Operations[65], "startTime", "params is nil")
+	}
+	if isZero(params.StartTime) {
+		return nil, missingQueryParam(&gen.Operations[65], "startTime", "left at its zero value")
+	}
+	if isZero(params.EndTime) {
+		return nil, missingQueryParam(&gen.Operations[65], "endTime", "left at its zero value")
+	}
 	return decode[gen.AccountUsage](s.client.send(ctx, &gen.Operations[65], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAccountUsageRequest(server, account, params)
 	}))
@@ -262,6 +280,15 @@ func (s *AccountsService) GetUsage(ctx context.Context, params *gen.GetAccountUs
 // GetUsageFilterOptions calls GetAccountUsageFilterOptions: GET /v1/accounts/{account_id}/accountUsageFilterOptions.
 // Distinct filter values for an account/time range (serverless + dedicated; for FE, separate -yet mirrors GetAccountUsage).
 func (s *AccountsService) GetUsageFilterOptions(ctx context.Context, params *gen.GetAccountUsageFilterOptionsParams, opts ...Option) error {
+	if params == nil {
+		return missingQueryParam(&gen.Operations[66], "startTime", "params is nil")
+	}
+	if isZero(params.StartTime) {
+		return missingQueryParam(&gen.Operations[66], "startTime", "left at its zero value")
+	}
+	if isZero(params.EndTime) {
+		return missingQueryParam(&gen.Operations[66], "endTime", "left at its zero value")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[66], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAccountUsageFilterOptionsRequest(server, account, params)
 	}))
@@ -1997,6 +2024,12 @@ type GenericDeploymentTypesService service
 // Create calls CreateGenericDeploymentType: POST /v1/accounts/{account_id}/genericDeploymentTypes.
 // Create Generic Deployment Type
 func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.CreateGenericDeploymentTypeParams, body gen.GenericDeploymentType, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
+	if params == nil {
+		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "params is nil")
+	}
+	if isZero(params.GenericDeploymentTypeID) {
+		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "left at its zero value")
+	}
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[19], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateGenericDeploymentTypeRequest(server, account, params, body)
 	}))

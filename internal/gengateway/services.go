@@ -50,6 +50,7 @@ type serviceMethod struct {
 	Args        []serviceArg        // the other path parameters, in path order
 	BuildArgs   []string            // the request builder's arguments after server
 	Params      string              // the Go type of the query parameters, "" when none
+	Required    []requiredParam     // the query parameters the operation requires, in spec order
 	Body        string              // the Go type of the body, "" when none
 	EmptyBody   bool                // the body has no properties: the method sends {} and takes none
 	Result      string              // the Go type of the 200 body, "" when it has no properties
@@ -62,6 +63,16 @@ type serviceMethod struct {
 }
 
 type serviceArg struct{ Name, Param string }
+
+// requiredParam is a query parameter the spec marks required. Its Go field
+// is checked before sending: params must not be nil, and a string or a
+// date-time must not be its zero value ("" or time.Time{}), which no caller
+// means. A number or a boolean is sent as it is: 0 and false are values.
+type requiredParam struct {
+	Name      string // the parameter's name in the spec: "startTime"
+	Field     string // its field in the params struct: "StartTime"
+	CheckZero bool   // a string or a date-time: the zero value is refused
+}
 
 // resourceServices groups every operation into a service, by rule:
 //
@@ -245,10 +256,19 @@ func newServiceMethod(op specOperation, svc *service, parent string, list *listO
 		m.BuildArgs = append(m.BuildArgs, v)
 	}
 	for _, p := range o.Parameters {
-		if p.Value != nil && p.Value.In != openapi3.ParameterInPath {
+		if p.Value == nil || p.Value.In == openapi3.ParameterInPath {
+			continue
+		}
+		if m.Params == "" {
 			m.Params = m.GoName + "Params"
 			m.BuildArgs = append(m.BuildArgs, "params")
-			break
+		}
+		if p.Value.Required {
+			m.Required = append(m.Required, requiredParam{
+				Name:      p.Value.Name,
+				Field:     codegen.ParameterDefinition{ParamName: p.Value.Name, In: p.Value.In, Spec: p.Value}.GoName(),
+				CheckZero: p.Value.Schema != nil && p.Value.Schema.Value != nil && p.Value.Schema.Value.Type.Is(openapi3.TypeString),
+			})
 		}
 	}
 	if rb := o.RequestBody; rb != nil && rb.Value != nil {

@@ -151,6 +151,17 @@ type {{.Name}}Service service
 //
 {{comment .Description}}{{- end}}
 func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{params .}}, opts ...Option) ({{if .Result}}*gen.{{.Result}}, {{end}}error) {
+{{- $m := .}}
+{{- with .Required}}
+	if params == nil {
+		return {{if $m.Result}}nil, {{end}}missingQueryParam(&gen.Operations[{{opIndex $m.ID}}], "{{(index . 0).Name}}", "params is nil")
+	}
+{{- end}}
+{{- range .Required}}{{if .CheckZero}}
+	if isZero(params.{{.Field}}) {
+		return {{if $m.Result}}nil, {{end}}missingQueryParam(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}", "left at its zero value")
+	}
+{{- end}}{{end}}
 	return {{if .Result}}decode[gen.{{.Result}}]{{else}}discard{{end}}(s.client.send(ctx, &gen.Operations[{{opIndex .ID}}], opts, func(server, account string) (*http.Request, error) {
 		return gen.New{{.GoName}}Request(server{{range .BuildArgs}}, {{.}}{{end}})
 	}))

@@ -23,9 +23,11 @@ import (
 	"unicode/utf8"
 )
 
-// Error reports a path parameter value that was refused before any request
-// was sent. It never quotes the value: a caller may pass a secret by mistake.
+// Error reports a parameter value that was refused before any request was
+// sent. It never quotes the value: a caller may pass a secret by mistake.
 type Error struct {
+	// In is where the parameter goes: "path" or "query".
+	In string
 	// Param is the parameter's name in the spec, such as "secret_id".
 	Param string
 	// Reason says what is wrong with the value.
@@ -33,7 +35,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("invalid path parameter %s: %s", e.Param, e.Reason)
+	return fmt.Sprintf("invalid %s parameter %s: %s", e.In, e.Param, e.Reason)
 }
 
 // Check returns an *Error when value cannot be placed in a path segment
@@ -45,7 +47,7 @@ func Check[T any](name string, value T) error {
 		return nil
 	}
 	if reason := problem(s); reason != "" {
-		return &Error{Param: name, Reason: reason}
+		return &Error{In: "path", Param: name, Reason: reason}
 	}
 	return nil
 }

@@ -20,7 +20,12 @@ type Operation struct {
 	Method, Path string
 	// QueryParams are the names of the operation's query parameters.
 	QueryParams []string
+	// RequiredQuery are the query parameters marked required, in spec order.
+	RequiredQuery []Param
 }
+
+// Param is a parameter's name and its schema's type ("string", "integer"...).
+type Param struct{ Name, Type string }
 
 // Spec is what tests need of openapi.yaml.
 type Spec struct {
@@ -52,7 +57,11 @@ func Read(path string) (*Spec, error) {
 			}
 			var op struct {
 				OperationID string `yaml:"operationId"`
-				Parameters  []struct{ Name, In string }
+				Parameters  []struct {
+					Name, In string
+					Required bool
+					Schema   struct{ Type string }
+				}
 			}
 			if err := node.Decode(&op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", m, p, err)
@@ -61,6 +70,9 @@ func Read(path string) (*Spec, error) {
 			for _, param := range op.Parameters {
 				if param.In == "query" {
 					o.QueryParams = append(o.QueryParams, param.Name)
+					if param.Required {
+						o.RequiredQuery = append(o.RequiredQuery, Param{Name: param.Name, Type: param.Schema.Type})
+					}
 				}
 			}
 			spec.Operations = append(spec.Operations, o)
