@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/gen"
@@ -45,6 +46,15 @@ func TestRequiredQueryParametersAreCheckedBeforeSending(t *testing.T) {
 			if !ok {
 				t.Fatalf("no service method for %s", op.ID)
 			}
+			var paramsType reflect.Type
+			for i := 1; i < m.Type().NumIn(); i++ {
+				if in := m.Type().In(i); in.Kind() == reflect.Pointer && in.Elem().Kind() == reflect.Struct {
+					paramsType = in.Elem()
+				}
+			}
+			if paramsType == nil {
+				t.Fatalf("%s takes no params struct", calls[op.ID])
+			}
 			call := func(edit func(params reflect.Value) reflect.Value) error {
 				args, _ := argsFor(m.Type(), op, "acct")
 				for i, a := range args {
@@ -83,6 +93,16 @@ func TestRequiredQueryParametersAreCheckedBeforeSending(t *testing.T) {
 					return p
 				})
 				refused(q.Name+" left at zero", err, q.Name)
+
+				if fieldByForm(reflect.New(paramsType).Elem(), q.Name).Type() == reflect.TypeFor[time.Time]() {
+					// Year 1 in a location is no time a caller means either,
+					// though it is not == time.Time{}.
+					err := call(func(p reflect.Value) reflect.Value {
+						fieldByForm(p.Elem(), q.Name).Set(reflect.ValueOf(time.Time{}.In(time.FixedZone("UTC+1", 3600))))
+						return p
+					})
+					refused(q.Name+" at the zero instant in a location", err, q.Name)
+				}
 			}
 
 			if err := call(func(p reflect.Value) reflect.Value { return p }); err != nil {
