@@ -175,7 +175,9 @@ func TestNoAccountFailsBeforeSending(t *testing.T) {
 }
 
 // TestClientOptionsAreRefusedForACall: an option that shapes a Client,
-// given to a call or to With, is an error and nothing is sent.
+// given to a call or to With, is an error, and so is a bad call option (a
+// negative retry count, a non-positive timeout, a bad account); nothing is
+// sent.
 func TestClientOptionsAreRefusedForACall(t *testing.T) {
 	rt := script(step{status: 200, body: secretJSON})
 	c := newClient(t, rt)

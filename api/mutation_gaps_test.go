@@ -300,37 +300,6 @@ func TestAttemptTimeoutAppliesUnderALongerCallerDeadline(t *testing.T) {
 	})
 }
 
-// TestDiscardedBodiesWithinTheDrainLimitKeepTheirConnection: a retried
-// answer's body longer than the part kept for an error (64 KiB), but
-// within the drain limit, is read to its end, so that every attempt of
-// every call goes over one connection.
-func TestDiscardedBodiesWithinTheDrainLimitKeepTheirConnection(t *testing.T) {
-	const size = 100 << 10
-	if size <= api.MaxErrorBody {
-		t.Fatal("the body must be longer than what an error keeps")
-	}
-	var n atomic.Int32
-	srv, conns := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) < 3 {
-			w.Header().Set("Retry-After-Ms", "0")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `{"code":14,"message":"`+strings.Repeat("x", size)+`"}`)
-			return
-		}
-		_, _ = io.WriteString(w, secretJSON)
-	})
-	c := loopbackClient(t, srv, api.WithoutRetryBudget())
-	for range 3 {
-		n.Store(0)
-		if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := conns.Load(); got != 1 {
-		t.Errorf("%d connections for 3 calls of 3 attempts each, want 1", got)
-	}
-}
-
 // TestDiscardedBodiesPastTheDrainLimitAreClosedUnread: a retried answer
 // with a huge body is not read to its end (at most the drain limit past
 // what an error keeps, and what the sockets buffer), and its connection

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -49,28 +50,37 @@ func loopbackClient(t *testing.T, srv *httptest.Server, opts ...api.Option) *api
 }
 
 // TestDiscardedResponsesAreDrainedAndConnectionReused: the bodies of
-// responses that are retried are read and closed, so that every attempt
-// goes over the same connection.
+// responses that are retried are read to their end and closed, so that
+// every attempt of every call goes over the same connection: a body that
+// an error keeps whole, and one longer than what an error keeps but within
+// the drain limit.
 func TestDiscardedResponsesAreDrainedAndConnectionReused(t *testing.T) {
-	var n atomic.Int32
-	srv, conns := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) < 3 {
-			w.Header().Set("Retry-After-Ms", "0")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `{"code":14,"message":"`+strings.Repeat("x", 32<<10)+`"}`)
-			return
-		}
-		_, _ = io.WriteString(w, secretJSON)
-	})
-	c := loopbackClient(t, srv, api.WithoutRetryBudget())
-	for range 3 {
-		n.Store(0)
-		if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
-			t.Fatal(err)
-		}
+	for _, size := range []int{32 << 10, 100 << 10} {
+		t.Run(fmt.Sprintf("%d KiB", size>>10), func(t *testing.T) {
+			var n atomic.Int32
+			srv, conns := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) < 3 {
+					w.Header().Set("Retry-After-Ms", "0")
+					w.WriteHeader(http.StatusServiceUnavailable)
+					_, _ = io.WriteString(w, `{"code":14,"message":"`+strings.Repeat("x", size)+`"}`)
+					return
+				}
+				_, _ = io.WriteString(w, secretJSON)
+			})
+			c := loopbackClient(t, srv, api.WithoutRetryBudget())
+			for range 3 {
+				n.Store(0)
+				if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := conns.Load(); got != 1 {
+				t.Errorf("%d connections for 3 calls of 3 attempts each, want 1", got)
+			}
+		})
 	}
-	if got := conns.Load(); got != 1 {
-		t.Errorf("%d connections for 3 calls of 3 attempts each, want 1", got)
+	if 100<<10 <= api.MaxErrorBody {
+		t.Error("the second body must be longer than what an error keeps")
 	}
 }
 

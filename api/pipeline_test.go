@@ -247,21 +247,6 @@ func TestCallMaxRetriesOverridesClient(t *testing.T) {
 	}
 }
 
-// TestBadCallOptionsAreRefusedBeforeSending: a negative retry count or a
-// non-positive timeout is an error, and nothing is sent.
-func TestBadCallOptionsAreRefusedBeforeSending(t *testing.T) {
-	rt := script(step{status: 200, body: secretJSON})
-	c := newClient(t, rt)
-	for _, ed := range []api.Option{api.WithMaxRetries(-1), api.WithTimeout(0)} {
-		if _, err := c.Secrets.Get(context.Background(), "sec", nil, ed); err == nil {
-			t.Error("no error for a bad call option")
-		}
-	}
-	if n := len(rt.Calls()); n != 0 {
-		t.Errorf("%d requests sent, want 0", n)
-	}
-}
-
 // TestBodyIsReplayedOnRetry: every attempt of a PATCH sends the same body,
 // rewound through GetBody.
 func TestBodyIsReplayedOnRetry(t *testing.T) {

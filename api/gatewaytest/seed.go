@@ -248,54 +248,60 @@ func (h *Handler) Reset() {
 // Resource returns a stored resource as a Get would answer it, without
 // counting as a read.
 func (h *Handler) Resource(name string) (json.RawMessage, bool) {
+	return inspect(h, name, func(e *engine, res *resource) (json.RawMessage, bool) {
+		if !e.settleIfDue(res) {
+			return nil, false
+		}
+		return append(json.RawMessage(nil), res.public...), true
+	})
+}
+
+// inspect calls read with the stored resource called name under the
+// engine's lock, and returns what read returns; a name that is no stored
+// resource gives false.
+func inspect[T any](h *Handler, name string, read func(e *engine, res *resource) (T, bool)) (T, bool) {
+	var none T
 	e := h.engine
 	c, _, ok := e.collections.collectionOf(name)
 	if !ok {
-		return nil, false
+		return none, false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.lookup(c, name)
-	if res == nil || !e.settleIfDue(res) {
-		return nil, false
+	if res == nil {
+		return none, false
 	}
-	return append(json.RawMessage(nil), res.public...), true
+	return read(e, res)
 }
 
 // StoredValue returns the value stored at a JSON pointer ("/value",
 // "/oidcConfig/clientSecret", "/displayName") of a resource, sensitive
 // values included: what the client sent, which the API never returns.
 func (h *Handler) StoredValue(name, pointer string) (json.RawMessage, bool) {
-	e := h.engine
-	c, _, ok := e.collections.collectionOf(name)
-	if !ok {
-		return nil, false
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	res := e.lookup(c, name)
-	if res == nil {
-		return nil, false
-	}
-	if v, ok := res.hidden.get(pointer); ok {
-		return append(json.RawMessage(nil), v...), true
-	}
-	obj, err := decodeObject(res.public)
-	if err != nil {
-		return nil, false
-	}
-	var v any = obj
-	for _, tok := range splitPointer(pointer) {
-		m, isObj := v.(map[string]any)
-		if !isObj {
+	return inspect(h, name, func(_ *engine, res *resource) (json.RawMessage, bool) {
+		if v, ok := res.hidden.get(pointer); ok {
+			return append(json.RawMessage(nil), v...), true
+		}
+		obj, err := decodeObject(res.public)
+		if err != nil {
 			return nil, false
 		}
-		if v, ok = m[tok]; !ok {
-			return nil, false
+		var v any = obj
+		for _, tok := range splitPointer(pointer) {
+			m, isObj := v.(map[string]any)
+			if !isObj {
+				return nil, false
+			}
+			next, found := m[tok]
+			if !found {
+				return nil, false
+			}
+			v = next
 		}
-	}
-	raw, err := json.Marshal(v)
-	return raw, err == nil
+		raw, err := json.Marshal(v)
+		return raw, err == nil
+	})
 }
 
 // splitPointer splits a JSON pointer (RFC 6901) into its tokens.

@@ -90,19 +90,13 @@ func (h *Handler) StorageRequests() []StorageRequest {
 // resource's name and the file's name), as a PUT to its signed URL left
 // them.
 func (h *Handler) StoredFile(name, file string) ([]byte, bool) {
-	e := h.engine
-	c, _, ok := e.collections.collectionOf(name)
-	if !ok {
-		return nil, false
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	res := e.lookup(c, name)
-	if res == nil || res.files == nil {
-		return nil, false
-	}
-	data, ok := res.files.stored[file]
-	return data, ok
+	return inspect(h, name, func(_ *engine, res *resource) ([]byte, bool) {
+		if res.files == nil {
+			return nil, false
+		}
+		data, ok := res.files.stored[file]
+		return data, ok
+	})
 }
 
 // uploadEndpoint declares the body's files and sizes on the resource and
