@@ -2,6 +2,8 @@ package gatewaytest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -299,7 +301,7 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 	if c.list != "" {
 		page, _ := responseSchema(doc, infos, c.list)
 		if page != nil {
-			for _, name := range sortedKeys(page.Properties) {
+			for _, name := range slices.Sorted(maps.Keys(page.Properties)) {
 				prop := page.Properties[name]
 				if prop.Value == nil || !prop.Value.Type.Is(openapi3.TypeArray) || prop.Value.Items == nil {
 					continue
@@ -357,7 +359,7 @@ func (c *collection) readCreate(o *specOp) {
 	if body == nil || c.isResource(requestRef(o.op)) {
 		return
 	}
-	for _, name := range sortedKeys(body.Properties) {
+	for _, name := range slices.Sorted(maps.Keys(body.Properties)) {
 		if c.isResource(body.Properties[name]) {
 			c.createWrap = name
 		}
@@ -598,13 +600,4 @@ func camel(snake string) string {
 		}
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +47,7 @@ func keepInput(schema *openapi3.Schema, obj map[string]any, at string, hidden ma
 	if schema == nil || len(schema.Properties) == 0 {
 		return "" // free-form: kept as sent
 	}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		v := obj[name]
 		where := at + "/" + pointerToken(name)
 		prop := schema.Properties[name]
@@ -103,7 +105,7 @@ func (e *engine) derive(c *collection, obj map[string]any, name, id string, now 
 		obj["state"] = c.machine.Created
 	}
 	once := map[string]any{}
-	for _, prop := range sortedKeys(c.schema.Properties) {
+	for _, prop := range slices.Sorted(maps.Keys(c.schema.Properties)) {
 		p := c.schema.Properties[prop].Value
 		if p == nil || !p.ReadOnly || !isSensitive(p) || !p.Type.Is(openapi3.TypeString) {
 			continue

@@ -3,7 +3,9 @@ package gatewaytest
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -248,7 +250,7 @@ func applyHidden(res *resource, sent map[string]json.RawMessage, mask []string) 
 			return !resent && masked(ptr)
 		})
 	}
-	for _, ptr := range sortedKeys(sent) {
+	for _, ptr := range slices.Sorted(maps.Keys(sent)) {
 		if len(mask) > 0 && !masked(ptr) {
 			continue
 		}

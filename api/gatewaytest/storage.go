@@ -7,8 +7,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,7 +115,7 @@ func (k *call) uploadEndpoint() response {
 		return errorResponse(http.StatusNotImplemented, codeUnimplemented, "gatewaytest does not model resumable uploads; use the signed PUT URLs")
 	}
 	sizes := make(map[string]int64, len(in.FilenameToSize))
-	for _, file := range sortedKeys(in.FilenameToSize) {
+	for _, file := range slices.Sorted(maps.Keys(in.FilenameToSize)) {
 		if problem := checkFileName(file); problem != "" {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filenameToSize: a file name "+problem)
 		}

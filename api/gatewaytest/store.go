@@ -2,6 +2,7 @@ package gatewaytest
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -130,7 +131,7 @@ func newHiddenValues(m map[string]json.RawMessage) hiddenValues {
 		return nil
 	}
 	h := make(hiddenValues, 0, len(m))
-	for _, ptr := range sortedKeys(m) {
+	for _, ptr := range slices.Sorted(maps.Keys(m)) {
 		h = append(h, hiddenValue{ptr, m[ptr]})
 	}
 	return h

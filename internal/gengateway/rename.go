@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -137,7 +139,7 @@ func eachSchemaRef(spec *openapi3.T, fn func(*openapi3.SchemaRef)) {
 			return
 		}
 		seenSchema[s] = true
-		for _, name := range sortedKeys(s.Properties) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 			walk(s.Properties[name])
 		}
 		walk(s.Items)
@@ -184,13 +186,4 @@ func eachSchemaRef(spec *openapi3.T, fn func(*openapi3.SchemaRef)) {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -75,7 +77,7 @@ func findWorkflows(spec *openapi3.T, svc *service) error {
 		if p := schema.Properties["filenameToSignedUrls"]; p != nil {
 			d.Many, d.Field = true, "FilenameToSignedUrls"
 		} else {
-			for _, name := range sortedKeys(schema.Properties) {
+			for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
 				if p := schema.Properties[name].Value; p != nil && p.Type.Is("string") && strings.Contains(strings.ToLower(name), "signedur") {
 					d.Field = codegen.Property{JsonFieldName: name}.GoFieldName()
 				}

@@ -95,14 +95,7 @@ func TestReportMeetsTheTargetWhenEverySurvivorIsExplained(t *testing.T) {
 }
 
 func TestReportRefusesBadInput(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := tempWriter(t)
 	moved := write("moved.json", `{"go_module":"m","files":[{"file_name":"a.go","mutations":[{"type":"ARITHMETIC_BASE","status":"LIVED","line":99,"column":1}]}]}`)
 	for name, o := range map[string]options{
 		"no results":          {root: "testdata"},
@@ -144,14 +137,7 @@ func TestCodeCellsKeepPipesAndBackquotes(t *testing.T) {
 // the mutants timed out, or none was killed or lived, is no measure: the
 // report says so and fails.
 func TestReportFailsWhenMutantsTimeOut(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := tempWriter(t)
 	const head = `{"go_module":"m","files":[{"file_name":"a.go","mutations":[`
 	for name, tc := range map[string]struct{ json, want string }{
 		"all timed out": {head + `{"type":"CONDITIONALS_BOUNDARY","status":"TIMED OUT","line":4,"column":7},{"type":"ARITHMETIC_BASE","status":"TIMED OUT","line":7,"column":11}]}]}`,
@@ -173,5 +159,18 @@ func TestReportFailsWhenMutantsTimeOut(t *testing.T) {
 		`{"type":"ARITHMETIC_BASE","status":"TIMED OUT","line":7,"column":11},{"type":"CONDITIONALS_BOUNDARY","status":"TIMED OUT","line":4,"column":7}]}]}`
 	if err := run(&out, &warnings, options{root: "testdata", min: 95, args: []string{"pkg=" + write("ok.json", ok)}}); err != nil {
 		t.Errorf("2 of 10 timed out: err = %v (%s), want none", err, warnings.String())
+	}
+}
+
+// tempWriter returns a function that writes a file of the test's temporary
+// directory and returns its path.
+func tempWriter(t *testing.T) func(name, text string) string {
+	dir := t.TempDir()
+	return func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }
