@@ -31052,11 +31052,18 @@ type ListAccountsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListAccountsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListAccountsRawResponse) GetJSON200() *ListAccountsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAccountsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31093,11 +31100,18 @@ type GetAccountRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Account
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetAccountRawResponse) GetJSON200() *Account {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAccountRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31134,11 +31148,18 @@ type GetAccountUsageFilterOptionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetAccountUsageFilterOptionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetAccountUsageFilterOptionsRawResponse) GetJSON200() *GetAccountUsageFilterOptionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAccountUsageFilterOptionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31175,11 +31196,18 @@ type ListAuditLogsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListAuditLogsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListAuditLogsRawResponse) GetJSON200() *ListAuditLogsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAuditLogsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31216,11 +31244,18 @@ type ListBatchInferenceJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListBatchInferenceJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListBatchInferenceJobsRawResponse) GetJSON200() *ListBatchInferenceJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListBatchInferenceJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31257,11 +31292,18 @@ type CreateBatchInferenceJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchInferenceJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateBatchInferenceJobRawResponse) GetJSON200() *BatchInferenceJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateBatchInferenceJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31298,11 +31340,18 @@ type DeleteBatchInferenceJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteBatchInferenceJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteBatchInferenceJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31339,11 +31388,18 @@ type GetBatchInferenceJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *BatchInferenceJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetBatchInferenceJobRawResponse) GetJSON200() *BatchInferenceJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBatchInferenceJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31380,11 +31436,18 @@ type GetBillingSummaryRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetBillingSummaryResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetBillingSummaryRawResponse) GetJSON200() *GetBillingSummaryResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBillingSummaryRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31421,11 +31484,18 @@ type GetAccountUsageRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *AccountUsage
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetAccountUsageRawResponse) GetJSON200() *AccountUsage {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAccountUsageRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31462,11 +31532,18 @@ type PromoteCheckpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PromoteCheckpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PromoteCheckpointRawResponse) GetJSON200() *PromoteCheckpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PromoteCheckpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31503,11 +31580,18 @@ type ListClustersRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListClustersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListClustersRawResponse) GetJSON200() *ListClustersResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListClustersRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31544,11 +31628,18 @@ type CreateClusterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Cluster
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateClusterRawResponse) GetJSON200() *Cluster {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateClusterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31585,11 +31676,18 @@ type DeleteClusterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteClusterRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteClusterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31626,11 +31724,18 @@ type GetClusterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Cluster
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetClusterRawResponse) GetJSON200() *Cluster {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetClusterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31667,11 +31772,18 @@ type UpdateClusterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Cluster
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateClusterRawResponse) GetJSON200() *Cluster {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateClusterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31708,11 +31820,18 @@ type GetClusterConnectionInfoRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ClusterConnectionInfo
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetClusterConnectionInfoRawResponse) GetJSON200() *ClusterConnectionInfo {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetClusterConnectionInfoRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31749,11 +31868,18 @@ type ListCreditRedemptionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListCreditRedemptionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListCreditRedemptionsRawResponse) GetJSON200() *ListCreditRedemptionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListCreditRedemptionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31790,11 +31916,18 @@ type ListDatasetsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDatasetsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDatasetsRawResponse) GetJSON200() *ListDatasetsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDatasetsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31831,11 +31964,18 @@ type CreateDatasetRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Dataset
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDatasetRawResponse) GetJSON200() *Dataset {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDatasetRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31872,11 +32012,18 @@ type DeleteDatasetRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteDatasetRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteDatasetRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31913,11 +32060,18 @@ type GetDatasetRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Dataset
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDatasetRawResponse) GetJSON200() *Dataset {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDatasetRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31954,11 +32108,18 @@ type UpdateDatasetRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Dataset
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDatasetRawResponse) GetJSON200() *Dataset {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDatasetRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -31995,11 +32156,18 @@ type GetDatasetDownloadEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetDatasetDownloadEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDatasetDownloadEndpointRawResponse) GetJSON200() *GetDatasetDownloadEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDatasetDownloadEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32036,11 +32204,18 @@ type GetDatasetUploadEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetDatasetUploadEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDatasetUploadEndpointRawResponse) GetJSON200() *GetDatasetUploadEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDatasetUploadEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32077,11 +32252,18 @@ type SplitDatasetRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SplitDatasetResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r SplitDatasetRawResponse) GetJSON200() *SplitDatasetResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SplitDatasetRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32118,11 +32300,18 @@ type ValidateDatasetUploadRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ValidateDatasetUploadRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ValidateDatasetUploadRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32159,11 +32348,18 @@ type ListDeployedModelsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeployedModelsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeployedModelsRawResponse) GetJSON200() *ListDeployedModelsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeployedModelsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32200,11 +32396,18 @@ type CreateDeployedModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeployedModel
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDeployedModelRawResponse) GetJSON200() *DeployedModel {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDeployedModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32241,11 +32444,18 @@ type DeleteDeployedModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteDeployedModelRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteDeployedModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32282,11 +32492,18 @@ type GetDeployedModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeployedModel
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeployedModelRawResponse) GetJSON200() *DeployedModel {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeployedModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32323,11 +32540,18 @@ type UpdateDeployedModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeployedModel
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDeployedModelRawResponse) GetJSON200() *DeployedModel {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDeployedModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32364,11 +32588,18 @@ type ListDeploymentShapesRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeploymentShapesResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeploymentShapesRawResponse) GetJSON200() *ListDeploymentShapesResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeploymentShapesRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32405,11 +32636,18 @@ type CreateDeploymentShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeploymentShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDeploymentShapeRawResponse) GetJSON200() *DeploymentShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDeploymentShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32446,11 +32684,18 @@ type DeleteDeploymentShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteDeploymentShapeRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteDeploymentShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32487,11 +32732,18 @@ type GetDeploymentShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeploymentShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeploymentShapeRawResponse) GetJSON200() *DeploymentShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeploymentShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32528,11 +32780,18 @@ type UpdateDeploymentShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeploymentShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDeploymentShapeRawResponse) GetJSON200() *DeploymentShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDeploymentShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32569,11 +32828,18 @@ type ListDeploymentShapeVersionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeploymentShapeVersionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeploymentShapeVersionsRawResponse) GetJSON200() *ListDeploymentShapeVersionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeploymentShapeVersionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32610,11 +32876,18 @@ type GetDeploymentShapeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeploymentShapeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeploymentShapeVersionRawResponse) GetJSON200() *DeploymentShapeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeploymentShapeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32651,11 +32924,18 @@ type UpdateDeploymentShapeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeploymentShapeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDeploymentShapeVersionRawResponse) GetJSON200() *DeploymentShapeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDeploymentShapeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32692,11 +32972,18 @@ type ListDeploymentsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeploymentsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeploymentsRawResponse) GetJSON200() *ListDeploymentsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeploymentsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32733,11 +33020,18 @@ type CreateDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Deployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDeploymentRawResponse) GetJSON200() *Deployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32774,11 +33068,18 @@ type DeleteDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteDeploymentRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32815,11 +33116,18 @@ type GetDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Deployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeploymentRawResponse) GetJSON200() *Deployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32856,11 +33164,18 @@ type UpdateDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Deployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDeploymentRawResponse) GetJSON200() *Deployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32897,11 +33212,18 @@ type ResetLedgerRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResetLedgerRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResetLedgerRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32938,11 +33260,18 @@ type GetLedgerRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetLedgerResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetLedgerRawResponse) GetJSON200() *GetLedgerResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLedgerRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -32979,11 +33308,18 @@ type ListDeploymentShardsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeploymentShardsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeploymentShardsRawResponse) GetJSON200() *ListDeploymentShardsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeploymentShardsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33020,11 +33356,18 @@ type GetTerminationMessageRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetTerminationMessageResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTerminationMessageRawResponse) GetJSON200() *GetTerminationMessageResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTerminationMessageRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33061,11 +33404,18 @@ type GetDeploymentMetricsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetDeploymentMetricsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeploymentMetricsRawResponse) GetJSON200() *GetDeploymentMetricsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeploymentMetricsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33102,11 +33452,18 @@ type ScaleDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ScaleDeploymentRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ScaleDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33143,11 +33500,18 @@ type UndeleteDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Deployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UndeleteDeploymentRawResponse) GetJSON200() *Deployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UndeleteDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33184,11 +33548,18 @@ type ListDeveloperPassesRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDeveloperPassesResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDeveloperPassesRawResponse) GetJSON200() *ListDeveloperPassesResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDeveloperPassesRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33225,11 +33596,18 @@ type CreateDeveloperPassRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeveloperPass
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDeveloperPassRawResponse) GetJSON200() *DeveloperPass {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDeveloperPassRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33266,11 +33644,18 @@ type GetDeveloperPassRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeveloperPass
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDeveloperPassRawResponse) GetJSON200() *DeveloperPass {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDeveloperPassRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33307,11 +33692,18 @@ type UpdateDeveloperPassRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DeveloperPass
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateDeveloperPassRawResponse) GetJSON200() *DeveloperPass {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateDeveloperPassRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33348,11 +33740,18 @@ type ListDpoJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListDpoJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDpoJobsRawResponse) GetJSON200() *ListDpoJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListDpoJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33389,11 +33788,18 @@ type CreateDpoJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DpoJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateDpoJobRawResponse) GetJSON200() *DpoJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateDpoJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33430,11 +33836,18 @@ type DeleteDpoJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteDpoJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteDpoJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33471,11 +33884,18 @@ type GetDpoJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DpoJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDpoJobRawResponse) GetJSON200() *DpoJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDpoJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33512,11 +33932,18 @@ type CancelDpoJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CancelDpoJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CancelDpoJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33553,11 +33980,18 @@ type GetDpoJobMetricsFileEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetDpoJobMetricsFileResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDpoJobMetricsFileEndpointRawResponse) GetJSON200() *GetDpoJobMetricsFileResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDpoJobMetricsFileEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33594,11 +34028,18 @@ type ResumeDpoJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DpoJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResumeDpoJobRawResponse) GetJSON200() *DpoJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeDpoJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33635,11 +34076,18 @@ type ListEvaluationJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListEvaluationJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListEvaluationJobsRawResponse) GetJSON200() *ListEvaluationJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListEvaluationJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33676,11 +34124,18 @@ type CreateEvaluationJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EvaluationJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateEvaluationJobRawResponse) GetJSON200() *EvaluationJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateEvaluationJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33717,11 +34172,18 @@ type DeleteEvaluationJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteEvaluationJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteEvaluationJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33758,11 +34220,18 @@ type GetEvaluationJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EvaluationJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluationJobRawResponse) GetJSON200() *EvaluationJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluationJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33799,11 +34268,18 @@ type GetEvaluationJobExecutionLogEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetEvaluationJobExecutionLogEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluationJobExecutionLogEndpointRawResponse) GetJSON200() *GetEvaluationJobExecutionLogEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluationJobExecutionLogEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33840,11 +34316,18 @@ type ListEvaluationsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListEvaluationsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListEvaluationsRawResponse) GetJSON200() *ListEvaluationsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListEvaluationsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33881,11 +34364,18 @@ type CreateEvaluationRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateEvaluationRawResponse) GetJSON200() *Evaluation {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateEvaluationRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33922,11 +34412,18 @@ type DeleteEvaluationRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteEvaluationRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteEvaluationRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -33963,11 +34460,18 @@ type GetEvaluationRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluationRawResponse) GetJSON200() *Evaluation {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluationRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34004,11 +34508,18 @@ type PreviewEvaluationRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PreviewEvaluationResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PreviewEvaluationRawResponse) GetJSON200() *PreviewEvaluationResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PreviewEvaluationRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34045,11 +34556,18 @@ type ValidateAssertionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ValidateAssertionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ValidateAssertionsRawResponse) GetJSON200() *ValidateAssertionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ValidateAssertionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34086,11 +34604,18 @@ type ListEvaluatorsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListEvaluatorsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListEvaluatorsRawResponse) GetJSON200() *ListEvaluatorsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListEvaluatorsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34127,11 +34652,18 @@ type CreateEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluator
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateEvaluatorRawResponse) GetJSON200() *Evaluator {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34168,11 +34700,18 @@ type DeleteEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteEvaluatorRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34209,11 +34748,18 @@ type GetEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluator
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluatorRawResponse) GetJSON200() *Evaluator {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34250,11 +34796,18 @@ type UpdateEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluator
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateEvaluatorRawResponse) GetJSON200() *Evaluator {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34291,11 +34844,18 @@ type ListEvaluatorVersionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListEvaluatorVersionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListEvaluatorVersionsRawResponse) GetJSON200() *ListEvaluatorVersionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListEvaluatorVersionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34332,11 +34892,18 @@ type DeleteEvaluatorVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteEvaluatorVersionRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteEvaluatorVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34373,11 +34940,18 @@ type GetEvaluatorVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EvaluatorVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluatorVersionRawResponse) GetJSON200() *EvaluatorVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluatorVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34414,11 +34988,18 @@ type AliasEvaluatorVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EvaluatorVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r AliasEvaluatorVersionRawResponse) GetJSON200() *EvaluatorVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AliasEvaluatorVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34455,11 +35036,18 @@ type RollbackEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EvaluatorVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r RollbackEvaluatorRawResponse) GetJSON200() *EvaluatorVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RollbackEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34496,11 +35084,18 @@ type GetEvaluatorBuildLogEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetEvaluatorBuildLogEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluatorBuildLogEndpointRawResponse) GetJSON200() *GetEvaluatorBuildLogEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluatorBuildLogEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34537,11 +35132,18 @@ type GetEvaluatorSourceCodeEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetEvaluatorSourceCodeEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluatorSourceCodeEndpointRawResponse) GetJSON200() *GetEvaluatorSourceCodeEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluatorSourceCodeEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34578,11 +35180,18 @@ type GetEvaluatorUploadEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetEvaluatorUploadEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetEvaluatorUploadEndpointRawResponse) GetJSON200() *GetEvaluatorUploadEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEvaluatorUploadEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34619,11 +35228,18 @@ type ValidateEvaluatorUploadRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ValidateEvaluatorUploadRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ValidateEvaluatorUploadRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34660,11 +35276,18 @@ type PreviewEvaluatorRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PreviewEvaluatorResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PreviewEvaluatorRawResponse) GetJSON200() *PreviewEvaluatorResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PreviewEvaluatorRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34701,11 +35324,18 @@ type CreateEvaluatorV2RawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Evaluator
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateEvaluatorV2RawResponse) GetJSON200() *Evaluator {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateEvaluatorV2RawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34742,11 +35372,18 @@ type ListGenericDeploymentTypesRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListGenericDeploymentTypesResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListGenericDeploymentTypesRawResponse) GetJSON200() *ListGenericDeploymentTypesResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListGenericDeploymentTypesRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34783,11 +35420,18 @@ type CreateGenericDeploymentTypeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeploymentTypeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateGenericDeploymentTypeRawResponse) GetJSON200() *GenericDeploymentTypeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateGenericDeploymentTypeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34824,11 +35468,18 @@ type DeleteGenericDeploymentTypeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteGenericDeploymentTypeRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteGenericDeploymentTypeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34865,11 +35516,18 @@ type ListGenericDeploymentTypeVersionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListGenericDeploymentTypeVersionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListGenericDeploymentTypeVersionsRawResponse) GetJSON200() *ListGenericDeploymentTypeVersionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListGenericDeploymentTypeVersionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34906,11 +35564,18 @@ type UpdateGenericDeploymentTypeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeploymentTypeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateGenericDeploymentTypeRawResponse) GetJSON200() *GenericDeploymentTypeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateGenericDeploymentTypeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34947,11 +35612,18 @@ type DeleteGenericDeploymentTypeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteGenericDeploymentTypeVersionRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteGenericDeploymentTypeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -34988,11 +35660,18 @@ type GetGenericDeploymentTypeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeploymentTypeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetGenericDeploymentTypeVersionRawResponse) GetJSON200() *GenericDeploymentTypeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetGenericDeploymentTypeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35029,11 +35708,18 @@ type ListGenericDeploymentsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListGenericDeploymentsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListGenericDeploymentsRawResponse) GetJSON200() *ListGenericDeploymentsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListGenericDeploymentsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35070,11 +35756,18 @@ type CreateGenericDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateGenericDeploymentRawResponse) GetJSON200() *GenericDeployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateGenericDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35111,11 +35804,18 @@ type DeleteGenericDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteGenericDeploymentRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteGenericDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35152,11 +35852,18 @@ type GetGenericDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetGenericDeploymentRawResponse) GetJSON200() *GenericDeployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetGenericDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35193,11 +35900,18 @@ type UpdateGenericDeploymentRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GenericDeployment
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateGenericDeploymentRawResponse) GetJSON200() *GenericDeployment {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateGenericDeploymentRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35234,11 +35948,18 @@ type ListIdentityProvidersRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListIdentityProvidersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListIdentityProvidersRawResponse) GetJSON200() *ListIdentityProvidersResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListIdentityProvidersRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35275,11 +35996,18 @@ type CreateIdentityProviderRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IdentityProvider
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateIdentityProviderRawResponse) GetJSON200() *IdentityProvider {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateIdentityProviderRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35316,11 +36044,18 @@ type DeleteIdentityProviderRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteIdentityProviderRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteIdentityProviderRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35357,11 +36092,18 @@ type GetIdentityProviderRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IdentityProvider
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetIdentityProviderRawResponse) GetJSON200() *IdentityProvider {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetIdentityProviderRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35398,11 +36140,18 @@ type UpdateIdentityProviderRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IdentityProvider
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateIdentityProviderRawResponse) GetJSON200() *IdentityProvider {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateIdentityProviderRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35439,11 +36188,18 @@ type ListModelsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListModelsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListModelsRawResponse) GetJSON200() *ListModelsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListModelsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35480,11 +36236,18 @@ type CreateModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Model
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateModelRawResponse) GetJSON200() *Model {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35521,11 +36284,18 @@ type DeleteModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteModelRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35562,11 +36332,18 @@ type GetModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Model
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetModelRawResponse) GetJSON200() *Model {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35603,11 +36380,18 @@ type UpdateModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Model
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateModelRawResponse) GetJSON200() *Model {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35644,11 +36428,18 @@ type CreateModelVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ModelVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateModelVersionRawResponse) GetJSON200() *ModelVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateModelVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35685,11 +36476,18 @@ type DeployModelVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GooglelongrunningOperation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeployModelVersionRawResponse) GetJSON200() *GooglelongrunningOperation {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeployModelVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35726,11 +36524,18 @@ type GetModelVersionCountRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetModelVersionCountResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetModelVersionCountRawResponse) GetJSON200() *GetModelVersionCountResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetModelVersionCountRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35767,11 +36572,18 @@ type GetModelDownloadEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetModelDownloadEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetModelDownloadEndpointRawResponse) GetJSON200() *GetModelDownloadEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetModelDownloadEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35808,11 +36620,18 @@ type GetModelUploadEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetModelUploadEndpointResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetModelUploadEndpointRawResponse) GetJSON200() *GetModelUploadEndpointResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetModelUploadEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35849,11 +36668,18 @@ type ImportModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GooglelongrunningOperation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ImportModelRawResponse) GetJSON200() *GooglelongrunningOperation {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ImportModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35890,11 +36716,18 @@ type PrepareModelRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PrepareModelRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrepareModelRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35931,11 +36764,18 @@ type ValidateModelUploadRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ValidateModelUploadResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ValidateModelUploadRawResponse) GetJSON200() *ValidateModelUploadResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ValidateModelUploadRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -35972,11 +36812,18 @@ type GetPolicySettingsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PolicySettings
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPolicySettingsRawResponse) GetJSON200() *PolicySettings {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetPolicySettingsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36013,11 +36860,18 @@ type UpdatePolicySettingsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PolicySettings
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdatePolicySettingsRawResponse) GetJSON200() *PolicySettings {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdatePolicySettingsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36054,11 +36908,18 @@ type ListPricingPlansRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListPricingPlansResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListPricingPlansRawResponse) GetJSON200() *ListPricingPlansResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListPricingPlansRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36095,11 +36956,18 @@ type GetPricingPlanRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PricingPlan
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPricingPlanRawResponse) GetJSON200() *PricingPlan {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetPricingPlanRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36136,11 +37004,18 @@ type ListQuotasRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListQuotasResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListQuotasRawResponse) GetJSON200() *ListQuotasResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListQuotasRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36177,11 +37052,18 @@ type GetQuotaRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Quota
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetQuotaRawResponse) GetJSON200() *Quota {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetQuotaRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36218,11 +37100,18 @@ type UpdateQuotaRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Quota
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateQuotaRawResponse) GetJSON200() *Quota {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateQuotaRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36259,11 +37148,18 @@ type ListReinforcementFineTuningJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListReinforcementFineTuningJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListReinforcementFineTuningJobsRawResponse) GetJSON200() *ListReinforcementFineTuningJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListReinforcementFineTuningJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36300,11 +37196,18 @@ type CreateReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ReinforcementFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateReinforcementFineTuningJobRawResponse) GetJSON200() *ReinforcementFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36341,11 +37244,18 @@ type DeleteReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteReinforcementFineTuningJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36382,11 +37292,18 @@ type GetReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ReinforcementFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetReinforcementFineTuningJobRawResponse) GetJSON200() *ReinforcementFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36423,11 +37340,18 @@ type UpdateReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ReinforcementFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateReinforcementFineTuningJobRawResponse) GetJSON200() *ReinforcementFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36464,11 +37388,18 @@ type CancelReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CancelReinforcementFineTuningJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CancelReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36505,11 +37436,18 @@ type DebugReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *DebugReinforcementFineTuningJobResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DebugReinforcementFineTuningJobRawResponse) GetJSON200() *DebugReinforcementFineTuningJobResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DebugReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36546,11 +37484,18 @@ type GetReinforcementFineTuningJobMetricsFileEndpointRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetReinforcementFineTuningJobMetricsFileResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetReinforcementFineTuningJobMetricsFileEndpointRawResponse) GetJSON200() *GetReinforcementFineTuningJobMetricsFileResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetReinforcementFineTuningJobMetricsFileEndpointRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36587,11 +37532,18 @@ type ResumeReinforcementFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ReinforcementFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResumeReinforcementFineTuningJobRawResponse) GetJSON200() *ReinforcementFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeReinforcementFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36628,11 +37580,18 @@ type ListRlorTrainerJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListRlorTrainerJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListRlorTrainerJobsRawResponse) GetJSON200() *ListRlorTrainerJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRlorTrainerJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36669,11 +37628,18 @@ type CreateRlorTrainerJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RlorTrainerJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateRlorTrainerJobRawResponse) GetJSON200() *RlorTrainerJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateRlorTrainerJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36710,11 +37676,18 @@ type DeleteRlorTrainerJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteRlorTrainerJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteRlorTrainerJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36751,11 +37724,18 @@ type GetRlorTrainerJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RlorTrainerJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetRlorTrainerJobRawResponse) GetJSON200() *RlorTrainerJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRlorTrainerJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36792,11 +37772,18 @@ type ListRlorTrainerJobCheckpointsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListRlorTrainerJobCheckpointsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListRlorTrainerJobCheckpointsRawResponse) GetJSON200() *ListRlorTrainerJobCheckpointsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRlorTrainerJobCheckpointsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36833,11 +37820,18 @@ type GetRlorTrainerJobPublicLogsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetRlorTrainerJobPublicLogsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetRlorTrainerJobPublicLogsRawResponse) GetJSON200() *GetRlorTrainerJobPublicLogsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRlorTrainerJobPublicLogsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36874,11 +37868,18 @@ type CancelRlorTrainerJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CancelRlorTrainerJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CancelRlorTrainerJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36915,11 +37916,18 @@ type ExecuteRlorTrainStepRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ExecuteRlorTrainStepRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExecuteRlorTrainStepRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36956,11 +37964,18 @@ type ResumeRlorTrainerJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RlorTrainerJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResumeRlorTrainerJobRawResponse) GetJSON200() *RlorTrainerJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeRlorTrainerJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -36997,11 +38012,18 @@ type ListRoutersRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListRoutersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListRoutersRawResponse) GetJSON200() *ListRoutersResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRoutersRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37038,11 +38060,18 @@ type CreateRouterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Router
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateRouterRawResponse) GetJSON200() *Router {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateRouterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37079,11 +38108,18 @@ type DeleteRouterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteRouterRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteRouterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37120,11 +38156,18 @@ type GetRouterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Router
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetRouterRawResponse) GetJSON200() *Router {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRouterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37161,11 +38204,18 @@ type UpdateRouterRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Router
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateRouterRawResponse) GetJSON200() *Router {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateRouterRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37202,11 +38252,18 @@ type ListSecretsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListSecretsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListSecretsRawResponse) GetJSON200() *ListSecretsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSecretsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37243,11 +38300,18 @@ type CreateSecretRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Secret
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateSecretRawResponse) GetJSON200() *Secret {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSecretRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37284,11 +38348,18 @@ type DeleteSecretRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteSecretRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteSecretRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37325,11 +38396,18 @@ type GetSecretRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Secret
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetSecretRawResponse) GetJSON200() *Secret {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSecretRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37366,11 +38444,18 @@ type UpdateSecretRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Secret
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateSecretRawResponse) GetJSON200() *Secret {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateSecretRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37407,11 +38492,18 @@ type ListAccountServerlessRateLimitsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListAccountServerlessRateLimitsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListAccountServerlessRateLimitsRawResponse) GetJSON200() *ListAccountServerlessRateLimitsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAccountServerlessRateLimitsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37448,11 +38540,18 @@ type GetAccountServerlessTokenUsageRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GetAccountServerlessTokenUsageResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetAccountServerlessTokenUsageRawResponse) GetJSON200() *GetAccountServerlessTokenUsageResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAccountServerlessTokenUsageRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37489,11 +38588,18 @@ type ListSupervisedFineTuningJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListSupervisedFineTuningJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListSupervisedFineTuningJobsRawResponse) GetJSON200() *ListSupervisedFineTuningJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSupervisedFineTuningJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37530,11 +38636,18 @@ type CreateSupervisedFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SupervisedFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateSupervisedFineTuningJobRawResponse) GetJSON200() *SupervisedFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSupervisedFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37571,11 +38684,18 @@ type DeleteSupervisedFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteSupervisedFineTuningJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteSupervisedFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37612,11 +38732,18 @@ type GetSupervisedFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SupervisedFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetSupervisedFineTuningJobRawResponse) GetJSON200() *SupervisedFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSupervisedFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37653,11 +38780,18 @@ type CancelSupervisedFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CancelSupervisedFineTuningJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CancelSupervisedFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37694,11 +38828,18 @@ type ResumeSupervisedFineTuningJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SupervisedFineTuningJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ResumeSupervisedFineTuningJobRawResponse) GetJSON200() *SupervisedFineTuningJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeSupervisedFineTuningJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37735,11 +38876,18 @@ type EstimateSupervisedFineTuningJobCostRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EstimateSupervisedFineTuningJobCostResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r EstimateSupervisedFineTuningJobCostRawResponse) GetJSON200() *EstimateSupervisedFineTuningJobCostResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EstimateSupervisedFineTuningJobCostRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37776,11 +38924,18 @@ type ListTrailsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListTrailsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListTrailsRawResponse) GetJSON200() *ListTrailsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTrailsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37817,11 +38972,18 @@ type CreateTrailRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Trail
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateTrailRawResponse) GetJSON200() *Trail {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateTrailRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37858,11 +39020,18 @@ type DeleteTrailRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteTrailRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteTrailRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37899,11 +39068,18 @@ type GetTrailRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Trail
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrailRawResponse) GetJSON200() *Trail {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrailRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37940,11 +39116,18 @@ type UpdateTrailRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Trail
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateTrailRawResponse) GetJSON200() *Trail {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateTrailRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -37981,11 +39164,18 @@ type GetTrailMetricsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrailMetrics
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrailMetricsRawResponse) GetJSON200() *TrailMetrics {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrailMetricsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38022,11 +39212,18 @@ type ListTrainingSessionJobsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListTrainingSessionJobsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListTrainingSessionJobsRawResponse) GetJSON200() *ListTrainingSessionJobsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTrainingSessionJobsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38063,11 +39260,18 @@ type CreateTrainingSessionJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingSessionJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateTrainingSessionJobRawResponse) GetJSON200() *TrainingSessionJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateTrainingSessionJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38104,11 +39308,18 @@ type DeleteTrainingSessionJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteTrainingSessionJobRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteTrainingSessionJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38145,11 +39356,18 @@ type GetTrainingSessionJobRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingSessionJob
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrainingSessionJobRawResponse) GetJSON200() *TrainingSessionJob {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrainingSessionJobRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38186,11 +39404,18 @@ type ListTrainingSessionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListTrainingSessionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListTrainingSessionsRawResponse) GetJSON200() *ListTrainingSessionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTrainingSessionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38227,11 +39452,18 @@ type CreateTrainingSessionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingSession
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateTrainingSessionRawResponse) GetJSON200() *TrainingSession {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateTrainingSessionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38268,11 +39500,18 @@ type GetTrainingSessionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingSession
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrainingSessionRawResponse) GetJSON200() *TrainingSession {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrainingSessionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38309,11 +39548,18 @@ type ExecuteTrainingSessionLoadStateRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingSession
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ExecuteTrainingSessionLoadStateRawResponse) GetJSON200() *TrainingSession {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExecuteTrainingSessionLoadStateRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38350,11 +39596,18 @@ type ListTrainingShapesRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListTrainingShapesResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListTrainingShapesRawResponse) GetJSON200() *ListTrainingShapesResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTrainingShapesRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38391,11 +39644,18 @@ type CreateTrainingShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateTrainingShapeRawResponse) GetJSON200() *TrainingShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateTrainingShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38432,11 +39692,18 @@ type DeleteTrainingShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteTrainingShapeRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteTrainingShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38473,11 +39740,18 @@ type GetTrainingShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrainingShapeRawResponse) GetJSON200() *TrainingShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrainingShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38514,11 +39788,18 @@ type UpdateTrainingShapeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingShape
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateTrainingShapeRawResponse) GetJSON200() *TrainingShape {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateTrainingShapeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38555,11 +39836,18 @@ type ListTrainingShapeVersionsRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListTrainingShapeVersionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListTrainingShapeVersionsRawResponse) GetJSON200() *ListTrainingShapeVersionsResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTrainingShapeVersionsRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38596,11 +39884,18 @@ type GetTrainingShapeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingShapeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTrainingShapeVersionRawResponse) GetJSON200() *TrainingShapeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTrainingShapeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38637,11 +39932,18 @@ type UpdateTrainingShapeVersionRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TrainingShapeVersion
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateTrainingShapeVersionRawResponse) GetJSON200() *TrainingShapeVersion {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateTrainingShapeVersionRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38678,11 +39980,18 @@ type ListUsersRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListUsersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListUsersRawResponse) GetJSON200() *ListUsersResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListUsersRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38719,11 +40028,18 @@ type CreateUserRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *User
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateUserRawResponse) GetJSON200() *User {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateUserRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38760,11 +40076,18 @@ type GetUserRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *User
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetUserRawResponse) GetJSON200() *User {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetUserRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38801,11 +40124,18 @@ type UpdateUserRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *User
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpdateUserRawResponse) GetJSON200() *User {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateUserRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38842,11 +40172,18 @@ type ListAPIKeysRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ListAPIKeysResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListAPIKeysRawResponse) GetJSON200() *ListAPIKeysResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAPIKeysRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38883,11 +40220,18 @@ type CreateAPIKeyRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APIKey
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CreateAPIKeyRawResponse) GetJSON200() *APIKey {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateAPIKeyRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38924,11 +40268,18 @@ type GetAPIKeyRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *APIKey
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetAPIKeyRawResponse) GetJSON200() *APIKey {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAPIKeyRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -38965,11 +40316,18 @@ type DeleteAPIKeyRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteAPIKeyRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteAPIKeyRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -39006,11 +40364,18 @@ type TestEvaluationRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *PreviewEvaluationResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r TestEvaluationRawResponse) GetJSON200() *PreviewEvaluationResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TestEvaluationRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -39047,11 +40412,18 @@ type RefreshSessionTokenRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RefreshSessionTokenResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r RefreshSessionTokenRawResponse) GetJSON200() *RefreshSessionTokenResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RefreshSessionTokenRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -39088,11 +40460,18 @@ type RedeemCreditCodeRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *RedeemCreditCodeResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r RedeemCreditCodeRawResponse) GetJSON200() *RedeemCreditCodeResponse {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RedeemCreditCodeRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -39129,11 +40508,18 @@ type ValidateModelConfigRawResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GooglerpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ValidateModelConfigRawResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ValidateModelConfigRawResponse) GetJSONDefault() *GooglerpcStatus {
+	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -42964,6 +44350,13 @@ func ParseListAccountsRawResponse(rsp *http.Response) (*ListAccountsRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -42989,6 +44382,13 @@ func ParseGetAccountRawResponse(rsp *http.Response) (*GetAccountRawResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43016,6 +44416,13 @@ func ParseGetAccountUsageFilterOptionsRawResponse(rsp *http.Response) (*GetAccou
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43041,6 +44448,13 @@ func ParseListAuditLogsRawResponse(rsp *http.Response) (*ListAuditLogsRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43068,6 +44482,13 @@ func ParseListBatchInferenceJobsRawResponse(rsp *http.Response) (*ListBatchInfer
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43093,6 +44514,13 @@ func ParseCreateBatchInferenceJobRawResponse(rsp *http.Response) (*CreateBatchIn
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43120,6 +44548,13 @@ func ParseDeleteBatchInferenceJobRawResponse(rsp *http.Response) (*DeleteBatchIn
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43145,6 +44580,13 @@ func ParseGetBatchInferenceJobRawResponse(rsp *http.Response) (*GetBatchInferenc
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43172,6 +44614,13 @@ func ParseGetBillingSummaryRawResponse(rsp *http.Response) (*GetBillingSummaryRa
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43197,6 +44646,13 @@ func ParseGetAccountUsageRawResponse(rsp *http.Response) (*GetAccountUsageRawRes
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43224,6 +44680,13 @@ func ParsePromoteCheckpointRawResponse(rsp *http.Response) (*PromoteCheckpointRa
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43249,6 +44712,13 @@ func ParseListClustersRawResponse(rsp *http.Response) (*ListClustersRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43276,6 +44746,13 @@ func ParseCreateClusterRawResponse(rsp *http.Response) (*CreateClusterRawRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43301,6 +44778,13 @@ func ParseDeleteClusterRawResponse(rsp *http.Response) (*DeleteClusterRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43328,6 +44812,13 @@ func ParseGetClusterRawResponse(rsp *http.Response) (*GetClusterRawResponse, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43353,6 +44844,13 @@ func ParseUpdateClusterRawResponse(rsp *http.Response) (*UpdateClusterRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43380,6 +44878,13 @@ func ParseGetClusterConnectionInfoRawResponse(rsp *http.Response) (*GetClusterCo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43405,6 +44910,13 @@ func ParseListCreditRedemptionsRawResponse(rsp *http.Response) (*ListCreditRedem
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43432,6 +44944,13 @@ func ParseListDatasetsRawResponse(rsp *http.Response) (*ListDatasetsRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43457,6 +44976,13 @@ func ParseCreateDatasetRawResponse(rsp *http.Response) (*CreateDatasetRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43484,6 +45010,13 @@ func ParseDeleteDatasetRawResponse(rsp *http.Response) (*DeleteDatasetRawRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43509,6 +45042,13 @@ func ParseGetDatasetRawResponse(rsp *http.Response) (*GetDatasetRawResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43536,6 +45076,13 @@ func ParseUpdateDatasetRawResponse(rsp *http.Response) (*UpdateDatasetRawRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43561,6 +45108,13 @@ func ParseGetDatasetDownloadEndpointRawResponse(rsp *http.Response) (*GetDataset
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43588,6 +45142,13 @@ func ParseGetDatasetUploadEndpointRawResponse(rsp *http.Response) (*GetDatasetUp
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43613,6 +45174,13 @@ func ParseSplitDatasetRawResponse(rsp *http.Response) (*SplitDatasetRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43640,6 +45208,13 @@ func ParseValidateDatasetUploadRawResponse(rsp *http.Response) (*ValidateDataset
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43665,6 +45240,13 @@ func ParseListDeployedModelsRawResponse(rsp *http.Response) (*ListDeployedModels
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43692,6 +45274,13 @@ func ParseCreateDeployedModelRawResponse(rsp *http.Response) (*CreateDeployedMod
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43717,6 +45306,13 @@ func ParseDeleteDeployedModelRawResponse(rsp *http.Response) (*DeleteDeployedMod
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43744,6 +45340,13 @@ func ParseGetDeployedModelRawResponse(rsp *http.Response) (*GetDeployedModelRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43769,6 +45372,13 @@ func ParseUpdateDeployedModelRawResponse(rsp *http.Response) (*UpdateDeployedMod
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43796,6 +45406,13 @@ func ParseListDeploymentShapesRawResponse(rsp *http.Response) (*ListDeploymentSh
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43821,6 +45438,13 @@ func ParseCreateDeploymentShapeRawResponse(rsp *http.Response) (*CreateDeploymen
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43848,6 +45472,13 @@ func ParseDeleteDeploymentShapeRawResponse(rsp *http.Response) (*DeleteDeploymen
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43873,6 +45504,13 @@ func ParseGetDeploymentShapeRawResponse(rsp *http.Response) (*GetDeploymentShape
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43900,6 +45538,13 @@ func ParseUpdateDeploymentShapeRawResponse(rsp *http.Response) (*UpdateDeploymen
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43925,6 +45570,13 @@ func ParseListDeploymentShapeVersionsRawResponse(rsp *http.Response) (*ListDeplo
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -43952,6 +45604,13 @@ func ParseGetDeploymentShapeVersionRawResponse(rsp *http.Response) (*GetDeployme
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -43977,6 +45636,13 @@ func ParseUpdateDeploymentShapeVersionRawResponse(rsp *http.Response) (*UpdateDe
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44004,6 +45670,13 @@ func ParseListDeploymentsRawResponse(rsp *http.Response) (*ListDeploymentsRawRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44029,6 +45702,13 @@ func ParseCreateDeploymentRawResponse(rsp *http.Response) (*CreateDeploymentRawR
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44056,6 +45736,13 @@ func ParseDeleteDeploymentRawResponse(rsp *http.Response) (*DeleteDeploymentRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44081,6 +45768,13 @@ func ParseGetDeploymentRawResponse(rsp *http.Response) (*GetDeploymentRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44108,6 +45802,13 @@ func ParseUpdateDeploymentRawResponse(rsp *http.Response) (*UpdateDeploymentRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44133,6 +45834,13 @@ func ParseResetLedgerRawResponse(rsp *http.Response) (*ResetLedgerRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44160,6 +45868,13 @@ func ParseGetLedgerRawResponse(rsp *http.Response) (*GetLedgerRawResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44185,6 +45900,13 @@ func ParseListDeploymentShardsRawResponse(rsp *http.Response) (*ListDeploymentSh
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44212,6 +45934,13 @@ func ParseGetTerminationMessageRawResponse(rsp *http.Response) (*GetTerminationM
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44237,6 +45966,13 @@ func ParseGetDeploymentMetricsRawResponse(rsp *http.Response) (*GetDeploymentMet
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44264,6 +46000,13 @@ func ParseScaleDeploymentRawResponse(rsp *http.Response) (*ScaleDeploymentRawRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44289,6 +46032,13 @@ func ParseUndeleteDeploymentRawResponse(rsp *http.Response) (*UndeleteDeployment
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44316,6 +46066,13 @@ func ParseListDeveloperPassesRawResponse(rsp *http.Response) (*ListDeveloperPass
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44341,6 +46098,13 @@ func ParseCreateDeveloperPassRawResponse(rsp *http.Response) (*CreateDeveloperPa
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44368,6 +46132,13 @@ func ParseGetDeveloperPassRawResponse(rsp *http.Response) (*GetDeveloperPassRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44393,6 +46164,13 @@ func ParseUpdateDeveloperPassRawResponse(rsp *http.Response) (*UpdateDeveloperPa
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44420,6 +46198,13 @@ func ParseListDpoJobsRawResponse(rsp *http.Response) (*ListDpoJobsRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44445,6 +46230,13 @@ func ParseCreateDpoJobRawResponse(rsp *http.Response) (*CreateDpoJobRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44472,6 +46264,13 @@ func ParseDeleteDpoJobRawResponse(rsp *http.Response) (*DeleteDpoJobRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44497,6 +46296,13 @@ func ParseGetDpoJobRawResponse(rsp *http.Response) (*GetDpoJobRawResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44524,6 +46330,13 @@ func ParseCancelDpoJobRawResponse(rsp *http.Response) (*CancelDpoJobRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44549,6 +46362,13 @@ func ParseGetDpoJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetDpoJo
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44576,6 +46396,13 @@ func ParseResumeDpoJobRawResponse(rsp *http.Response) (*ResumeDpoJobRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44601,6 +46428,13 @@ func ParseListEvaluationJobsRawResponse(rsp *http.Response) (*ListEvaluationJobs
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44628,6 +46462,13 @@ func ParseCreateEvaluationJobRawResponse(rsp *http.Response) (*CreateEvaluationJ
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44653,6 +46494,13 @@ func ParseDeleteEvaluationJobRawResponse(rsp *http.Response) (*DeleteEvaluationJ
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44680,6 +46528,13 @@ func ParseGetEvaluationJobRawResponse(rsp *http.Response) (*GetEvaluationJobRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44705,6 +46560,13 @@ func ParseGetEvaluationJobExecutionLogEndpointRawResponse(rsp *http.Response) (*
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44732,6 +46594,13 @@ func ParseListEvaluationsRawResponse(rsp *http.Response) (*ListEvaluationsRawRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44757,6 +46626,13 @@ func ParseCreateEvaluationRawResponse(rsp *http.Response) (*CreateEvaluationRawR
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44784,6 +46660,13 @@ func ParseDeleteEvaluationRawResponse(rsp *http.Response) (*DeleteEvaluationRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44809,6 +46692,13 @@ func ParseGetEvaluationRawResponse(rsp *http.Response) (*GetEvaluationRawRespons
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44836,6 +46726,13 @@ func ParsePreviewEvaluationRawResponse(rsp *http.Response) (*PreviewEvaluationRa
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44861,6 +46758,13 @@ func ParseValidateAssertionsRawResponse(rsp *http.Response) (*ValidateAssertions
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44888,6 +46792,13 @@ func ParseListEvaluatorsRawResponse(rsp *http.Response) (*ListEvaluatorsRawRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44913,6 +46824,13 @@ func ParseCreateEvaluatorRawResponse(rsp *http.Response) (*CreateEvaluatorRawRes
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44940,6 +46858,13 @@ func ParseDeleteEvaluatorRawResponse(rsp *http.Response) (*DeleteEvaluatorRawRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -44965,6 +46890,13 @@ func ParseGetEvaluatorRawResponse(rsp *http.Response) (*GetEvaluatorRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -44992,6 +46924,13 @@ func ParseUpdateEvaluatorRawResponse(rsp *http.Response) (*UpdateEvaluatorRawRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45017,6 +46956,13 @@ func ParseListEvaluatorVersionsRawResponse(rsp *http.Response) (*ListEvaluatorVe
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45044,6 +46990,13 @@ func ParseDeleteEvaluatorVersionRawResponse(rsp *http.Response) (*DeleteEvaluato
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45069,6 +47022,13 @@ func ParseGetEvaluatorVersionRawResponse(rsp *http.Response) (*GetEvaluatorVersi
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45096,6 +47056,13 @@ func ParseAliasEvaluatorVersionRawResponse(rsp *http.Response) (*AliasEvaluatorV
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45121,6 +47088,13 @@ func ParseRollbackEvaluatorRawResponse(rsp *http.Response) (*RollbackEvaluatorRa
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45148,6 +47122,13 @@ func ParseGetEvaluatorBuildLogEndpointRawResponse(rsp *http.Response) (*GetEvalu
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45173,6 +47154,13 @@ func ParseGetEvaluatorSourceCodeEndpointRawResponse(rsp *http.Response) (*GetEva
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45200,6 +47188,13 @@ func ParseGetEvaluatorUploadEndpointRawResponse(rsp *http.Response) (*GetEvaluat
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45225,6 +47220,13 @@ func ParseValidateEvaluatorUploadRawResponse(rsp *http.Response) (*ValidateEvalu
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45252,6 +47254,13 @@ func ParsePreviewEvaluatorRawResponse(rsp *http.Response) (*PreviewEvaluatorRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45277,6 +47286,13 @@ func ParseCreateEvaluatorV2RawResponse(rsp *http.Response) (*CreateEvaluatorV2Ra
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45304,6 +47320,13 @@ func ParseListGenericDeploymentTypesRawResponse(rsp *http.Response) (*ListGeneri
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45329,6 +47352,13 @@ func ParseCreateGenericDeploymentTypeRawResponse(rsp *http.Response) (*CreateGen
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45356,6 +47386,13 @@ func ParseDeleteGenericDeploymentTypeRawResponse(rsp *http.Response) (*DeleteGen
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45381,6 +47418,13 @@ func ParseListGenericDeploymentTypeVersionsRawResponse(rsp *http.Response) (*Lis
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45408,6 +47452,13 @@ func ParseUpdateGenericDeploymentTypeRawResponse(rsp *http.Response) (*UpdateGen
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45433,6 +47484,13 @@ func ParseDeleteGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*De
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45460,6 +47518,13 @@ func ParseGetGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*GetGe
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45485,6 +47550,13 @@ func ParseListGenericDeploymentsRawResponse(rsp *http.Response) (*ListGenericDep
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45512,6 +47584,13 @@ func ParseCreateGenericDeploymentRawResponse(rsp *http.Response) (*CreateGeneric
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45537,6 +47616,13 @@ func ParseDeleteGenericDeploymentRawResponse(rsp *http.Response) (*DeleteGeneric
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45564,6 +47650,13 @@ func ParseGetGenericDeploymentRawResponse(rsp *http.Response) (*GetGenericDeploy
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45589,6 +47682,13 @@ func ParseUpdateGenericDeploymentRawResponse(rsp *http.Response) (*UpdateGeneric
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45616,6 +47716,13 @@ func ParseListIdentityProvidersRawResponse(rsp *http.Response) (*ListIdentityPro
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45641,6 +47748,13 @@ func ParseCreateIdentityProviderRawResponse(rsp *http.Response) (*CreateIdentity
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45668,6 +47782,13 @@ func ParseDeleteIdentityProviderRawResponse(rsp *http.Response) (*DeleteIdentity
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45693,6 +47814,13 @@ func ParseGetIdentityProviderRawResponse(rsp *http.Response) (*GetIdentityProvid
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45720,6 +47848,13 @@ func ParseUpdateIdentityProviderRawResponse(rsp *http.Response) (*UpdateIdentity
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45745,6 +47880,13 @@ func ParseListModelsRawResponse(rsp *http.Response) (*ListModelsRawResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45772,6 +47914,13 @@ func ParseCreateModelRawResponse(rsp *http.Response) (*CreateModelRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45797,6 +47946,13 @@ func ParseDeleteModelRawResponse(rsp *http.Response) (*DeleteModelRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45824,6 +47980,13 @@ func ParseGetModelRawResponse(rsp *http.Response) (*GetModelRawResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45849,6 +48012,13 @@ func ParseUpdateModelRawResponse(rsp *http.Response) (*UpdateModelRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45876,6 +48046,13 @@ func ParseCreateModelVersionRawResponse(rsp *http.Response) (*CreateModelVersion
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45901,6 +48078,13 @@ func ParseDeployModelVersionRawResponse(rsp *http.Response) (*DeployModelVersion
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45928,6 +48112,13 @@ func ParseGetModelVersionCountRawResponse(rsp *http.Response) (*GetModelVersionC
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -45953,6 +48144,13 @@ func ParseGetModelDownloadEndpointRawResponse(rsp *http.Response) (*GetModelDown
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -45980,6 +48178,13 @@ func ParseGetModelUploadEndpointRawResponse(rsp *http.Response) (*GetModelUpload
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46005,6 +48210,13 @@ func ParseImportModelRawResponse(rsp *http.Response) (*ImportModelRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46032,6 +48244,13 @@ func ParsePrepareModelRawResponse(rsp *http.Response) (*PrepareModelRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46057,6 +48276,13 @@ func ParseValidateModelUploadRawResponse(rsp *http.Response) (*ValidateModelUplo
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46084,6 +48310,13 @@ func ParseGetPolicySettingsRawResponse(rsp *http.Response) (*GetPolicySettingsRa
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46109,6 +48342,13 @@ func ParseUpdatePolicySettingsRawResponse(rsp *http.Response) (*UpdatePolicySett
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46136,6 +48376,13 @@ func ParseListPricingPlansRawResponse(rsp *http.Response) (*ListPricingPlansRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46161,6 +48408,13 @@ func ParseGetPricingPlanRawResponse(rsp *http.Response) (*GetPricingPlanRawRespo
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46188,6 +48442,13 @@ func ParseListQuotasRawResponse(rsp *http.Response) (*ListQuotasRawResponse, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46213,6 +48474,13 @@ func ParseGetQuotaRawResponse(rsp *http.Response) (*GetQuotaRawResponse, error) 
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46240,6 +48508,13 @@ func ParseUpdateQuotaRawResponse(rsp *http.Response) (*UpdateQuotaRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46265,6 +48540,13 @@ func ParseListReinforcementFineTuningJobsRawResponse(rsp *http.Response) (*ListR
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46292,6 +48574,13 @@ func ParseCreateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Crea
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46317,6 +48606,13 @@ func ParseDeleteReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Dele
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46344,6 +48640,13 @@ func ParseGetReinforcementFineTuningJobRawResponse(rsp *http.Response) (*GetRein
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46369,6 +48672,13 @@ func ParseUpdateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Upda
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46396,6 +48706,13 @@ func ParseCancelReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Canc
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46421,6 +48738,13 @@ func ParseDebugReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Debug
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46448,6 +48772,13 @@ func ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse(rsp *http.
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46473,6 +48804,13 @@ func ParseResumeReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Resu
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46500,6 +48838,13 @@ func ParseListRlorTrainerJobsRawResponse(rsp *http.Response) (*ListRlorTrainerJo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46525,6 +48870,13 @@ func ParseCreateRlorTrainerJobRawResponse(rsp *http.Response) (*CreateRlorTraine
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46552,6 +48904,13 @@ func ParseDeleteRlorTrainerJobRawResponse(rsp *http.Response) (*DeleteRlorTraine
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46577,6 +48936,13 @@ func ParseGetRlorTrainerJobRawResponse(rsp *http.Response) (*GetRlorTrainerJobRa
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46604,6 +48970,13 @@ func ParseListRlorTrainerJobCheckpointsRawResponse(rsp *http.Response) (*ListRlo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46629,6 +49002,13 @@ func ParseGetRlorTrainerJobPublicLogsRawResponse(rsp *http.Response) (*GetRlorTr
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46656,6 +49036,13 @@ func ParseCancelRlorTrainerJobRawResponse(rsp *http.Response) (*CancelRlorTraine
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46681,6 +49068,13 @@ func ParseExecuteRlorTrainStepRawResponse(rsp *http.Response) (*ExecuteRlorTrain
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46708,6 +49102,13 @@ func ParseResumeRlorTrainerJobRawResponse(rsp *http.Response) (*ResumeRlorTraine
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46733,6 +49134,13 @@ func ParseListRoutersRawResponse(rsp *http.Response) (*ListRoutersRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46760,6 +49168,13 @@ func ParseCreateRouterRawResponse(rsp *http.Response) (*CreateRouterRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46785,6 +49200,13 @@ func ParseDeleteRouterRawResponse(rsp *http.Response) (*DeleteRouterRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46812,6 +49234,13 @@ func ParseGetRouterRawResponse(rsp *http.Response) (*GetRouterRawResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46837,6 +49266,13 @@ func ParseUpdateRouterRawResponse(rsp *http.Response) (*UpdateRouterRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46864,6 +49300,13 @@ func ParseListSecretsRawResponse(rsp *http.Response) (*ListSecretsRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46889,6 +49332,13 @@ func ParseCreateSecretRawResponse(rsp *http.Response) (*CreateSecretRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46916,6 +49366,13 @@ func ParseDeleteSecretRawResponse(rsp *http.Response) (*DeleteSecretRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46941,6 +49398,13 @@ func ParseGetSecretRawResponse(rsp *http.Response) (*GetSecretRawResponse, error
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -46968,6 +49432,13 @@ func ParseUpdateSecretRawResponse(rsp *http.Response) (*UpdateSecretRawResponse,
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -46993,6 +49464,13 @@ func ParseListAccountServerlessRateLimitsRawResponse(rsp *http.Response) (*ListA
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47020,6 +49498,13 @@ func ParseGetAccountServerlessTokenUsageRawResponse(rsp *http.Response) (*GetAcc
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47045,6 +49530,13 @@ func ParseListSupervisedFineTuningJobsRawResponse(rsp *http.Response) (*ListSupe
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47072,6 +49564,13 @@ func ParseCreateSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CreateS
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47097,6 +49596,13 @@ func ParseDeleteSupervisedFineTuningJobRawResponse(rsp *http.Response) (*DeleteS
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47124,6 +49630,13 @@ func ParseGetSupervisedFineTuningJobRawResponse(rsp *http.Response) (*GetSupervi
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47149,6 +49662,13 @@ func ParseCancelSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CancelS
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47176,6 +49696,13 @@ func ParseResumeSupervisedFineTuningJobRawResponse(rsp *http.Response) (*ResumeS
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47201,6 +49728,13 @@ func ParseEstimateSupervisedFineTuningJobCostRawResponse(rsp *http.Response) (*E
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47228,6 +49762,13 @@ func ParseListTrailsRawResponse(rsp *http.Response) (*ListTrailsRawResponse, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47253,6 +49794,13 @@ func ParseCreateTrailRawResponse(rsp *http.Response) (*CreateTrailRawResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47280,6 +49828,13 @@ func ParseDeleteTrailRawResponse(rsp *http.Response) (*DeleteTrailRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47305,6 +49860,13 @@ func ParseGetTrailRawResponse(rsp *http.Response) (*GetTrailRawResponse, error) 
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47332,6 +49894,13 @@ func ParseUpdateTrailRawResponse(rsp *http.Response) (*UpdateTrailRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47357,6 +49926,13 @@ func ParseGetTrailMetricsRawResponse(rsp *http.Response) (*GetTrailMetricsRawRes
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47384,6 +49960,13 @@ func ParseListTrainingSessionJobsRawResponse(rsp *http.Response) (*ListTrainingS
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47409,6 +49992,13 @@ func ParseCreateTrainingSessionJobRawResponse(rsp *http.Response) (*CreateTraini
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47436,6 +50026,13 @@ func ParseDeleteTrainingSessionJobRawResponse(rsp *http.Response) (*DeleteTraini
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47461,6 +50058,13 @@ func ParseGetTrainingSessionJobRawResponse(rsp *http.Response) (*GetTrainingSess
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47488,6 +50092,13 @@ func ParseListTrainingSessionsRawResponse(rsp *http.Response) (*ListTrainingSess
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47513,6 +50124,13 @@ func ParseCreateTrainingSessionRawResponse(rsp *http.Response) (*CreateTrainingS
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47540,6 +50158,13 @@ func ParseGetTrainingSessionRawResponse(rsp *http.Response) (*GetTrainingSession
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47565,6 +50190,13 @@ func ParseExecuteTrainingSessionLoadStateRawResponse(rsp *http.Response) (*Execu
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47592,6 +50224,13 @@ func ParseListTrainingShapesRawResponse(rsp *http.Response) (*ListTrainingShapes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47617,6 +50256,13 @@ func ParseCreateTrainingShapeRawResponse(rsp *http.Response) (*CreateTrainingSha
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47644,6 +50290,13 @@ func ParseDeleteTrainingShapeRawResponse(rsp *http.Response) (*DeleteTrainingSha
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47669,6 +50322,13 @@ func ParseGetTrainingShapeRawResponse(rsp *http.Response) (*GetTrainingShapeRawR
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47696,6 +50356,13 @@ func ParseUpdateTrainingShapeRawResponse(rsp *http.Response) (*UpdateTrainingSha
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47721,6 +50388,13 @@ func ParseListTrainingShapeVersionsRawResponse(rsp *http.Response) (*ListTrainin
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47748,6 +50422,13 @@ func ParseGetTrainingShapeVersionRawResponse(rsp *http.Response) (*GetTrainingSh
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47773,6 +50454,13 @@ func ParseUpdateTrainingShapeVersionRawResponse(rsp *http.Response) (*UpdateTrai
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47800,6 +50488,13 @@ func ParseListUsersRawResponse(rsp *http.Response) (*ListUsersRawResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47825,6 +50520,13 @@ func ParseCreateUserRawResponse(rsp *http.Response) (*CreateUserRawResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47852,6 +50554,13 @@ func ParseGetUserRawResponse(rsp *http.Response) (*GetUserRawResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47877,6 +50586,13 @@ func ParseUpdateUserRawResponse(rsp *http.Response) (*UpdateUserRawResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47904,6 +50620,13 @@ func ParseListAPIKeysRawResponse(rsp *http.Response) (*ListAPIKeysRawResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47929,6 +50652,13 @@ func ParseCreateAPIKeyRawResponse(rsp *http.Response) (*CreateAPIKeyRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -47956,6 +50686,13 @@ func ParseGetAPIKeyRawResponse(rsp *http.Response) (*GetAPIKeyRawResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -47981,6 +50718,13 @@ func ParseDeleteAPIKeyRawResponse(rsp *http.Response) (*DeleteAPIKeyRawResponse,
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -48008,6 +50752,13 @@ func ParseTestEvaluationRawResponse(rsp *http.Response) (*TestEvaluationRawRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -48033,6 +50784,13 @@ func ParseRefreshSessionTokenRawResponse(rsp *http.Response) (*RefreshSessionTok
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -48060,6 +50818,13 @@ func ParseRedeemCreditCodeRawResponse(rsp *http.Response) (*RedeemCreditCodeRawR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -48085,6 +50850,13 @@ func ParseValidateModelConfigRawResponse(rsp *http.Response) (*ValidateModelConf
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GooglerpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 

@@ -52,6 +52,9 @@ type response struct {
 type mediaSchema struct {
 	mediaRange string
 	schema     *jsonschema.Schema
+	// writeOnly finds the writeOnly properties of a response's value,
+	// which must never be in it; nil for a request body.
+	writeOnly *writeOnlyNode
 }
 
 var (
@@ -99,8 +102,9 @@ func compile() (*Spec, error) {
 	}
 
 	s := &Spec{routes: newRouteNode(), byID: make(map[string]*operation, len(gen.Operations)), doc: doc}
+	writeOnly := newWriteOnlyIndex()
 	for _, info := range gen.Operations {
-		op, err := compileOperation(c, doc, info)
+		op, err := compileOperation(c, writeOnly, doc, info)
 		if err != nil {
 			return nil, fmt.Errorf("specvalidate: operation %s: %w", info.ID, err)
 		}
@@ -109,6 +113,7 @@ func compile() (*Spec, error) {
 		}
 		s.byID[info.ID] = op
 	}
+	writeOnly.finish()
 	if n := countOperations(doc); n != len(gen.Operations) {
 		return nil, fmt.Errorf("specvalidate: the spec has %d operations, gen.Operations %d: gen/ is stale", n, len(gen.Operations))
 	}
@@ -123,7 +128,7 @@ func countOperations(doc *openapi3.T) int {
 	return n
 }
 
-func compileOperation(c *jsonschema.Compiler, doc *openapi3.T, info gen.OperationInfo) (*operation, error) {
+func compileOperation(c *jsonschema.Compiler, writeOnly *writeOnlyIndex, doc *openapi3.T, info gen.OperationInfo) (*operation, error) {
 	item := doc.Paths.Value(info.Path)
 	if item == nil {
 		return nil, fmt.Errorf("path %s is not in the spec: gen/ is stale", info.Path)
@@ -163,7 +168,7 @@ func compileOperation(c *jsonschema.Compiler, doc *openapi3.T, info gen.Operatio
 
 	if rb := spec.RequestBody; rb != nil && rb.Value != nil {
 		ptr := refOr(rb.Ref, opPtr+"/requestBody")
-		content, err := compileContent(c, rb.Value.Content, ptr)
+		content, err := compileContent(c, nil, rb.Value.Content, ptr)
 		if err != nil {
 			return nil, fmt.Errorf("request body: %w", err)
 		}
@@ -175,7 +180,7 @@ func compileOperation(c *jsonschema.Compiler, doc *openapi3.T, info gen.Operatio
 			continue
 		}
 		ptr := refOr(rr.Ref, opPtr+"/responses/"+escapePointerToken(code))
-		content, err := compileContent(c, rr.Value.Content, ptr)
+		content, err := compileContent(c, writeOnly, rr.Value.Content, ptr)
 		if err != nil {
 			return nil, fmt.Errorf("response %s: %w", code, err)
 		}
@@ -233,8 +238,9 @@ func requiresBearerToken(doc *openapi3.T, op *openapi3.Operation) (bool, error) 
 }
 
 // compileContent compiles the schema of each media type of a content map
-// found at the JSON pointer ptr.
-func compileContent(c *jsonschema.Compiler, content openapi3.Content, ptr string) ([]mediaSchema, error) {
+// found at the JSON pointer ptr; with a writeOnlyIndex (for a response),
+// it also finds where the schema's writeOnly properties can be.
+func compileContent(c *jsonschema.Compiler, writeOnly *writeOnlyIndex, content openapi3.Content, ptr string) ([]mediaSchema, error) {
 	var out []mediaSchema
 	for mt, media := range content {
 		ms := mediaSchema{mediaRange: strings.ToLower(strings.TrimSpace(mt))}
@@ -244,6 +250,9 @@ func compileContent(c *jsonschema.Compiler, content openapi3.Content, ptr string
 				return nil, fmt.Errorf("media type %s: %w", mt, err)
 			}
 			ms.schema = sch
+			if writeOnly != nil {
+				ms.writeOnly = writeOnly.forSchema(media.Schema)
+			}
 		}
 		out = append(out, ms)
 	}

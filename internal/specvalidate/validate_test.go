@@ -264,6 +264,10 @@ func TestValidateResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	updateSecret, err := s.FindRoute("PATCH", "/v1/accounts/acc/secrets/s1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	jsonHeader := http.Header{"Content-Type": {"application/json"}}
 	tests := []struct {
 		name       string
@@ -279,8 +283,27 @@ func TestValidateResponse(t *testing.T) {
 		{"list item without name", listSecrets, 200, jsonHeader, `{"secrets":[{"name":"n","keyName":"K"},{"keyName":"K"}]}`, "response body at /secrets/1/name: required property is missing"},
 		{"totalSize not an integer", listSecrets, 200, jsonHeader, `{"secrets":[],"totalSize":1.5}`, "response body at /totalSize: got number, want integer"},
 		{"secret without name", getSecret, 200, jsonHeader, `{"keyName":"K"}`, "response body at /name: required property is missing"},
-		{"undeclared status", getSecret, 201, jsonHeader, `{"name":"n","keyName":"K"}`, "response status: 201 is not declared by the operation (declared: 200)"},
-		{"error status", getSecret, 404, jsonHeader, `{"code":5,"message":"not found"}`, "response status: 404 is not declared by the operation (declared: 200)"},
+		// The default response (the overlay's) is the Gateway's error body,
+		// for error statuses only: a success status the operation does not
+		// name is undeclared, although OpenAPI's default would cover it.
+		{"undeclared status", getSecret, 201, jsonHeader, `{"name":"n","keyName":"K"}`, "response status: 201 is not declared by the operation (declared: 200, default (for 4XX and 5XX))"},
+		{"undeclared no content", deleteSecret, 204, http.Header{}, ``, "response status: 204 is not declared by the operation (declared: 200, default (for 4XX and 5XX))"},
+		{"redirect", getSecret, 302, http.Header{}, ``, "response status: 302 is not declared by the operation (declared: 200, default (for 4XX and 5XX))"},
+		// Error answers are the Gateway's google.rpc.Status.
+		{"error answer", getSecret, 404, jsonHeader, `{"code":5,"message":"not found","details":[]}`, ""},
+		{"error answer with details", getSecret, 400, jsonHeader, `{"code":3,"message":"m","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest"}]}`, ""},
+		{"server error answer", deleteSecret, 503, jsonHeader, `{"code":14,"message":"unavailable"}`, ""},
+		{"error answer with a code name", getSecret, 404, jsonHeader, `{"code":"NOT_FOUND","message":"not found"}`, "response body at /code: got string, want integer"},
+		{"error answer with a code beyond int32", getSecret, 404, jsonHeader, `{"code":4294967301}`, "response body at /code: out of the int32 range"},
+		{"error answer with a numeric message", getSecret, 500, jsonHeader, `{"code":13,"message":13}`, "response body at /message: got number, want string"},
+		{"error answer with details not a list", getSecret, 400, jsonHeader, `{"code":3,"details":{"a":1}}`, "response body at /details: got object, want array"},
+		{"error answer not JSON", getSecret, 502, http.Header{"Content-Type": {"text/html"}}, `<html>`, "header Content-Type: want application/json"},
+		// A writeOnly property (the Secret's INPUT_ONLY value, which the
+		// overlay marks writeOnly) is never in a response.
+		{"secret value returned", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":"sk-returned"}`, "response body at /value: writeOnly property: the spec says it is never returned"},
+		{"secret value returned empty", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":""}`, "response body at /value: writeOnly property: the spec says it is never returned"},
+		{"secret values listed", listSecrets, 200, jsonHeader, `{"secrets":[{"name":"n","keyName":"K"},{"name":"m","keyName":"K","value":"a"},{"name":"o","keyName":"K","value":"b"}]}`, "response body at /secrets/1/value: writeOnly property: the spec says it is never returned (and 1 more problem)"},
+		{"secret value returned by update", updateSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":"sk-returned"}`, "response body at /value: writeOnly property: the spec says it is never returned"},
 		{"no content type", getSecret, 200, http.Header{}, `{"name":"n","keyName":"K"}`, "header Content-Type: want application/json"},
 		{"empty body", getSecret, 200, jsonHeader, ``, "response body: empty, want a JSON value"},
 		{"not JSON", getSecret, 200, jsonHeader, `<html>`, "response body: not valid JSON (syntax error at byte 1)"},
