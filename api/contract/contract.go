@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -22,10 +23,17 @@ import (
 // WithValidation checks every call of a Client against the Gateway spec the
 // SDK was generated from (api.SpecVersion): each request before it is sent
 // (method and path, query parameters, Content-Type and JSON body; not the
-// credentials, which are added later), and each 2xx response (status,
-// Content-Type and JSON body). A mismatch comes back as an
-// *api.ContractError; a request that breaks the spec is not sent. Non-2xx
-// responses come back as *api.Error, unchecked.
+// credentials, which are added later), each 2xx response (status,
+// Content-Type and JSON body, which must carry no writeOnly field: a value
+// the spec says is never returned, such as a Secret's value), and each
+// error answer of the Gateway (a non-2xx JSON body, which must be the
+// Gateway's google.rpc.Status: a numeric code, a message, details). A
+// mismatch comes back as an *api.ContractError, which names the place (a
+// JSON pointer such as /value) and never quotes a value; a request that
+// breaks the spec is not sent. An error answer that is not JSON (a proxy's
+// or load balancer's page), or longer than api.MaxErrorBody, is not the
+// Gateway's to judge: it comes back as *api.Error, unchecked, as does every
+// error answer that passes.
 //
 //	client, err := api.New(contract.WithValidation())
 //
@@ -75,6 +83,11 @@ func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 
 	resp, err := d.next.Do(req)
+	if apiErr := (*api.Error)(nil); errors.As(err, &apiErr) {
+		if verr := d.validateErrorAnswer(route, apiErr); verr != nil {
+			return nil, d.violation(req, op, api.ContractResponse, verr)
+		}
+	}
 	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp, err
 	}
@@ -89,6 +102,24 @@ func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 		return nil, d.violation(req, op, api.ContractResponse, err)
 	}
 	return resp, nil
+}
+
+// validateErrorAnswer checks the final error answer of a call against the
+// operation's error response (the overlay's default: google.rpc.Status).
+// Only the Gateway's own answers are judged: JSON, and whole (a body cut at
+// api.MaxErrorBody cannot be).
+func (d *contractDoer) validateErrorAnswer(route *specvalidate.Route, e *api.Error) error {
+	if e.Response == nil || len(e.Body) >= api.MaxErrorBody || !isJSON(e.Response.Header.Get("Content-Type")) {
+		return nil
+	}
+	return d.spec.ValidateResponse(route, e.StatusCode, e.Response.Header, e.Body)
+}
+
+// isJSON reports whether a Content-Type names JSON: application/json, or
+// a +json type.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // findRoute finds the request's operation. A base URL with a path (a

@@ -1,11 +1,13 @@
 package contract_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -33,8 +35,9 @@ type contractServer struct {
 }
 
 type contractAnswer struct {
-	status int
-	body   string
+	status      int
+	body        string
+	contentType string // "": application/json
 }
 
 func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -43,10 +46,13 @@ func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.bodies = append(s.bodies, string(body))
 	a, ok := s.answers[r.Method+" "+r.URL.Path]
 	s.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
 	if !ok {
-		a = contractAnswer{http.StatusNotFound, `{"code":5,"message":"not found"}`}
+		a = contractAnswer{status: http.StatusNotFound, body: `{"code":5,"message":"not found"}`}
 	}
+	if a.contentType == "" {
+		a.contentType = "application/json"
+	}
+	w.Header().Set("Content-Type", a.contentType)
 	if a.status != 0 {
 		w.WriteHeader(a.status)
 	}
@@ -240,20 +246,49 @@ func TestContractRequestViolationIsNotSent(t *testing.T) {
 	}
 }
 
-func TestContractLeavesErrorResponsesAlone(t *testing.T) {
+// TestContractChecksErrorAnswers: an error answer of the Gateway (JSON) is
+// held to the spec's default response, google.rpc.Status: one that passes
+// comes back as the *api.Error it is, with its sentinel; one of another
+// shape (a code name for a number, a body that is not JSON) is a
+// ContractError. An answer that is not JSON (a proxy's page) is no answer
+// of the Gateway's, and comes back as *api.Error, unchecked.
+func TestContractChecksErrorAnswers(t *testing.T) {
+	const secrets = "/v1/accounts/acc/secrets/"
 	c, _ := newContractClient(t, "", map[string]contractAnswer{
-		"GET /v1/accounts/acc/secrets/s1": {status: http.StatusForbidden, body: `not even JSON`},
+		"GET " + secrets + "code-name": {status: http.StatusNotFound, body: `{"code":"NOT_FOUND","message":"no secret ` + contractSecret + `"}`},
+		"GET " + secrets + "not-json":  {status: http.StatusForbidden, body: `not even JSON ` + contractSecret},
+		"GET " + secrets + "details":   {status: http.StatusBadRequest, body: `{"code":3,"message":"bad","details":"` + contractSecret + `"}`},
+		"GET " + secrets + "status":    {status: http.StatusConflict, body: `{"code":6,"message":"exists","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"R"}]}`},
+		"GET " + secrets + "proxy":     {status: http.StatusBadGateway, body: `<html>` + contractSecret + `</html>`, contentType: "text/html"},
+		"GET " + secrets + "empty":     {status: http.StatusServiceUnavailable, contentType: "text/plain"},
 	}, api.WithMaxRetries(0))
 	ctx := context.Background()
-	for _, id := range []string{"s1", "missing"} {
-		_, err := c.Secrets.Get(ctx, id, nil)
-		var ce *api.ContractError
-		if errors.As(err, &ce) {
-			t.Errorf("GetSecret %s: a non-2xx response was checked against the spec: %v", id, err)
-		}
+
+	_, err := c.Secrets.Get(ctx, "code-name", nil)
+	wantContractError(t, err, "GetSecret", "GET", secrets+"code-name", api.ContractResponse, "response body at /code: got string, want integer")
+	_, err = c.Secrets.Get(ctx, "not-json", nil)
+	wantContractError(t, err, "GetSecret", "GET", secrets+"not-json", api.ContractResponse, "response body: not valid JSON")
+	_, err = c.Secrets.Get(ctx, "details", nil)
+	wantContractError(t, err, "GetSecret", "GET", secrets+"details", api.ContractResponse, "response body at /details: got string, want array")
+
+	for _, tc := range []struct {
+		id     string
+		status int
+		is     error
+	}{
+		{"missing", http.StatusNotFound, api.ErrNotFound}, // the server's default answer: a google.rpc.Status
+		{"status", http.StatusConflict, api.ErrAlreadyExists},
+		{"proxy", http.StatusBadGateway, nil},
+		{"empty", http.StatusServiceUnavailable, api.ErrUnavailable},
+	} {
+		_, err := c.Secrets.Get(ctx, tc.id, nil)
 		var apiErr *api.Error
-		if !errors.As(err, &apiErr) {
-			t.Errorf("GetSecret %s: got %v, want an *api.Error", id, err)
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status {
+			t.Errorf("GetSecret %s: got %v, want the server's %d as an *api.Error", tc.id, err, tc.status)
+			continue
+		}
+		if tc.is != nil && !errors.Is(err, tc.is) {
+			t.Errorf("GetSecret %s: %v is not %v", tc.id, err, tc.is)
 		}
 	}
 }
@@ -331,4 +366,53 @@ func ExampleWithValidation() {
 	// Output:
 	// GetSecret response
 	// GET /v1/accounts/my-account/secrets/wolfram (GetSecret): response breaks the Gateway spec: response body at /name: required property is missing
+}
+
+// TestContractRefusesWriteOnlyValues: a 2xx answer that carries a value
+// the spec says is never returned (a Secret's INPUT_ONLY value, writeOnly
+// by the overlay) is a ContractError that names the field by its JSON
+// pointer and never shows its value: not in Error(), not in %+v or %#v,
+// not in the Client's logs. The call gives no result.
+func TestContractRefusesWriteOnlyValues(t *testing.T) {
+	const secret = "/v1/accounts/acc/secrets/s1"
+	returned := `{"name":"accounts/acc/secrets/s1","keyName":"K","value":"` + contractSecret + `"}`
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _ := newContractClient(t, "", map[string]contractAnswer{
+		"GET " + secret:                 {body: returned},
+		"PATCH " + secret:               {body: returned},
+		"POST /v1/accounts/acc/secrets": {body: returned},
+		"GET /v1/accounts/acc/secrets":  {body: `{"secrets":[{"name":"n","keyName":"K"},{"name":"m","keyName":"K","value":"` + contractSecret + `"}]}`},
+	}, api.WithLogger(logger))
+	ctx := context.Background()
+	value := "sk-sent-by-the-caller-0001"
+
+	got, err := c.Secrets.Get(ctx, "s1", nil)
+	if got != nil {
+		t.Error("GetSecret returned the answer that carries the value")
+	}
+	wantContractError(t, err, "GetSecret", "GET", secret, api.ContractResponse, "response body at /value: writeOnly property")
+	for _, text := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+		if strings.Contains(text, contractSecret) {
+			t.Errorf("the formatted error holds the returned value: %q", strings.ReplaceAll(text, contractSecret, "<VALUE>"))
+		}
+	}
+
+	_, err = c.Secrets.Update(ctx, "s1", gen.UpdateSecretBody{KeyName: "K", Value: &value})
+	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractResponse, "response body at /value: writeOnly property")
+	_, err = c.Secrets.Create(ctx, gen.Secret{Name: "s1", KeyName: "K", Value: &value})
+	wantContractError(t, err, "CreateSecret", "POST", "/v1/accounts/acc/secrets", api.ContractResponse, "response body at /value: writeOnly property")
+	_, err = c.Secrets.List(ctx, nil)
+	wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractResponse, "response body at /secrets/1/value: writeOnly property")
+	for _, err := range c.Secrets.ListAll(ctx, nil) {
+		wantContractError(t, err, "ListSecrets", "GET", "/v1/accounts/acc/secrets", api.ContractResponse, "response body at /secrets/1/value: writeOnly property")
+		break
+	}
+
+	if logs.Len() == 0 {
+		t.Fatal("the Client logged nothing: the logs were not checked")
+	}
+	if strings.Contains(logs.String(), contractSecret) || strings.Contains(logs.String(), value) {
+		t.Error("a secret value reached the Client's logs")
+	}
 }

@@ -21,8 +21,11 @@
 //     value from the request; dot segments as path parameters and numbers
 //     beyond their format are invalid, and WithStrictBodies refuses body
 //     properties the spec does not declare;
-//   - it validates every response it sends: one that would not match the
-//     spec fails the test (through the Reporter) and is answered with 500.
+//   - it validates every response it sends, error answers included
+//     (google.rpc.Status, the spec's default response by the overlay), and
+//     a 2xx never carries a writeOnly field (a Secret's value): one that
+//     would not match the spec fails the test (through the Reporter) and
+//     is answered with 500.
 //
 // Every collection of the spec is a store (Collections lists the 32 it
 // finds), with no per-resource code: create takes the id by rule (a

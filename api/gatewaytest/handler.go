@@ -97,8 +97,11 @@ func newHandler(cfg config) (*Handler, error) {
 // gen.OpGetAccount) with hf instead of the fake's own answer. The request
 // reaching hf is valid, and its path parameters are set: read them with
 // r.PathValue("account_id"). What hf writes is still validated against the
-// spec when its status is 2xx. An operation the spec does not have fails
-// the test at once (see WithReporter).
+// spec: a 2xx as the operation's answer (which never carries a writeOnly
+// field, such as a Secret's value), an error status as the Gateway's error
+// body (JSON google.rpc.Status: a numeric code, a message, details; so not
+// http.Error's text). An operation the spec does not have fails the test at
+// once (see WithReporter).
 func (h *Handler) HandleFunc(operation gen.OperationID, hf http.HandlerFunc) {
 	id, ok := h.operation("HandleFunc", operation, false)
 	if !ok {
@@ -208,8 +211,9 @@ func (resp response) writeTo(w http.ResponseWriter) {
 
 // answer produces the normal answer: the test's handler, the resource
 // engine, or a synthesized response. decoded is the body as validation
-// decoded it. A 2xx answer that does not match the spec is reported and
-// replaced by a 500.
+// decoded it. An answer that does not match the spec (a 2xx, or an error
+// answer that is not the Gateway's google.rpc.Status, the spec's default
+// response) is reported and replaced by a 500.
 func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte, decoded any) response {
 	id := gen.OperationID(route.Operation.ID)
 	h.mu.Lock()
@@ -234,7 +238,7 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 		}
 	}
 
-	if resp.status >= 200 && resp.status < 300 && !h.engine.checked(resp) {
+	if !h.engine.checked(resp) {
 		if err := h.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
 			h.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
 			return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
