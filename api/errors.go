@@ -284,7 +284,13 @@ func (e *ContractError) Error() string {
 func (e *ContractError) Unwrap() error { return e.Err }
 
 // errorBody is the union of the error bodies the Gateway is known to send:
-// grpc-gateway's google.rpc.Status, and {"error": {"message": ...}}.
+// grpc-gateway's google.rpc.Status (gen.GooglerpcStatus, every operation's
+// default response in the spec, by gen/overlay.yaml), and {"error":
+// {"message": ...}}. It is not gen.GooglerpcStatus itself because it must
+// be lenient where that type is strict: a code given by name ("NOT_FOUND")
+// or as a string still gives the code, where decoding into the generated
+// type would fail and lose the message too. Contract mode
+// (api/contract) is where an error body of another shape is flagged.
 type errorBody struct {
 	Code    json.RawMessage   `json:"code"`
 	Message string            `json:"message"`
