@@ -14,7 +14,11 @@
 // What it checks: the route (path and method), the bearer credentials, the
 // path parameters (no dot segment, "." or "..", also percent-encoded), the
 // query parameters (types, formats, enums, required ones), the request's
-// Content-Type and body, and a response's status, Content-Type and body.
+// Content-Type and body, and a response's status, Content-Type and body:
+// an error status against the operation's default response (the
+// Gateway's google.rpc.Status, by the overlay; default stands for 4xx and
+// 5xx only), and no response may carry a writeOnly property (a value the
+// spec says is never returned, such as a Secret's value).
 // Schemas are JSON Schema 2020-12, as OpenAPI 3.1 says; numeric formats
 // are checked by the range of the type they name, as a proto-JSON server
 // parses them (int32, int64 as a number or a string, float within float32,
