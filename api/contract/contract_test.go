@@ -380,6 +380,7 @@ func TestContractRefusesWriteOnlyValues(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, _ := newContractClient(t, "", map[string]contractAnswer{
 		"GET " + secret:                 {body: returned},
+		"GET " + secret + "-cased":      {body: `{"name":"accounts/acc/secrets/s1-cased","keyName":"K","Value":"` + contractSecret + `"}`},
 		"PATCH " + secret:               {body: returned},
 		"POST /v1/accounts/acc/secrets": {body: returned},
 		"GET /v1/accounts/acc/secrets":  {body: `{"secrets":[{"name":"n","keyName":"K"},{"name":"m","keyName":"K","value":"` + contractSecret + `"}]}`},
@@ -398,6 +399,9 @@ func TestContractRefusesWriteOnlyValues(t *testing.T) {
 		}
 	}
 
+	// encoding/json would decode "Value" into the value field: refused too.
+	_, err = c.Secrets.Get(ctx, "s1-cased", nil)
+	wantContractError(t, err, "GetSecret", "GET", secret+"-cased", api.ContractResponse, "response body at /Value: writeOnly property")
 	_, err = c.Secrets.Update(ctx, "s1", gen.UpdateSecretBody{KeyName: "K", Value: &value})
 	wantContractError(t, err, "UpdateSecret", "PATCH", secret, api.ContractResponse, "response body at /value: writeOnly property")
 	_, err = c.Secrets.Create(ctx, gen.Secret{Name: "s1", KeyName: "K", Value: &value})

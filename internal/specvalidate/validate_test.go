@@ -301,6 +301,9 @@ func TestValidateResponse(t *testing.T) {
 		// A writeOnly property (the Secret's INPUT_ONLY value, which the
 		// overlay marks writeOnly) is never in a response.
 		{"secret value returned", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":"sk-returned"}`, "response body at /value: writeOnly property: the spec says it is never returned"},
+		{"secret value returned escaped", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","val\u0075e":"sk-returned"}`, "response body at /value: writeOnly property: the spec says it is never returned"},
+		// Go's decoder takes "Value" for the value field: as good as returned.
+		{"secret value returned in another case", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","VALUE":"sk-returned"}`, "response body at /VALUE: writeOnly property: the spec says it is never returned"},
 		{"secret value returned empty", getSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":""}`, "response body at /value: writeOnly property: the spec says it is never returned"},
 		{"secret values listed", listSecrets, 200, jsonHeader, `{"secrets":[{"name":"n","keyName":"K"},{"name":"m","keyName":"K","value":"a"},{"name":"o","keyName":"K","value":"b"}]}`, "response body at /secrets/1/value: writeOnly property: the spec says it is never returned (and 1 more problem)"},
 		{"secret value returned by update", updateSecret, 200, jsonHeader, `{"name":"n","keyName":"K","value":"sk-returned"}`, "response body at /value: writeOnly property: the spec says it is never returned"},

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -111,6 +112,19 @@ func (x *writeOnlyIndex) finish() {
 
 func (n *writeOnlyNode) isRelevant() bool { return n != nil && n.relevant }
 
+// foldsToWriteOnly reports whether key, which no property declares as it
+// is, names a writeOnly property but for case ("Value"): Go's encoding/json
+// (and so the SDK's decoding into gen types) matches field names without
+// regard to case, so such a key would deliver the value all the same.
+func (n *writeOnlyNode) foldsToWriteOnly(key string) bool {
+	for name := range n.writeOnly {
+		if strings.EqualFold(name, key) {
+			return true
+		}
+	}
+	return false
+}
+
 // problem returns the error for a response value v that carries writeOnly
 // properties, naming the first by JSON pointer order and counting the
 // others; nil when it carries none. It names places, never values.
@@ -138,7 +152,7 @@ func (n *writeOnlyNode) find(v any, at string, found *[]string) {
 			ptr := at + "/" + escapePointerToken(key)
 			sub, declared := n.props[key]
 			switch {
-			case n.writeOnly[key]:
+			case n.writeOnly[key] || (!declared && n.foldsToWriteOnly(key)):
 				*found = append(*found, ptr)
 			case declared:
 				if sub.isRelevant() {
