@@ -30,10 +30,10 @@ import (
 // Gateway's google.rpc.Status: a numeric code, a message, details). A
 // mismatch comes back as an *api.ContractError, which names the place (a
 // JSON pointer such as /value) and never quotes a value; a request that
-// breaks the spec is not sent. An error answer that is not JSON (a proxy's
-// or load balancer's page), or longer than api.MaxErrorBody, is not the
-// Gateway's to judge: it comes back as *api.Error, unchecked, as does every
-// error answer that passes.
+// breaks the spec is not sent. An error answer that is not application/json
+// (a proxy's or load balancer's page, a problem+json), or longer than
+// api.MaxErrorBody, is not the Gateway's to judge: it comes back as
+// *api.Error, unchecked, as does every error answer that passes.
 //
 //	client, err := api.New(contract.WithValidation())
 //
@@ -106,20 +106,21 @@ func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 
 // validateErrorAnswer checks the final error answer of a call against the
 // operation's error response (the overlay's default: google.rpc.Status).
-// Only the Gateway's own answers are judged: JSON, and whole (a body cut at
-// api.MaxErrorBody cannot be).
+// Only what claims to be the Gateway's own answer is judged: its media
+// type (application/json, which grpc-gateway always sends), and whole (a
+// body cut at api.MaxErrorBody cannot be).
 func (d *contractDoer) validateErrorAnswer(route *specvalidate.Route, e *api.Error) error {
-	if e.Response == nil || len(e.Body) >= api.MaxErrorBody || !isJSON(e.Response.Header.Get("Content-Type")) {
+	if e.Response == nil || len(e.Body) >= api.MaxErrorBody || !isGatewayJSON(e.Response.Header.Get("Content-Type")) {
 		return nil
 	}
 	return d.spec.ValidateResponse(route, e.StatusCode, e.Response.Header, e.Body)
 }
 
-// isJSON reports whether a Content-Type names JSON: application/json, or
-// a +json type.
-func isJSON(contentType string) bool {
+// isGatewayJSON reports whether a Content-Type is application/json (with
+// any parameters, such as a charset).
+func isGatewayJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	return err == nil && mt == "application/json"
 }
 
 // findRoute finds the request's operation. A base URL with a path (a

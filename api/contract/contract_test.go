@@ -261,6 +261,8 @@ func TestContractChecksErrorAnswers(t *testing.T) {
 		"GET " + secrets + "status":    {status: http.StatusConflict, body: `{"code":6,"message":"exists","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"R"}]}`},
 		"GET " + secrets + "proxy":     {status: http.StatusBadGateway, body: `<html>` + contractSecret + `</html>`, contentType: "text/html"},
 		"GET " + secrets + "empty":     {status: http.StatusServiceUnavailable, contentType: "text/plain"},
+		"GET " + secrets + "problem":   {status: http.StatusTooManyRequests, body: `{"type":"about:blank","status":"429"}`, contentType: "application/problem+json"},
+		"GET " + secrets + "charset":   {status: http.StatusNotFound, body: `{"code":"5"}`, contentType: "application/json; charset=utf-8"},
 	}, api.WithMaxRetries(0))
 	ctx := context.Background()
 
@@ -270,6 +272,8 @@ func TestContractChecksErrorAnswers(t *testing.T) {
 	wantContractError(t, err, "GetSecret", "GET", secrets+"not-json", api.ContractResponse, "response body: not valid JSON")
 	_, err = c.Secrets.Get(ctx, "details", nil)
 	wantContractError(t, err, "GetSecret", "GET", secrets+"details", api.ContractResponse, "response body at /details: got string, want array")
+	_, err = c.Secrets.Get(ctx, "charset", nil)
+	wantContractError(t, err, "GetSecret", "GET", secrets+"charset", api.ContractResponse, "response body at /code: got string, want integer")
 
 	for _, tc := range []struct {
 		id     string
@@ -280,6 +284,7 @@ func TestContractChecksErrorAnswers(t *testing.T) {
 		{"status", http.StatusConflict, api.ErrAlreadyExists},
 		{"proxy", http.StatusBadGateway, nil},
 		{"empty", http.StatusServiceUnavailable, api.ErrUnavailable},
+		{"problem", http.StatusTooManyRequests, api.ErrRateLimited},
 	} {
 		_, err := c.Secrets.Get(ctx, tc.id, nil)
 		var apiErr *api.Error
