@@ -99,5 +99,11 @@ func FuzzErrorsNeverQuoteValues(f *testing.F) {
 		if err := s.ValidateResponse(r, 200, req.Header, []byte(body)); err != nil && strings.Contains(err.Error(), marker) {
 			t.Fatal("the fuzzed value leaked into a response error")
 		}
+		// An error answer (the spec's default response, google.rpc.Status)
+		// with the value where a number, a string and a list belong.
+		errorBody := `{"code":` + q + `,"message":[` + q + `],"details":` + q + `,"VALUE":` + q + `}`
+		if err := s.ValidateResponse(r, 404, req.Header, []byte(errorBody)); err == nil || strings.Contains(err.Error(), marker) {
+			t.Fatalf("an error answer with the value misplaced: validated, or leaked into the error (%v)", err != nil)
+		}
 	})
 }
