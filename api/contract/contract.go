@@ -83,7 +83,10 @@ func (d *contractDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 
 	resp, err := d.next.Do(req)
-	if apiErr := (*api.Error)(nil); errors.As(err, &apiErr) {
+	// The final answer only: an *api.Error that a TransportError carries
+	// as its Last is an answer the call did not end on (the caller's
+	// context ended while waiting to retry), and the caller's error stays.
+	if apiErr, ok := err.(*api.Error); ok {
 		if verr := d.validateErrorAnswer(route, apiErr); verr != nil {
 			return nil, d.violation(req, op, api.ContractResponse, verr)
 		}

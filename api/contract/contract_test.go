@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/api/contract"
@@ -424,4 +426,47 @@ func TestContractRefusesWriteOnlyValues(t *testing.T) {
 	if strings.Contains(logs.String(), contractSecret) || strings.Contains(logs.String(), value) {
 		t.Error("a secret value reached the Client's logs")
 	}
+}
+
+// roundTripFunc answers requests in memory, so that a test runs in a
+// synctest bubble (no network).
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestContractLeavesACancelledCallsErrorAlone: when the caller's context
+// ends while the call waits to retry, the call's error is the
+// TransportError of the cancellation, even if the last attempt's answer
+// (its Last) is an error body that breaks the spec: only the answer a call
+// ends on is judged.
+func TestContractLeavesACancelledCallsErrorAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{
+				StatusCode: http.StatusServiceUnavailable,
+				Header:     http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
+				Body:       io.NopCloser(strings.NewReader(`{"code":"UNAVAILABLE"}`)),
+				Request:    r,
+			}, nil
+		})
+		c, err := api.New(api.WithAPIKey(contractAPIKey), api.WithBaseURL("https://gateway.example"),
+			api.WithHTTPClient(&http.Client{Transport: rt}), api.WithAccount("acc"), contract.WithValidation(),
+			api.WithMaxRetries(3), api.WithMaxRetryWait(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		time.AfterFunc(time.Second, cancel) // during the wait the server asked for
+		_, err = c.Secrets.Get(ctx, "s1", nil)
+		var te *api.TransportError
+		var ce *api.ContractError
+		if !errors.As(err, &te) || errors.As(err, &ce) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v (%T), want the TransportError of the cancellation", err, err)
+		}
+		var last *api.Error
+		if !errors.As(te.Last, &last) || last.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("Last = %v, want the 503", te.Last)
+		}
+	})
 }
