@@ -1,6 +1,7 @@
 package specvalidate
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/gen/spec"
 )
 
 // TestEveryOperationDocumentsTheErrorBody protects the overlay's default
@@ -100,5 +102,60 @@ func TestWriteOnlyMarksFollowInputOnly(t *testing.T) {
 	}
 	if marked == 0 {
 		t.Error("no property is writeOnly")
+	}
+}
+
+// TestContentSchemaRefsHaveNoSiblings protects an assumption of
+// compileContent: a body schema that is a $ref is compiled at the
+// component it names, once for all that name it, which is right only while
+// the $ref stands alone (in OpenAPI 3.1 a keyword beside it would apply
+// too, and would be lost).
+func TestContentSchemaRefsHaveNoSiblings(t *testing.T) {
+	raw, err := spec.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	type content map[string]struct {
+		Schema map[string]json.RawMessage `json:"schema"`
+	}
+	refs := 0
+	for path, item := range doc.Paths {
+		for method, rawOp := range item {
+			var op struct {
+				RequestBody struct {
+					Content content `json:"content"`
+				} `json:"requestBody"`
+				Responses map[string]struct {
+					Content content `json:"content"`
+				} `json:"responses"`
+			}
+			if json.Unmarshal(rawOp, &op) != nil {
+				continue // the path item's parameters, not an operation
+			}
+			all := []content{op.RequestBody.Content}
+			for _, r := range op.Responses {
+				all = append(all, r.Content)
+			}
+			for _, c := range all {
+				for mt, media := range c {
+					if _, ok := media.Schema["$ref"]; !ok {
+						continue
+					}
+					refs++
+					if len(media.Schema) != 1 {
+						t.Errorf("%s %s %s: a $ref schema with other keywords beside it", method, path, mt)
+					}
+				}
+			}
+		}
+	}
+	if refs == 0 {
+		t.Error("no body schema is a $ref: the check checked nothing")
 	}
 }

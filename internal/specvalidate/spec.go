@@ -245,7 +245,10 @@ func compileContent(c *jsonschema.Compiler, writeOnly *writeOnlyIndex, content o
 	for mt, media := range content {
 		ms := mediaSchema{mediaRange: strings.ToLower(strings.TrimSpace(mt))}
 		if media != nil && media.Schema != nil {
-			sch, err := c.Compile(specURL + "#" + ptr + "/content/" + escapePointerToken(mt) + "/schema")
+			// A schema that is a reference to a component is compiled at
+			// the component, once for all that name it (the default
+			// response of every operation is the one googlerpcStatus).
+			sch, err := c.Compile(specURL + "#" + refOr(media.Schema.Ref, ptr+"/content/"+escapePointerToken(mt)+"/schema"))
 			if err != nil {
 				return nil, fmt.Errorf("media type %s: %w", mt, err)
 			}
