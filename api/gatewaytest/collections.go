@@ -123,6 +123,11 @@ type collectionSet struct {
 	list   []*collection
 	byOp   map[string]opRule // operation id -> what the engine does
 	byItem map[string]*collection
+	// guards maps an operation whose path names items of collections to
+	// the deepest one the engine must find before it answers (see
+	// guardOf); an operation not in it names none, or acts on a missing
+	// or deleted item by a rule of its own.
+	guards map[string]*collection
 }
 
 // opKind is what the engine does for an operation.
@@ -267,7 +272,41 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		}
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].pattern < set.list[j].pattern })
+	set.guards = map[string]*collection{}
+	for _, info := range infos {
+		if c := set.guardOf(info); c != nil {
+			set.guards[info.ID] = c
+		}
+	}
 	return set, nil
+}
+
+// guardOf returns the deepest collection whose item an operation's path
+// names, which must exist (and not be soft-deleted) with every parent
+// item for the operation to act: the item itself for a custom verb on it
+// (".../models/{model_id}:prepare") or a sub-resource below it
+// (".../deployments/{deployment_id}/shards"); the parent for an operation
+// on a nested collection (".../evaluators/{evaluator_id}/versions"). The
+// item's own Get, Update, Delete and :undelete answer for the item
+// themselves (a Get shows a soft-deleted resource, as AIP-164 says;
+// :undelete and a hard delete act on one), so they start at its parent.
+// nil when the path names no item of a collection.
+func (cs *collectionSet) guardOf(info gen.OperationInfo) *collection {
+	base, _ := splitVerb(info.Path)
+	var deepest *collection
+	for _, c := range cs.list {
+		if (base == c.itemPath || strings.HasPrefix(base, c.itemPath+"/")) && (deepest == nil || len(c.itemPath) > len(deepest.itemPath)) {
+			deepest = c
+		}
+	}
+	if deepest == nil || base != deepest.itemPath {
+		return deepest
+	}
+	switch cs.byOp[info.ID].kind {
+	case opGet, opUpdate, opDelete, opUndelete:
+		return deepest.parent
+	}
+	return deepest
 }
 
 func newCollection(itemPath string, set *collectionSet) *collection {

@@ -190,7 +190,8 @@ func updateMask(r *http.Request) []string {
 // enum has DELETING: it shows DELETING to reads until it settles, then is
 // gone (404), or kept as DELETED where the collection can undelete.
 // hard=true (a query parameter of some Delete operations) removes it at
-// once.
+// once, a soft-deleted (DELETED) one too: it purges it, as AIP-164's
+// purge does, and an :undelete or a Get of it is then 404.
 func (k *call) delete() (response, bool) {
 	id := ""
 	if k.c.deleteBody != "" {
@@ -205,10 +206,10 @@ func (k *call) delete() (response, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.lookup(k.c, name)
-	if res == nil || res.isDeleted() {
+	hard, _ := strconv.ParseBool(k.r.URL.Query().Get("hard"))
+	if res == nil || (res.isDeleted() && !hard) {
 		return notFound(name), false
 	}
-	hard, _ := strconv.ParseBool(k.r.URL.Query().Get("hard"))
 	m := k.c.machine
 	if hard || m == nil || m.Deleting == "" {
 		if !hard && m != nil && k.c.undeletable && m.Deleted != "" {
