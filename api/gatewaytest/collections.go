@@ -32,6 +32,10 @@ type Collection struct {
 	// Create, Get, List, Update and Delete are the operations that act on
 	// the collection; "" where the spec has none.
 	Create, Get, List, Update, Delete gen.OperationID
+	// OtherCreates are the other operations the spec offers to create a
+	// resource of the collection, which store into it as Create does
+	// (CreateEvaluatorV2 for evaluators); nil for most collections.
+	OtherCreates []gen.OperationID
 	// IDFrom says where Create takes the new resource's id from:
 	// "query:deploymentId", "body:datasetId" (beside the wrapped resource),
 	// "body:name" (the resource's own name, which the client may set), or
@@ -61,6 +65,9 @@ func Collections() []Collection {
 		}
 		if c.parent != nil {
 			pub.Parent = c.parent.pattern
+		}
+		for _, id := range c.otherCreates {
+			pub.OtherCreates = append(pub.OtherCreates, gen.OperationID(id))
 		}
 		pub.NameField = c.nameField
 		switch {
@@ -96,10 +103,11 @@ type collection struct {
 
 	create, get, list, update, del string // operation ids, "" when absent
 
-	// How a create names the new resource: the query parameter, or the
-	// property of a wrapping body ({"dataset": ..., "datasetId": ...}),
-	// that holds the id; wrap is the property holding the resource.
-	createIDQuery, createIDField, createWrap string
+	// createShape is how the collection's Create carries the new
+	// resource and its id; otherCreates are the ids of the other creates
+	// the spec offers for it (see readOtherCreates).
+	createShape
+	otherCreates []string
 	// nameField is the property that names a resource: "name" (the full
 	// resource name), or a property holding the bare id ("keyId").
 	nameField  string
@@ -148,9 +156,23 @@ const (
 	opValidateUpload
 )
 
+// createShape is how a create operation names the new resource: the
+// query parameter, or the property of a wrapping body ({"dataset": ...,
+// "datasetId": ...}), that holds the id; createWrap is the property
+// holding the resource ("" when the body is the resource).
+type createShape struct {
+	createIDQuery, createIDField, createWrap string
+}
+
 type opRule struct {
 	kind opKind
 	coll *collection
+	// shape is how a create carries the resource (opCreate only).
+	shape createShape
+	// validateOnly: the operation has a validateOnly query parameter,
+	// which, when true, makes it validate and answer without storing
+	// anything (AIP-163).
+	validateOnly bool
 	// sameSchema: the operation's 200 body is the resource itself; else it
 	// answers {} when its schema is an empty object, or a synthesized body.
 	sameSchema bool
@@ -257,7 +279,7 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		if c.schema == nil {
 			continue
 		}
-		c.readCreate(opByID(byBase, collPath, c.create))
+		c.createShape = c.readCreate(opByID(byBase, collPath, c.create))
 		for _, o := range byBase[itemPath] {
 			if o.verb != "" {
 				c.readVerb(o, set)
@@ -272,6 +294,7 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		}
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].pattern < set.list[j].pattern })
+	set.readOtherCreates(byBase)
 	set.guards = map[string]*collection{}
 	for _, info := range infos {
 		if c := set.guardOf(info); c != nil {
@@ -386,25 +409,73 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 }
 
 // readCreate finds how a create names the resource.
-func (c *collection) readCreate(o *specOp) {
+func (c *collection) readCreate(o *specOp) createShape {
+	var shape createShape
 	if o == nil {
-		return
+		return shape
 	}
 	idName := camel(c.idParam)
 	if hasQuery(o.op, idName) {
-		c.createIDQuery = idName
+		shape.createIDQuery = idName
 	}
 	body := requestSchema(o.op)
 	if body == nil || c.isResource(requestRef(o.op)) {
-		return
+		return shape
 	}
 	for _, name := range slices.Sorted(maps.Keys(body.Properties)) {
 		if c.isResource(body.Properties[name]) {
-			c.createWrap = name
+			shape.createWrap = name
 		}
 	}
-	if p := body.Properties[idName]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) && c.createWrap != "" {
-		c.createIDField = idName
+	if p := body.Properties[idName]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) && shape.createWrap != "" {
+		shape.createIDField = idName
+	}
+	return shape
+}
+
+// readOtherCreates finds the other creates the spec offers for a
+// collection, such as POST /v1/accounts/{account_id}/evaluatorsV2
+// (CreateEvaluatorV2) for evaluators: a POST without a custom verb, that
+// no other rule covers, on a path that is no collection's own but a
+// sibling of exactly one collection's path (the same parent, another last
+// segment), whose 200 answer is that collection's resource and whose body
+// is the resource or wraps it ({"evaluator": {...}, "evaluatorId": ...}).
+// It creates into that collection as its Create does, reading the id and
+// the resource from its own body and query.
+func (cs *collectionSet) readOtherCreates(byBase map[string][]specOp) {
+	collPaths := map[string]bool{}
+	for _, c := range cs.list {
+		collPaths[c.itemPath[:strings.LastIndexByte(c.itemPath, '/')]] = true
+	}
+	for _, base := range slices.Sorted(maps.Keys(byBase)) {
+		if collPaths[base] || isItemPath(base) || !strings.HasPrefix(base, "/v1/") {
+			continue
+		}
+		parent := base[:strings.LastIndexByte(base, '/')]
+		for i := range byBase[base] {
+			o := &byBase[base][i]
+			if _, taken := cs.byOp[o.info.ID]; taken || o.verb != "" || o.info.Method != "POST" {
+				continue
+			}
+			var into []*collection
+			for _, c := range cs.list {
+				collPath := c.itemPath[:strings.LastIndexByte(c.itemPath, '/')]
+				if collPath[:strings.LastIndexByte(collPath, '/')] != parent || !c.isResource(responseRef(o.op)) {
+					continue
+				}
+				if shape := c.readCreate(o); c.isResource(requestRef(o.op)) || shape.createWrap != "" {
+					into = append(into, c)
+				}
+			}
+			if len(into) != 1 {
+				continue // none, or no single collection it could create into
+			}
+			c := into[0]
+			rule := c.rule(opCreate, o)
+			rule.shape = c.readCreate(o)
+			cs.byOp[o.info.ID] = rule
+			c.otherCreates = append(c.otherCreates, o.info.ID)
+		}
 	}
 }
 
@@ -439,9 +510,13 @@ func (c *collection) readVerb(o specOp, set *collectionSet) {
 
 func (c *collection) rule(kind opKind, o *specOp) opRule {
 	r := opRule{kind: kind, coll: c}
+	if kind == opCreate {
+		r.shape = c.createShape
+	}
 	if o == nil {
 		return r
 	}
+	r.validateOnly = hasQuery(o.op, "validateOnly")
 	resp := responseOf(o.op)
 	r.sameSchema = c.isResource(responseRef(o.op))
 	r.emptyBody = resp != nil && len(resp.Properties) == 0 && resp.AdditionalProperties.Schema == nil
