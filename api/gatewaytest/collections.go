@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
+	genspec "github.com/fireworks-gateway/go-sdk/gen/spec"
 	"github.com/fireworks-gateway/go-sdk/internal/lifecycle"
 	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
 )
@@ -29,6 +30,9 @@ type Collection struct {
 	Parent string
 	// Schema names the resource's component schema ("gatewayDeployment").
 	Schema string
+	// GoType names the resource's Go type ("gen.Deployment"), as the
+	// fake's messages do.
+	GoType string
 	// Create, Get, List, Update and Delete are the operations that act on
 	// the collection; "" where the spec has none.
 	Create, Get, List, Update, Delete gen.OperationID
@@ -59,7 +63,7 @@ func Collections() []Collection {
 	out := make([]Collection, 0, len(cs.list))
 	for _, c := range cs.list {
 		pub := Collection{
-			Name: c.name, Pattern: c.pattern, Schema: c.schemaName,
+			Name: c.name, Pattern: c.pattern, Schema: c.schemaName, GoType: c.typeName,
 			Create: gen.OperationID(c.create), Get: gen.OperationID(c.get), List: gen.OperationID(c.list),
 			Update: gen.OperationID(c.update), Delete: gen.OperationID(c.del),
 		}
@@ -99,7 +103,8 @@ type collection struct {
 	parent     *collection
 	itemPath   string // "/v1/" + pattern
 	schema     *openapi3.Schema
-	schemaName string
+	schemaName string // as the spec names it: "gatewayDeployment"
+	typeName   string // as a Go program knows it, for messages: "gen.Deployment"
 
 	create, get, list, update, del string // operation ids, "" when absent
 
@@ -386,6 +391,7 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 	if c.schema == nil {
 		return
 	}
+	c.typeName = goTypeName(c.schemaName)
 	if p := c.schema.Properties["name"]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
 		c.nameField, c.nameInput = "name", !p.Value.ReadOnly
 	} else if p := c.schema.Properties[c.idParam]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
@@ -696,6 +702,17 @@ func responseSchema(doc *openapi3.T, infos []gen.OperationInfo, id string) (*ope
 }
 
 func refName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }
+
+// goTypeName is the name of a spec schema's Go type, as the fake's
+// messages give it ("gen.Deployment" for "gatewayDeployment"), by the
+// generator's rename rule (gen/spec.GoTypeNames); the spec's name when the
+// generated code has no type for it.
+func goTypeName(schemaName string) string {
+	if t, ok := genspec.GoTypeNames[schemaName]; ok {
+		return "gen." + t
+	}
+	return schemaName
+}
 
 // camel turns a path parameter (deployment_id) into the JSON name of the
 // same field (deploymentId), as protobuf's JSON mapping does.

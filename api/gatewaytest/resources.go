@@ -141,7 +141,7 @@ func mergeMasked(c *collection, public []byte, patch map[string]any, mask []stri
 		return nil, errors.New("gatewaytest cannot decode a stored resource")
 	}
 	if bad := merge(c.schema, stored, patch, mask); bad != "" {
-		return nil, errors.New("updateMask: no field " + bad + " in " + c.schemaName)
+		return nil, errors.New("updateMask: no field " + bad + " in " + c.typeName)
 	}
 	setTime(c.schema, stored, "updateTime", now)
 	return encodeObject(stored), nil

@@ -112,12 +112,12 @@ func (e *engine) prepare(name string, raw []byte) (*prepared, error) {
 		case state == "":
 			state = c.machine.Settled
 		case !c.machine.Has(state):
-			return nil, fmt.Errorf("state: not a state of %s", c.schemaName)
+			return nil, fmt.Errorf("state: not a state of %s", c.typeName)
 		}
 	}
 	hidden := map[string]json.RawMessage{}
 	if unknown := keepInput(c.schema, obj, "", hidden, true); unknown != "" {
-		return nil, fmt.Errorf("%s: not a property of %s", unknown, c.schemaName)
+		return nil, fmt.Errorf("%s: not a property of %s", unknown, c.typeName)
 	}
 	now := e.now()
 	created, updated := parseTime(obj["createTime"], now), parseTime(obj["updateTime"], now)
@@ -212,7 +212,7 @@ func (e *engine) validateStored(c *collection, public []byte) error {
 		if info.ID == op {
 			hdr := http.Header{"Content-Type": {"application/json"}}
 			if err := e.owner.spec.ValidateResponse(&specvalidate.Route{Operation: info}, http.StatusOK, hdr, body); err != nil {
-				return fmt.Errorf("does not match %s: %w", c.schemaName, err)
+				return fmt.Errorf("does not match %s: %w", c.typeName, err)
 			}
 		}
 	}

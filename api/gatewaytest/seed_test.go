@@ -70,9 +70,9 @@ func TestSeedErrors(t *testing.T) {
 	}{
 		{"not JSON", `{"resources": [` + secretValue, "not valid JSON"},
 		{"an unknown envelope field", `{"resource": []}`, "not a fixtures file"},
-		{"an unknown property", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K", "valu": "` + secretValue + `"}}]}`, "resource 0 (accounts/a/secrets/s): /valu: not a property of gatewaySecret"},
-		{"a wrong type", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": ["` + secretValue + `"]}}]}`, "resource 0 (accounts/a/secrets/s): does not match gatewaySecret: response body at /keyName: got array, want string"},
-		{"a state not of the enum", `{"resources": [{"name": "accounts/a/deployments/d", "resource": {"baseModel": "m", "state": "ALIVE"}}]}`, "state: not a state of gatewayDeployment"},
+		{"an unknown property", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K", "valu": "` + secretValue + `"}}]}`, "resource 0 (accounts/a/secrets/s): /valu: not a property of gen.Secret"},
+		{"a wrong type", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": ["` + secretValue + `"]}}]}`, "resource 0 (accounts/a/secrets/s): does not match gen.Secret: response body at /keyName: got array, want string"},
+		{"a state not of the enum", `{"resources": [{"name": "accounts/a/deployments/d", "resource": {"baseModel": "m", "state": "ALIVE"}}]}`, "state: not a state of gen.Deployment"},
 		{"no such collection", `{"resources": [{"name": "accounts/a/nothings/n", "resource": {}}]}`, "not the name of a resource of any collection"},
 		{"a missing parent", `{"resources": [{"name": "accounts/a/users/u/apiKeys/k", "resource": {}}]}`, "its parent accounts/a/users/u does not exist"},
 		{"a duplicate", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K"}}, {"name": "accounts/a/secrets/s", "resource": {"keyName": "K"}}]}`, "resource 1 (accounts/a/secrets/s): it exists already"},
