@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
+	genspec "github.com/fireworks-gateway/go-sdk/gen/spec"
 	"github.com/fireworks-gateway/go-sdk/internal/lifecycle"
 	"github.com/fireworks-gateway/go-sdk/internal/specvalidate"
 )
@@ -29,9 +30,16 @@ type Collection struct {
 	Parent string
 	// Schema names the resource's component schema ("gatewayDeployment").
 	Schema string
+	// GoType names the resource's Go type ("gen.Deployment"), as the
+	// fake's messages do.
+	GoType string
 	// Create, Get, List, Update and Delete are the operations that act on
 	// the collection; "" where the spec has none.
 	Create, Get, List, Update, Delete gen.OperationID
+	// OtherCreates are the other operations the spec offers to create a
+	// resource of the collection, which store into it as Create does
+	// (CreateEvaluatorV2 for evaluators); nil for most collections.
+	OtherCreates []gen.OperationID
 	// IDFrom says where Create takes the new resource's id from:
 	// "query:deploymentId", "body:datasetId" (beside the wrapped resource),
 	// "body:name" (the resource's own name, which the client may set), or
@@ -55,12 +63,15 @@ func Collections() []Collection {
 	out := make([]Collection, 0, len(cs.list))
 	for _, c := range cs.list {
 		pub := Collection{
-			Name: c.name, Pattern: c.pattern, Schema: c.schemaName,
+			Name: c.name, Pattern: c.pattern, Schema: c.schemaName, GoType: c.typeName,
 			Create: gen.OperationID(c.create), Get: gen.OperationID(c.get), List: gen.OperationID(c.list),
 			Update: gen.OperationID(c.update), Delete: gen.OperationID(c.del),
 		}
 		if c.parent != nil {
 			pub.Parent = c.parent.pattern
+		}
+		for _, id := range c.otherCreates {
+			pub.OtherCreates = append(pub.OtherCreates, gen.OperationID(id))
 		}
 		pub.NameField = c.nameField
 		switch {
@@ -92,14 +103,16 @@ type collection struct {
 	parent     *collection
 	itemPath   string // "/v1/" + pattern
 	schema     *openapi3.Schema
-	schemaName string
+	schemaName string // as the spec names it: "gatewayDeployment"
+	typeName   string // as a Go program knows it, for messages: "gen.Deployment"
 
 	create, get, list, update, del string // operation ids, "" when absent
 
-	// How a create names the new resource: the query parameter, or the
-	// property of a wrapping body ({"dataset": ..., "datasetId": ...}),
-	// that holds the id; wrap is the property holding the resource.
-	createIDQuery, createIDField, createWrap string
+	// createShape is how the collection's Create carries the new
+	// resource and its id; otherCreates are the ids of the other creates
+	// the spec offers for it (see readOtherCreates).
+	createShape
+	otherCreates []string
 	// nameField is the property that names a resource: "name" (the full
 	// resource name), or a property holding the bare id ("keyId").
 	nameField  string
@@ -123,6 +136,11 @@ type collectionSet struct {
 	list   []*collection
 	byOp   map[string]opRule // operation id -> what the engine does
 	byItem map[string]*collection
+	// guards maps an operation whose path names items of collections to
+	// the deepest one the engine must find before it answers (see
+	// guardOf); an operation not in it names none, or acts on a missing
+	// or deleted item by a rule of its own.
+	guards map[string]*collection
 }
 
 // opKind is what the engine does for an operation.
@@ -143,9 +161,23 @@ const (
 	opValidateUpload
 )
 
+// createShape is how a create operation names the new resource: the
+// query parameter, or the property of a wrapping body ({"dataset": ...,
+// "datasetId": ...}), that holds the id; createWrap is the property
+// holding the resource ("" when the body is the resource).
+type createShape struct {
+	createIDQuery, createIDField, createWrap string
+}
+
 type opRule struct {
 	kind opKind
 	coll *collection
+	// shape is how a create carries the resource (opCreate only).
+	shape createShape
+	// validateOnly: the operation has a validateOnly query parameter,
+	// which, when true, makes it validate and answer without storing
+	// anything (AIP-163).
+	validateOnly bool
 	// sameSchema: the operation's 200 body is the resource itself; else it
 	// answers {} when its schema is an empty object, or a synthesized body.
 	sameSchema bool
@@ -252,7 +284,7 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		if c.schema == nil {
 			continue
 		}
-		c.readCreate(opByID(byBase, collPath, c.create))
+		c.createShape = c.readCreate(opByID(byBase, collPath, c.create))
 		for _, o := range byBase[itemPath] {
 			if o.verb != "" {
 				c.readVerb(o, set)
@@ -267,7 +299,42 @@ func collectionsOf(doc *openapi3.T, infos []gen.OperationInfo) (*collectionSet, 
 		}
 	}
 	sort.Slice(set.list, func(i, j int) bool { return set.list[i].pattern < set.list[j].pattern })
+	set.readOtherCreates(byBase)
+	set.guards = map[string]*collection{}
+	for _, info := range infos {
+		if c := set.guardOf(info); c != nil {
+			set.guards[info.ID] = c
+		}
+	}
 	return set, nil
+}
+
+// guardOf returns the deepest collection whose item an operation's path
+// names, which must exist (and not be soft-deleted) with every parent
+// item for the operation to act: the item itself for a custom verb on it
+// (".../models/{model_id}:prepare") or a sub-resource below it
+// (".../deployments/{deployment_id}/shards"); the parent for an operation
+// on a nested collection (".../evaluators/{evaluator_id}/versions"). The
+// item's own Get, Update, Delete and :undelete answer for the item
+// themselves (a Get shows a soft-deleted resource, as AIP-164 says;
+// :undelete and a hard delete act on one), so they start at its parent.
+// nil when the path names no item of a collection.
+func (cs *collectionSet) guardOf(info gen.OperationInfo) *collection {
+	base, _ := splitVerb(info.Path)
+	var deepest *collection
+	for _, c := range cs.list {
+		if (base == c.itemPath || strings.HasPrefix(base, c.itemPath+"/")) && (deepest == nil || len(c.itemPath) > len(deepest.itemPath)) {
+			deepest = c
+		}
+	}
+	if deepest == nil || base != deepest.itemPath {
+		return deepest
+	}
+	switch cs.byOp[info.ID].kind {
+	case opGet, opUpdate, opDelete, opUndelete:
+		return deepest.parent
+	}
+	return deepest
 }
 
 func newCollection(itemPath string, set *collectionSet) *collection {
@@ -324,6 +391,7 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 	if c.schema == nil {
 		return
 	}
+	c.typeName = goTypeName(c.schemaName)
 	if p := c.schema.Properties["name"]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
 		c.nameField, c.nameInput = "name", !p.Value.ReadOnly
 	} else if p := c.schema.Properties[c.idParam]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) {
@@ -347,25 +415,73 @@ func (c *collection) readSchema(doc *openapi3.T, infos []gen.OperationInfo) {
 }
 
 // readCreate finds how a create names the resource.
-func (c *collection) readCreate(o *specOp) {
+func (c *collection) readCreate(o *specOp) createShape {
+	var shape createShape
 	if o == nil {
-		return
+		return shape
 	}
 	idName := camel(c.idParam)
 	if hasQuery(o.op, idName) {
-		c.createIDQuery = idName
+		shape.createIDQuery = idName
 	}
 	body := requestSchema(o.op)
 	if body == nil || c.isResource(requestRef(o.op)) {
-		return
+		return shape
 	}
 	for _, name := range slices.Sorted(maps.Keys(body.Properties)) {
 		if c.isResource(body.Properties[name]) {
-			c.createWrap = name
+			shape.createWrap = name
 		}
 	}
-	if p := body.Properties[idName]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) && c.createWrap != "" {
-		c.createIDField = idName
+	if p := body.Properties[idName]; p != nil && p.Value != nil && p.Value.Type.Is(openapi3.TypeString) && shape.createWrap != "" {
+		shape.createIDField = idName
+	}
+	return shape
+}
+
+// readOtherCreates finds the other creates the spec offers for a
+// collection, such as POST /v1/accounts/{account_id}/evaluatorsV2
+// (CreateEvaluatorV2) for evaluators: a POST without a custom verb, that
+// no other rule covers, on a path that is no collection's own but a
+// sibling of exactly one collection's path (the same parent, another last
+// segment), whose 200 answer is that collection's resource and whose body
+// is the resource or wraps it ({"evaluator": {...}, "evaluatorId": ...}).
+// It creates into that collection as its Create does, reading the id and
+// the resource from its own body and query.
+func (cs *collectionSet) readOtherCreates(byBase map[string][]specOp) {
+	collPaths := map[string]bool{}
+	for _, c := range cs.list {
+		collPaths[c.itemPath[:strings.LastIndexByte(c.itemPath, '/')]] = true
+	}
+	for _, base := range slices.Sorted(maps.Keys(byBase)) {
+		if collPaths[base] || isItemPath(base) || !strings.HasPrefix(base, "/v1/") {
+			continue
+		}
+		parent := base[:strings.LastIndexByte(base, '/')]
+		for i := range byBase[base] {
+			o := &byBase[base][i]
+			if _, taken := cs.byOp[o.info.ID]; taken || o.verb != "" || o.info.Method != "POST" {
+				continue
+			}
+			var into []*collection
+			for _, c := range cs.list {
+				collPath := c.itemPath[:strings.LastIndexByte(c.itemPath, '/')]
+				if collPath[:strings.LastIndexByte(collPath, '/')] != parent || !c.isResource(responseRef(o.op)) {
+					continue
+				}
+				if shape := c.readCreate(o); c.isResource(requestRef(o.op)) || shape.createWrap != "" {
+					into = append(into, c)
+				}
+			}
+			if len(into) != 1 {
+				continue // none, or no single collection it could create into
+			}
+			c := into[0]
+			rule := c.rule(opCreate, o)
+			rule.shape = c.readCreate(o)
+			cs.byOp[o.info.ID] = rule
+			c.otherCreates = append(c.otherCreates, o.info.ID)
+		}
 	}
 }
 
@@ -400,9 +516,13 @@ func (c *collection) readVerb(o specOp, set *collectionSet) {
 
 func (c *collection) rule(kind opKind, o *specOp) opRule {
 	r := opRule{kind: kind, coll: c}
+	if kind == opCreate {
+		r.shape = c.createShape
+	}
 	if o == nil {
 		return r
 	}
+	r.validateOnly = hasQuery(o.op, "validateOnly")
 	resp := responseOf(o.op)
 	r.sameSchema = c.isResource(responseRef(o.op))
 	r.emptyBody = resp != nil && len(resp.Properties) == 0 && resp.AdditionalProperties.Schema == nil
@@ -582,6 +702,17 @@ func responseSchema(doc *openapi3.T, infos []gen.OperationInfo, id string) (*ope
 }
 
 func refName(ref string) string { return ref[strings.LastIndexByte(ref, '/')+1:] }
+
+// goTypeName is the name of a spec schema's Go type, as the fake's
+// messages give it ("gen.Deployment" for "gatewayDeployment"), by the
+// generator's rename rule (gen/spec.GoTypeNames); the spec's name when the
+// generated code has no type for it.
+func goTypeName(schemaName string) string {
+	if t, ok := genspec.GoTypeNames[schemaName]; ok {
+		return "gen." + t
+	}
+	return schemaName
+}
 
 // camel turns a path parameter (deployment_id) into the JSON name of the
 // same field (deploymentId), as protobuf's JSON mapping does.

@@ -30,8 +30,12 @@
 // Every collection of the spec is a store (Collections lists the 32 it
 // finds), with no per-resource code: create takes the id by rule (a
 // {resource}Id query parameter, a {resource}Id beside a wrapped resource,
-// the resource's own name, or a generated one), get and delete answer 404
-// for what is not there, create answers 409 for what is, list pages
+// the resource's own name, or a generated one), every operation whose
+// path names an item (its get, update and delete, its custom verbs, its
+// sub-resources, a nested collection) answers 404 when that item or a
+// parent is not there or is soft-deleted, create answers 409 for what is,
+// every create the spec offers stores (CreateEvaluatorV2 as CreateEvaluator
+// does), validateOnly=true stores nothing, list pages
 // (default 50, at most 200, opaque tokens, totalSize) with filters of
 // field comparisons and orderBy, update merges (honouring updateMask).
 // The fake fills what the server owns (name, createTime, updateTime,
@@ -62,7 +66,8 @@
 // gen.Op constants (a Go name such as "CreateAPIKey" resolves too); a name
 // the spec does not have fails the test at once.
 //
-// Seed and Dump read and write the stored resources as a fixtures file;
+// Seed and Dump read and write the stored resources as a fixtures file
+// (Seed stores all of a file or none);
 // cmd/gatewayfake serves the same fake as a standalone process with
 // -seed and -dump, and admin endpoints under /_gatewaytest/, for contract
 // tests in other languages. A Handler is safe for concurrent use.

@@ -60,6 +60,11 @@ func (h *Handler) Advance(d time.Duration) {
 // serve answers an operation that a rule of the engine covers; handled is
 // false for any other, which gets a synthesized answer.
 func (e *engine) serve(r *http.Request, route *specvalidate.Route, body []byte, decoded any) (resp response, handled bool) {
+	if guard := e.collections.guards[route.Operation.ID]; guard != nil {
+		if missing := e.missingItem(guard, route.PathParams); missing != "" {
+			return notFound(missing), true
+		}
+	}
 	rule, ok := e.collections.byOp[route.Operation.ID]
 	if !ok {
 		return response{}, false
@@ -70,6 +75,22 @@ func (e *engine) serve(r *http.Request, route *specvalidate.Route, body []byte, 
 		return response{}, false
 	}
 	return resp, true
+}
+
+// missingItem returns the name of the outermost item, among c's under
+// params and its parents', that is not there: never stored, gone, or
+// soft-deleted (kept in its DELETED state); "" when every one is.
+func (e *engine) missingItem(c *collection, params map[string]string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	missing := ""
+	for ; c != nil; c = c.parent {
+		name := c.nameOf(params, "")
+		if res := e.lookup(c, name); res == nil || !e.settleIfDue(res) || res.isDeleted() {
+			missing = name
+		}
+	}
+	return missing
 }
 
 // call is one request to the engine.

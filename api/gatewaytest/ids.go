@@ -29,15 +29,15 @@ const idProblem = "must be 1 to 128 letters, digits, '_', '.' or '-', starting w
 // output-only fields: a client that sends its id there gets a generated
 // one, which is what the real Gateway does.
 func (k *call) createID(in, resource map[string]any) (id, problem string) {
-	c := k.c
-	if c.createIDQuery != "" {
-		if v := k.r.URL.Query().Get(c.createIDQuery); v != "" {
-			return checkID(c.createIDQuery, v)
+	c, shape := k.c, k.rule.shape
+	if shape.createIDQuery != "" {
+		if v := k.r.URL.Query().Get(shape.createIDQuery); v != "" {
+			return checkID(shape.createIDQuery, v)
 		}
 	}
-	if c.createIDField != "" {
-		if v, _ := in[c.createIDField].(string); v != "" {
-			return checkID(c.createIDField, v)
+	if shape.createIDField != "" {
+		if v, _ := in[shape.createIDField].(string); v != "" {
+			return checkID(shape.createIDField, v)
 		}
 	}
 	if c.nameInput {

@@ -254,7 +254,7 @@ func (e *engine) forceState(name, state, message string) error {
 	case c.machine == nil:
 		return fmt.Errorf("%s have no state", c.name)
 	case !c.machine.Has(state):
-		return fmt.Errorf("not a state of %s (%s)", c.schemaName, strings.Join(c.machine.Values, ", "))
+		return fmt.Errorf("not a state of %s (%s)", c.typeName, strings.Join(c.machine.Values, ", "))
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

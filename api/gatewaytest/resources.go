@@ -15,15 +15,17 @@ import (
 
 // create stores a new resource: the id by the rules of createID, the
 // client's fields by the rules of keepInput, the server's by derive. A
-// duplicate is 409 ALREADY_EXISTS; a missing parent 404 NOT_FOUND.
+// duplicate is 409 ALREADY_EXISTS; a missing parent 404 NOT_FOUND. With
+// validateOnly=true it checks all that and answers the resource it would
+// create, storing nothing.
 func (k *call) create() (response, bool) {
 	in, err := k.bodyObject()
 	if err != nil {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "the request body is not a JSON object"), false
 	}
 	obj := in
-	if k.c.createWrap != "" {
-		obj, _ = in[k.c.createWrap].(map[string]any)
+	if wrap := k.rule.shape.createWrap; wrap != "" {
+		obj, _ = in[wrap].(map[string]any)
 		if obj == nil {
 			obj = map[string]any{}
 		}
@@ -45,7 +47,9 @@ func (k *call) create() (response, bool) {
 		return errorResponse(http.StatusConflict, codeAlreadyExists, name+" already exists"), false
 	}
 	res, once := e.newResource(k.c, name, obj)
-	e.insert(k.c, name, res)
+	if !k.validateOnly() {
+		e.insert(k.c, name, res)
+	}
 	if k.rule.sameSchema {
 		return jsonResponse(withFields(res.public, once)), false
 	}
@@ -119,6 +123,11 @@ func (k *call) update() (response, bool) {
 	if err != nil {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, err.Error()), false
 	}
+	if k.validateOnly() {
+		preview := &resource{list: res.list, id: res.id, created: res.created, updated: now, life: res.life}
+		preview.setPublic(public)
+		return k.answer(preview)
+	}
 	applyHidden(res, hidden, mask)
 	res.updated = now
 	res.setPublic(public)
@@ -132,7 +141,7 @@ func mergeMasked(c *collection, public []byte, patch map[string]any, mask []stri
 		return nil, errors.New("gatewaytest cannot decode a stored resource")
 	}
 	if bad := merge(c.schema, stored, patch, mask); bad != "" {
-		return nil, errors.New("updateMask: no field " + bad + " in " + c.schemaName)
+		return nil, errors.New("updateMask: no field " + bad + " in " + c.typeName)
 	}
 	setTime(c.schema, stored, "updateTime", now)
 	return encodeObject(stored), nil
@@ -166,6 +175,18 @@ func mergeTopLevel(schema *openapi3.Schema, public []byte, patch map[string]any,
 	return encodeValue(stored), nil
 }
 
+// validateOnly reports whether the request asks to validate only
+// (AIP-163): validateOnly=true, on an operation that has the parameter.
+// The create, update or delete then checks everything it would, answers
+// what it would, and stores nothing.
+func (k *call) validateOnly() bool {
+	if !k.rule.validateOnly || k.r.URL.RawQuery == "" {
+		return false
+	}
+	v, _ := strconv.ParseBool(k.r.URL.Query().Get("validateOnly"))
+	return v
+}
+
 // updateMask reads the updateMask (or update_mask) query parameter: field
 // paths separated by commas.
 func updateMask(r *http.Request) []string {
@@ -190,7 +211,8 @@ func updateMask(r *http.Request) []string {
 // enum has DELETING: it shows DELETING to reads until it settles, then is
 // gone (404), or kept as DELETED where the collection can undelete.
 // hard=true (a query parameter of some Delete operations) removes it at
-// once.
+// once, a soft-deleted (DELETED) one too: it purges it, as AIP-164's
+// purge does, and an :undelete or a Get of it is then 404.
 func (k *call) delete() (response, bool) {
 	id := ""
 	if k.c.deleteBody != "" {
@@ -205,10 +227,13 @@ func (k *call) delete() (response, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	res := e.lookup(k.c, name)
-	if res == nil || res.isDeleted() {
+	hard, _ := strconv.ParseBool(k.r.URL.Query().Get("hard"))
+	if res == nil || (res.isDeleted() && !hard) {
 		return notFound(name), false
 	}
-	hard, _ := strconv.ParseBool(k.r.URL.Query().Get("hard"))
+	if k.validateOnly() {
+		return k.answer(res)
+	}
 	m := k.c.machine
 	if hard || m == nil || m.Deleting == "" {
 		if !hard && m != nil && k.c.undeletable && m.Deleted != "" {

@@ -70,18 +70,40 @@ func (h *Handler) Put(name string, resource any) error {
 }
 
 func (e *engine) put(name string, raw []byte) error {
+	p, err := e.prepare(name, raw)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.store(p)
+}
+
+// prepared is a resource of a fixture, checked against its schema, ready
+// to be stored.
+type prepared struct {
+	c     *collection
+	name  string
+	res   *resource
+	state string
+	obj   map[string]any
+	now   time.Time
+}
+
+// prepare checks a fixture's resource and builds it, without storing it.
+func (e *engine) prepare(name string, raw []byte) (*prepared, error) {
 	c, params, ok := e.collections.collectionOf(name)
 	if !ok {
-		return errors.New("not the name of a resource of any collection the fake keeps")
+		return nil, errors.New("not the name of a resource of any collection the fake keeps")
 	}
 	for _, p := range c.params {
 		if !idPattern.MatchString(params[p]) {
-			return fmt.Errorf("%s: the id %s", p, idProblem)
+			return nil, fmt.Errorf("%s: the id %s", p, idProblem)
 		}
 	}
 	obj, err := decodeObject(raw)
 	if err != nil {
-		return errors.New("the resource is not a JSON object")
+		return nil, errors.New("the resource is not a JSON object")
 	}
 	state := ""
 	if c.machine != nil {
@@ -90,12 +112,12 @@ func (e *engine) put(name string, raw []byte) error {
 		case state == "":
 			state = c.machine.Settled
 		case !c.machine.Has(state):
-			return fmt.Errorf("state: not a state of %s", c.schemaName)
+			return nil, fmt.Errorf("state: not a state of %s", c.typeName)
 		}
 	}
 	hidden := map[string]json.RawMessage{}
 	if unknown := keepInput(c.schema, obj, "", hidden, true); unknown != "" {
-		return fmt.Errorf("%s: not a property of %s", unknown, c.schemaName)
+		return nil, fmt.Errorf("%s: not a property of %s", unknown, c.typeName)
 	}
 	now := e.now()
 	created, updated := parseTime(obj["createTime"], now), parseTime(obj["updateTime"], now)
@@ -119,25 +141,63 @@ func (e *engine) put(name string, raw []byte) error {
 	res := &resource{created: created, updated: updated, public: encodeObject(obj)}
 	res.hidden = newHiddenValues(hidden)
 	if err := e.validateStored(c, res.public); err != nil {
-		return err
+		return nil, err
 	}
+	return &prepared{c: c, name: name, res: res, state: state, obj: obj, now: now}, nil
+}
 
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.parentExists(c, name) {
-		parent, _ := splitName(name)
+// store inserts a prepared resource, whose parent must be stored and
+// which must not be; e.mu is held.
+func (e *engine) store(p *prepared) error {
+	c := p.c
+	if !e.parentExists(c, p.name) {
+		parent, _ := splitName(p.name)
 		return fmt.Errorf("its parent %s does not exist", parent)
 	}
-	if e.lookup(c, name) != nil {
+	if e.lookup(c, p.name) != nil {
 		return errors.New("it exists already")
 	}
 	if c.machine != nil {
-		res.life = e.enter(c, state, now)
-		if msg, _ := obj["status"].(map[string]any); msg != nil {
-			res.life.status, _ = msg["message"].(string)
+		p.res.life = e.enter(c, p.state, p.now)
+		if msg, _ := p.obj["status"].(map[string]any); msg != nil {
+			p.res.life.status, _ = msg["message"].(string)
 		}
 	}
-	e.insert(c, name, res)
+	e.insert(c, p.name, p.res)
+	return nil
+}
+
+// seed stores every fixture or none: each is checked first, then all are
+// inserted in order under one lock, and a failure (a missing parent, a
+// duplicate) takes back those inserted before it.
+func (e *engine) seed(fixtures []Fixture) error {
+	all := make([]*prepared, len(fixtures))
+	for i, fx := range fixtures {
+		p, err := e.prepare(fx.Name, fx.Resource)
+		if err != nil {
+			return fmt.Errorf("resource %d (%s): %w", i, fx.Name, err)
+		}
+		all[i] = p
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	existed := map[listKey]bool{}
+	for key := range e.lists {
+		existed[key] = true
+	}
+	for i, p := range all {
+		if err := e.store(p); err != nil {
+			for _, done := range all[:i] {
+				l := done.res.list
+				delete(l.byID, done.res.id)
+				l.dirty = true
+				if len(l.byID) == 0 && !existed[l.key] {
+					delete(e.lists, l.key)
+				}
+			}
+			return fmt.Errorf("resource %d (%s): %w", i, p.name, err)
+		}
+	}
 	return nil
 }
 
@@ -152,7 +212,7 @@ func (e *engine) validateStored(c *collection, public []byte) error {
 		if info.ID == op {
 			hdr := http.Header{"Content-Type": {"application/json"}}
 			if err := e.owner.spec.ValidateResponse(&specvalidate.Route{Operation: info}, http.StatusOK, hdr, body); err != nil {
-				return fmt.Errorf("does not match %s: %w", c.schemaName, err)
+				return fmt.Errorf("does not match %s: %w", c.typeName, err)
 			}
 		}
 	}
@@ -169,8 +229,9 @@ func parseTime(v any, def time.Time) time.Time {
 }
 
 // Seed stores the resources of a Fixtures file, in order (a parent before
-// its children). It stops at the first resource that fails, naming it;
-// those before it stay stored.
+// its children), all or none: a resource that fails (naming it in the
+// error) leaves the fake as it was, with none of the file's resources
+// stored.
 func (h *Handler) Seed(r io.Reader) error {
 	dec := json.NewDecoder(io.LimitReader(r, maxSeedSize+1))
 	dec.DisallowUnknownFields()
@@ -181,10 +242,8 @@ func (h *Handler) Seed(r io.Reader) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("gatewaytest: seed: not a fixtures file: data after the JSON value")
 	}
-	for i, fx := range f.Resources {
-		if err := h.engine.put(fx.Name, fx.Resource); err != nil {
-			return fmt.Errorf("gatewaytest: seed: resource %d (%s): %w", i, fx.Name, err)
-		}
+	if err := h.engine.seed(f.Resources); err != nil {
+		return fmt.Errorf("gatewaytest: seed: %w", err)
 	}
 	return nil
 }

@@ -62,17 +62,17 @@ func TestSeedAndDump(t *testing.T) {
 }
 
 // TestSeedErrors: a fixture that the spec refuses stops the seed with an
-// error that names the fixture and the place, never a value; those before
-// it stay.
+// error that names the fixture and the place, never a value (and, as
+// TestSeedIsAtomic shows, stores none of the file).
 func TestSeedErrors(t *testing.T) {
 	tests := []struct {
 		name, file, want string
 	}{
 		{"not JSON", `{"resources": [` + secretValue, "not valid JSON"},
 		{"an unknown envelope field", `{"resource": []}`, "not a fixtures file"},
-		{"an unknown property", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K", "valu": "` + secretValue + `"}}]}`, "resource 0 (accounts/a/secrets/s): /valu: not a property of gatewaySecret"},
-		{"a wrong type", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": ["` + secretValue + `"]}}]}`, "resource 0 (accounts/a/secrets/s): does not match gatewaySecret: response body at /keyName: got array, want string"},
-		{"a state not of the enum", `{"resources": [{"name": "accounts/a/deployments/d", "resource": {"baseModel": "m", "state": "ALIVE"}}]}`, "state: not a state of gatewayDeployment"},
+		{"an unknown property", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K", "valu": "` + secretValue + `"}}]}`, "resource 0 (accounts/a/secrets/s): /valu: not a property of gen.Secret"},
+		{"a wrong type", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": ["` + secretValue + `"]}}]}`, "resource 0 (accounts/a/secrets/s): does not match gen.Secret: response body at /keyName: got array, want string"},
+		{"a state not of the enum", `{"resources": [{"name": "accounts/a/deployments/d", "resource": {"baseModel": "m", "state": "ALIVE"}}]}`, "state: not a state of gen.Deployment"},
 		{"no such collection", `{"resources": [{"name": "accounts/a/nothings/n", "resource": {}}]}`, "not the name of a resource of any collection"},
 		{"a missing parent", `{"resources": [{"name": "accounts/a/users/u/apiKeys/k", "resource": {}}]}`, "its parent accounts/a/users/u does not exist"},
 		{"a duplicate", `{"resources": [{"name": "accounts/a/secrets/s", "resource": {"keyName": "K"}}, {"name": "accounts/a/secrets/s", "resource": {"keyName": "K"}}]}`, "resource 1 (accounts/a/secrets/s): it exists already"},
@@ -90,6 +90,42 @@ func TestSeedErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), secretValue) {
 				t.Error("the error quotes the secret value")
+			}
+		})
+	}
+}
+
+// TestSeedIsAtomic: a fixtures file that fails midway, whether a
+// resource breaks its schema or only its place in the store does (a
+// missing parent, a duplicate), stores none of its resources; what was
+// stored before the seed stays.
+func TestSeedIsAtomic(t *testing.T) {
+	const good = `{"name": "accounts/acct/users/u1", "resource": {"role": "user"}},
+	  {"name": "accounts/acct/users/u1/apiKeys/k1", "resource": {"displayName": "ci"}},
+	  {"name": "accounts/acct/secrets/NEW", "resource": {"keyName": "K"}},`
+	for name, bad := range map[string]string{
+		"a schema error":   `{"name": "accounts/acct/secrets/BAD", "resource": {"keyName": 42}}`,
+		"a missing parent": `{"name": "accounts/acct/users/u9/apiKeys/k1", "resource": {}}`,
+		"a duplicate":      `{"name": "accounts/acct/secrets/NEW", "resource": {"keyName": "K"}}`,
+		"an existing name": `{"name": "accounts/acct/secrets/OLD", "resource": {"keyName": "K"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			fake, _ := gatewaytest.Start(t)
+			if err := fake.Put("accounts/acct/secrets/OLD", `{"keyName": "K"}`); err != nil {
+				t.Fatal(err)
+			}
+			before := dump(t, fake)
+			if err := fake.Seed(strings.NewReader(`{"resources": [` + good + bad + `]}`)); err == nil || !strings.Contains(err.Error(), "resource 3") {
+				t.Fatalf("seed: %v, want an error naming resource 3", err)
+			}
+			if after := dump(t, fake); !bytes.Equal(before, after) {
+				t.Errorf("a failed seed changed the store:\n%s\nwant\n%s", after, before)
+			}
+			if status, body := do(t, fake, "GET", users+"/u1", nil); status != http.StatusNotFound {
+				t.Errorf("a user of the failed seed: %d %s, want 404", status, body)
+			}
+			if err := fake.Seed(strings.NewReader(`{"resources": [` + strings.TrimSuffix(good, ",") + `]}`)); err != nil {
+				t.Errorf("the good part of the file, seeded after the failure: %v", err)
 			}
 		})
 	}

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	host := flags.String("host", "127.0.0.1", "address to listen on")
 	port := flags.Int("port", 8080, "port to listen on (0 picks a free one)")
 	apiKey := flags.String("api-key", "", "accept only this Bearer token (default: any well-formed token)")
-	journal := flags.Int("journal-limit", 1000, "how many recent requests the fake keeps in its journal")
+	journal := flags.Int("journal-limit", gatewaytest.DefaultJournalLimit, "how many recent requests the fake keeps in its journal")
 	seed := flags.String("seed", "", "store the resources of this fixtures `file` (JSON, as -dump writes) before serving")
 	dump := flags.String("dump", "", "write the stored resources to this `file` when stopping (sensitive values left out)")
 	strict := flags.Bool("strict", false, "refuse request body properties the spec does not declare (a proto-JSON server drops them)")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +17,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
@@ -219,5 +224,81 @@ func TestBadSeedStopsTheFake(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "listening") {
 		t.Error("the fake served despite a bad seed")
+	}
+}
+
+// TestStandaloneItemRules: the standalone server applies the engine's
+// rules as the in-process fake does: an operation on an item that does
+// not exist or is soft-deleted is 404 NOT_FOUND (a custom verb, a
+// sub-resource); validateOnly=true stores nothing; POST evaluatorsV2
+// stores an evaluator; hard=true purges a soft-deleted deployment.
+func TestStandaloneItemRules(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-port", "0", "-settle-reads", "0"}, &stdout, io.Discard) }()
+	url := waitForURL(t, stdout.String)
+	client := &http.Client{}
+	defer client.CloseIdleConnections()
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer any-key")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
+	}
+	evaluator, err := gatewaytest.SynthesizeRequest(gen.OpCreateEvaluatorV2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evaluatorV2 := strings.Replace(string(evaluator), "{", `{"evaluatorId":"e1",`, 1)
+	const d1 = "/v1/accounts/acct/deployments/d1"
+	steps := []struct {
+		method, path, body string
+		want               int
+		wantIn             string
+	}{
+		{"POST", "/v1/accounts/acct/models/never-created:prepare", "{}", 404, `"code":5`},
+		{"GET", "/v1/accounts/acct/deployments/never-created/shards", "", 404, "accounts/acct/deployments/never-created not found"},
+		{"POST", "/v1/accounts/acct/deployments?deploymentId=d1&validateOnly=true", `{"baseModel":"m"}`, 200, `"name":"accounts/acct/deployments/d1"`},
+		{"GET", d1, "", 404, `"code":5`},
+		{"POST", "/v1/accounts/acct/deployments?deploymentId=d1", `{"baseModel":"m"}`, 200, `"state":"CREATING"`},
+		{"POST", "/v1/accounts/acct/evaluatorsV2", evaluatorV2, 200, `"name":"accounts/acct/evaluators/e1"`},
+		{"GET", "/v1/accounts/acct/evaluators/e1", "", 200, `"name":"accounts/acct/evaluators/e1"`},
+		{"DELETE", d1, "", 200, ""},
+		{"GET", d1, "", 200, `"state":"DELETED"`},
+		{"GET", d1 + ":metrics", "", 404, "accounts/acct/deployments/d1 not found"},
+		{"DELETE", d1 + "?hard=true", "", 200, ""},
+		{"POST", d1 + ":undelete", "{}", 404, `"code":5`},
+	}
+	for _, s := range steps {
+		if status, body := call(s.method, s.path, s.body); status != s.want || !strings.Contains(body, s.wantIn) {
+			t.Errorf("%s %s: %d %s, want %d with %s", s.method, s.path, status, body, s.want, s.wantIn)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// TestJournalLimitDefault: -journal-limit defaults to the library's
+// gatewaytest.DefaultJournalLimit, one figure for both.
+func TestJournalLimitDefault(t *testing.T) {
+	var stderr syncBuffer
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run -h: %v", err)
+	}
+	_, usage, _ := strings.Cut(stderr.String(), "-journal-limit")
+	usage, _, _ = strings.Cut(usage, "\n  -")
+	if want := fmt.Sprintf("(default %d)", gatewaytest.DefaultJournalLimit); !strings.Contains(usage, want) {
+		t.Errorf("-journal-limit usage %q, want %s", usage, want)
 	}
 }

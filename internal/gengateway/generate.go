@@ -81,6 +81,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	serverSchemas := sortedSchemaNames(spec)
 	if err := stripSchemaPrefixes(spec); err != nil {
 		return nil, err
 	}
@@ -155,6 +156,14 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	goTypes, err := schemaGoTypes(serverSchemas, codegen.SchemaNameToTypeName, formatted)
+	if err != nil {
+		return nil, err
+	}
+	goTypesSrc, err := goTypesFile(goTypes)
+	if err != nil {
+		return nil, err
+	}
 	absConfig, err := filepath.Abs(configPath)
 	if err != nil {
 		return nil, err
@@ -166,6 +175,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 		filepath.Join(genDir, "states.gen.go"):           statesSrc,
 		filepath.Join(genDir, "spec", "spec.gen.go"):     specSrc,
 		filepath.Join(genDir, "spec", "openapi.json.gz"): specGz,
+		filepath.Join(genDir, "spec", "gotypes.gen.go"):  goTypesSrc,
 		filepath.Join("api", "services.gen.go"):          servicesSrc,
 		filepath.Join("api", "services.gen_test.go"):     callsSrc,
 		filepath.Join(genDir, "opconsts.gen.go"):         opConstsFile(opts.PackageName, table, goName),
