@@ -3,7 +3,6 @@ package gatewaytest
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -24,10 +23,6 @@ const APIKey = "gatewaytest-api-key"
 // Account is the account of the clients that Start and NewClient return
 // (api.WithAccount given to them overrides it).
 const Account = "acct"
-
-// maxRequestBody bounds what the fake reads of an API request body
-// (storage uploads are streamed, and bounded by their declared size).
-const maxRequestBody = 8 << 20
 
 // Reporter receives the fake's own failures: a response it would send that
 // does not match the spec, or a handler that panicked. *testing.T is one.
@@ -119,12 +114,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveAdmin(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	body, tooLarge, err := readBody(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, codeInvalidArgument, "cannot read the request body")
 		return
 	}
 	route, routeErr := h.spec.FindRoute(r.Method, r.URL.EscapedPath())
+	if tooLarge {
+		var operation gen.OperationID
+		if routeErr == nil {
+			operation = gen.OperationID(route.Operation.ID)
+		}
+		h.recordTooLarge(operation, r)
+		writeError(w, http.StatusRequestEntityTooLarge, codeResourceExhausted, errBodyTooLarge)
+		return
+	}
 	if routeErr != nil {
 		h.record("", r, body, nil)
 	}

@@ -34,9 +34,9 @@ import (
 // storagePrefix is the path of the fake's storage; no API path starts so.
 const storagePrefix = "/_gatewaytest/storage/"
 
-// maxStoredFile bounds the size of one stored file: the fake keeps files
-// in memory.
-const maxStoredFile = 256 << 20
+// MaxStoredFile is the largest file the fake's storage takes (256 MiB),
+// the limit of a signed-URL upload: the fake keeps files in memory.
+const MaxStoredFile = 256 << 20
 
 // storageContentType is what an upload must send, and what the URL signs.
 const storageContentType = "application/octet-stream"
@@ -120,7 +120,7 @@ func (k *call) uploadEndpoint() response {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filenameToSize: a file name "+problem)
 		}
 		size, err := parseSize(in.FilenameToSize[file])
-		if err != nil || size > maxStoredFile {
+		if err != nil || size > MaxStoredFile {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filenameToSize: sizes must be 0 to 268435456 bytes (gatewaytest keeps files in memory)")
 		}
 		sizes[file] = size
