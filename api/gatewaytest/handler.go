@@ -43,6 +43,7 @@ type Handler struct {
 	apiKey   string
 	strict   bool
 	engine   *engine
+	pages    pageSigner // signs the page tokens of List answers
 
 	mu           sync.Mutex
 	handlers     map[gen.OperationID]http.HandlerFunc
@@ -83,6 +84,7 @@ func newHandler(cfg config) (*Handler, error) {
 		attempts:     map[string]int{},
 		synthesized:  map[string][]byte{},
 		journalLimit: cfg.journalLimit,
+		pages:        newPageSigner(),
 	}
 	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
 	return h, nil
