@@ -44,6 +44,8 @@ type Handler struct {
 	strict   bool
 	engine   *engine
 	pages    pageSigner // signs the page tokens of List answers
+	// storageLimit is the most memory storage holds (DefaultStorageMemory).
+	storageLimit int64
 
 	mu           sync.Mutex
 	handlers     map[gen.OperationID]http.HandlerFunc
@@ -85,6 +87,7 @@ func newHandler(cfg config) (*Handler, error) {
 		synthesized:  map[string][]byte{},
 		journalLimit: cfg.journalLimit,
 		pages:        newPageSigner(),
+		storageLimit: cfg.storageLimit,
 	}
 	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
 	return h, nil
