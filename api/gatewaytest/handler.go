@@ -3,7 +3,6 @@ package gatewaytest
 import (
 	"errors"
 	"fmt"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,12 +47,14 @@ type Handler struct {
 	storageLimit int64
 
 	mu           sync.Mutex
-	handlers     map[gen.OperationID]http.HandlerFunc
+	handlers     map[gen.OperationID]testHandler
 	faults       map[gen.OperationID][]*Fault
 	journal      ring[Entry]
 	journalLimit int
 	attempts     map[string]int
 	synthesized  map[string][]byte
+	reported     map[string]bool // failures reported already (reportOnce)
+	tb           testHelper      // the reporter's Helper, nil without one
 }
 
 // NewHandler returns a fake Gateway as an http.Handler, not listening
@@ -81,7 +82,8 @@ func newHandler(cfg config) (*Handler, error) {
 		reporter:     cfg.reporter,
 		apiKey:       cfg.apiKey,
 		strict:       cfg.strict,
-		handlers:     map[gen.OperationID]http.HandlerFunc{},
+		handlers:     map[gen.OperationID]testHandler{},
+		reported:     map[string]bool{},
 		faults:       map[gen.OperationID][]*Fault{},
 		attempts:     map[string]int{},
 		synthesized:  map[string][]byte{},
@@ -89,6 +91,7 @@ func newHandler(cfg config) (*Handler, error) {
 		pages:        newPageSigner(),
 		storageLimit: cfg.storageLimit,
 	}
+	h.tb, _ = cfg.reporter.(testHelper)
 	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
 	return h, nil
 }
@@ -97,20 +100,29 @@ func newHandler(cfg config) (*Handler, error) {
 // gen.OpGetAccount) with hf instead of the fake's own answer. The request
 // reaching hf is valid, and its path parameters are set: read them with
 // r.PathValue("account_id"). What hf writes is still validated against the
-// spec when its status is 2xx. An operation the spec does not have fails
-// the test at once (see WithReporter).
+// spec when its status is 2xx: an answer that breaks it is reported once
+// (however often the client retries), naming the operation and the line
+// that called HandleFunc, and the client gets a 500 instead. An operation
+// the spec does not have fails the test at once (see WithReporter).
 func (h *Handler) HandleFunc(operation gen.OperationID, hf http.HandlerFunc) {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	id, ok := h.operation("HandleFunc", operation, false)
 	if !ok {
 		return
 	}
+	site := callerSite()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.handlers[id] = hf
+	h.handlers[id] = testHandler{fn: hf, site: site}
 }
 
 // ServeHTTP routes, validates, records, injects faults, and answers.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.tb != nil && servedDirectly(r) {
+		h.tb.Helper() // a failure points at the test's call (report.go)
+	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, storagePrefix):
 		h.engine.serveStorage(w, r)
@@ -220,14 +232,17 @@ func (resp response) writeTo(w http.ResponseWriter) {
 // decoded it. A 2xx answer that does not match the spec is reported and
 // replaced by a 500.
 func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte, decoded any) response {
+	if h.tb != nil && servedDirectly(r) {
+		h.tb.Helper()
+	}
 	id := gen.OperationID(route.Operation.ID)
 	h.mu.Lock()
-	custom := h.handlers[id]
+	custom, isCustom := h.handlers[id]
 	h.mu.Unlock()
 
 	var resp response
 	switch {
-	case custom != nil:
+	case isCustom:
 		rec := httptest.NewRecorder()
 		for name, value := range route.PathParams {
 			r.SetPathValue(name, value)
@@ -245,7 +260,12 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 
 	if resp.status >= 200 && resp.status < 300 && !h.engine.checked(resp) {
 		if err := h.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
-			h.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
+			if isCustom {
+				who := custom.name(string(id))
+				h.reportOnce("gatewaytest: %s answered %d with a response that does not match the spec: %v", who, resp.status, err)
+				return errorResponse(http.StatusInternalServerError, codeInternal, who+" answered a response that does not match the spec: "+err.Error())
+			}
+			h.reportOnce("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
 			return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
 		}
 		h.engine.markChecked(resp)
@@ -256,6 +276,9 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 // synthesizedResponse is the minimal valid answer of an operation that no
 // rule of the engine covers.
 func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	synthesized, err := h.synthesizedFor(route)
 	if err != nil {
 		h.reportf("gatewaytest: %s: %v", route.Operation.ID, err)
@@ -264,16 +287,20 @@ func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
 	return jsonResponse(synthesized)
 }
 
-// runHandler runs a test's handler, turning a panic into a report and a 500.
-func (h *Handler) runHandler(hf http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
+// runHandler runs a test's handler, turning a panic into a report (at the
+// line that panicked, see report.go) and a 500.
+func (h *Handler) runHandler(th testHandler, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.reportf("gatewaytest: the handler for %s panicked: %v", id, p)
+			if h.tb != nil {
+				h.tb.Helper()
+			}
+			h.reportf("gatewaytest: %s panicked: %v", th.name(string(id)), p)
 			w.Body.Reset()
 			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
 		}
 	}()
-	hf(w, r)
+	th.fn(w, r)
 }
 
 // synthesizedFor returns the minimal valid response of an operation,
@@ -305,12 +332,4 @@ func (h *Handler) synthesizedFor(route *specvalidate.Route) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("the synthesized response does not validate: %w", lastErr)
-}
-
-func (h *Handler) reportf(format string, args ...any) {
-	if h.reporter != nil {
-		h.reporter.Errorf(format, args...)
-		return
-	}
-	log.Printf(format, args...)
 }

@@ -46,6 +46,9 @@ func (h *Handler) Journal() []Entry {
 // (see WithReporter): counting the requests of a misspelt operation would
 // always find none.
 func (h *Handler) Requests(operation gen.OperationID) []Entry {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	id, ok := h.operation("Requests", operation, false)
 	if !ok {
 		return nil
