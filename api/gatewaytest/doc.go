@@ -20,7 +20,8 @@
 //     one with 400 and a Gateway error body naming the problem, never a
 //     value from the request; dot segments as path parameters and numbers
 //     beyond their format are invalid, and WithStrictBodies refuses body
-//     properties the spec does not declare;
+//     properties the spec does not declare; a body is judged whole, and
+//     one beyond MaxRequestBody is 413 RESOURCE_EXHAUSTED;
 //   - it validates every response it sends: one that would not match the
 //     spec fails the test (through the Reporter) and is answered with 500.
 //
@@ -29,7 +30,8 @@
 // {resource}Id query parameter, a {resource}Id beside a wrapped resource,
 // the resource's own name, or a generated one), get and delete answer 404
 // for what is not there, create answers 409 for what is, list pages
-// (default 50, at most 200, opaque tokens, totalSize) with filters of
+// (default 50, at most 200, signed tokens bound to their listing,
+// totalSize) with filters of
 // field comparisons and orderBy, update merges (honouring updateMask).
 // The fake fills what the server owns (name, createTime, updateTime,
 // state); it stores sensitive values (a Secret's value, an API key) and
@@ -47,7 +49,9 @@
 // answers as Google Cloud Storage does (XML errors, signed headers,
 // expiry, no Authorization header); Validate*Upload checks that every
 // declared file arrived; download endpoints serve them. StorageRequests
-// records what storage received.
+// records what storage received. An upload's buffer grows with the bytes
+// that arrive, and storage holds at most DefaultStorageMemory in all
+// (WithStorageMemoryLimit).
 //
 // Every other operation answers with a minimal valid response synthesized
 // from its schema, unless the test registers a handler for it with
