@@ -26,15 +26,40 @@ var errBodyTooLarge = "the request body is larger than " + strconv.Itoa(MaxReque
 // for a body of unknown length (chunked), so that what follows the limit
 // is never ignored.
 func readBody(r *http.Request) (body []byte, tooLarge bool, err error) {
-	if r.ContentLength > MaxRequestBody {
+	return readWhole(r, MaxRequestBody)
+}
+
+// readWhole reads a request body whole if it is at most limit bytes; see
+// readBody.
+func readWhole(r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
+	if r.ContentLength > limit {
 		return nil, true, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, MaxRequestBody+1))
+	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, false, err
 	}
-	if len(body) > MaxRequestBody {
+	if int64(len(body)) > limit {
 		return nil, true, nil
 	}
 	return body, false, nil
+}
+
+// maxAdminBody bounds the body of an admin endpoint other than the state
+// (a name, a state, a message; a duration).
+const maxAdminBody = 1 << 20
+
+// readAdminBody reads an admin endpoint's body whole, up to limit bytes,
+// answering 413 or 400 itself when it cannot.
+func readAdminBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, tooLarge, err := readWhole(r, limit)
+	switch {
+	case tooLarge:
+		writeError(w, http.StatusRequestEntityTooLarge, codeResourceExhausted, "the body is larger than "+strconv.FormatInt(limit, 10)+" bytes, the most this endpoint takes")
+		return nil, false
+	case err != nil:
+		writeError(w, http.StatusBadRequest, codeInvalidArgument, "cannot read the request body")
+		return nil, false
+	}
+	return body, true
 }

@@ -133,3 +133,28 @@ func TestJournalKeepsNoBodyItCannotRedact(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminBodiesAreJudgedWhole: the fake's admin endpoints judge their
+// whole body too: data after the JSON value is 400, a body beyond their
+// limit 413 (the state's limit is the seed's, 64 MiB).
+func TestAdminBodiesAreJudgedWhole(t *testing.T) {
+	h, err := gatewaytest.NewHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := `{"duration":"90s"}` + strings.Repeat(" ", 2<<10) + "junk"
+	if rec := serve(t, h, http.MethodPost, "/_gatewaytest/advance", "application/json", strings.NewReader(junk), int64(len(junk))); rec.Code != http.StatusBadRequest {
+		t.Errorf("advance with junk after its JSON: %d %s, want 400", rec.Code, rec.Body)
+	}
+	big := `{"duration":"90s"}` + strings.Repeat(" ", 1<<20)
+	if rec := serve(t, h, http.MethodPost, "/_gatewaytest/advance", "application/json", strings.NewReader(big), -1); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("advance with a body beyond 1 MiB: %d %s, want 413", rec.Code, rec.Body)
+	}
+	seed := `{"resources":[]}`
+	if rec := serve(t, h, http.MethodPost, "/_gatewaytest/state", "application/json", strings.NewReader(seed), 64<<20+1); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a state declaring more than 64 MiB: %d %s, want 413", rec.Code, rec.Body)
+	}
+	if rec := serve(t, h, http.MethodPost, "/_gatewaytest/state", "application/json", strings.NewReader(seed), int64(len(seed))); rec.Code != http.StatusOK {
+		t.Errorf("a small state: %d %s, want 200", rec.Code, rec.Body)
+	}
+}
