@@ -167,7 +167,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
 	h.record(operation, r, body, decoded)
 	if err != nil {
-		msg := redact.String(err.Error(), redact.Collect(nil, body))
+		msg := redact.String(err.Error(), append(redact.Collect(nil, body), formSecrets(body)...))
 		if errors.Is(err, specvalidate.ErrUnauthenticated) {
 			writeError(w, http.StatusUnauthorized, codeUnauthenticated, msg)
 		} else {
@@ -281,7 +281,7 @@ func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
 	}
 	synthesized, err := h.synthesizedFor(route)
 	if err != nil {
-		h.reportf("gatewaytest: %s: %v", route.Operation.ID, err)
+		h.reportOnce("gatewaytest: %s: %v", route.Operation.ID, err)
 		return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest cannot synthesize a response for "+route.Operation.ID)
 	}
 	return jsonResponse(synthesized)
@@ -295,7 +295,7 @@ func (h *Handler) runHandler(th testHandler, w *httptest.ResponseRecorder, r *ht
 			if h.tb != nil {
 				h.tb.Helper()
 			}
-			h.reportf("gatewaytest: %s panicked: %v", th.name(string(id)), p)
+			h.reportOnce("gatewaytest: %s panicked: %v", th.name(string(id)), p)
 			w.Body.Reset()
 			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
 		}

@@ -124,7 +124,8 @@ func TestFailuresPointAtTheTest(t *testing.T) {
 // TestABrokenHandlerIsReportedOnce: a HandleFunc whose answer breaks the
 // spec is reported once, naming the HandleFunc, its operation and the
 // line that registered it, however often the client retries; each
-// attempt gets a 500 naming it too.
+// attempt gets a 500 naming it too. A HandleFunc that panics at every
+// attempt is reported once too.
 func TestABrokenHandlerIsReportedOnce(t *testing.T) {
 	rep := &recordingReporter{}
 	fake, _ := gatewaytest.Start(t, gatewaytest.WithReporter(rep))
@@ -145,5 +146,15 @@ func TestABrokenHandlerIsReportedOnce(t *testing.T) {
 	want := "the HandleFunc for UpdateSecret (registered at " + registered + ") answered 200"
 	if len(rep.msgs) != 1 || !strings.Contains(rep.msgs[0], want) {
 		t.Errorf("reports %q, want one holding %q", rep.msgs, want)
+	}
+
+	fake.HandleFunc(gen.OpGetSecret, func(http.ResponseWriter, *http.Request) { panic("gave up") })
+	for range 2 {
+		if status, _ := do(t, fake, "GET", "/v1/accounts/acct/secrets/s", nil); status != http.StatusInternalServerError {
+			t.Errorf("a panicking HandleFunc: %d, want 500", status)
+		}
+	}
+	if len(rep.msgs) != 2 || !strings.Contains(rep.msgs[1], "the HandleFunc for GetSecret") || !strings.Contains(rep.msgs[1], "panicked: gave up") {
+		t.Errorf("reports %q, want a second one: the HandleFunc for GetSecret panicked", rep.msgs)
 	}
 }
