@@ -153,3 +153,34 @@ func TestDeletedFilesFreeStorageMemory(t *testing.T) {
 	createDataset(t, fake, "ds2")
 	uploadFile(t, fake, datasets+"/ds2", "a", data) // fails the test on a 507
 }
+
+// TestStalledRequestsHoldWhatTheySent: API requests that announce a body
+// of MaxRequestBody and send 4 KiB, then stall, make the fake allocate
+// about what arrived, not the 32 MiB each announced.
+func TestStalledRequestsHoldWhatTheySent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, err := gatewaytest.NewHandler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		var before, during runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var wg sync.WaitGroup
+		for range 4 {
+			req := httptest.NewRequest(http.MethodPost, "/v1/accounts/acct/secrets", &stalledBody{first: bytes.Repeat([]byte(" "), 4<<10), release: release})
+			req.ContentLength = gatewaytest.MaxRequestBody
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+gatewaytest.APIKey)
+			wg.Go(func() { h.ServeHTTP(httptest.NewRecorder(), req) })
+		}
+		synctest.Wait()
+		runtime.ReadMemStats(&during)
+		if allocated := during.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+			t.Errorf("4 stalled requests that sent 4 KiB each made the fake allocate %d MiB, want under 16 MiB", allocated>>20)
+		}
+		close(release)
+		wg.Wait()
+	})
+}
