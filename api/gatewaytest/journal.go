@@ -78,8 +78,8 @@ func (h *Handler) ResetJournal() {
 // for secret values: none of it is kept (see journalBody).
 func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, decoded any) {
 	secrets := collectSecrets(body, decoded)
-	kept := journalBody(body, decoded)
-	if kept == nil {
+	kept, ok := journalBody(body, decoded)
+	if !ok {
 		secrets = append(secrets, formSecrets(body)...)
 		kept = []byte(redact.Placeholder + " (a body of " + strconv.Itoa(len(body)) + " bytes that is not JSON)")
 	}
@@ -93,22 +93,21 @@ func (h *Handler) recordTooLarge(operation gen.OperationID, r *http.Request) {
 }
 
 // journalBody is the body to keep in the journal before secrets are
-// replaced: the body itself when it is JSON (empty included), else nil.
-func journalBody(body []byte, decoded any) []byte {
+// replaced: the body itself when it is JSON or empty; ok is false for any
+// other.
+func journalBody(body []byte, decoded any) (kept []byte, ok bool) {
 	if len(body) == 0 || decoded != nil || json.Valid(body) {
-		return body
+		return body, true
 	}
-	return nil
+	return nil, false
 }
 
 // formSecrets are the values of sensitive fields of a body read as a form
 // (value=...&keyName=...), so that the journal redacts them from the path,
-// the query and the headers too. A body that is no form gives none.
+// the query and the headers too. The pairs of a form that has a malformed
+// one count too (ParseQuery reads on past it).
 func formSecrets(body []byte) []string {
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil
-	}
+	form, _ := url.ParseQuery(string(body))
 	var secrets []string
 	for name, values := range form {
 		if !redact.IsSensitiveField(name) {
