@@ -24,7 +24,10 @@ const APIKey = "gatewaytest-api-key"
 const Account = "acct"
 
 // Reporter receives the fake's own failures: a response it would send that
-// does not match the spec, or a handler that panicked. *testing.T is one.
+// does not match the spec, or a handler that panicked, each reported once
+// however often a client retries. *testing.T is one; a Reporter with a
+// Helper method, as a testing.TB, has failures blamed at the test's line
+// where one is on the stack (see report.go).
 type Reporter interface {
 	Errorf(format string, args ...any)
 }
