@@ -1,6 +1,7 @@
 package gatewaytest
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -31,7 +32,11 @@ func (h *Handler) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_ = h.Dump(w)
 		case http.MethodPost:
-			if err := h.Seed(r.Body); err != nil {
+			body, ok := readAdminBody(w, r, maxSeedSize)
+			if !ok {
+				return
+			}
+			if err := h.Seed(bytes.NewReader(body)); err != nil {
 				writeError(w, http.StatusBadRequest, codeInvalidArgument, err.Error())
 				return
 			}
@@ -74,10 +79,18 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusMethodNotAllowed, codeUnimplemented, "POST")
 		return false
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	body, ok := readAdminBody(w, r, maxAdminBody)
+	if !ok {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeError(w, http.StatusBadRequest, codeInvalidArgument, "the body: "+describeJSONError(err))
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		writeError(w, http.StatusBadRequest, codeInvalidArgument, "the body: data after the JSON value")
 		return false
 	}
 	return true

@@ -20,7 +20,8 @@
 //     one with 400 and a Gateway error body naming the problem, never a
 //     value from the request; dot segments as path parameters and numbers
 //     beyond their format are invalid, and WithStrictBodies refuses body
-//     properties the spec does not declare;
+//     properties the spec does not declare; a body is judged whole, and
+//     one beyond MaxRequestBody is 413 RESOURCE_EXHAUSTED;
 //   - it validates every response it sends, error answers included
 //     (google.rpc.Status, the spec's default response by the overlay), and
 //     a 2xx never carries a writeOnly field (a Secret's value): one that
@@ -36,7 +37,8 @@
 // parent is not there or is soft-deleted, create answers 409 for what is,
 // every create the spec offers stores (CreateEvaluatorV2 as CreateEvaluator
 // does), validateOnly=true stores nothing, list pages
-// (default 50, at most 200, opaque tokens, totalSize) with filters of
+// (default 50, at most 200, signed tokens bound to their listing,
+// totalSize) with filters of
 // field comparisons and orderBy, update merges (honouring updateMask).
 // The fake fills what the server owns (name, createTime, updateTime,
 // state); it stores sensitive values (a Secret's value, an API key) and
@@ -54,7 +56,9 @@
 // answers as Google Cloud Storage does (XML errors, signed headers,
 // expiry, no Authorization header); Validate*Upload checks that every
 // declared file arrived; download endpoints serve them. StorageRequests
-// records what storage received.
+// records what storage received. An upload's buffer grows with the bytes
+// that arrive, and storage holds at most DefaultStorageMemory in all
+// (WithStorageMemoryLimit).
 //
 // Every other operation answers with a minimal valid response synthesized
 // from its schema, unless the test registers a handler for it with

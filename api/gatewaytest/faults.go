@@ -79,6 +79,9 @@ const (
 // such. An operation the spec does not have fails the test at once (see
 // WithReporter): a fault that can never fire would let the test pass.
 func (h *Handler) Inject(operation gen.OperationID, faults ...Fault) {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	id, ok := h.operation("Inject", operation, true)
 	if !ok {
 		return

@@ -3,8 +3,6 @@ package gatewaytest
 import (
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,12 +23,11 @@ const APIKey = "gatewaytest-api-key"
 // (api.WithAccount given to them overrides it).
 const Account = "acct"
 
-// maxRequestBody bounds what the fake reads of an API request body
-// (storage uploads are streamed, and bounded by their declared size).
-const maxRequestBody = 8 << 20
-
 // Reporter receives the fake's own failures: a response it would send that
-// does not match the spec, or a handler that panicked. *testing.T is one.
+// does not match the spec, or a handler that panicked, each reported once
+// however often a client retries. *testing.T is one; a Reporter with a
+// Helper method, as a testing.TB, has failures blamed at the test's line
+// where one is on the stack (see report.go).
 type Reporter interface {
 	Errorf(format string, args ...any)
 }
@@ -48,14 +45,19 @@ type Handler struct {
 	apiKey   string
 	strict   bool
 	engine   *engine
+	pages    pageSigner // signs the page tokens of List answers
+	// storageLimit is the most memory storage holds (DefaultStorageMemory).
+	storageLimit int64
 
 	mu           sync.Mutex
-	handlers     map[gen.OperationID]http.HandlerFunc
+	handlers     map[gen.OperationID]testHandler
 	faults       map[gen.OperationID][]*Fault
 	journal      ring[Entry]
 	journalLimit int
 	attempts     map[string]int
 	synthesized  map[string][]byte
+	reported     map[string]bool // failures reported already (reportOnce)
+	tb           testHelper      // the reporter's Helper, nil without one
 }
 
 // NewHandler returns a fake Gateway as an http.Handler, not listening
@@ -83,12 +85,16 @@ func newHandler(cfg config) (*Handler, error) {
 		reporter:     cfg.reporter,
 		apiKey:       cfg.apiKey,
 		strict:       cfg.strict,
-		handlers:     map[gen.OperationID]http.HandlerFunc{},
+		handlers:     map[gen.OperationID]testHandler{},
+		reported:     map[string]bool{},
 		faults:       map[gen.OperationID][]*Fault{},
 		attempts:     map[string]int{},
 		synthesized:  map[string][]byte{},
 		journalLimit: cfg.journalLimit,
+		pages:        newPageSigner(),
+		storageLimit: cfg.storageLimit,
 	}
+	h.tb, _ = cfg.reporter.(testHelper)
 	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
 	return h, nil
 }
@@ -100,20 +106,29 @@ func newHandler(cfg config) (*Handler, error) {
 // spec: a 2xx as the operation's answer (which never carries a writeOnly
 // field, such as a Secret's value), an error status as the Gateway's error
 // body (JSON google.rpc.Status: a numeric code, a message, details; so not
-// http.Error's text). An operation the spec does not have fails the test at
-// once (see WithReporter).
+// http.Error's text). An answer that breaks it is reported once (however
+// often the client retries), naming the operation and the line that called
+// HandleFunc, and the client gets a 500 instead. An operation the spec does
+// not have fails the test at once (see WithReporter).
 func (h *Handler) HandleFunc(operation gen.OperationID, hf http.HandlerFunc) {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	id, ok := h.operation("HandleFunc", operation, false)
 	if !ok {
 		return
 	}
+	site := callerSite()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.handlers[id] = hf
+	h.handlers[id] = testHandler{fn: hf, site: site}
 }
 
 // ServeHTTP routes, validates, records, injects faults, and answers.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.tb != nil && servedDirectly(r) {
+		h.tb.Helper() // a failure points at the test's call (report.go)
+	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, storagePrefix):
 		h.engine.serveStorage(w, r)
@@ -122,12 +137,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveAdmin(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	body, tooLarge, err := readBody(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, codeInvalidArgument, "cannot read the request body")
 		return
 	}
 	route, routeErr := h.spec.FindRoute(r.Method, r.URL.EscapedPath())
+	if tooLarge {
+		var operation gen.OperationID
+		if routeErr == nil {
+			operation = gen.OperationID(route.Operation.ID)
+		}
+		h.recordTooLarge(operation, r)
+		writeError(w, http.StatusRequestEntityTooLarge, codeResourceExhausted, errBodyTooLarge)
+		return
+	}
 	if routeErr != nil {
 		h.record("", r, body, nil)
 	}
@@ -149,7 +173,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
 	h.record(operation, r, body, decoded)
 	if err != nil {
-		msg := redact.String(err.Error(), redact.Collect(nil, body))
+		msg := redact.String(err.Error(), append(redact.Collect(nil, body), formSecrets(body)...))
 		if errors.Is(err, specvalidate.ErrUnauthenticated) {
 			writeError(w, http.StatusUnauthorized, codeUnauthenticated, msg)
 		} else {
@@ -215,14 +239,17 @@ func (resp response) writeTo(w http.ResponseWriter) {
 // answer that is not the Gateway's google.rpc.Status, the spec's default
 // response) is reported and replaced by a 500.
 func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte, decoded any) response {
+	if h.tb != nil && servedDirectly(r) {
+		h.tb.Helper()
+	}
 	id := gen.OperationID(route.Operation.ID)
 	h.mu.Lock()
-	custom := h.handlers[id]
+	custom, isCustom := h.handlers[id]
 	h.mu.Unlock()
 
 	var resp response
 	switch {
-	case custom != nil:
+	case isCustom:
 		rec := httptest.NewRecorder()
 		for name, value := range route.PathParams {
 			r.SetPathValue(name, value)
@@ -240,7 +267,12 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 
 	if !h.engine.checked(resp) {
 		if err := h.spec.ValidateResponse(route, resp.status, resp.header, resp.body); err != nil {
-			h.reportf("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
+			if isCustom {
+				who := custom.name(string(id))
+				h.reportOnce("gatewaytest: %s answered %d with a response that does not match the spec: %v", who, resp.status, err)
+				return errorResponse(http.StatusInternalServerError, codeInternal, who+" answered a response that does not match the spec: "+err.Error())
+			}
+			h.reportOnce("gatewaytest: %s: the fake's response does not match the spec: %v", id, err)
 			return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest produced a response that does not match the spec: "+err.Error())
 		}
 		h.engine.markChecked(resp)
@@ -251,24 +283,31 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 // synthesizedResponse is the minimal valid answer of an operation that no
 // rule of the engine covers.
 func (h *Handler) synthesizedResponse(route *specvalidate.Route) response {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	synthesized, err := h.synthesizedFor(route)
 	if err != nil {
-		h.reportf("gatewaytest: %s: %v", route.Operation.ID, err)
+		h.reportOnce("gatewaytest: %s: %v", route.Operation.ID, err)
 		return errorResponse(http.StatusInternalServerError, codeInternal, "gatewaytest cannot synthesize a response for "+route.Operation.ID)
 	}
 	return jsonResponse(synthesized)
 }
 
-// runHandler runs a test's handler, turning a panic into a report and a 500.
-func (h *Handler) runHandler(hf http.HandlerFunc, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
+// runHandler runs a test's handler, turning a panic into a report (at the
+// line that panicked, see report.go) and a 500.
+func (h *Handler) runHandler(th testHandler, w *httptest.ResponseRecorder, r *http.Request, id gen.OperationID) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.reportf("gatewaytest: the handler for %s panicked: %v", id, p)
+			if h.tb != nil {
+				h.tb.Helper()
+			}
+			h.reportOnce("gatewaytest: %s panicked: %v", th.name(string(id)), p)
 			w.Body.Reset()
 			writeError(w, http.StatusInternalServerError, codeInternal, "the test's handler panicked")
 		}
 	}()
-	hf(w, r)
+	th.fn(w, r)
 }
 
 // synthesizedFor returns the minimal valid response of an operation,
@@ -300,12 +339,4 @@ func (h *Handler) synthesizedFor(route *specvalidate.Route) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("the synthesized response does not validate: %w", lastErr)
-}
-
-func (h *Handler) reportf(format string, args ...any) {
-	if h.reporter != nil {
-		h.reporter.Errorf(format, args...)
-		return
-	}
-	log.Printf(format, args...)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
@@ -45,6 +46,9 @@ func (h *Handler) Journal() []Entry {
 // (see WithReporter): counting the requests of a misspelt operation would
 // always find none.
 func (h *Handler) Requests(operation gen.OperationID) []Entry {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	id, ok := h.operation("Requests", operation, false)
 	if !ok {
 		return nil
@@ -68,15 +72,59 @@ func (h *Handler) ResetJournal() {
 
 // record adds the request to the journal, with its secrets redacted
 // wherever they appear: the secret values its body carries are searched for
-// in the body, the query, the path and every header. A body that is not
-// JSON cannot be searched for secret values: if it names a sensitive
-// field, none of it is kept. decoded is the body as validation decoded it,
-// nil when it did not.
+// in the body, the query, the path and every header. decoded is the body as
+// validation decoded it, nil when it did not. A body that is not JSON (a
+// form, malformed JSON, another content type) cannot be searched safely
+// for secret values: none of it is kept (see journalBody).
 func (h *Handler) record(operation gen.OperationID, r *http.Request, body []byte, decoded any) {
 	secrets := collectSecrets(body, decoded)
-	if decoded == nil && redact.MayHoldSensitive(body) && !json.Valid(body) {
-		body = []byte(redact.Placeholder + " (a body that is not JSON and names a sensitive field)")
+	kept, ok := journalBody(body, decoded)
+	if !ok {
+		secrets = append(secrets, formSecrets(body)...)
+		kept = []byte(redact.Placeholder + " (a body of " + strconv.Itoa(len(body)) + " bytes that is not JSON)")
 	}
+	h.recordEntry(operation, r, secrets, kept)
+}
+
+// recordTooLarge adds a request whose body was refused for its size to
+// the journal, without its body.
+func (h *Handler) recordTooLarge(operation gen.OperationID, r *http.Request) {
+	h.recordEntry(operation, r, nil, []byte(redact.Placeholder+" (a body larger than MaxRequestBody, refused)"))
+}
+
+// journalBody is the body to keep in the journal before secrets are
+// replaced: the body itself when it is JSON or empty; ok is false for any
+// other.
+func journalBody(body []byte, decoded any) (kept []byte, ok bool) {
+	if len(body) == 0 || decoded != nil || json.Valid(body) {
+		return body, true
+	}
+	return nil, false
+}
+
+// formSecrets are the values of sensitive fields of a body read as a form
+// (value=...&keyName=...), so that the journal redacts them from the path,
+// the query and the headers too. The pairs of a form that has a malformed
+// one count too (ParseQuery reads on past it).
+func formSecrets(body []byte) []string {
+	form, _ := url.ParseQuery(string(body))
+	var secrets []string
+	for name, values := range form {
+		if !redact.IsSensitiveField(name) {
+			continue
+		}
+		for _, v := range values {
+			if len(v) >= redact.MinLen {
+				secrets = append(secrets, v)
+			}
+		}
+	}
+	return secrets
+}
+
+// recordEntry journals a request whose body is already what the journal
+// may keep, but for the secrets, which are replaced wherever they appear.
+func (h *Handler) recordEntry(operation gen.OperationID, r *http.Request, secrets []string, body []byte) {
 	header := r.Header.Clone()
 	for name, values := range header {
 		for i, v := range values {

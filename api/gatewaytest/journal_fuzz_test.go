@@ -15,7 +15,9 @@ import (
 
 // FuzzJournalRedaction: a secret value sent as a Secret's value, and also
 // placed anywhere else in the request (another body field, the query, a
-// header, the path), never appears in the fake's journal or in its answer.
+// header, the path), never appears in the fake's journal or in its answer,
+// whatever the body's encoding (where / 5: JSON, a form as curl -d sends
+// it, JSON with junk after it, JSON sent as text/plain).
 // Secrets shorter than 8 bytes, or that the fixed text of a request already
 // holds, are skipped: they cannot be told apart from that text; so are
 // invalid UTF-8 strings, which a JSON body cannot carry.
@@ -34,11 +36,27 @@ func FuzzJournalRedaction(f *testing.F) {
 		{"ünïcödé-sécret", 3},
 		{"with space and/slash", 4},
 		{"%2F%2e%2e-encoded", 2},
+		{"sk-form-secret-value", 5},
+		{"sk-form-secret-value", 7},
+		{"sk-form-secret-value", 8},
+		{"with space&and=form", 6},
+		{"sk-malformed-json-1", 10},
+		{"sk-malformed-json-1", 13},
+		{"sk-as-plain-text-12", 15},
+		{"sk-as-plain-text-12", 18},
+		{`quote"and\backslash`, 12},
 	} {
 		f.Add(seed.secret, seed.where)
 	}
 	fake, err := gatewaytest.NewHandler()
 	if err != nil {
+		f.Fatal(err)
+	}
+	// Secret S exists before any input, so that each create answers 409
+	// whatever ran before it in this process (the fuzzer hands inputs to
+	// its workers in any order): a create that succeeded would rightly
+	// echo a keyName that holds the secret.
+	if err := fake.AddSecret("acct", "S", "K", "existing-value"); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, secret string, where uint8) {
@@ -60,6 +78,19 @@ func FuzzJournalRedaction(f *testing.F) {
 				target = "/v1/accounts/" + url.PathEscape(secret) + "/secrets"
 			}
 			raw, _ := json.Marshal(body)
+			switch where / 5 % 4 {
+			case 1:
+				form := url.Values{}
+				for k, v := range body {
+					form.Set(k, v.(string))
+				}
+				header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return form.Encode(), target, header
+			case 2:
+				return string(raw) + "}junk", target, header
+			case 3:
+				header.Set("Content-Type", "text/plain")
+			}
 			return string(raw), target, header
 		}
 		// The request's own fixed text, with a neutral value in the

@@ -241,6 +241,9 @@ func (e *engine) storeFields(res *resource, k *call) error {
 // A resource that does not exist, or a state its enum does not have,
 // fails the test at once (see WithReporter).
 func (h *Handler) SetState(name, state, message string) {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	if err := h.engine.forceState(name, state, message); err != nil {
 		h.misuse("gatewaytest: SetState(%q, %q): %v", name, state, err)
 	}

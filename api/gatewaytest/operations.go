@@ -36,6 +36,9 @@ func resolveOperation(name gen.OperationID) (gen.OperationID, bool) {
 // panicking) when the spec has no such operation: a fault injected for a
 // misspelt operation would never fire, and the test would pass anyway.
 func (h *Handler) operation(method string, name gen.OperationID, allowAll bool) (gen.OperationID, bool) {
+	if h.tb != nil {
+		h.tb.Helper()
+	}
 	if allowAll && name == AllOperations {
 		return name, true
 	}
@@ -50,10 +53,10 @@ func (h *Handler) operation(method string, name gen.OperationID, allowAll bool) 
 // reporter's Fatalf when it has one (a testing.TB), else with a panic, so
 // that it is never silently ignored.
 func (h *Handler) misuse(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if helper, ok := h.reporter.(interface{ Helper() }); ok {
-		helper.Helper()
+	if h.tb != nil {
+		h.tb.Helper()
 	}
+	msg := fmt.Sprintf(format, args...)
 	if fatal, ok := h.reporter.(interface{ Fatalf(string, ...any) }); ok {
 		fatal.Fatalf("%s", msg)
 		return

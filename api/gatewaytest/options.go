@@ -18,6 +18,7 @@ type config struct {
 	strict       bool
 	settle       settlePolicy
 	urlExpiry    time.Duration
+	storageLimit int64
 }
 
 func defaultConfig() config {
@@ -25,6 +26,7 @@ func defaultConfig() config {
 		journalLimit: DefaultJournalLimit,
 		settle:       settlePolicy{reads: DefaultSettleReads},
 		urlExpiry:    DefaultSignedURLExpiry,
+		storageLimit: DefaultStorageMemory,
 	}
 }
 
@@ -106,6 +108,18 @@ func WithSignedURLExpiry(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
 			c.urlExpiry = d
+		}
+	}
+}
+
+// WithStorageMemoryLimit sets the most memory, in bytes (n > 0), that the
+// fake's storage holds: stored files and the buffers of uploads in
+// progress together. An upload beyond it is refused with 507
+// InsufficientStorage. The default is DefaultStorageMemory.
+func WithStorageMemoryLimit(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.storageLimit = n
 		}
 	}
 }

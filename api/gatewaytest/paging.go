@@ -2,6 +2,9 @@ package gatewaytest
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -47,21 +50,23 @@ func (k *call) list() response {
 	if problem != "" {
 		return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filter: "+problem)
 	}
-	var after *pageToken
-	if raw := q.Get("pageToken"); raw != "" {
-		tok, ok := decodePageToken(raw)
-		if !ok {
-			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "pageToken is not a token this server returned")
-		}
-		if tok.Order != order.String() || tok.Filter != filterText {
-			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "pageToken was returned for another filter or orderBy")
-		}
-		after = &tok
-	}
 	showDeleted, _ := strconv.ParseBool(q.Get("showDeleted"))
 
 	// The parent's name: the item's name without its id.
 	parent, _ := splitName(k.itemName("-"))
+	listing := pageToken{Collection: k.c.pattern, Parent: parent, Order: order.String(), Filter: filterText, ShowDeleted: showDeleted}
+	signer := k.e.owner.pages
+	var after *pageToken
+	if raw := q.Get("pageToken"); raw != "" {
+		tok, ok := signer.decode(raw)
+		if !ok {
+			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "pageToken is not a token this server returned")
+		}
+		if !tok.sameListing(listing) {
+			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "pageToken was returned for another listing (another collection, parent, filter, orderBy or showDeleted)")
+		}
+		after = &tok
+	}
 	e := k.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -115,7 +120,9 @@ func (k *call) list() response {
 	if end < len(matching) {
 		last := matching[end-1]
 		b.WriteString(`,"nextPageToken":`)
-		b.Write(rawString(encodePageToken(pageToken{Order: order.String(), Filter: filterText, Key: last.key, ID: last.id})))
+		next := listing
+		next.Key, next.ID = last.key, last.id
+		b.Write(rawString(signer.encode(next)))
 	}
 	if k.c.listTotal {
 		b.WriteString(`,"totalSize":`)
@@ -190,24 +197,69 @@ func parseOrderBy(s string) (listOrder, string) {
 	return o, ""
 }
 
-// pageToken is what a page token holds: the listing it belongs to and the
-// last item of the page before.
+// pageToken is what a page token holds: the listing it belongs to (the
+// collection, the parent, which names the account, the filter, the order
+// and whether deleted resources show) and the last item of the page
+// before. The page size is not bound: a client may change it between
+// pages, as AIP-158 allows.
 type pageToken struct {
-	Order  string `json:"o"`
-	Filter string `json:"f,omitempty"`
-	Key    string `json:"k,omitempty"`
-	ID     string `json:"i"`
+	Collection  string `json:"c"`
+	Parent      string `json:"p"`
+	Order       string `json:"o"`
+	Filter      string `json:"f,omitempty"`
+	ShowDeleted bool   `json:"d,omitempty"`
+	Key         string `json:"k,omitempty"`
+	ID          string `json:"i"`
 }
 
-func encodePageToken(t pageToken) string {
+// sameListing reports whether t was issued for the listing l describes.
+func (t pageToken) sameListing(l pageToken) bool {
+	return t.Collection == l.Collection && t.Parent == l.Parent && t.Order == l.Order &&
+		t.Filter == l.Filter && t.ShowDeleted == l.ShowDeleted
+}
+
+// pageSigner makes page tokens that cannot be forged: the token's JSON,
+// then an HMAC-SHA256 of it under a random key of one fake, so that a
+// token edited, made up, or issued by another fake is refused.
+type pageSigner struct{ key []byte }
+
+func newPageSigner() pageSigner {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return pageSigner{key: key}
+}
+
+// pageMACSize is how many bytes of the HMAC a token carries.
+const pageMACSize = 16
+
+func (s pageSigner) mac(payload []byte) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write(payload)
+	return m.Sum(nil)[:pageMACSize]
+}
+
+// encode returns the token: base64url(JSON) "." base64url(MAC).
+func (s pageSigner) encode(t pageToken) string {
 	raw, _ := json.Marshal(t)
-	return base64.RawURLEncoding.EncodeToString(raw)
+	return base64.RawURLEncoding.EncodeToString(raw) + "." + base64.RawURLEncoding.EncodeToString(s.mac(raw))
 }
 
-func decodePageToken(s string) (pageToken, bool) {
+// decode returns the token s holds, if this signer signed it.
+func (s pageSigner) decode(token string) (pageToken, bool) {
+	payload, sig, ok := strings.Cut(token, ".")
+	if !ok {
+		return pageToken{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return pageToken{}, false
+	}
+	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(mac, s.mac(raw)) {
+		return pageToken{}, false
+	}
 	var t pageToken
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(raw, &t) != nil || t.ID == "" || t.Order == "" {
+	if json.Unmarshal(raw, &t) != nil || t.ID == "" || t.Order == "" {
 		return pageToken{}, false
 	}
 	return t, true

@@ -34,9 +34,9 @@ import (
 // storagePrefix is the path of the fake's storage; no API path starts so.
 const storagePrefix = "/_gatewaytest/storage/"
 
-// maxStoredFile bounds the size of one stored file: the fake keeps files
-// in memory.
-const maxStoredFile = 256 << 20
+// MaxStoredFile is the largest file the fake's storage takes (256 MiB),
+// the limit of a signed-URL upload: the fake keeps files in memory.
+const MaxStoredFile = 256 << 20
 
 // storageContentType is what an upload must send, and what the URL signs.
 const storageContentType = "application/octet-stream"
@@ -71,6 +71,8 @@ type StorageRequest struct {
 type storageLog struct {
 	mu  sync.Mutex
 	log ring[StorageRequest]
+
+	memory storageMemory
 }
 
 func (s *storageLog) record(req StorageRequest, limit int) {
@@ -120,7 +122,7 @@ func (k *call) uploadEndpoint() response {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filenameToSize: a file name "+problem)
 		}
 		size, err := parseSize(in.FilenameToSize[file])
-		if err != nil || size > maxStoredFile {
+		if err != nil || size > MaxStoredFile {
 			return errorResponse(http.StatusBadRequest, codeInvalidArgument, "filenameToSize: sizes must be 0 to 268435456 bytes (gatewaytest keeps files in memory)")
 		}
 		sizes[file] = size
@@ -139,6 +141,7 @@ func (k *call) uploadEndpoint() response {
 	urls := map[string]string{}
 	for file, size := range sizes {
 		res.files.declared[file] = size
+		e.storage.memory.stored.Add(-int64(cap(res.files.stored[file])))
 		delete(res.files.stored, file)
 		urls[file] = e.signedURL(k.r, http.MethodPut, name, file, size)
 	}
@@ -267,8 +270,9 @@ func (e *engine) storageAnswer(w http.ResponseWriter, r *http.Request, entry *St
 	return gcsError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
 }
 
-// storeUpload reads the body straight into a buffer of its declared size
-// (never more, never twice) and stores it.
+// storeUpload reads the body into a buffer that grows as bytes arrive, up
+// to its declared size (never reserved up front: see readUpload), and
+// stores it.
 func (e *engine) storeUpload(w http.ResponseWriter, r *http.Request, name, file string) (int, string, int64) {
 	lo, hi, ok := parseContentLengthRange(r.Header.Get("X-Goog-Content-Length-Range"))
 	if !ok {
@@ -285,10 +289,12 @@ func (e *engine) storeUpload(w http.ResponseWriter, r *http.Request, name, file 
 		return gcsError(w, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload is larger than the maximum object size specified in your Policy Document.", "Content-length exceeds upper bound on range")
 	}
 	// net/http holds the body to its Content-Length, which is within the
-	// signed range: one buffer of that size, filled straight from the
-	// connection.
-	buf := make([]byte, r.ContentLength)
-	if _, err := io.ReadFull(r.Body, buf); err != nil {
+	// signed range; the buffer grows as the bytes arrive.
+	buf, full, err := e.readUpload(r.Body, r.ContentLength)
+	switch {
+	case full:
+		return gcsError(w, http.StatusInsufficientStorage, "InsufficientStorage", "gatewaytest keeps files in memory, and its storage is full.", "Storage holds at most "+strconv.FormatInt(e.owner.storageLimit, 10)+" bytes (WithStorageMemoryLimit); delete resources or raise the limit.")
+	case err != nil:
 		return gcsError(w, http.StatusBadRequest, "IncompleteBody", "The request body terminated unexpectedly.", "")
 	}
 
@@ -300,8 +306,10 @@ func (e *engine) storeUpload(w http.ResponseWriter, r *http.Request, name, file 
 		_, declared = res.files.declared[file]
 	}
 	if declared {
+		e.storage.memory.stored.Add(int64(cap(buf)) - int64(cap(res.files.stored[file])))
 		res.files.stored[file] = buf
 	}
+	e.release(int64(cap(buf)))
 	e.mu.Unlock()
 	if !declared {
 		return gcsError(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", "")

@@ -60,8 +60,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	settleReads := flags.Int("settle-reads", gatewaytest.DefaultSettleReads, "reads that see a transitional state (CREATING) before it settles (READY)")
 	settleAfter := flags.Duration("settle-after", 0, "settle transitional states after this long instead of after -settle-reads reads")
 	urlExpiry := flags.Duration("url-expiry", gatewaytest.DefaultSignedURLExpiry, "how long signed storage URLs stay valid")
+	storageMemory := flags.Int64("storage-memory", gatewaytest.DefaultStorageMemory, "the most `bytes` storage holds in memory (files and uploads in progress); a PUT beyond it is 507")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *storageMemory <= 0 {
+		return errors.New("-storage-memory must be a positive number of bytes")
 	}
 	logger := log.New(stderr, "gatewayfake: ", log.LstdFlags)
 	opts := []gatewaytest.Option{
@@ -71,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *strict {
 		opts = append(opts, gatewaytest.WithStrictBodies())
 	}
+	opts = append(opts, gatewaytest.WithStorageMemoryLimit(*storageMemory))
 	fake, err := gatewaytest.NewHandler(opts...)
 	if err != nil {
 		return err

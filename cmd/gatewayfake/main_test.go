@@ -302,3 +302,19 @@ func TestJournalLimitDefault(t *testing.T) {
 		t.Errorf("-journal-limit usage %q, want %s", usage, want)
 	}
 }
+
+// TestBadStorageMemoryStopsTheFake: a -storage-memory that is not a
+// positive number of bytes stops the fake before it serves, with a
+// one-line error naming the flag.
+func TestBadStorageMemoryStopsTheFake(t *testing.T) {
+	for _, v := range []string{"0", "-1"} {
+		var stdout syncBuffer
+		err := run(context.Background(), []string{"-port", "0", "-storage-memory", v}, &stdout, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-storage-memory") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("-storage-memory %s: %v, want a one-line error naming the flag", v, err)
+		}
+		if strings.Contains(stdout.String(), "listening") {
+			t.Errorf("-storage-memory %s: the fake served", v)
+		}
+	}
+}
