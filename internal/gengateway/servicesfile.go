@@ -197,27 +197,39 @@ func (s *{{$svc.Name}}Service) {{.Name}}All(ctx context.Context{{pathParams .}},
 // Wait polls Get until the {{.Noun}}'s state settles and returns the {{.Noun}}:
 // by default it waits for the states of gen.States["{{.StateType}}"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A {{.Noun}}
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another {{.Noun}}
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// {{.StateType}}, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...Option) (*gen.{{.Get.Result}}, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for {{.Noun}} %s: %w", {{lastArg .Get}}, err)
 	}
 	return s.poll(ctx{{pathArgs .Get}}, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that {{.StateType}} does not have.
+func (s *{{$svc.Name}}Service) checkStates(ws *waitSettings) error {
+	return ws.checkStates({{printf "%q" .StateType}}, gen.States[{{printf "%q" .StateType}}])
+}
+
 // poll is Wait with its options resolved.
 func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *waitSettings, settings Option) (*gen.{{.Get.Result}}, error) {
-	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{lastArg .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
+	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{printf "%q" .Segment}}, {{lastArg .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
 		func(ctx context.Context) (*gen.{{.Get.Result}}, error) {
 			return s.Get(ctx{{callArgs .Get}}, settings)
 		},
 		func(r *gen.{{.Get.Result}}) (string, string) {
 			return stateOf(r.State), {{if .HasStatus}}statusMessage(r.Status){{else}}""{{end}}
-		})
+		},
+		func(r *gen.{{.Get.Result}}) string { return {{.Name}} })
 }
 {{- end}}
 {{- with .Upload}}
@@ -247,6 +259,7 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 			return err
 		},
 		{{- if $svc.Waiter}}
+		checkWait: s.checkStates,
 		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
 			_, err := s.poll(ctx{{pathArgs .Endpoint}}, ws, settings)
 			return err

@@ -20,6 +20,11 @@ type waiter struct {
 	StateType string // the Go type of the state enum: "DeploymentState"
 	HasStatus bool   // the resource has a status with a message
 	Noun      string // the resource, for messages: "deployment"
+	Segment   string // the collection's path segment, which the resource's name holds: "deployments"
+	// Name is the Go expression of a Get answer r's resource name, which
+	// the wait checks is the resource asked for: "stateOf(r.Name)" for an
+	// optional name, "r.Name" for a required one, `""` without one.
+	Name string
 }
 
 // upload is a service's Upload: GetUploadEndpoint with the files' sizes,
@@ -53,7 +58,8 @@ func findWorkflows(spec *openapi3.T, svc *service) error {
 			if state != nil && state.Ref != "" && state.Value != nil && len(state.Value.Enum) > 0 {
 				status := schema.Value.Properties["status"]
 				hasStatus := status != nil && schemaName(status.Ref) == "Status" // {code, message}
-				svc.Waiter = &waiter{Get: get, StateType: codegen.SchemaNameToTypeName(schemaName(state.Ref)), HasStatus: hasStatus, Noun: noun}
+				svc.Waiter = &waiter{Get: get, StateType: codegen.SchemaNameToTypeName(schemaName(state.Ref)), HasStatus: hasStatus,
+					Noun: noun, Segment: svc.Segment, Name: nameExpr(schema.Value)}
 			}
 		}
 	}
@@ -90,6 +96,19 @@ func findWorkflows(spec *openapi3.T, svc *service) error {
 		svc.Downloads = append(svc.Downloads, d)
 	}
 	return nil
+}
+
+// nameExpr is the Go expression of a resource r's "name" (a string
+// property), `""` when the schema has none.
+func nameExpr(schema *openapi3.Schema) string {
+	p := schema.Properties["name"]
+	switch {
+	case p == nil || p.Value == nil || !p.Value.Type.Is("string"):
+		return `""`
+	case slices.Contains(schema.Required, "name"):
+		return "r.Name"
+	}
+	return "stateOf(r.Name)"
 }
 
 // hasProperty reports whether the component schema named by a Go type or
