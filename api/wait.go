@@ -206,9 +206,13 @@ func withSettings(s callSettings) Option {
 
 // resolve applies a workflow's options: the call settings its calls make,
 // and its own (wait and transfer settings; nil for those it has none of).
+// A nil Option is refused, not a panic.
 func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (callSettings, error) {
 	s := c.defaults
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			return s, fmt.Errorf("option %d of %d is nil", i+1, len(opts))
+		}
 		if err := opt(&optionTarget{call: &s, wait: w, transfer: tr}); err != nil {
 			return s, err
 		}
