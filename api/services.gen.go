@@ -883,8 +883,9 @@ func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dataset",
@@ -894,7 +895,7 @@ func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir st
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("Download", "dataset", datasetID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -1534,8 +1535,9 @@ func (s *DpoJobsService) poll(ctx context.Context, dpoJobID string, ws *waitSett
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dpo job",
@@ -1545,7 +1547,28 @@ func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID strin
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.SignedURL, "metrics-file"), nil
+			return someFile("DownloadMetricsFile", "dpo job", dpoJobID, signedFile(r.SignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the dpo job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the dpo job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A dpo job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *DpoJobsService) DownloadTrainerLogs(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "dpo job",
+		id:   dpoJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, dpoJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "dpo job", dpoJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
 		},
 	})
 }
@@ -1660,8 +1683,9 @@ func (s *EvaluationJobsService) poll(ctx context.Context, evaluationJobID string
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluation job",
@@ -1671,7 +1695,7 @@ func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evalua
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.ExecutionLogSignedURI, "execution-log"), nil
+			return someFile("DownloadExecutionLog", "evaluation job", evaluationJobID, signedFile(r.ExecutionLogSignedURI, "execution-log"))
 		},
 	})
 }
@@ -2085,8 +2109,9 @@ func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, file
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
@@ -2096,7 +2121,7 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.BuildLogSignedURI, "build-log"), nil
+			return someFile("DownloadBuildLog", "evaluator", evaluatorID, signedFile(r.BuildLogSignedURI, "build-log"))
 		},
 	})
 }
@@ -2105,8 +2130,9 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
@@ -2116,7 +2142,7 @@ func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID 
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("DownloadSourceCode", "evaluator", evaluatorID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -2669,8 +2695,9 @@ func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "model",
@@ -2680,7 +2707,7 @@ func (s *ModelsService) Download(ctx context.Context, modelID string, dir string
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("Download", "model", modelID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -2969,8 +2996,9 @@ func (s *ReinforcementFineTuningJobsService) poll(ctx context.Context, reinforce
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "reinforcement fine tuning job",
@@ -2980,7 +3008,28 @@ func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Con
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.SignedURL, "metrics-file"), nil
+			return someFile("DownloadMetricsFile", "reinforcement fine tuning job", reinforcementFineTuningJobID, signedFile(r.SignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the reinforcement fine tuning job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the reinforcement fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A reinforcement fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *ReinforcementFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "reinforcement fine tuning job",
+		id:   reinforcementFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, reinforcementFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "reinforcement fine tuning job", reinforcementFineTuningJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
 		},
 	})
 }
@@ -3448,6 +3497,48 @@ func (s *SupervisedFineTuningJobsService) poll(ctx context.Context, supervisedFi
 			return stateOf(r.State), statusMessage(r.Status)
 		},
 		func(r *gen.SupervisedFineTuningJob) string { return stateOf(r.Name) })
+}
+
+// DownloadMetricsFile fetches the file of the supervised fine tuning job's metricsFileSignedUrl into dir, and
+// returns the path written: it Gets the supervised fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *SupervisedFineTuningJobsService) DownloadMetricsFile(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "supervised fine tuning job",
+		id:   supervisedFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, supervisedFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadMetricsFile", "supervised fine tuning job", supervisedFineTuningJobID, signedFile(r.MetricsFileSignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the supervised fine tuning job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the supervised fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *SupervisedFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "supervised fine tuning job",
+		id:   supervisedFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, supervisedFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "supervised fine tuning job", supervisedFineTuningJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
+		},
+	})
 }
 
 // TrailsService holds the operations on trails of the Gateway REST API: see Client.

@@ -269,12 +269,23 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 }
 {{- end}}
 {{- range .Downloads}}
+{{- if .Property}}
+// {{.Name}} fetches the file of the {{noun $svc}}'s {{.Property}} into dir, and
+// returns the path written: it Gets the {{noun $svc}} (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A {{noun $svc}} that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+{{- else}}
 // {{.Name}} fetches {{if .Many}}every file{{else}}the file{{end}} that {{.Endpoint.Name}} hands out
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
+{{- end}}
 func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: {{printf "%q" (noun $svc)}},
@@ -284,7 +295,7 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoi
 			if err != nil {
 				return nil, err
 			}
-			return {{if .Many}}paging.Deref(r.{{.Field}}){{else}}signedFile(r.{{.Field}}, {{printf "%q" .File}}){{end}}, nil
+			return someFile({{printf "%q" .Name}}, {{printf "%q" (noun $svc)}}, {{lastArg .Endpoint}}, {{if .Many}}paging.Deref(r.{{.Field}}){{else}}signedFile(r.{{.Field}}, {{printf "%q" .File}}){{end}})
 		},
 	})
 }
