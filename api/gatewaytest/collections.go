@@ -113,6 +113,9 @@ type collection struct {
 	statusField bool               // the resource has a google.rpc.Status-like "status"
 	undeletable bool               // an :undelete verb exists: deleted resources are kept as DELETED
 	uploads     bool               // an upload endpoint exists: UPLOADING waits for Validate*Upload
+	// outputEndpoints are the outputs its signed-URL endpoints hand out
+	// (outputs.go): "metricsFile" for :getMetricsFileEndpoint.
+	outputEndpoints []string
 }
 
 // patternSegment is a literal segment of a name pattern, or a parameter.
@@ -141,6 +144,7 @@ const (
 	opUploadEndpoint
 	opDownloadEndpoint
 	opValidateUpload
+	opOutputEndpoint
 )
 
 type opRule struct {
@@ -381,6 +385,9 @@ func (c *collection) readVerb(o specOp, set *collectionSet) {
 		kind = opDownloadEndpoint
 	case o.verb == "validateUpload":
 		kind = opValidateUpload
+	case resp != nil && o.info.Method == "GET" && resp.Properties["signedUrl"] != nil:
+		kind = opOutputEndpoint
+		c.outputEndpoints = append(c.outputEndpoints, outputOfVerb(o.verb))
 	case c.machine == nil:
 		return
 	case o.verb == "cancel":
