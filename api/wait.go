@@ -206,15 +206,19 @@ func withSettings(s callSettings) Option {
 
 // resolve applies a workflow's options: the call settings its calls make,
 // and its own (wait and transfer settings; nil for those it has none of).
-// A nil Option is refused, not a panic.
+// An option it refuses (a nil one too, not a panic) is an
+// *InvalidParamError, before anything is sent.
 func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (callSettings, error) {
 	s := c.defaults
 	for i, opt := range opts {
+		var err error
 		if opt == nil {
-			return s, fmt.Errorf("option %d of %d is nil", i+1, len(opts))
+			err = errors.New("a nil Option")
+		} else {
+			err = opt(&optionTarget{call: &s, wait: w, transfer: tr})
 		}
-		if err := opt(&optionTarget{call: &s, wait: w, transfer: tr}); err != nil {
-			return s, err
+		if err != nil {
+			return s, &InvalidParamError{In: "option", Param: fmt.Sprintf("%d of %d", i+1, len(opts)), Reason: err.Error()}
 		}
 	}
 	return s, nil

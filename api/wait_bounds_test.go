@@ -169,19 +169,30 @@ func TestWaitRefusesStatesTheEnumLacks(t *testing.T) {
 	}
 }
 
-// TestWorkflowsRefuseANilOption: a nil Option given to Wait, Upload or
-// Download is an error before any request, not a panic.
+// TestWorkflowsRefuseANilOption: a nil Option, or a bad one, given to
+// Wait, Upload or Download is an *InvalidParamError before any request,
+// not a panic.
 func TestWorkflowsRefuseANilOption(t *testing.T) {
 	rt := script(step{status: 200, body: deploymentJSON("READY", "")})
 	c := newClient(t, rt)
-	if _, err := c.Deployments.Wait(context.Background(), "d1", nil); err == nil || !strings.Contains(err.Error(), "nil") {
+	var ip *api.InvalidParamError
+	if _, err := c.Deployments.Wait(context.Background(), "d1", nil); !errors.As(err, &ip) || !strings.Contains(err.Error(), "nil") {
 		t.Errorf("Wait: %v", err)
 	}
-	if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a", strings.NewReader("x"), 1)}, api.WaitAfterUpload(), nil); err == nil {
-		t.Error("Upload took a nil option")
+	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithPollInterval(0, 0)); !errors.As(err, &ip) || !strings.Contains(err.Error(), "WithPollInterval") {
+		t.Errorf("Wait with WithPollInterval(0, 0): %v", err)
 	}
-	if _, err := c.Datasets.Download(context.Background(), "ds1", t.TempDir(), nil); err == nil {
-		t.Error("Download took a nil option")
+	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithParallelTransfers(2)); !errors.As(err, &ip) {
+		t.Errorf("Wait with a transfer option: %v", err)
+	}
+	if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a", strings.NewReader("x"), 1)}, api.WaitAfterUpload(), nil); !errors.As(err, &ip) {
+		t.Errorf("Upload took a nil option: %v", err)
+	}
+	if _, err := c.Datasets.Download(context.Background(), "ds1", t.TempDir(), nil); !errors.As(err, &ip) {
+		t.Errorf("Download took a nil option: %v", err)
+	}
+	if _, err := c.SupervisedFineTuningJobs.DownloadTrainerLogs(context.Background(), "j1", t.TempDir(), nil); !errors.As(err, &ip) {
+		t.Errorf("DownloadTrainerLogs took a nil option: %v", err)
 	}
 	if n := len(rt.Calls()); n != 0 {
 		t.Errorf("%d calls", n)

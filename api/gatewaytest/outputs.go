@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // A resource's outputs, by rule: what a job publishes when it completes.
@@ -26,7 +28,8 @@ import (
 //     Gateway's are; an endpoint answers {"signedUrl": ...}, or {} before
 //     the file exists, and 404 NOT_FOUND for a resource that does not
 //     exist.
-//   - A resource whose schema has an outputModel string gets, when it
+//   - A resource whose schema has an outputModel string (or an object
+//     property with one: a DPO job's trainingConfig) gets, when it
 //     completes, its output model: the one it names (an id or a name), else
 //     accounts/{account}/models/{resource id}, which it then names; the
 //     model is created READY in the models collection (unless it exists).
@@ -95,13 +98,38 @@ func (e *engine) publishOutputs(res *resource, obj map[string]any) {
 		}
 		res.files.stored[outputFile(what)] = []byte("gatewaytest " + what + " of " + name + "\n") // never nil: a stored file
 	}
-	if p := c.schema.Properties["outputModel"]; p != nil && p.Value != nil && p.Value.Type.Is("string") {
-		model, _ := obj["outputModel"].(string)
+	if path := outputModelPath(c.schema); path != nil {
+		holder := obj
+		if len(path) == 2 {
+			inner, _ := obj[path[0]].(map[string]any)
+			if inner == nil {
+				inner = map[string]any{}
+				obj[path[0]] = inner
+			}
+			holder = inner
+		}
+		model, _ := holder["outputModel"].(string)
 		created := e.outputModel(name, cmp.Or(model, res.id))
 		if model == "" {
-			obj["outputModel"] = created
+			holder["outputModel"] = created
 		}
 	}
+}
+
+// outputModelPath is where a resource names the model it produces: its
+// string property outputModel, else that of an object property (a DPO
+// job's trainingConfig.outputModel); nil without one.
+func outputModelPath(schema *openapi3.Schema) []string {
+	isString := func(p *openapi3.SchemaRef) bool { return p != nil && p.Value != nil && p.Value.Type.Is("string") }
+	if isString(schema.Properties["outputModel"]) {
+		return []string{"outputModel"}
+	}
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
+		if p := schema.Properties[name]; p != nil && p.Value != nil && p.Value.Type.Is("object") && isString(p.Value.Properties["outputModel"]) {
+			return []string{name, "outputModel"}
+		}
+	}
+	return nil
 }
 
 // outputModel creates, READY, the model a completed resource (name)
