@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/api/gatewaytest"
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // TestUploadGivesUpWhenStorageNeverShowsTheFiles: a ValidateUpload that
@@ -218,6 +220,37 @@ func TestWaitRidesOutA500StormUntilItsContextEnds(t *testing.T) {
 		rt = script(step{status: 200, body: deploymentJSON("CREATING", "")})
 		if _, err := newClient(t, rt).Deployments.Wait(done, "d1"); !errors.Is(err, context.Canceled) {
 			t.Errorf("a cancelled context: %v", err)
+		}
+	})
+}
+
+// TestUploadEndsOnAValidate500Storm: against the fake, a ValidateUpload
+// that answers 500 for ever ends the Upload with the *api.Error, as the
+// pipeline gives it (a POST that may have acted is not retried), not a
+// wait that goes on, on
+// context.Background(); a dataset Get answering 503 for ever during
+// WaitAfterUpload rides it out until the context's deadline.
+func TestUploadEndsOnAValidate500Storm(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake, c := memoryClient(t)
+		ctx := context.Background()
+		if _, err := c.Datasets.Create(ctx, gen.CreateDatasetBody{DatasetID: "ds1", Dataset: gen.Dataset{}}); err != nil {
+			t.Fatal(err)
+		}
+		fake.h.Inject(gen.OpValidateDatasetUpload, gatewaytest.Fault{Status: 500})
+		err := c.Datasets.Upload(ctx, "ds1", []api.File{api.FileFromReader("a.jsonl", strings.NewReader("{}\n"), 3)})
+		var apiErr *api.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+			t.Fatalf("err = %v, want the 500", err)
+		}
+		fake.h.ClearFaults()
+		fake.h.Inject(gen.OpGetDataset, gatewaytest.Fault{Status: 503})
+		deadline, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		err = c.Datasets.Upload(deadline, "ds1", []api.File{api.FileFromReader("a.jsonl", strings.NewReader("{}\n"), 3)}, api.WaitAfterUpload())
+		var we *api.WaitError
+		if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) || deadline.Err() != nil {
+			t.Errorf("err = %v, want a *WaitError of DeadlineExceeded before the deadline", err)
 		}
 	})
 }
