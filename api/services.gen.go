@@ -379,7 +379,7 @@ func (s *AccountsService) checkStates(ws *waitSettings) error {
 
 // poll is Wait with its options resolved.
 func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings Option) (*gen.Account, error) {
-	return pollUntil(ctx, s.client, "account", "accounts", s.client.Account(), gen.States["AccountState"], ws,
+	return pollUntil(ctx, s.client, "account", "accounts", s.client.accountOf(settings), gen.States["AccountState"], ws,
 		func(ctx context.Context) (*gen.Account, error) {
 			return s.Get(ctx, nil, settings)
 		},

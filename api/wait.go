@@ -80,7 +80,8 @@ type WaitError struct {
 // Error says what was waited for, how it ended, and the cause.
 func (e *WaitError) Error() string {
 	if e.Files != nil {
-		msg := fmt.Sprintf("validating the upload of %s to %s %s: %v after %d polls", strings.Join(e.Files, ", "), e.Resource, e.ID, e.Err, e.Polls)
+		msg := fmt.Sprintf("validating the upload of %s to %s %s: %v after %d polls",
+			oneLine(strings.Join(e.Files, ", "), maxMessageInError), e.Resource, e.ID, e.Err, e.Polls)
 		if e.Last != nil {
 			msg += " (the last answer: " + oneLine(e.Last.Error(), maxMessageInError) + ")"
 		}
@@ -224,6 +225,16 @@ func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (
 	return s, nil
 }
 
+// accountOf is the account of a call made with settings (a workflow's
+// resolved settings: WithAccount for the call, else the Client's).
+func (c *Client) accountOf(settings Option) string {
+	s := c.defaults
+	if err := settings(&optionTarget{call: &s}); err != nil {
+		return c.defaults.account
+	}
+	return s.account
+}
+
 // waitKind is what a state means to a wait with these settings.
 func (w *waitSettings) kind(kinds gen.StateKinds, state string) string {
 	until, failOn := kinds.Success, kinds.Failure
@@ -313,8 +324,7 @@ func namesResource(name, segment, id string) bool {
 	if name == "" || name == id {
 		return true
 	}
-	rest, ok := strings.CutSuffix(name, "/"+segment+"/"+id)
-	return ok || (rest == "" && name == segment+"/"+id)
+	return name == segment+"/"+id || strings.HasSuffix(name, "/"+segment+"/"+id)
 }
 
 // pollLoop is one polling loop: Wait's polls of Get, Upload's of

@@ -134,6 +134,20 @@ func TestWaitRefusesAnAnswerForAnotherResource(t *testing.T) {
 				t.Errorf("an answer named %q: %v", name, err)
 			}
 		}
+		// A resource at the root of the API (an account) is named so too.
+		rt = script(step{status: 200, body: `{"name":"accounts/acct","state":"READY"}`})
+		if _, err := newClient(t, rt).Accounts.Wait(context.Background()); err != nil {
+			t.Errorf("an account named accounts/acct: %v", err)
+		}
+		rt = script(step{status: 200, body: `{"name":"accounts/other","state":"READY"}`})
+		if _, err := newClient(t, rt).Accounts.Wait(context.Background()); !errors.Is(err, api.ErrWrongResource) {
+			t.Errorf("an account named accounts/other: %v", err)
+		}
+		// The call's own account is the one waited for.
+		rt = script(step{status: 200, body: `{"name":"accounts/other","state":"READY"}`})
+		if _, err := newClient(t, rt).Accounts.Wait(context.Background(), api.WithAccount("other")); err != nil {
+			t.Errorf("Wait(WithAccount(other)) answered accounts/other: %v", err)
+		}
 		// The resource's own name, in full or as the id, is it.
 		for _, name := range []string{"accounts/acct/deployments/d1", "d1"} {
 			rt := script(step{status: 200, body: `{"name":"` + name + `","baseModel":"m","state":"READY"}`})

@@ -59,6 +59,14 @@ func servicesFile(services []*service, opIndex map[string]int) ([]byte, error) {
 			}
 			return m.Args[len(m.Args)-1].Name
 		},
+		// pollID is what a wait's poll checks the answers name: the last
+		// path parameter, or the account the call's settings hold.
+		"pollID": func(m *serviceMethod) string {
+			if len(m.Args) == 0 {
+				return `s.client.accountOf(settings)`
+			}
+			return m.Args[len(m.Args)-1].Name
+		},
 		// callArgs calls a method with its path parameters, no query
 		// parameters and an empty body.
 		"callArgs": func(m *serviceMethod) string {
@@ -222,7 +230,7 @@ func (s *{{$svc.Name}}Service) checkStates(ws *waitSettings) error {
 
 // poll is Wait with its options resolved.
 func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *waitSettings, settings Option) (*gen.{{.Get.Result}}, error) {
-	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{printf "%q" .Segment}}, {{lastArg .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
+	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{printf "%q" .Segment}}, {{pollID .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
 		func(ctx context.Context) (*gen.{{.Get.Result}}, error) {
 			return s.Get(ctx{{callArgs .Get}}, settings)
 		},
