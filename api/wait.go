@@ -229,9 +229,7 @@ func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (
 // resolved settings: WithAccount for the call, else the Client's).
 func (c *Client) accountOf(settings Option) string {
 	s := c.defaults
-	if err := settings(&optionTarget{call: &s}); err != nil {
-		return c.defaults.account
-	}
+	_ = settings(&optionTarget{call: &s}) // resolved settings (withSettings): never refused
 	return s.account
 }
 

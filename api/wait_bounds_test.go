@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -23,7 +25,8 @@ func TestUploadGivesUpWhenStorageNeverShowsTheFiles(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := newStorageServer()
 		srv.preconds = 1 << 30
-		c := newClient(t, srv)
+		var logs bytes.Buffer
+		c := newClient(t, srv, api.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		var seen []api.WaitProgress
 		start := time.Now()
 		err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a.jsonl", strings.NewReader("{}\n"), 3)},
@@ -53,6 +56,9 @@ func TestUploadGivesUpWhenStorageNeverShowsTheFiles(t *testing.T) {
 			if !p.Validating || p.Polls != i+1 || p.Resource != "dataset" || p.ID != "ds1" || (p.Next == 0) != (i == len(seen)-1) {
 				t.Errorf("report %d = %+v", i, p)
 			}
+		}
+		if n := strings.Count(logs.String(), `msg="fireworks validate upload"`); n != srv.validated {
+			t.Errorf("%d validation log lines for %d validations", n, srv.validated)
 		}
 		if srv.gotState != 0 {
 			t.Errorf("the dataset was read %d times after a failed validation", srv.gotState)
