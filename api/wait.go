@@ -54,8 +54,12 @@ var errPollBound = errors.New("the polls' time bound is spent")
 
 // WaitError is a wait that did not end in the state it waited for: the
 // resource failed (ErrFailedState), settled elsewhere (ErrUnexpectedState),
-// or the context ended first (context.DeadlineExceeded, context.Canceled).
-// errors.Is finds the cause.
+// the Get answered another resource (ErrWrongResource), or the context
+// ended first (context.DeadlineExceeded, context.Canceled). It is also an
+// Upload whose ValidateUpload polls ended without success (Files is then
+// set): storage never showed every file (ErrUploadNotVisible), or the
+// context ended. errors.Is finds the cause; errors.As, the last failure
+// (Last) too.
 type WaitError struct {
 	// Resource and ID say what was waited for: "deployment", "d1".
 	Resource, ID string
