@@ -274,3 +274,28 @@ func TestUploadEndsOnAValidate500Storm(t *testing.T) {
 		}
 	})
 }
+
+// TestAWaitOnANeverSettlingResourceEndsWhenItsContextDoes: a Wait has no
+// bound of its own (the context is its bound, as README.md says): on a
+// deployment that stays CREATING, with no deadline, it polls at most every
+// DefaultMaxPoll until the caller cancels, and then returns at once with
+// context.Canceled and the last state.
+func TestAWaitOnANeverSettlingResourceEndsWhenItsContextDoes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := script(step{status: 200, body: deploymentJSON("CREATING", "")})
+		ctx, cancel := context.WithCancel(context.Background())
+		var cancelled time.Time
+		time.AfterFunc(time.Hour, func() { cancelled = time.Now(); cancel() })
+		_, err := newClient(t, rt).Deployments.Wait(ctx, "d1")
+		var we *api.WaitError
+		if !errors.As(err, &we) || !errors.Is(err, context.Canceled) || we.State != "CREATING" {
+			t.Fatalf("err = %v, want a *WaitError of context.Canceled in CREATING", err)
+		}
+		if late := time.Since(cancelled); late != 0 {
+			t.Errorf("returned %v after the cancellation", late)
+		}
+		if n := len(rt.Calls()); n < int(time.Hour/api.DefaultMaxPoll) || n > int(time.Hour/(api.DefaultMaxPoll*3/4))+10 {
+			t.Errorf("%d polls in an hour", n)
+		}
+	})
+}
