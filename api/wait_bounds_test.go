@@ -291,6 +291,9 @@ func TestAWaitOnANeverSettlingResourceEndsWhenItsContextDoes(t *testing.T) {
 		if !errors.As(err, &we) || !errors.Is(err, context.Canceled) || we.State != "CREATING" {
 			t.Fatalf("err = %v, want a *WaitError of context.Canceled in CREATING", err)
 		}
+		if msg := err.Error(); !strings.Contains(msg, "waiting for deployment d1: still CREATING after") || !strings.Contains(msg, "context canceled") {
+			t.Errorf("Error() = %q", msg)
+		}
 		if late := time.Since(cancelled); late != 0 {
 			t.Errorf("returned %v after the cancellation", late)
 		}
