@@ -354,27 +354,39 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 // Wait polls Get until the account's state settles and returns the account:
 // by default it waits for the states of gen.States["AccountState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A account
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another account
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// AccountState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *AccountsService) Wait(ctx context.Context, opts ...Option) (*gen.Account, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for account %s: %w", s.client.Account(), err)
 	}
 	return s.poll(ctx, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that AccountState does not have.
+func (s *AccountsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("AccountState", gen.States["AccountState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings Option) (*gen.Account, error) {
-	return pollUntil(ctx, s.client, "account", s.client.Account(), gen.States["AccountState"], ws,
+	return pollUntil(ctx, s.client, "account", "accounts", s.client.accountOf(settings), gen.States["AccountState"], ws,
 		func(ctx context.Context) (*gen.Account, error) {
 			return s.Get(ctx, nil, settings)
 		},
 		func(r *gen.Account) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Account) string { return stateOf(r.Name) })
 }
 
 // AuditLogsService holds the operations on auditLogs of the Gateway REST API: see Client.
@@ -487,27 +499,39 @@ func (s *BatchInferenceJobsService) ListAll(ctx context.Context, params *gen.Lis
 // Wait polls Get until the batch inference job's state settles and returns the batch inference job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A batch inference job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another batch inference job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...Option) (*gen.BatchInferenceJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for batch inference job %s: %w", batchInferenceJobID, err)
 	}
 	return s.poll(ctx, batchInferenceJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *BatchInferenceJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *BatchInferenceJobsService) poll(ctx context.Context, batchInferenceJobID string, ws *waitSettings, settings Option) (*gen.BatchInferenceJob, error) {
-	return pollUntil(ctx, s.client, "batch inference job", batchInferenceJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "batch inference job", "batchInferenceJobs", batchInferenceJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.BatchInferenceJob, error) {
 			return s.Get(ctx, batchInferenceJobID, nil, settings)
 		},
 		func(r *gen.BatchInferenceJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.BatchInferenceJob) string { return stateOf(r.Name) })
 }
 
 // CheckpointsService holds the operations on checkpoints of the Gateway REST API: see Client.
@@ -603,27 +627,39 @@ func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen
 // Wait polls Get until the cluster's state settles and returns the cluster:
 // by default it waits for the states of gen.States["ClusterState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A cluster
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another cluster
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// ClusterState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...Option) (*gen.Cluster, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for cluster %s: %w", clusterID, err)
 	}
 	return s.poll(ctx, clusterID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that ClusterState does not have.
+func (s *ClustersService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("ClusterState", gen.States["ClusterState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *ClustersService) poll(ctx context.Context, clusterID string, ws *waitSettings, settings Option) (*gen.Cluster, error) {
-	return pollUntil(ctx, s.client, "cluster", clusterID, gen.States["ClusterState"], ws,
+	return pollUntil(ctx, s.client, "cluster", "clusters", clusterID, gen.States["ClusterState"], ws,
 		func(ctx context.Context) (*gen.Cluster, error) {
 			return s.Get(ctx, clusterID, nil, settings)
 		},
 		func(r *gen.Cluster) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Cluster) string { return stateOf(r.Name) })
 }
 
 // CreditCodesService holds the operations on creditCodes of the Gateway REST API: see Client.
@@ -775,27 +811,39 @@ func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, 
 // Wait polls Get until the dataset's state settles and returns the dataset:
 // by default it waits for the states of gen.States["DatasetState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A dataset
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another dataset
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// DatasetState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...Option) (*gen.Dataset, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for dataset %s: %w", datasetID, err)
 	}
 	return s.poll(ctx, datasetID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that DatasetState does not have.
+func (s *DatasetsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("DatasetState", gen.States["DatasetState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *DatasetsService) poll(ctx context.Context, datasetID string, ws *waitSettings, settings Option) (*gen.Dataset, error) {
-	return pollUntil(ctx, s.client, "dataset", datasetID, gen.States["DatasetState"], ws,
+	return pollUntil(ctx, s.client, "dataset", "datasets", datasetID, gen.States["DatasetState"], ws,
 		func(ctx context.Context) (*gen.Dataset, error) {
 			return s.Get(ctx, datasetID, nil, settings)
 		},
 		func(r *gen.Dataset) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Dataset) string { return stateOf(r.Name) })
 }
 
 // Upload uploads files to the dataset through the signed URLs of
@@ -823,6 +871,7 @@ func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []
 			err := s.ValidateUpload(ctx, datasetID, settings)
 			return err
 		},
+		checkWait: s.checkStates,
 		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
 			_, err := s.poll(ctx, datasetID, ws, settings)
 			return err
@@ -834,8 +883,9 @@ func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dataset",
@@ -845,7 +895,7 @@ func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir st
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("Download", "dataset", datasetID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -921,27 +971,39 @@ func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID stri
 // Wait polls Get until the deployed model's state settles and returns the deployed model:
 // by default it waits for the states of gen.States["DeployedModelState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A deployed model
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another deployed model
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// DeployedModelState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...Option) (*gen.DeployedModel, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for deployed model %s: %w", deployedModelID, err)
 	}
 	return s.poll(ctx, deployedModelID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that DeployedModelState does not have.
+func (s *DeployedModelsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("DeployedModelState", gen.States["DeployedModelState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *DeployedModelsService) poll(ctx context.Context, deployedModelID string, ws *waitSettings, settings Option) (*gen.DeployedModel, error) {
-	return pollUntil(ctx, s.client, "deployed model", deployedModelID, gen.States["DeployedModelState"], ws,
+	return pollUntil(ctx, s.client, "deployed model", "deployedModels", deployedModelID, gen.States["DeployedModelState"], ws,
 		func(ctx context.Context) (*gen.DeployedModel, error) {
 			return s.Get(ctx, deployedModelID, nil, settings)
 		},
 		func(r *gen.DeployedModel) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.DeployedModel) string { return stateOf(r.Name) })
 }
 
 // DeploymentShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -1219,27 +1281,39 @@ func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, pa
 // Wait polls Get until the deployment's state settles and returns the deployment:
 // by default it waits for the states of gen.States["DeploymentState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A deployment
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another deployment
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// DeploymentState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for deployment %s: %w", deploymentID, err)
 	}
 	return s.poll(ctx, deploymentID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that DeploymentState does not have.
+func (s *DeploymentsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("DeploymentState", gen.States["DeploymentState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *DeploymentsService) poll(ctx context.Context, deploymentID string, ws *waitSettings, settings Option) (*gen.Deployment, error) {
-	return pollUntil(ctx, s.client, "deployment", deploymentID, gen.States["DeploymentState"], ws,
+	return pollUntil(ctx, s.client, "deployment", "deployments", deploymentID, gen.States["DeploymentState"], ws,
 		func(ctx context.Context) (*gen.Deployment, error) {
 			return s.Get(ctx, deploymentID, nil, settings)
 		},
 		func(r *gen.Deployment) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Deployment) string { return stateOf(r.Name) })
 }
 
 // DeveloperPassesService holds the operations on developerPasses of the Gateway REST API: see Client.
@@ -1305,27 +1379,39 @@ func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID st
 // Wait polls Get until the developer pass's state settles and returns the developer pass:
 // by default it waits for the states of gen.States["DeveloperPassState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A developer pass
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another developer pass
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// DeveloperPassState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...Option) (*gen.DeveloperPass, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for developer pass %s: %w", developerPasseID, err)
 	}
 	return s.poll(ctx, developerPasseID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that DeveloperPassState does not have.
+func (s *DeveloperPassesService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("DeveloperPassState", gen.States["DeveloperPassState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *DeveloperPassesService) poll(ctx context.Context, developerPasseID string, ws *waitSettings, settings Option) (*gen.DeveloperPass, error) {
-	return pollUntil(ctx, s.client, "developer pass", developerPasseID, gen.States["DeveloperPassState"], ws,
+	return pollUntil(ctx, s.client, "developer pass", "developerPasses", developerPasseID, gen.States["DeveloperPassState"], ws,
 		func(ctx context.Context) (*gen.DeveloperPass, error) {
 			return s.Get(ctx, developerPasseID, nil, settings)
 		},
 		func(r *gen.DeveloperPass) (string, string) {
 			return stateOf(r.State), ""
-		})
+		},
+		func(r *gen.DeveloperPass) string { return stateOf(r.Name) })
 }
 
 // DpoJobsService holds the operations on dpoJobs of the Gateway REST API: see Client.
@@ -1410,35 +1496,48 @@ func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Op
 // Wait polls Get until the dpo job's state settles and returns the dpo job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A dpo job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another dpo job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for dpo job %s: %w", dpoJobID, err)
 	}
 	return s.poll(ctx, dpoJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *DpoJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *DpoJobsService) poll(ctx context.Context, dpoJobID string, ws *waitSettings, settings Option) (*gen.DpoJob, error) {
-	return pollUntil(ctx, s.client, "dpo job", dpoJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "dpo job", "dpoJobs", dpoJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.DpoJob, error) {
 			return s.Get(ctx, dpoJobID, nil, settings)
 		},
 		func(r *gen.DpoJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.DpoJob) string { return stateOf(r.Name) })
 }
 
 // DownloadMetricsFile fetches the file that GetMetricsFileEndpoint hands out
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dpo job",
@@ -1448,7 +1547,28 @@ func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID strin
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.SignedURL, "metrics-file"), nil
+			return someFile("DownloadMetricsFile", "dpo job", dpoJobID, signedFile(r.SignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the dpo job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the dpo job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A dpo job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *DpoJobsService) DownloadTrainerLogs(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "dpo job",
+		id:   dpoJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, dpoJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "dpo job", dpoJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
 		},
 	})
 }
@@ -1524,35 +1644,48 @@ func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEva
 // Wait polls Get until the evaluation job's state settles and returns the evaluation job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluation job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another evaluation job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...Option) (*gen.EvaluationJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for evaluation job %s: %w", evaluationJobID, err)
 	}
 	return s.poll(ctx, evaluationJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *EvaluationJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *EvaluationJobsService) poll(ctx context.Context, evaluationJobID string, ws *waitSettings, settings Option) (*gen.EvaluationJob, error) {
-	return pollUntil(ctx, s.client, "evaluation job", evaluationJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "evaluation job", "evaluationJobs", evaluationJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.EvaluationJob, error) {
 			return s.Get(ctx, evaluationJobID, nil, settings)
 		},
 		func(r *gen.EvaluationJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.EvaluationJob) string { return stateOf(r.Name) })
 }
 
 // DownloadExecutionLog fetches the file that GetExecutionLogEndpoint hands out
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluation job",
@@ -1562,7 +1695,7 @@ func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evalua
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.ExecutionLogSignedURI, "execution-log"), nil
+			return someFile("DownloadExecutionLog", "evaluation job", evaluationJobID, signedFile(r.ExecutionLogSignedURI, "execution-log"))
 		},
 	})
 }
@@ -1904,27 +2037,39 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 // Wait polls Get until the evaluator's state settles and returns the evaluator:
 // by default it waits for the states of gen.States["EvaluatorState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluator
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another evaluator
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// EvaluatorState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...Option) (*gen.Evaluator, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for evaluator %s: %w", evaluatorID, err)
 	}
 	return s.poll(ctx, evaluatorID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that EvaluatorState does not have.
+func (s *EvaluatorsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("EvaluatorState", gen.States["EvaluatorState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *EvaluatorsService) poll(ctx context.Context, evaluatorID string, ws *waitSettings, settings Option) (*gen.Evaluator, error) {
-	return pollUntil(ctx, s.client, "evaluator", evaluatorID, gen.States["EvaluatorState"], ws,
+	return pollUntil(ctx, s.client, "evaluator", "evaluators", evaluatorID, gen.States["EvaluatorState"], ws,
 		func(ctx context.Context) (*gen.Evaluator, error) {
 			return s.Get(ctx, evaluatorID, nil, settings)
 		},
 		func(r *gen.Evaluator) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Evaluator) string { return stateOf(r.Name) })
 }
 
 // Upload uploads files to the evaluator through the signed URLs of
@@ -1952,6 +2097,7 @@ func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, file
 			err := s.ValidateUpload(ctx, evaluatorID, settings)
 			return err
 		},
+		checkWait: s.checkStates,
 		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
 			_, err := s.poll(ctx, evaluatorID, ws, settings)
 			return err
@@ -1963,8 +2109,9 @@ func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, file
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
@@ -1974,7 +2121,7 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.BuildLogSignedURI, "build-log"), nil
+			return someFile("DownloadBuildLog", "evaluator", evaluatorID, signedFile(r.BuildLogSignedURI, "build-log"))
 		},
 	})
 }
@@ -1983,8 +2130,9 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
@@ -1994,7 +2142,7 @@ func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID 
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("DownloadSourceCode", "evaluator", evaluatorID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -2188,27 +2336,39 @@ func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymen
 // Wait polls Get until the generic deployment's state settles and returns the generic deployment:
 // by default it waits for the states of gen.States["GenericDeploymentState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A generic deployment
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another generic deployment
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// GenericDeploymentState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...Option) (*gen.GenericDeployment, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for generic deployment %s: %w", genericDeploymentID, err)
 	}
 	return s.poll(ctx, genericDeploymentID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that GenericDeploymentState does not have.
+func (s *GenericDeploymentsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("GenericDeploymentState", gen.States["GenericDeploymentState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *GenericDeploymentsService) poll(ctx context.Context, genericDeploymentID string, ws *waitSettings, settings Option) (*gen.GenericDeployment, error) {
-	return pollUntil(ctx, s.client, "generic deployment", genericDeploymentID, gen.States["GenericDeploymentState"], ws,
+	return pollUntil(ctx, s.client, "generic deployment", "genericDeployments", genericDeploymentID, gen.States["GenericDeploymentState"], ws,
 		func(ctx context.Context) (*gen.GenericDeployment, error) {
 			return s.Get(ctx, genericDeploymentID, nil, settings)
 		},
 		func(r *gen.GenericDeployment) (string, string) {
 			return stateOf(r.State), ""
-		})
+		},
+		func(r *gen.GenericDeployment) string { return stateOf(r.Name) })
 }
 
 // IdentityProvidersService holds the operations on identityProviders of the Gateway REST API: see Client.
@@ -2282,27 +2442,39 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 // Wait polls Get until the identity provider's state settles and returns the identity provider:
 // by default it waits for the states of gen.States["IdentityProviderState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A identity provider
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another identity provider
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// IdentityProviderState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...Option) (*gen.IdentityProvider, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for identity provider %s: %w", identityProviderID, err)
 	}
 	return s.poll(ctx, identityProviderID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that IdentityProviderState does not have.
+func (s *IdentityProvidersService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("IdentityProviderState", gen.States["IdentityProviderState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *IdentityProvidersService) poll(ctx context.Context, identityProviderID string, ws *waitSettings, settings Option) (*gen.IdentityProvider, error) {
-	return pollUntil(ctx, s.client, "identity provider", identityProviderID, gen.States["IdentityProviderState"], ws,
+	return pollUntil(ctx, s.client, "identity provider", "identityProviders", identityProviderID, gen.States["IdentityProviderState"], ws,
 		func(ctx context.Context) (*gen.IdentityProvider, error) {
 			return s.Get(ctx, identityProviderID, nil, settings)
 		},
 		func(r *gen.IdentityProvider) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.IdentityProvider) string { return stateOf(r.Name) })
 }
 
 // ModelVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -2451,27 +2623,39 @@ func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, para
 // Wait polls Get until the model's state settles and returns the model:
 // by default it waits for the states of gen.States["ModelState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A model
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another model
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// ModelState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...Option) (*gen.Model, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for model %s: %w", modelID, err)
 	}
 	return s.poll(ctx, modelID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that ModelState does not have.
+func (s *ModelsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("ModelState", gen.States["ModelState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *ModelsService) poll(ctx context.Context, modelID string, ws *waitSettings, settings Option) (*gen.Model, error) {
-	return pollUntil(ctx, s.client, "model", modelID, gen.States["ModelState"], ws,
+	return pollUntil(ctx, s.client, "model", "models", modelID, gen.States["ModelState"], ws,
 		func(ctx context.Context) (*gen.Model, error) {
 			return s.Get(ctx, modelID, nil, settings)
 		},
 		func(r *gen.Model) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Model) string { return stateOf(r.Name) })
 }
 
 // Upload uploads files to the model through the signed URLs of
@@ -2499,6 +2683,7 @@ func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File
 			_, err := s.ValidateUpload(ctx, modelID, nil, settings)
 			return err
 		},
+		checkWait: s.checkStates,
 		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
 			_, err := s.poll(ctx, modelID, ws, settings)
 			return err
@@ -2510,8 +2695,9 @@ func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "model",
@@ -2521,7 +2707,7 @@ func (s *ModelsService) Download(ctx context.Context, modelID string, dir string
 			if err != nil {
 				return nil, err
 			}
-			return paging.Deref(r.FilenameToSignedUrls), nil
+			return someFile("Download", "model", modelID, paging.Deref(r.FilenameToSignedUrls))
 		},
 	})
 }
@@ -2573,27 +2759,39 @@ func (s *PricingPlansService) ListAll(ctx context.Context, params *gen.ListPrici
 // Wait polls Get until the pricing plan's state settles and returns the pricing plan:
 // by default it waits for the states of gen.States["PricingPlanState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A pricing plan
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another pricing plan
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// PricingPlanState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...Option) (*gen.PricingPlan, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for pricing plan %s: %w", pricingPlanID, err)
 	}
 	return s.poll(ctx, pricingPlanID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that PricingPlanState does not have.
+func (s *PricingPlansService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("PricingPlanState", gen.States["PricingPlanState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *PricingPlansService) poll(ctx context.Context, pricingPlanID string, ws *waitSettings, settings Option) (*gen.PricingPlan, error) {
-	return pollUntil(ctx, s.client, "pricing plan", pricingPlanID, gen.States["PricingPlanState"], ws,
+	return pollUntil(ctx, s.client, "pricing plan", "pricingPlans", pricingPlanID, gen.States["PricingPlanState"], ws,
 		func(ctx context.Context) (*gen.PricingPlan, error) {
 			return s.Get(ctx, pricingPlanID, nil, settings)
 		},
 		func(r *gen.PricingPlan) (string, string) {
 			return stateOf(r.State), ""
-		})
+		},
+		func(r *gen.PricingPlan) string { return stateOf(r.Name) })
 }
 
 // QuotasService holds the operations on quotas of the Gateway REST API: see Client.
@@ -2759,35 +2957,48 @@ func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinfor
 // Wait polls Get until the reinforcement fine tuning job's state settles and returns the reinforcement fine tuning job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A reinforcement fine tuning job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another reinforcement fine tuning job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for reinforcement fine tuning job %s: %w", reinforcementFineTuningJobID, err)
 	}
 	return s.poll(ctx, reinforcementFineTuningJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *ReinforcementFineTuningJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *ReinforcementFineTuningJobsService) poll(ctx context.Context, reinforcementFineTuningJobID string, ws *waitSettings, settings Option) (*gen.ReinforcementFineTuningJob, error) {
-	return pollUntil(ctx, s.client, "reinforcement fine tuning job", reinforcementFineTuningJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "reinforcement fine tuning job", "reinforcementFineTuningJobs", reinforcementFineTuningJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.ReinforcementFineTuningJob, error) {
 			return s.Get(ctx, reinforcementFineTuningJobID, nil, settings)
 		},
 		func(r *gen.ReinforcementFineTuningJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.ReinforcementFineTuningJob) string { return stateOf(r.Name) })
 }
 
 // DownloadMetricsFile fetches the file that GetMetricsFileEndpoint hands out
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
 func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "reinforcement fine tuning job",
@@ -2797,7 +3008,28 @@ func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Con
 			if err != nil {
 				return nil, err
 			}
-			return signedFile(r.SignedURL, "metrics-file"), nil
+			return someFile("DownloadMetricsFile", "reinforcement fine tuning job", reinforcementFineTuningJobID, signedFile(r.SignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the reinforcement fine tuning job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the reinforcement fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A reinforcement fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *ReinforcementFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "reinforcement fine tuning job",
+		id:   reinforcementFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, reinforcementFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "reinforcement fine tuning job", reinforcementFineTuningJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
 		},
 	})
 }
@@ -2933,27 +3165,39 @@ func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID st
 // Wait polls Get until the rlor trainer job's state settles and returns the rlor trainer job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A rlor trainer job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another rlor trainer job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for rlor trainer job %s: %w", rlorTrainerJobID, err)
 	}
 	return s.poll(ctx, rlorTrainerJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *RlorTrainerJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *RlorTrainerJobsService) poll(ctx context.Context, rlorTrainerJobID string, ws *waitSettings, settings Option) (*gen.RlorTrainerJob, error) {
-	return pollUntil(ctx, s.client, "rlor trainer job", rlorTrainerJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "rlor trainer job", "rlorTrainerJobs", rlorTrainerJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.RlorTrainerJob, error) {
 			return s.Get(ctx, rlorTrainerJobID, nil, settings)
 		},
 		func(r *gen.RlorTrainerJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.RlorTrainerJob) string { return stateOf(r.Name) })
 }
 
 // RoutersService holds the operations on routers of the Gateway REST API: see Client.
@@ -3027,27 +3271,39 @@ func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.U
 // Wait polls Get until the router's state settles and returns the router:
 // by default it waits for the states of gen.States["RouterState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A router
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another router
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// RouterState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...Option) (*gen.Router, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for router %s: %w", routerID, err)
 	}
 	return s.poll(ctx, routerID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that RouterState does not have.
+func (s *RoutersService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("RouterState", gen.States["RouterState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *RoutersService) poll(ctx context.Context, routerID string, ws *waitSettings, settings Option) (*gen.Router, error) {
-	return pollUntil(ctx, s.client, "router", routerID, gen.States["RouterState"], ws,
+	return pollUntil(ctx, s.client, "router", "routers", routerID, gen.States["RouterState"], ws,
 		func(ctx context.Context) (*gen.Router, error) {
 			return s.Get(ctx, routerID, nil, settings)
 		},
 		func(r *gen.Router) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.Router) string { return stateOf(r.Name) })
 }
 
 // SecretsService holds the operations on secrets of the Gateway REST API: see Client.
@@ -3208,27 +3464,81 @@ func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervised
 // Wait polls Get until the supervised fine tuning job's state settles and returns the supervised fine tuning job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A supervised fine tuning job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another supervised fine tuning job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for supervised fine tuning job %s: %w", supervisedFineTuningJobID, err)
 	}
 	return s.poll(ctx, supervisedFineTuningJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *SupervisedFineTuningJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *SupervisedFineTuningJobsService) poll(ctx context.Context, supervisedFineTuningJobID string, ws *waitSettings, settings Option) (*gen.SupervisedFineTuningJob, error) {
-	return pollUntil(ctx, s.client, "supervised fine tuning job", supervisedFineTuningJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "supervised fine tuning job", "supervisedFineTuningJobs", supervisedFineTuningJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.SupervisedFineTuningJob, error) {
 			return s.Get(ctx, supervisedFineTuningJobID, nil, settings)
 		},
 		func(r *gen.SupervisedFineTuningJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.SupervisedFineTuningJob) string { return stateOf(r.Name) })
+}
+
+// DownloadMetricsFile fetches the file of the supervised fine tuning job's metricsFileSignedUrl into dir, and
+// returns the path written: it Gets the supervised fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *SupervisedFineTuningJobsService) DownloadMetricsFile(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "supervised fine tuning job",
+		id:   supervisedFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, supervisedFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadMetricsFile", "supervised fine tuning job", supervisedFineTuningJobID, signedFile(r.MetricsFileSignedURL, "metrics-file"))
+		},
+	})
+}
+
+// DownloadTrainerLogs fetches the file of the supervised fine tuning job's trainerLogsSignedUrl into dir, and
+// returns the path written: it Gets the supervised fine tuning job (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+func (s *SupervisedFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+	return download(ctx, s.client, dir, opts, downloadSteps{
+		noun: "supervised fine tuning job",
+		id:   supervisedFineTuningJobID,
+		endpoint: func(ctx context.Context, settings Option) (map[string]string, error) {
+			r, err := s.Get(ctx, supervisedFineTuningJobID, nil, settings)
+			if err != nil {
+				return nil, err
+			}
+			return someFile("DownloadTrainerLogs", "supervised fine tuning job", supervisedFineTuningJobID, signedFile(r.TrainerLogsSignedURL, "trainer-logs"))
+		},
+	})
 }
 
 // TrailsService holds the operations on trails of the Gateway REST API: see Client.
@@ -3370,27 +3680,39 @@ func (s *TrainingSessionJobsService) ListAll(ctx context.Context, params *gen.Li
 // Wait polls Get until the training session job's state settles and returns the training session job:
 // by default it waits for the states of gen.States["JobState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A training session job
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another training session job
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// JobState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...Option) (*gen.TrainingSessionJob, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for training session job %s: %w", trainingSessionJobID, err)
 	}
 	return s.poll(ctx, trainingSessionJobID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that JobState does not have.
+func (s *TrainingSessionJobsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("JobState", gen.States["JobState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *TrainingSessionJobsService) poll(ctx context.Context, trainingSessionJobID string, ws *waitSettings, settings Option) (*gen.TrainingSessionJob, error) {
-	return pollUntil(ctx, s.client, "training session job", trainingSessionJobID, gen.States["JobState"], ws,
+	return pollUntil(ctx, s.client, "training session job", "trainingSessionJobs", trainingSessionJobID, gen.States["JobState"], ws,
 		func(ctx context.Context) (*gen.TrainingSessionJob, error) {
 			return s.Get(ctx, trainingSessionJobID, nil, settings)
 		},
 		func(r *gen.TrainingSessionJob) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.TrainingSessionJob) string { return stateOf(r.Name) })
 }
 
 // TrainingSessionsService holds the operations on trainingSessions of the Gateway REST API: see Client.
@@ -3456,27 +3778,39 @@ func (s *TrainingSessionsService) ListAll(ctx context.Context, trainingSessionJo
 // Wait polls Get until the training session's state settles and returns the training session:
 // by default it waits for the states of gen.States["TrainingSessionState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A training session
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another training session
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// TrainingSessionState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...Option) (*gen.TrainingSession, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for training session %s: %w", trainingSessionID, err)
 	}
 	return s.poll(ctx, trainingSessionJobID, trainingSessionID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that TrainingSessionState does not have.
+func (s *TrainingSessionsService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("TrainingSessionState", gen.States["TrainingSessionState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *TrainingSessionsService) poll(ctx context.Context, trainingSessionJobID string, trainingSessionID string, ws *waitSettings, settings Option) (*gen.TrainingSession, error) {
-	return pollUntil(ctx, s.client, "training session", trainingSessionID, gen.States["TrainingSessionState"], ws,
+	return pollUntil(ctx, s.client, "training session", "trainingSessions", trainingSessionID, gen.States["TrainingSessionState"], ws,
 		func(ctx context.Context) (*gen.TrainingSession, error) {
 			return s.Get(ctx, trainingSessionJobID, trainingSessionID, nil, settings)
 		},
 		func(r *gen.TrainingSession) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.TrainingSession) string { return stateOf(r.Name) })
 }
 
 // TrainingShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
@@ -3662,25 +3996,37 @@ func (s *UsersService) Update(ctx context.Context, userID string, body gen.Updat
 // Wait polls Get until the user's state settles and returns the user:
 // by default it waits for the states of gen.States["UserState"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A user
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another user
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// UserState, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *UsersService) Wait(ctx context.Context, userID string, opts ...Option) (*gen.User, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for user %s: %w", userID, err)
 	}
 	return s.poll(ctx, userID, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that UserState does not have.
+func (s *UsersService) checkStates(ws *waitSettings) error {
+	return ws.checkStates("UserState", gen.States["UserState"])
+}
+
 // poll is Wait with its options resolved.
 func (s *UsersService) poll(ctx context.Context, userID string, ws *waitSettings, settings Option) (*gen.User, error) {
-	return pollUntil(ctx, s.client, "user", userID, gen.States["UserState"], ws,
+	return pollUntil(ctx, s.client, "user", "users", userID, gen.States["UserState"], ws,
 		func(ctx context.Context) (*gen.User, error) {
 			return s.Get(ctx, userID, nil, settings)
 		},
 		func(r *gen.User) (string, string) {
 			return stateOf(r.State), statusMessage(r.Status)
-		})
+		},
+		func(r *gen.User) string { return stateOf(r.Name) })
 }

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Uploading and downloading files through signed URLs: the Gateway hands
@@ -102,9 +103,10 @@ type TransferProgress struct {
 
 // transferSettings are the options of an Upload or a Download.
 type transferSettings struct {
-	parallel  int
-	progress  func(TransferProgress)
-	waitAfter bool
+	parallel    int
+	progress    func(TransferProgress)
+	waitAfter   bool
+	validateFor time.Duration // how long Upload polls ValidateUpload
 }
 
 func transferOption(name string, set func(*transferSettings) error) Option {
@@ -142,6 +144,19 @@ func OnTransferProgress(f func(TransferProgress)) Option {
 func WaitAfterUpload() Option {
 	return transferOption("WaitAfterUpload", func(t *transferSettings) error {
 		t.waitAfter = true
+		return nil
+	})
+}
+
+// WithValidateTimeout bounds how long Upload polls ValidateUpload while it
+// answers FAILED_PRECONDITION (DefaultValidateTimeout); then Upload fails
+// with a *WaitError of ErrUploadNotVisible. The context bounds it too.
+func WithValidateTimeout(d time.Duration) Option {
+	return transferOption("WithValidateTimeout", func(t *transferSettings) error {
+		if d <= 0 {
+			return fmt.Errorf("WithValidateTimeout: %v is not a duration above 0", d)
+		}
+		t.validateFor = d
 		return nil
 	})
 }
@@ -266,6 +281,9 @@ type uploadSteps struct {
 	endpoint func(ctx context.Context, sizes map[string]string, s Option) (map[string]string, error)
 	validate func(ctx context.Context, s Option) error
 	wait     func(ctx context.Context, w *waitSettings, s Option) error // nil when the resource has no state
+	// checkWait refuses wait options the resource's states do not fit,
+	// before anything is sent; nil when the resource has no state.
+	checkWait func(w *waitSettings) error
 }
 
 // upload PUTs files to the signed URLs the endpoint gives for their sizes,
@@ -273,8 +291,11 @@ type uploadSteps struct {
 // storage may not show every file at once), and, with WaitAfterUpload,
 // waits for the resource.
 func upload(ctx context.Context, c *Client, files []File, opts []Option, steps uploadSteps) error {
-	ws, ts := newWaitSettings(), transferSettings{parallel: DefaultParallelTransfers}
+	ws, ts := newWaitSettings(), transferSettings{parallel: DefaultParallelTransfers, validateFor: DefaultValidateTimeout}
 	s, err := c.resolve(opts, &ws, &ts)
+	if err == nil && steps.checkWait != nil {
+		err = steps.checkWait(&ws)
+	}
 	if err != nil {
 		return fmt.Errorf("upload to %s %s: %w", steps.noun, steps.id, err)
 	}
@@ -312,7 +333,7 @@ func upload(ctx context.Context, c *Client, files []File, opts []Option, steps u
 	if err != nil {
 		return fmt.Errorf("upload to %s %s: %w", steps.noun, steps.id, err)
 	}
-	if err := c.validateUpload(ctx, &ws, steps, withSettings(s)); err != nil {
+	if err := c.validateUpload(ctx, &ws, &ts, files, steps, withSettings(s)); err != nil {
 		return err
 	}
 	if ts.waitAfter && steps.wait != nil {
@@ -322,20 +343,41 @@ func upload(ctx context.Context, c *Client, files []File, opts []Option, steps u
 }
 
 // validateUpload calls validate until it stops answering
-// FAILED_PRECONDITION, polling as a wait does.
-func (c *Client) validateUpload(ctx context.Context, ws *waitSettings, steps uploadSteps, s Option) error {
-	delay := ws.first
-	for {
-		err := steps.validate(ctx, s)
-		var apiErr *Error
-		if !errors.As(err, &apiErr) || apiErr.Code != CodeFailedPrecondition {
-			return err
-		}
-		if err := sleep(ctx, jitter(delay)); err != nil {
-			return fmt.Errorf("validating the upload to %s %s: %w (the last answer: %v)", steps.noun, steps.id, err, apiErr)
-		}
-		delay = min(delay*3/2, ws.max)
+// FAILED_PRECONDITION (storage may not show every file at once), polling
+// as a wait does (pollLoop: backoff, jitter, the deadline, OnWaitProgress,
+// the logger), for at most ts.validateFor: then it gives up with a
+// *WaitError of ErrUploadNotVisible naming the files sent, whose Last is
+// the last answer.
+func (c *Client) validateUpload(ctx context.Context, ws *waitSettings, ts *transferSettings, files []File, steps uploadSteps, s Option) error {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
 	}
+	slices.Sort(names)
+	var last *Error
+	giveUp := func(polls int, cause error) error {
+		if errors.Is(cause, errPollBound) {
+			cause = ErrUploadNotVisible
+		}
+		e := &WaitError{Resource: steps.noun, ID: steps.id, Polls: polls, Err: cause, Files: names}
+		if last != nil {
+			e.Last, e.Message = last, last.Message
+		}
+		return e
+	}
+	return c.pollLoop(ctx, pollLoop{noun: steps.noun, id: steps.id, validating: true, ws: ws, bound: ts.validateFor, giveUp: giveUp,
+		poll: func(ctx context.Context, polls int) (string, bool, error) {
+			err := steps.validate(ctx, s)
+			var apiErr *Error
+			if errors.As(err, &apiErr) && apiErr.Code == CodeFailedPrecondition {
+				last = apiErr
+				return "", false, nil
+			}
+			if err != nil && ctx.Err() != nil {
+				return "", true, giveUp(polls, ctx.Err())
+			}
+			return "", true, err
+		}})
 }
 
 // putFile sends one file to its signed URL, with the headers a GCS signed

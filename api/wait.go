@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
@@ -31,10 +32,34 @@ var (
 	ErrUnexpectedState = errors.New("the resource settled in a state the wait was not for")
 )
 
+// ErrWrongResource is the cause of a *WaitError whose Get answered
+// another resource than the one waited for (d2 READY while waiting for
+// d1): the wait ends, it never takes that answer for its own.
+var ErrWrongResource = errors.New("the Get answered another resource")
+
+// ErrUploadNotVisible is the cause of a *WaitError of an Upload whose
+// ValidateUpload still answered FAILED_PRECONDITION (storage does not show
+// every file) after DefaultValidateTimeout (WithValidateTimeout) of polls.
+// The *WaitError's Files are the files uploaded; its Last, the last
+// answer (an *Error, whose message names what storage lacks).
+var ErrUploadNotVisible = errors.New("storage does not show every file uploaded")
+
+// DefaultValidateTimeout bounds how long Upload polls ValidateUpload
+// while it answers FAILED_PRECONDITION, whatever the context (a
+// context.Background() upload ends too): WithValidateTimeout changes it.
+const DefaultValidateTimeout = 2 * time.Minute
+
+// errPollBound is the cause a bounded poll loop gives up with.
+var errPollBound = errors.New("the polls' time bound is spent")
+
 // WaitError is a wait that did not end in the state it waited for: the
 // resource failed (ErrFailedState), settled elsewhere (ErrUnexpectedState),
-// or the context ended first (context.DeadlineExceeded, context.Canceled).
-// errors.Is finds the cause.
+// the Get answered another resource (ErrWrongResource), or the context
+// ended first (context.DeadlineExceeded, context.Canceled). It is also an
+// Upload whose ValidateUpload polls ended without success (Files is then
+// set): storage never showed every file (ErrUploadNotVisible), or the
+// context ended. errors.Is finds the cause; errors.As, the last failure
+// (Last) too.
 type WaitError struct {
 	// Resource and ID say what was waited for: "deployment", "d1".
 	Resource, ID string
@@ -47,11 +72,29 @@ type WaitError struct {
 	Value any
 	// Err is the cause.
 	Err error
+	// Files are the files an Upload sent, when its ValidateUpload is what
+	// the wait was for; nil for a Wait.
+	Files []string
+	// Last is the last poll's failure, when the wait ended while polls
+	// failed (an Upload's last FAILED_PRECONDITION answer, an *Error);
+	// errors.As finds it too. Nil otherwise.
+	Last error
 }
 
+// Error says what was waited for, how it ended, and the cause.
 func (e *WaitError) Error() string {
+	if e.Files != nil {
+		msg := fmt.Sprintf("validating the upload of %s to %s %s: %v after %d polls",
+			oneLine(strings.Join(e.Files, ", "), maxMessageInError), e.Resource, e.ID, e.Err, e.Polls)
+		if e.Last != nil {
+			msg += " (the last answer: " + oneLine(e.Last.Error(), maxMessageInError) + ")"
+		}
+		return msg
+	}
 	msg := fmt.Sprintf("waiting for %s %s: ", e.Resource, e.ID)
 	switch {
+	case errors.Is(e.Err, ErrWrongResource):
+		msg += e.Err.Error()
 	case errors.Is(e.Err, ErrFailedState), errors.Is(e.Err, ErrUnexpectedState):
 		msg += fmt.Sprintf("it is %s", e.State)
 		if e.Message != "" {
@@ -65,14 +108,23 @@ func (e *WaitError) Error() string {
 	return msg
 }
 
-func (e *WaitError) Unwrap() error { return e.Err }
+// Unwrap gives the cause, and the last poll's failure if any.
+func (e *WaitError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
 
 // WaitProgress is what a wait reports after each poll (OnWaitProgress).
 type WaitProgress struct {
 	Resource, ID string
 	State        string
-	Polls        int
-	Elapsed      time.Duration
+	// Validating is true for the polls of an Upload's ValidateUpload
+	// (State is then ""), false for those of a Wait.
+	Validating bool
+	Polls      int
+	Elapsed    time.Duration
 	// Next is the wait before the next poll; 0 when the wait is over.
 	Next time.Duration
 }
@@ -159,14 +211,30 @@ func withSettings(s callSettings) Option {
 
 // resolve applies a workflow's options: the call settings its calls make,
 // and its own (wait and transfer settings; nil for those it has none of).
+// An option it refuses (a nil one too, not a panic) is an
+// *InvalidParamError, before anything is sent.
 func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (callSettings, error) {
 	s := c.defaults
-	for _, opt := range opts {
-		if err := opt(&optionTarget{call: &s, wait: w, transfer: tr}); err != nil {
-			return s, err
+	for i, opt := range opts {
+		var err error
+		if opt == nil {
+			err = errors.New("a nil Option")
+		} else {
+			err = opt(&optionTarget{call: &s, wait: w, transfer: tr})
+		}
+		if err != nil {
+			return s, &InvalidParamError{In: "option", Param: fmt.Sprintf("%d of %d", i+1, len(opts)), Reason: err.Error()}
 		}
 	}
 	return s, nil
+}
+
+// accountOf is the account of a call made with settings (a workflow's
+// resolved settings: WithAccount for the call, else the Client's).
+func (c *Client) accountOf(settings Option) string {
+	s := c.defaults
+	_ = settings(&optionTarget{call: &s}) // resolved settings (withSettings): never refused
+	return s.account
 }
 
 // waitKind is what a state means to a wait with these settings.
@@ -196,63 +264,127 @@ func (w *waitSettings) kind(kinds gen.StateKinds, state string) string {
 }
 
 // pollUntil polls get until the resource's state settles, as ws says.
-// stateOf gives a resource's state and status message. The generated Wait
-// methods resolve their options and call it.
-func pollUntil[T any](ctx context.Context, c *Client, noun, id string, kinds gen.StateKinds, ws *waitSettings,
-	get func(context.Context) (*T, error), stateOf func(*T) (string, string)) (*T, error) {
-	start := time.Now()
-	delay := ws.first
-	var last *T
+// stateOf gives a resource's state and status message, nameOf its name
+// ("" when the resource has no name field, or the answer none): an answer
+// that names another resource than noun id (the segment's) ends the wait
+// with ErrWrongResource. The generated Wait methods resolve their options,
+// check the states against kinds (checkStates) and call it. It runs until
+// the state settles or ctx ends: a wait has no bound of its own.
+func pollUntil[T any](ctx context.Context, c *Client, noun, segment, id string, kinds gen.StateKinds, ws *waitSettings,
+	get func(context.Context) (*T, error), stateOf func(*T) (string, string), nameOf func(*T) string) (*T, error) {
+	var last, kept *T // kept: the resource a failed wait returns with its error
 	var state, message string
-	fail := func(polls int, cause error) (*T, error) {
+	fail := func(polls int, cause error) error {
 		e := &WaitError{Resource: noun, ID: id, State: state, Message: message, Polls: polls, Err: cause}
 		if last != nil {
-			e.Value = last
+			e.Value, kept = last, last
 		}
-		return last, e
+		return e
 	}
-	for polls := 1; ; polls++ {
-		v, err := get(ctx)
-		next := jitter(delay)
-		switch {
-		case err == nil:
-			last = v
-			state, message = stateOf(v)
-			switch ws.kind(kinds, state) {
-			case "success":
-				c.reportWait(ctx, ws, noun, id, state, polls, start, 0)
-				return v, nil
-			case "failure":
-				c.reportWait(ctx, ws, noun, id, state, polls, start, 0)
-				return fail(polls, ErrFailedState)
-			case "unexpected":
-				c.reportWait(ctx, ws, noun, id, state, polls, start, 0)
-				return fail(polls, ErrUnexpectedState)
+	err := c.pollLoop(ctx, pollLoop{noun: noun, id: id, ws: ws, giveUp: fail,
+		poll: func(ctx context.Context, polls int) (string, bool, error) {
+			v, err := get(ctx)
+			switch {
+			case err == nil:
+				if name := nameOf(v); !namesResource(name, segment, id) {
+					return state, true, &WaitError{Resource: noun, ID: id, Polls: polls, Value: v,
+						Err: fmt.Errorf("%w: the answer is %q", ErrWrongResource, oneLine(name, maxMessageInError))}
+				}
+				last = v
+				state, message = stateOf(v)
+				switch ws.kind(kinds, state) {
+				case "success":
+					return state, true, nil
+				case "failure":
+					return state, true, fail(polls, ErrFailedState)
+				case "unexpected":
+					return state, true, fail(polls, ErrUnexpectedState)
+				}
+				return state, false, nil
+			case errors.Is(err, ErrNotFound):
+				return state, true, &WaitError{Resource: noun, ID: id, State: state, Polls: polls, Err: fmt.Errorf("it disappeared: %w", err)}
+			case ctx.Err() != nil:
+				return state, true, fail(polls, ctx.Err())
+			case !transient(err):
+				return state, true, err
 			}
-		case errors.Is(err, ErrNotFound):
-			return nil, &WaitError{Resource: noun, ID: id, State: state, Polls: polls, Err: fmt.Errorf("it disappeared: %w", err)}
-		case ctx.Err() != nil:
-			return fail(polls, ctx.Err())
-		case !transient(err):
-			return nil, err
-		default:
 			// The API is struggling: the pipeline's retries are spent, the
 			// wait goes on, as late as the server asks.
-			var apiErr *Error
-			if errors.As(err, &apiErr) && apiErr.RetryAfter > next {
-				next = apiErr.RetryAfter
-			}
+			return state, false, err
+		}})
+	if err != nil {
+		return kept, err
+	}
+	return last, nil
+}
+
+// namesResource reports whether a Get's answer, named name, is the
+// resource id of the collection segment: its name is the id, or ends in
+// "segment/id" ("accounts/a/deployments/d1" for deployments, "d1"). An
+// answer without a name is taken as the resource asked for.
+func namesResource(name, segment, id string) bool {
+	if name == "" || name == id {
+		return true
+	}
+	return name == segment+"/"+id || strings.HasSuffix(name, "/"+segment+"/"+id)
+}
+
+// pollLoop is one polling loop: Wait's polls of Get, Upload's of
+// ValidateUpload. poll makes one poll and says whether the loop is over
+// (done, with err as its result) or goes on (err, if any, is a transient
+// failure whose RetryAfter may push the next poll back); giveUp makes the
+// error of a loop the context or the bound ended (its cause:
+// context.Canceled, context.DeadlineExceeded, errPollBound).
+type pollLoop struct {
+	noun, id   string
+	validating bool // the polls are Upload's ValidateUpload (WaitProgress.Validating)
+	ws         *waitSettings
+	// bound is how long the loop may poll, 0 for as long as ctx lasts:
+	// the next poll is not made when it would come later.
+	bound  time.Duration
+	poll   func(ctx context.Context, polls int) (state string, done bool, err error)
+	giveUp func(polls int, cause error) error
+}
+
+// pollLoop runs l: the first poll at once, then after ws.first, each wait
+// half as long again as the one before up to ws.max, less up to a quarter
+// of jitter, or as long as a struggling server's Retry-After asks. It
+// ends early, with context.DeadlineExceeded, when the next poll would come
+// after ctx's deadline, and with errPollBound after l.bound. Every poll is
+// reported (OnWaitProgress, the logger).
+func (c *Client) pollLoop(ctx context.Context, l pollLoop) error {
+	start := time.Now()
+	delay := l.ws.first
+	for polls := 1; ; polls++ {
+		state, done, err := l.poll(ctx, polls)
+		if done {
+			c.reportWait(ctx, l, state, polls, start, 0)
+			return err
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(next).After(deadline) {
+		if err := ctx.Err(); err != nil {
+			c.reportWait(ctx, l, state, polls, start, 0)
+			return l.giveUp(polls, err)
+		}
+		next := jitter(delay)
+		var apiErr *Error
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > next {
+			next = apiErr.RetryAfter
+		}
+		at := time.Now().Add(next)
+		if deadline, ok := ctx.Deadline(); ok && at.After(deadline) {
 			// The next poll would come after the deadline: say so now.
-			c.reportWait(ctx, ws, noun, id, state, polls, start, 0)
-			return fail(polls, context.DeadlineExceeded)
+			c.reportWait(ctx, l, state, polls, start, 0)
+			return l.giveUp(polls, context.DeadlineExceeded)
 		}
-		c.reportWait(ctx, ws, noun, id, state, polls, start, next)
+		if l.bound > 0 && at.Sub(start) > l.bound {
+			c.reportWait(ctx, l, state, polls, start, 0)
+			return l.giveUp(polls, errPollBound)
+		}
+		c.reportWait(ctx, l, state, polls, start, next)
 		if err := sleep(ctx, next); err != nil {
-			return fail(polls, err)
+			return l.giveUp(polls, err)
 		}
-		delay = min(delay*3/2, ws.max)
+		delay = min(delay*3/2, l.ws.max)
 	}
 }
 
@@ -267,13 +399,17 @@ func transient(err error) bool {
 	return errors.As(err, &te)
 }
 
-func (c *Client) reportWait(ctx context.Context, ws *waitSettings, noun, id, state string, polls int, start time.Time, next time.Duration) {
-	if ws.progress != nil {
-		ws.progress(WaitProgress{Resource: noun, ID: id, State: state, Polls: polls, Elapsed: time.Since(start), Next: next})
+func (c *Client) reportWait(ctx context.Context, l pollLoop, state string, polls int, start time.Time, next time.Duration) {
+	if l.ws.progress != nil {
+		l.ws.progress(WaitProgress{Resource: l.noun, ID: l.id, State: state, Validating: l.validating, Polls: polls, Elapsed: time.Since(start), Next: next})
 	}
-	if l := c.p.logger; l != nil && l.Enabled(ctx, slog.LevelInfo) {
-		l.LogAttrs(ctx, slog.LevelInfo, "fireworks wait",
-			slog.String("resource", noun), slog.String("id", id), slog.String("state", state),
+	if lg := c.p.logger; lg != nil && lg.Enabled(ctx, slog.LevelInfo) {
+		msg := "fireworks wait"
+		if l.validating {
+			msg = "fireworks validate upload"
+		}
+		lg.LogAttrs(ctx, slog.LevelInfo, msg,
+			slog.String("resource", l.noun), slog.String("id", l.id), slog.String("state", state),
 			slog.Int("poll", polls), slog.Duration("next", next))
 	}
 }
@@ -292,4 +428,24 @@ func statusMessage(st *gen.Status) string {
 		return ""
 	}
 	return *st.Message
+}
+
+// checkStates refuses, before anything is sent, an UntilStates or
+// FailOnStates value that is not a state of the resource's enum (named
+// enum, its values classified in kinds): a misspelt state would never be
+// reached, and the wait would end for another reason.
+func (w *waitSettings) checkStates(enum string, kinds gen.StateKinds) error {
+	valid := slices.Sorted(slices.Values(slices.Concat(kinds.Success, kinds.Failure, kinds.Transitional, kinds.Other)))
+	for _, opt := range []struct {
+		name   string
+		states []string
+	}{{"UntilStates", w.until}, {"FailOnStates", w.failOn}} {
+		for _, state := range opt.states {
+			if !slices.Contains(valid, state) {
+				return &InvalidParamError{In: "option", Param: opt.name,
+					Reason: fmt.Sprintf("%q is not a state of %s (its states: %s)", oneLine(state, 64), enum, strings.Join(valid, ", "))}
+			}
+		}
+	}
+	return nil
 }

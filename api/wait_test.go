@@ -131,7 +131,7 @@ func TestWaitOptionsOverrideTheRule(t *testing.T) {
 		if _, err := c.Deployments.Wait(context.Background(), "d1", api.FailOnStates("UPDATING")); !errors.Is(err, api.ErrFailedState) {
 			t.Errorf("FailOnStates(UPDATING): %v", err)
 		}
-		c = newClient(t, script(step{status: 200, body: `{"name":"j","dataset":"d","state":"JOB_STATE_PAUSED"}`}))
+		c = newClient(t, script(step{status: 200, body: `{"name":"accounts/acct/supervisedFineTuningJobs/j1","dataset":"d","state":"JOB_STATE_PAUSED"}`}))
 		if _, err := c.SupervisedFineTuningJobs.Wait(context.Background(), "j1"); !errors.Is(err, api.ErrUnexpectedState) {
 			t.Errorf("a paused job: %v, want ErrUnexpectedState", err)
 		}

@@ -126,6 +126,9 @@ type collection struct {
 	statusField bool               // the resource has a google.rpc.Status-like "status"
 	undeletable bool               // an :undelete verb exists: deleted resources are kept as DELETED
 	uploads     bool               // an upload endpoint exists: UPLOADING waits for Validate*Upload
+	// outputEndpoints are the outputs its signed-URL endpoints hand out
+	// (outputs.go): "metricsFile" for :getMetricsFileEndpoint.
+	outputEndpoints []string
 }
 
 // patternSegment is a literal segment of a name pattern, or a parameter.
@@ -159,6 +162,7 @@ const (
 	opUploadEndpoint
 	opDownloadEndpoint
 	opValidateUpload
+	opOutputEndpoint
 )
 
 // createShape is how a create operation names the new resource: the
@@ -497,6 +501,9 @@ func (c *collection) readVerb(o specOp, set *collectionSet) {
 		kind = opDownloadEndpoint
 	case o.verb == "validateUpload":
 		kind = opValidateUpload
+	case resp != nil && o.info.Method == "GET" && resp.Properties["signedUrl"] != nil:
+		kind = opOutputEndpoint
+		c.outputEndpoints = append(c.outputEndpoints, outputOfVerb(o.verb))
 	case c.machine == nil:
 		return
 	case o.verb == "cancel":

@@ -136,6 +136,8 @@ func (k *call) serve() (resp response, synthesize bool) {
 		return k.downloadEndpoint(), false
 	case opValidateUpload:
 		return k.validateUpload()
+	case opOutputEndpoint:
+		return k.outputEndpoint(), false
 	}
 	return response{}, true
 }

@@ -121,6 +121,9 @@ func (e *engine) setState(res *resource, state, message string) {
 		return
 	}
 	obj["state"] = state
+	if state == c.machine.Settled {
+		e.publishOutputs(res, obj)
+	}
 	if c.statusField {
 		if message == "" {
 			delete(obj, "status")

@@ -83,7 +83,7 @@ func (k *call) get() response {
 	if res == nil || !e.read(res) {
 		return notFound(name)
 	}
-	return resourceResponse(res)
+	return e.withOutputURLs(k.r, res, resourceResponse(res))
 }
 
 // update merges the body into the resource (see merge), honouring an

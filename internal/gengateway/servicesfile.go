@@ -59,6 +59,14 @@ func servicesFile(services []*service, opIndex map[string]int) ([]byte, error) {
 			}
 			return m.Args[len(m.Args)-1].Name
 		},
+		// pollID is what a wait's poll checks the answers name: the last
+		// path parameter, or the account the call's settings hold.
+		"pollID": func(m *serviceMethod) string {
+			if len(m.Args) == 0 {
+				return `s.client.accountOf(settings)`
+			}
+			return m.Args[len(m.Args)-1].Name
+		},
 		// callArgs calls a method with its path parameters, no query
 		// parameters and an empty body.
 		"callArgs": func(m *serviceMethod) string {
@@ -197,27 +205,39 @@ func (s *{{$svc.Name}}Service) {{.Name}}All(ctx context.Context{{pathParams .}},
 // Wait polls Get until the {{.Noun}}'s state settles and returns the {{.Noun}}:
 // by default it waits for the states of gen.States["{{.StateType}}"].Success
 // and ends with a *WaitError (ErrFailedState) on its Failure states. A {{.Noun}}
-// that disappears ends it with ErrNotFound; the context bounds it. Options:
-// UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
-// and the call options of Get. See README.md ("Waiting for a resource").
+// that disappears ends it with ErrNotFound, an answer for another {{.Noun}}
+// with ErrWrongResource; the context bounds it (a wait has no bound of its
+// own). Options: UntilReady, UntilStates, FailOnStates (states of
+// {{.StateType}}, checked before the first poll), WithPollInterval,
+// OnWaitProgress, and the call options of Get. See README.md ("Waiting for
+// a resource").
 func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...Option) (*gen.{{.Get.Result}}, error) {
 	ws := newWaitSettings()
 	settings, err := s.client.resolve(opts, &ws, nil)
+	if err == nil {
+		err = s.checkStates(&ws)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("waiting for {{.Noun}} %s: %w", {{lastArg .Get}}, err)
 	}
 	return s.poll(ctx{{pathArgs .Get}}, &ws, withSettings(settings))
 }
 
+// checkStates refuses the states of ws that {{.StateType}} does not have.
+func (s *{{$svc.Name}}Service) checkStates(ws *waitSettings) error {
+	return ws.checkStates({{printf "%q" .StateType}}, gen.States[{{printf "%q" .StateType}}])
+}
+
 // poll is Wait with its options resolved.
 func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *waitSettings, settings Option) (*gen.{{.Get.Result}}, error) {
-	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{lastArg .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
+	return pollUntil(ctx, s.client, {{printf "%q" .Noun}}, {{printf "%q" .Segment}}, {{pollID .Get}}, gen.States[{{printf "%q" .StateType}}], ws,
 		func(ctx context.Context) (*gen.{{.Get.Result}}, error) {
 			return s.Get(ctx{{callArgs .Get}}, settings)
 		},
 		func(r *gen.{{.Get.Result}}) (string, string) {
 			return stateOf(r.State), {{if .HasStatus}}statusMessage(r.Status){{else}}""{{end}}
-		})
+		},
+		func(r *gen.{{.Get.Result}}) string { return {{.Name}} })
 }
 {{- end}}
 {{- with .Upload}}
@@ -247,6 +267,7 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 			return err
 		},
 		{{- if $svc.Waiter}}
+		checkWait: s.checkStates,
 		wait: func(ctx context.Context, ws *waitSettings, settings Option) error {
 			_, err := s.poll(ctx{{pathArgs .Endpoint}}, ws, settings)
 			return err
@@ -256,12 +277,23 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 }
 {{- end}}
 {{- range .Downloads}}
+{{- if .Property}}
+// {{.Name}} fetches the file of the {{noun $svc}}'s {{.Property}} into dir, and
+// returns the path written: it Gets the {{noun $svc}} (ErrNotFound, an *Error, when
+// there is none), then fetches the URL, never with the API key, to a
+// temporary file renamed into place once its size (and any checksum
+// storage sends) is right. A {{noun $svc}} that has no such file (yet) is an error
+// of ErrNoFile. OnTransferProgress reports the bytes. See README.md
+// ("Uploading and downloading files").
+{{- else}}
 // {{.Name}} fetches {{if .Many}}every file{{else}}the file{{end}} that {{.Endpoint.Name}} hands out
 // into dir, and returns the paths written: each through its signed URL,
 // never with the API key, to a temporary file renamed into place once its
 // size (and any checksum storage sends) is right. A file name that would
-// land outside dir is refused. OnTransferProgress reports the bytes. See
-// README.md ("Uploading and downloading files").
+// land outside dir is refused; no file to fetch is an error of ErrNoFile.
+// OnTransferProgress reports the bytes. See README.md ("Uploading and
+// downloading files").
+{{- end}}
 func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...Option) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: {{printf "%q" (noun $svc)}},
@@ -271,7 +303,7 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoi
 			if err != nil {
 				return nil, err
 			}
-			return {{if .Many}}paging.Deref(r.{{.Field}}){{else}}signedFile(r.{{.Field}}, {{printf "%q" .File}}){{end}}, nil
+			return someFile({{printf "%q" .Name}}, {{printf "%q" (noun $svc)}}, {{lastArg .Endpoint}}, {{if .Many}}paging.Deref(r.{{.Field}}){{else}}signedFile(r.{{.Field}}, {{printf "%q" .File}}){{end}})
 		},
 	})
 }

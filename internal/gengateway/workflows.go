@@ -20,6 +20,11 @@ type waiter struct {
 	StateType string // the Go type of the state enum: "DeploymentState"
 	HasStatus bool   // the resource has a status with a message
 	Noun      string // the resource, for messages: "deployment"
+	Segment   string // the collection's path segment, which the resource's name holds: "deployments"
+	// Name is the Go expression of a Get answer r's resource name, which
+	// the wait checks is the resource asked for: "stateOf(r.Name)" for an
+	// optional name, "r.Name" for a required one, `""` without one.
+	Name string
 }
 
 // upload is a service's Upload: GetUploadEndpoint with the files' sizes,
@@ -29,15 +34,23 @@ type upload struct {
 	Noun               string
 }
 
-// download is a service's Download...: an endpoint's signed URL(s) fetched
-// into a directory.
+// download is a service's Download...: an endpoint's signed URL(s), or
+// the signed URL a field of the resource holds, fetched into a directory.
 type download struct {
 	Name     string // the method: "Download", "DownloadMetricsFile"
 	Endpoint *serviceMethod
 	Many     bool   // the answer maps file names to URLs (else: one URL)
 	Field    string // the answer's Go field holding the URL(s)
 	File     string // for one URL: the file name when the URL's path gives none
+	// Property is, for a resource field's URL, the field's JSON name
+	// ("metricsFileSignedUrl"), and Endpoint the service's Get; "" for an
+	// endpoint's.
+	Property string
 }
+
+// signedURLSuffix ends the name of a resource property holding a signed
+// URL of a file the resource publishes: a job's metricsFileSignedUrl.
+const signedURLSuffix = "SignedUrl"
 
 // findWorkflows sets svc's Waiter, Upload and Downloads from its methods.
 func findWorkflows(spec *openapi3.T, svc *service) error {
@@ -53,7 +66,8 @@ func findWorkflows(spec *openapi3.T, svc *service) error {
 			if state != nil && state.Ref != "" && state.Value != nil && len(state.Value.Enum) > 0 {
 				status := schema.Value.Properties["status"]
 				hasStatus := status != nil && schemaName(status.Ref) == "Status" // {code, message}
-				svc.Waiter = &waiter{Get: get, StateType: codegen.SchemaNameToTypeName(schemaName(state.Ref)), HasStatus: hasStatus, Noun: noun}
+				svc.Waiter = &waiter{Get: get, StateType: codegen.SchemaNameToTypeName(schemaName(state.Ref)), HasStatus: hasStatus,
+					Noun: noun, Segment: svc.Segment, Name: nameExpr(schema.Value)}
 			}
 		}
 	}
@@ -89,7 +103,68 @@ func findWorkflows(spec *openapi3.T, svc *service) error {
 		}
 		svc.Downloads = append(svc.Downloads, d)
 	}
+	if get := byName["Get"]; get != nil && get.ResultRef != "" {
+		if schema := spec.Components.Schemas[get.ResultRef]; schema != nil && schema.Value != nil {
+			svc.Downloads = append(svc.Downloads, fieldDownloads(get, schema.Value)...)
+		}
+	}
+	return checkDownloadNames(svc)
+}
+
+// fieldDownloads are the Download... of the resource's signed-URL fields,
+// by rule: every string property named "<what>SignedUrl" gets
+// Download<What>, which Gets the resource and fetches that URL.
+func fieldDownloads(get *serviceMethod, schema *openapi3.Schema) []*download {
+	var out []*download
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
+		p := schema.Properties[name].Value
+		what, ok := strings.CutSuffix(name, signedURLSuffix)
+		if !ok || what == "" || p == nil || !p.Type.Is("string") {
+			continue
+		}
+		goName := codegen.Property{JsonFieldName: what}.GoFieldName()
+		out = append(out, &download{
+			Name:     "Download" + goName,
+			Endpoint: get,
+			Field:    codegen.Property{JsonFieldName: name}.GoFieldName(),
+			File:     strings.ToLower(strings.ReplaceAll(splitWords(goName), " ", "-")),
+			Property: name,
+		})
+	}
+	return out
+}
+
+// checkDownloadNames fails generation when two Download... of a service,
+// or one and an operation's method, would have the same name.
+func checkDownloadNames(svc *service) error {
+	seen := map[string]string{}
+	for _, m := range svc.Methods {
+		seen[m.Name] = "the operation " + m.ID
+	}
+	for _, d := range svc.Downloads {
+		from := "the endpoint " + d.Endpoint.Name
+		if d.Property != "" {
+			from = "the field " + d.Property
+		}
+		if other, clash := seen[d.Name]; clash {
+			return fmt.Errorf("%s.%s: the download of %s has the name of %s: rename one (gen/overlay.yaml)", svc.Name, d.Name, from, other)
+		}
+		seen[d.Name] = from
+	}
 	return nil
+}
+
+// nameExpr is the Go expression of a resource r's "name" (a string
+// property), `""` when the schema has none.
+func nameExpr(schema *openapi3.Schema) string {
+	p := schema.Properties["name"]
+	switch {
+	case p == nil || p.Value == nil || !p.Value.Type.Is("string"):
+		return `""`
+	case slices.Contains(schema.Required, "name"):
+		return "r.Name"
+	}
+	return "stateOf(r.Name)"
 }
 
 // hasProperty reports whether the component schema named by a Go type or
