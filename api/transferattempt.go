@@ -101,10 +101,11 @@ func (w *idleWatch) stalled() bool {
 	return errors.Is(context.Cause(w.ctx), ErrTransferStalled)
 }
 
-// explain names the stall as the cause of err when the watch ended the
-// attempt (the transport only says "context canceled").
+// explain names the stall, and the idle time, as the cause of err when the
+// watch ended the attempt (the transport says "context canceled", or the
+// bare cause).
 func (w *idleWatch) explain(err error) error {
-	if w.stalled() && !errors.Is(err, ErrTransferStalled) {
+	if w.stalled() {
 		return fmt.Errorf("%w (%v)", ErrTransferStalled, w.idle)
 	}
 	return err
