@@ -175,12 +175,16 @@ func (t *storageTransfer) finish(req *http.Request, resp *http.Response, w *idle
 }
 
 // classifyTransfer decides about a failed storage attempt: a failure
-// marked notRetried or a file that changed size is final; the rest is
-// classified as any request's.
+// marked notRetried or a file that changed size is final; a PUT answered
+// before its body was read is retried (storage may have been restarting);
+// the rest is classified as any request's.
 func classifyTransfer(err error, callerCtx, attemptCtx context.Context) outcome {
 	var nr notRetried
-	if errors.As(err, &nr) || errors.Is(err, ErrFileChanged) {
+	switch {
+	case errors.As(err, &nr) || errors.Is(err, ErrFileChanged):
 		return final
+	case errors.Is(err, ErrNotStored) && callerCtx.Err() == nil:
+		return mayHaveActed
 	}
 	return classifyError(err, callerCtx, attemptCtx)
 }
