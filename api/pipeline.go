@@ -192,7 +192,7 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 		r.Body = body
 	}
 	if watch != nil {
-		r.Body = watch.watchBody(r.Body)
+		r.Body, r.GetBody = watch.watchBody(r.Body), watch.watchGetBody(req.GetBody)
 	}
 	// Copy the header map, sharing its (never modified) value slices, and
 	// add ours to the copy.

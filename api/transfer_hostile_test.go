@@ -132,6 +132,34 @@ func TestAFileThatChangedSizeIsNotRetriedWhateverTheTransportSays(t *testing.T) 
 	})
 }
 
+// TestAPutSentAgainByTheTransportIsCountedAgain: a transport that sends
+// the body again through GetBody (as net/http does when a kept-alive
+// connection closed under it) is counted on its second copy: storage read
+// all of it, so the file is stored.
+func TestAPutSentAgainByTheTransportIsCountedAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var puts hits
+		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			if req.Method != http.MethodPut {
+				return newStorageServer().RoundTrip(req)
+			}
+			puts.add()
+			_, _ = io.CopyN(io.Discard, req.Body, 10)
+			again, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			_, _ = io.Copy(io.Discard, again)
+			return answer200(req, nil, http.Header{}), nil
+		})
+		c := newClient(t, rt)
+		err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a.bin", bytes.NewReader(make([]byte, 100)), 100)})
+		if err != nil || puts.count() != 1 {
+			t.Errorf("err = %v after %d PUTs, want success after 1", err, puts.count())
+		}
+	})
+}
+
 // TestADownloadNeverWritesThroughASymlink: a directory symlink inside the
 // target directory that leads elsewhere is refused, with nothing written
 // outside and no temporary file left; a symlink at the target's name is

@@ -144,6 +144,23 @@ func (w *idleWatch) watchBody(body io.ReadCloser) io.ReadCloser {
 	return &sentBody{ReadCloser: body, w: w}
 }
 
+// watchGetBody wraps the attempt's GetBody, which the transport calls to
+// send the body again on a fresh connection (a kept-alive one that was
+// closed under it): the copy is watched too, and counted from 0.
+func (w *idleWatch) watchGetBody(get func() (io.ReadCloser, error)) func() (io.ReadCloser, error) {
+	if get == nil {
+		return nil
+	}
+	return func() (io.ReadCloser, error) {
+		body, err := get()
+		if err != nil {
+			return nil, err
+		}
+		w.sent.Store(0)
+		return w.watchBody(body), nil
+	}
+}
+
 // finish checks a storage answer within its attempt: a PUT must have a
 // 2xx that came after its whole body was read (any 3xx is refused: Go
 // would follow 301, 302 and 303 as a GET without the body), and a 2xx
