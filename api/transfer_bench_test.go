@@ -24,18 +24,20 @@ import (
 const transferBenchSize = 64 << 20
 
 // patternReader generates n bytes without holding them: a stream as large
-// as one likes at no memory cost.
-type patternReader struct{ left int64 }
+// as one likes at no memory cost, the same whatever the reads' sizes.
+type patternReader struct{ left, at int64 }
 
 func (r *patternReader) Read(p []byte) (int, error) {
 	if r.left == 0 {
 		return 0, io.EOF
 	}
 	n := min(int64(len(p)), r.left)
+	at := int(r.at % 26)
 	for i := range p[:n] {
-		p[i] = byte('a' + i%26)
+		p[i] = byte('a' + (at+i)%26)
 	}
 	r.left -= n
+	r.at += n
 	return int(n), nil
 }
 
