@@ -212,7 +212,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // checksum is one hash storage announced in x-goog-hash (base64),
 // computed over what arrives: crc32c when storage sends it (the processor
-// computes it), md5 otherwise. A nil checksum checks nothing.
+// computes it), md5 otherwise. A nil checksum checks nothing. An empty
+// value announces nothing.
 type checksum struct {
 	algo, want string
 	h          hash.Hash
@@ -226,7 +227,7 @@ func newChecksum(headers []string) *checksum {
 		for part := range strings.SplitSeq(h, ",") {
 			algo, sum, ok := strings.Cut(strings.TrimSpace(part), "=")
 			switch {
-			case !ok:
+			case !ok || sum == "": // garbled: announces nothing
 			case algo == "crc32c":
 				return &checksum{algo: algo, want: sum, h: crc32.New(castagnoli)}
 			case algo == "md5":
