@@ -142,11 +142,17 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		p.logAttempt(ctx, req, attempt, status, time.Since(start), wait, retry)
 
 		if !retry {
-			defer cancel()
+			var failure error
 			if err != nil {
-				return nil, p.transportError(req, attempt, unwrapURLError(err), nil)
+				failure = p.transportError(req, attempt, unwrapURLError(err), nil)
+			} else {
+				failure = p.newError(req, resp, attempt)
 			}
-			return nil, p.newError(req, resp, attempt)
+			cancel()
+			if watch != nil {
+				watch.awaitBodies(ctx) // the caller may reuse the file's reader
+			}
+			return nil, failure
 		}
 		lastResp, lastErr = nil, err
 		if resp != nil {
@@ -154,6 +160,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			lastResp = resp
 		}
 		cancel()
+		if watch != nil {
+			watch.awaitBodies(ctx) // the next attempt rewinds the file's reader
+		}
 		if err := sleep(ctx, wait); err != nil {
 			var last error
 			if lastResp != nil {

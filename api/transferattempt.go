@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -67,13 +68,18 @@ func (e notRetried) Unwrap() error { return e.err }
 
 // idleWatch ends an attempt's context, with ErrTransferStalled as cause,
 // once no byte has moved for idle; every byte moved re-arms it. It counts
-// the bytes the transport read from the request body.
+// the bytes the transport read from the request body, and knows whether
+// the transport has closed every copy of it.
 type idleWatch struct {
 	idle   time.Duration
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	timer  *time.Timer
 	sent   atomic.Int64
+
+	mu        sync.Mutex
+	open      int           // request bodies the transport has not closed
+	allClosed chan struct{} // closed when open falls to 0
 }
 
 func newIdleWatch(parent context.Context, idle time.Duration) *idleWatch {
@@ -114,7 +120,40 @@ func (w *idleWatch) explain(err error) error {
 // sentBody is a request body whose reads re-arm the watch and are counted.
 type sentBody struct {
 	io.ReadCloser
-	w *idleWatch
+	w    *idleWatch
+	once sync.Once
+}
+
+func (b *sentBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(func() {
+		b.w.mu.Lock()
+		defer b.w.mu.Unlock()
+		if b.w.open--; b.w.open == 0 {
+			close(b.w.allClosed)
+		}
+	})
+	return err
+}
+
+// awaitBodies waits until the transport has closed the attempt's request
+// body (it may close it in its own goroutine after the attempt ended),
+// so that the next attempt, or the caller, never shares the file's reader
+// with it; at most the idle time, or until ctx ends.
+func (w *idleWatch) awaitBodies(ctx context.Context) {
+	w.mu.Lock()
+	open, closed := w.open, w.allClosed
+	w.mu.Unlock()
+	if open == 0 {
+		return
+	}
+	t := time.NewTimer(w.idle)
+	defer t.Stop()
+	select {
+	case <-closed:
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 func (b *sentBody) Read(p []byte) (int, error) {
@@ -141,6 +180,12 @@ func (w *idleWatch) watchBody(body io.ReadCloser) io.ReadCloser {
 	if body == nil || body == http.NoBody {
 		return body
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.open == 0 {
+		w.allClosed = make(chan struct{})
+	}
+	w.open++
 	return &sentBody{ReadCloser: body, w: w}
 }
 
