@@ -86,3 +86,19 @@ func TestTheIdleWatchEndsOnlyAnIdleAttempt(t *testing.T) {
 		t.Errorf("an idle watch: %v", context.Cause(w.ctx))
 	}
 }
+
+// TestAGetIsReceivedOnlyOnA2xx: a GET's body is received for 200 to 299;
+// any other answer is left to the pipeline (an *Error, a retry).
+func TestAGetIsReceivedOnlyOnA2xx(t *testing.T) {
+	for status, want := range map[int]bool{199: false, 200: true, 299: true, 300: false, 404: false} {
+		received := false
+		tr := &storageTransfer{idle: time.Minute, receive: func(*http.Response, io.Reader) error { received = true; return nil }}
+		w := newIdleWatch(context.Background(), time.Minute)
+		req, _ := http.NewRequest(http.MethodGet, "https://storage.test/o", nil)
+		resp := &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("x"))}
+		if err := tr.finish(req, resp, w); err != nil || received != want {
+			t.Errorf("GET answered %d: received %v (%v), want %v", status, received, err, want)
+		}
+		w.stop()
+	}
+}
