@@ -20,7 +20,7 @@ import (
 // (then retried) after WithTransferIdleTimeout without one; a file whose
 // size storage does not announce is bounded by WithMaxDownloadSize.
 func ExampleDatasetsService_Download() {
-	fake, err := gatewaytest.NewServer()
+	fake, err := gatewaytest.NewServer(gatewaytest.WithSettleReads(0))
 	if err != nil {
 		log.Fatal(err)
 	}
