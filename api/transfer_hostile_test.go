@@ -374,3 +374,41 @@ func TestTransferOptionsAreCheckedBeforeSending(t *testing.T) {
 		t.Errorf("WithTransferIdleTimeout on a Get: %v", err)
 	}
 }
+
+// TestADownloadFollowsRedirectsOnlyOnItsSignedHost: a GET redirected on
+// storage's own origin is followed; one redirected elsewhere is refused,
+// and nothing reaches the other host or the disk.
+func TestADownloadFollowsRedirectsOnlyOnItsSignedHost(t *testing.T) {
+	for _, tc := range []struct {
+		to   string
+		want bool
+	}{{"/storage/moved", true}, {"http://127.0.0.2/storage/moved", false}, {"https://elsewhere.test/storage/moved", false}} {
+		t.Run(tc.to, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var moved hits
+				f := newTransferFake(t, func(w http.ResponseWriter, r *http.Request) {
+					if strings.HasSuffix(r.URL.Path, "/moved") {
+						moved.add()
+						_, _ = io.WriteString(w, "moved data")
+						return
+					}
+					http.Redirect(w, r, tc.to, http.StatusFound)
+				})
+				dir := t.TempDir()
+				_, err := f.client.Datasets.Download(context.Background(), "ds1", dir)
+				if tc.want {
+					if err != nil {
+						t.Fatal(err)
+					}
+					assertOnly(t, dir, "data.bin")
+					return
+				}
+				var te *api.TransportError
+				if !errors.As(err, &te) || !strings.Contains(err.Error(), "off the signed host") || moved.count() != 0 {
+					t.Errorf("err = %v after %d requests elsewhere, want a *TransportError refusing the redirect, and none", err, moved.count())
+				}
+				assertOnly(t, dir)
+			})
+		})
+	}
+}
