@@ -138,7 +138,8 @@ func WithMaxRetries(n int) Option {
 
 // WithTimeout bounds each attempt (connecting, sending, and reading the
 // response body) to d, for every call or for one. The caller's context
-// bounds the whole call.
+// bounds the whole call. The files' transfers of an Upload or a Download
+// are bounded by their progress instead (WithTransferIdleTimeout).
 func WithTimeout(d time.Duration) Option {
 	return func(t *optionTarget) error {
 		if d <= 0 {

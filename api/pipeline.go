@@ -39,6 +39,9 @@ type destination struct {
 	client *http.Client // the caller's or ours, with guarded redirects
 	origin origin       // every attempt must stay on it
 	auth   []string     // the Authorization header's value, shared read-only; nil for none
+	// transfer is set for storage (a signed URL): its attempts are bounded
+	// by progress instead of WithTimeout, and their answers checked.
+	transfer *storageTransfer
 }
 
 // maxDrain is how much of a discarded response body is read so that its
@@ -91,15 +94,26 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 	var lastResp *http.Response
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout, d.auth)
+		attemptReq, cancel, watch, err := p.newAttempt(req, attempt, s.timeout, d)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
 		start := time.Now()
 		resp, err := d.client.Do(attemptReq)
+		if watch != nil {
+			if err == nil {
+				if err = d.transfer.finish(attemptReq, resp, watch); err != nil {
+					resp = nil
+				}
+			} else {
+				err = watch.explain(err)
+			}
+		}
 
 		var out outcome
-		if err != nil {
+		if err != nil && watch != nil {
+			out = classifyTransfer(err, ctx, attemptReq.Context())
+		} else if err != nil {
 			out = classifyError(err, ctx, attemptReq.Context())
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			p.budget.recordAttempt(true)
@@ -128,11 +142,17 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		p.logAttempt(ctx, req, attempt, status, time.Since(start), wait, retry)
 
 		if !retry {
-			defer cancel()
+			var failure error
 			if err != nil {
-				return nil, p.transportError(req, attempt, unwrapURLError(err), nil)
+				failure = p.transportError(req, attempt, unwrapURLError(err), nil)
+			} else {
+				failure = p.newError(req, resp, attempt)
 			}
-			return nil, p.newError(req, resp, attempt)
+			cancel()
+			if watch != nil {
+				watch.awaitBodies(ctx) // the caller may reuse the file's reader
+			}
+			return nil, failure
 		}
 		lastResp, lastErr = nil, err
 		if resp != nil {
@@ -140,6 +160,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			lastResp = resp
 		}
 		cancel()
+		if watch != nil {
+			watch.awaitBodies(ctx) // the next attempt rewinds the file's reader
+		}
 		if err := sleep(ctx, wait); err != nil {
 			var last error
 			if lastResp != nil {
@@ -157,10 +180,15 @@ func needsBody(resp *http.Response) bool { return resp.StatusCode == http.Status
 
 // newAttempt prepares one attempt: the caller's request with the attempt's
 // context, a fresh copy of the body and the SDK's headers. The caller's
-// request is never modified.
-func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, auth []string) (*http.Request, context.CancelFunc, error) {
+// request is never modified. An attempt of the API is bounded by timeout;
+// one of storage by its progress, which the returned watch follows.
+func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, d *destination) (*http.Request, context.CancelFunc, *idleWatch, error) {
 	ctx, cancel := req.Context(), context.CancelFunc(func() {})
-	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
+	var watch *idleWatch
+	if d.transfer != nil {
+		watch = newIdleWatch(ctx, d.transfer.idle)
+		ctx, cancel = watch.ctx, watch.stop
+	} else if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	r := req.WithContext(ctx)
@@ -168,9 +196,12 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 		body, err := req.GetBody()
 		if err != nil {
 			cancel()
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		r.Body = body
+	}
+	if watch != nil {
+		r.Body, r.GetBody = watch.watchBody(r.Body), watch.watchGetBody(req.GetBody)
 	}
 	// Copy the header map, sharing its (never modified) value slices, and
 	// add ours to the copy.
@@ -178,14 +209,14 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	if auth != nil {
-		h["Authorization"] = auth
+	if d.auth != nil {
+		h["Authorization"] = d.auth
 	}
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = p.userAgent
 	}
 	r.Header = h
-	return r, cancel, nil
+	return r, cancel, watch, nil
 }
 
 // retryWait decides whether to retry after a retryable failure and how

@@ -2,12 +2,8 @@ package api
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"net/http"
 	"net/url"
@@ -107,6 +103,20 @@ type transferSettings struct {
 	progress    func(TransferProgress)
 	waitAfter   bool
 	validateFor time.Duration // how long Upload polls ValidateUpload
+	idle        time.Duration // WithTransferIdleTimeout
+	maxSize     int64         // WithMaxDownloadSize
+}
+
+// newTransferSettings are the defaults of an Upload or a Download.
+func newTransferSettings() transferSettings {
+	return transferSettings{parallel: DefaultParallelTransfers, idle: DefaultTransferIdleTimeout, maxSize: DefaultMaxDownloadSize,
+		validateFor: DefaultValidateTimeout}
+}
+
+// resolveTransfer applies the options of an Upload or a Download (resolve
+// refuses a nil one).
+func (c *Client) resolveTransfer(opts []Option, ws *waitSettings, ts *transferSettings) (callSettings, error) {
+	return c.resolve(opts, ws, ts)
 }
 
 func transferOption(name string, set func(*transferSettings) error) Option {
@@ -126,6 +136,37 @@ func WithParallelTransfers(n int) Option {
 			return fmt.Errorf("WithParallelTransfers: %d is below 1", n)
 		}
 		t.parallel = n
+		return nil
+	})
+}
+
+// WithTransferIdleTimeout abandons a storage PUT or GET (connecting,
+// sending the file, waiting for storage's answer, or receiving the file)
+// once no byte has moved for d, default DefaultTransferIdleTimeout; it is
+// then retried as a lost connection is, and fails with ErrTransferStalled
+// once the retries are spent. A transfer that keeps moving is never cut
+// off: WithTimeout bounds the API calls of an Upload or Download, not the
+// files' transfers.
+func WithTransferIdleTimeout(d time.Duration) Option {
+	return transferOption("WithTransferIdleTimeout", func(t *transferSettings) error {
+		if d <= 0 {
+			return fmt.Errorf("WithTransferIdleTimeout: %v is not positive", d)
+		}
+		t.idle = d
+		return nil
+	})
+}
+
+// WithMaxDownloadSize bounds each downloaded file whose size storage does
+// not announce to n bytes (default DefaultMaxDownloadSize); a file that
+// brings more fails with ErrDownloadTooLarge and leaves nothing on disk.
+// A file whose size storage announces is bounded by that size.
+func WithMaxDownloadSize(n int64) Option {
+	return transferOption("WithMaxDownloadSize", func(t *transferSettings) error {
+		if n < 1 {
+			return fmt.Errorf("WithMaxDownloadSize: %d is below 1", n)
+		}
+		t.maxSize = n
 		return nil
 	})
 }
@@ -247,8 +288,8 @@ func each[T any](ctx context.Context, parallel int, items []T, f func(context.Co
 
 // storageDestination is where a signed URL's requests go: its own origin,
 // https (or http to a loopback address, for a local fake), with no
-// credentials.
-func (p *pipeline) storageDestination(raw string) (*url.URL, *destination, error) {
+// credentials, in attempts bounded by their progress (t).
+func (p *pipeline) storageDestination(raw string, t *storageTransfer) (*url.URL, *destination, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, nil, errors.New("the signed URL is not a URL")
@@ -256,14 +297,18 @@ func (p *pipeline) storageDestination(raw string) (*url.URL, *destination, error
 	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) || u.Host == "" || u.User != nil {
 		return nil, nil, fmt.Errorf("refusing the signed URL for %s://%s: want https (or http to a loopback address), without credentials", u.Scheme, u.Host)
 	}
-	return u, &destination{client: p.storage, origin: originOf(u)}, nil
+	return u, &destination{client: p.storage, origin: originOf(u), transfer: t}, nil
 }
 
 // storageClient is the http.Client of signed URLs: the caller's transport
-// (proxies, tracing) without its cookie jar, following a redirect only on
-// the same origin.
+// (proxies, tracing) without its cookie jar, following a GET's redirect
+// only on the same origin, and no PUT's: its answer is the redirect, which
+// the attempt refuses (ErrNotStored).
 func storageClient(hc *http.Client) *http.Client {
 	return &http.Client{Transport: hc.Transport, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if via[0].Method == http.MethodPut {
+			return http.ErrUseLastResponse
+		}
 		if !originOf(via[0].URL).matches(req.URL) {
 			return errors.New("storage redirected off the signed host: not following")
 		}
@@ -291,8 +336,8 @@ type uploadSteps struct {
 // storage may not show every file at once), and, with WaitAfterUpload,
 // waits for the resource.
 func upload(ctx context.Context, c *Client, files []File, opts []Option, steps uploadSteps) error {
-	ws, ts := newWaitSettings(), transferSettings{parallel: DefaultParallelTransfers, validateFor: DefaultValidateTimeout}
-	s, err := c.resolve(opts, &ws, &ts)
+	ws, ts := newWaitSettings(), newTransferSettings()
+	s, err := c.resolveTransfer(opts, &ws, &ts)
 	if err == nil && steps.checkWait != nil {
 		err = steps.checkWait(&ws)
 	}
@@ -328,7 +373,7 @@ func upload(ctx context.Context, c *Client, files []File, opts []Option, steps u
 	}
 	progress := newProgressTracker(ts.progress, byName)
 	err = each(ctx, ts.parallel, files, func(ctx context.Context, f File) error {
-		return c.putFile(ctx, s, f, urls[f.Name], progress)
+		return c.putFile(ctx, s, &ts, f, urls[f.Name], progress)
 	})
 	if err != nil {
 		return fmt.Errorf("upload to %s %s: %w", steps.noun, steps.id, err)
@@ -382,8 +427,8 @@ func (c *Client) validateUpload(ctx context.Context, ws *waitSettings, ts *trans
 
 // putFile sends one file to its signed URL, with the headers a GCS signed
 // URL for a PUT of that size requires, and no credentials.
-func (c *Client) putFile(ctx context.Context, s callSettings, f File, signed string, progress *progressTracker) error {
-	u, dest, err := c.p.storageDestination(signed)
+func (c *Client) putFile(ctx context.Context, s callSettings, ts *transferSettings, f File, signed string, progress *progressTracker) error {
+	u, dest, err := c.p.storageDestination(signed, &storageTransfer{idle: ts.idle})
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name, err)
 	}
@@ -466,179 +511,6 @@ func (s *sizedReader) Close() error { return s.r.Close() }
 type downloadSteps struct {
 	noun, id string
 	endpoint func(ctx context.Context, s Option) (map[string]string, error)
-}
-
-// download fetches every file the endpoint names into dir, each to a
-// temporary file renamed into place once its size (and any checksum storage
-// sends) is right. It returns the paths written. A name that would land
-// outside dir (an absolute path, "..") is refused before anything is
-// fetched.
-func download(ctx context.Context, c *Client, dir string, opts []Option, steps downloadSteps) ([]string, error) {
-	ts := transferSettings{parallel: DefaultParallelTransfers}
-	s, err := c.resolve(opts, nil, &ts)
-	if err != nil {
-		return nil, fmt.Errorf("download from %s %s: %w", steps.noun, steps.id, err)
-	}
-	urls, err := steps.endpoint(ctx, withSettings(s))
-	if err != nil {
-		return nil, err
-	}
-	if len(urls) == 0 {
-		return nil, fmt.Errorf("download from %s %s: the endpoint gave no file: %w", steps.noun, steps.id, ErrNotFound)
-	}
-	names := make([]string, 0, len(urls))
-	for name, u := range urls {
-		if err := checkDownloadName(name); err != nil {
-			return nil, fmt.Errorf("download from %s %s: %w", steps.noun, steps.id, err)
-		}
-		if u == "" {
-			return nil, fmt.Errorf("download from %s %s: no URL for %q", steps.noun, steps.id, name)
-		}
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	progress := newProgressTracker(ts.progress, map[string]int64{})
-	paths := make([]string, len(names))
-	index := map[string]int{}
-	for i, n := range names {
-		index[n] = i
-	}
-	err = each(ctx, ts.parallel, names, func(ctx context.Context, name string) error {
-		path, err := c.getFile(ctx, s, dir, name, urls[name], progress)
-		paths[index[name]] = path
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("download from %s %s: %w", steps.noun, steps.id, err)
-	}
-	return paths, nil
-}
-
-// checkDownloadName refuses a file name that would not be written as a
-// file inside the directory: absolute, with a "." or ".." element, empty,
-// naming the directory itself or a device on Windows, or not in clean
-// slash-separated form.
-func checkDownloadName(name string) error {
-	if path.Clean(name) != name || name == "." || !filepath.IsLocal(name) || strings.ContainsAny(name, "\\\x00") {
-		return fmt.Errorf("the file name %q would not be written as a file inside the directory: refused", name)
-	}
-	return nil
-}
-
-// getFile fetches one signed URL into dir/name.
-func (c *Client) getFile(ctx context.Context, s callSettings, dir, name, signed string, progress *progressTracker) (string, error) {
-	target := filepath.Join(dir, filepath.FromSlash(name))
-	u, dest, err := c.p.storageDestination(signed)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return "", err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return "", err
-	}
-	resp, err := c.p.attempts(req, &s, dest)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	defer func() { _ = resp.Body.Close() }() // a read body: its close reports nothing to act on
-	progress.setSize(name, resp.ContentLength)
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".download-*")
-	if err != nil {
-		return "", err
-	}
-	defer func() {
-		if tmp != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	sums := newChecksums(resp.Header.Values("X-Goog-Hash"))
-	w := io.MultiWriter(tmp, sums)
-	n, err := io.Copy(w, &countingReader{r: resp.Body, name: name, progress: progress})
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	if resp.ContentLength >= 0 && n != resp.ContentLength {
-		return "", fmt.Errorf("%s: %d bytes arrived, storage announced %d", name, n, resp.ContentLength)
-	}
-	if err := sums.verify(); err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return "", err
-	}
-	tmp = nil
-	progress.add(name, 0, true)
-	return target, nil
-}
-
-// countingReader reports the bytes of a download as they arrive.
-type countingReader struct {
-	r        io.Reader
-	name     string
-	progress *progressTracker
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.progress.add(c.name, int64(n), false)
-	}
-	return n, err
-}
-
-// checksums are the hashes storage announced in x-goog-hash (crc32c and
-// md5, base64), computed over what arrives.
-type checksums struct {
-	want map[string]string
-	have map[string]hash.Hash
-}
-
-func newChecksums(headers []string) *checksums {
-	c := &checksums{want: map[string]string{}, have: map[string]hash.Hash{}}
-	for _, h := range headers {
-		for _, part := range strings.Split(h, ",") {
-			algo, sum, ok := strings.Cut(strings.TrimSpace(part), "=")
-			if !ok {
-				continue
-			}
-			switch algo {
-			case "md5":
-				c.want[algo], c.have[algo] = sum, md5.New()
-			case "crc32c":
-				c.want[algo], c.have[algo] = sum, crc32.New(crc32.MakeTable(crc32.Castagnoli))
-			}
-		}
-	}
-	return c
-}
-
-func (c *checksums) Write(p []byte) (int, error) {
-	for _, h := range c.have {
-		h.Write(p)
-	}
-	return len(p), nil
-}
-
-func (c *checksums) verify() error {
-	for algo, h := range c.have {
-		if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != c.want[algo] {
-			return fmt.Errorf("the %s checksum of what arrived does not match storage's x-goog-hash", algo)
-		}
-	}
-	return nil
 }
 
 // signedFile is the one file of an endpoint that hands out a single signed

@@ -24,3 +24,41 @@ func FuzzDownloadName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzChecksumHeader: whatever storage sends in x-goog-hash, the parser
+// never panics; it checks crc32c whenever one is announced (with a value),
+// md5 only when no crc32c is, and nothing when neither is.
+func FuzzChecksumHeader(f *testing.F) {
+	for _, seed := range []string{"crc32c=AAAAAA==,md5=AAAAAAAAAAAAAAAAAAAAAA==", "md5=x", "crc32c=", "md5", "", ",,=", "sha256=abc, crc32c=x", " md5 = y "} {
+		f.Add(seed, "md5=z")
+	}
+	f.Fuzz(func(t *testing.T, first, second string) {
+		c := newChecksum([]string{first, second})
+		announced := func(algo string) bool {
+			for _, h := range []string{first, second} {
+				for part := range strings.SplitSeq(h, ",") {
+					if a, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && a == algo && v != "" {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		want := ""
+		switch {
+		case announced("crc32c"):
+			want = "crc32c"
+		case announced("md5"):
+			want = "md5"
+		}
+		got := ""
+		if c != nil {
+			got = c.algo
+			c.write([]byte("data"))
+			_ = c.verify()
+		}
+		if got != want {
+			t.Errorf("x-goog-hash %q, %q: checks %q, want %q", first, second, got, want)
+		}
+	})
+}
