@@ -26,85 +26,85 @@ import (
 type Client struct {
 	clientCore
 
-	// APIKeys holds the operations on apiKeys.
+	// APIKeys holds the operations on API keys.
 	APIKeys *APIKeysService
 	// Accounts holds the operations on accounts.
 	Accounts *AccountsService
-	// AuditLogs holds the operations on auditLogs.
+	// AuditLogs holds the operations on audit logs.
 	AuditLogs *AuditLogsService
 	// Auth holds the operations on auth.
 	Auth *AuthService
-	// BatchInferenceJobs holds the operations on batchInferenceJobs.
+	// BatchInferenceJobs holds the operations on batch inference jobs.
 	BatchInferenceJobs *BatchInferenceJobsService
 	// Checkpoints holds the operations on checkpoints.
 	Checkpoints *CheckpointsService
 	// Clusters holds the operations on clusters.
 	Clusters *ClustersService
-	// CreditCodes holds the operations on creditCodes.
+	// CreditCodes holds the operations on credit codes.
 	CreditCodes *CreditCodesService
-	// CreditRedemptions holds the operations on creditRedemptions.
+	// CreditRedemptions holds the operations on credit redemptions.
 	CreditRedemptions *CreditRedemptionsService
 	// Datasets holds the operations on datasets.
 	Datasets *DatasetsService
-	// DeployedModels holds the operations on deployedModels.
+	// DeployedModels holds the operations on deployed models.
 	DeployedModels *DeployedModelsService
-	// DeploymentShapeVersions holds the operations on versions.
+	// DeploymentShapeVersions holds the operations on deployment shape versions.
 	DeploymentShapeVersions *DeploymentShapeVersionsService
-	// DeploymentShapes holds the operations on deploymentShapes.
+	// DeploymentShapes holds the operations on deployment shapes.
 	DeploymentShapes *DeploymentShapesService
-	// DeploymentShards holds the operations on shards.
+	// DeploymentShards holds the operations on deployment shards.
 	DeploymentShards *DeploymentShardsService
 	// Deployments holds the operations on deployments.
 	Deployments *DeploymentsService
-	// DeveloperPasses holds the operations on developerPasses.
+	// DeveloperPasses holds the operations on developer passes.
 	DeveloperPasses *DeveloperPassesService
-	// DpoJobs holds the operations on dpoJobs.
+	// DpoJobs holds the operations on dpo jobs.
 	DpoJobs *DpoJobsService
-	// EvaluationJobs holds the operations on evaluationJobs.
+	// EvaluationJobs holds the operations on evaluation jobs.
 	EvaluationJobs *EvaluationJobsService
 	// Evaluations holds the operations on evaluations.
 	Evaluations *EvaluationsService
-	// EvaluatorVersions holds the operations on versions.
+	// EvaluatorVersions holds the operations on evaluator versions.
 	EvaluatorVersions *EvaluatorVersionsService
 	// Evaluators holds the operations on evaluators.
 	Evaluators *EvaluatorsService
-	// GenericDeploymentTypeVersions holds the operations on versions.
+	// GenericDeploymentTypeVersions holds the operations on generic deployment type versions.
 	GenericDeploymentTypeVersions *GenericDeploymentTypeVersionsService
-	// GenericDeploymentTypes holds the operations on genericDeploymentTypes.
+	// GenericDeploymentTypes holds the operations on generic deployment types.
 	GenericDeploymentTypes *GenericDeploymentTypesService
-	// GenericDeployments holds the operations on genericDeployments.
+	// GenericDeployments holds the operations on generic deployments.
 	GenericDeployments *GenericDeploymentsService
-	// IdentityProviders holds the operations on identityProviders.
+	// IdentityProviders holds the operations on identity providers.
 	IdentityProviders *IdentityProvidersService
-	// ModelVersions holds the operations on versions.
+	// ModelVersions holds the operations on model versions.
 	ModelVersions *ModelVersionsService
 	// Models holds the operations on models.
 	Models *ModelsService
-	// PricingPlans holds the operations on pricingPlans.
+	// PricingPlans holds the operations on pricing plans.
 	PricingPlans *PricingPlansService
 	// Quotas holds the operations on quotas.
 	Quotas *QuotasService
-	// ReinforcementFineTuningJobs holds the operations on reinforcementFineTuningJobs.
+	// ReinforcementFineTuningJobs holds the operations on reinforcement fine tuning jobs.
 	ReinforcementFineTuningJobs *ReinforcementFineTuningJobsService
-	// RlorTrainerJobCheckpoints holds the operations on checkpoints.
+	// RlorTrainerJobCheckpoints holds the operations on rlor trainer job checkpoints.
 	RlorTrainerJobCheckpoints *RlorTrainerJobCheckpointsService
-	// RlorTrainerJobs holds the operations on rlorTrainerJobs.
+	// RlorTrainerJobs holds the operations on rlor trainer jobs.
 	RlorTrainerJobs *RlorTrainerJobsService
 	// Routers holds the operations on routers.
 	Routers *RoutersService
 	// Secrets holds the operations on secrets.
 	Secrets *SecretsService
-	// SupervisedFineTuningJobs holds the operations on supervisedFineTuningJobs.
+	// SupervisedFineTuningJobs holds the operations on supervised fine tuning jobs.
 	SupervisedFineTuningJobs *SupervisedFineTuningJobsService
 	// Trails holds the operations on trails.
 	Trails *TrailsService
-	// TrainingSessionJobs holds the operations on trainingSessionJobs.
+	// TrainingSessionJobs holds the operations on training session jobs.
 	TrainingSessionJobs *TrainingSessionJobsService
-	// TrainingSessions holds the operations on trainingSessions.
+	// TrainingSessions holds the operations on training sessions.
 	TrainingSessions *TrainingSessionsService
-	// TrainingShapeVersions holds the operations on versions.
+	// TrainingShapeVersions holds the operations on training shape versions.
 	TrainingShapeVersions *TrainingShapeVersionsService
-	// TrainingShapes holds the operations on trainingShapes.
+	// TrainingShapes holds the operations on training shapes.
 	TrainingShapes *TrainingShapesService
 	// Users holds the operations on users.
 	Users *UsersService
@@ -156,7 +156,7 @@ func (c *Client) initServices() {
 	c.Users = (*UsersService)(&c.common)
 }
 
-// APIKeysService holds the operations on apiKeys of the Gateway REST API: see Client.
+// APIKeysService holds the operations on API keys of the Gateway REST API: see Client.
 type APIKeysService service
 
 // Create calls CreateApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys.
@@ -353,7 +353,7 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 
 // Wait polls Get until the account's state settles and returns the account:
 // by default it waits for the states of gen.States["AccountState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A account
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An account
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
@@ -377,7 +377,7 @@ func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings O
 		})
 }
 
-// AuditLogsService holds the operations on auditLogs of the Gateway REST API: see Client.
+// AuditLogsService holds the operations on audit logs of the Gateway REST API: see Client.
 type AuditLogsService service
 
 // List calls ListAuditLogs: GET /v1/accounts/{account_id}/auditLogs.
@@ -424,7 +424,7 @@ func (s *AuthService) RefreshSessionToken(ctx context.Context, body gen.RefreshS
 	}))
 }
 
-// BatchInferenceJobsService holds the operations on batchInferenceJobs of the Gateway REST API: see Client.
+// BatchInferenceJobsService holds the operations on batch inference jobs of the Gateway REST API: see Client.
 type BatchInferenceJobsService service
 
 // Create calls CreateBatchInferenceJob: POST /v1/accounts/{account_id}/batchInferenceJobs.
@@ -552,7 +552,6 @@ func (s *ClustersService) Get(ctx context.Context, clusterID string, params *gen
 // Get Cluster Connection Info
 //
 // Retrieve connection settings for the cluster to be put in kubeconfig
-
 func (s *ClustersService) GetConnectionInfo(ctx context.Context, clusterID string, params *gen.GetClusterConnectionInfoParams, opts ...Option) (*gen.ClusterConnectionInfo, error) {
 	return decode[gen.ClusterConnectionInfo](s.client.send(ctx, &gen.Operations[71], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetClusterConnectionInfoRequest(server, account, clusterID, params)
@@ -626,7 +625,7 @@ func (s *ClustersService) poll(ctx context.Context, clusterID string, ws *waitSe
 		})
 }
 
-// CreditCodesService holds the operations on creditCodes of the Gateway REST API: see Client.
+// CreditCodesService holds the operations on credit codes of the Gateway REST API: see Client.
 type CreditCodesService service
 
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
@@ -637,7 +636,7 @@ func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCo
 	}))
 }
 
-// CreditRedemptionsService holds the operations on creditRedemptions of the Gateway REST API: see Client.
+// CreditRedemptionsService holds the operations on credit redemptions of the Gateway REST API: see Client.
 type CreditRedemptionsService service
 
 // List calls ListCreditRedemptions: GET /v1/accounts/{account_id}/creditRedemptions.
@@ -850,7 +849,7 @@ func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir st
 	})
 }
 
-// DeployedModelsService holds the operations on deployedModels of the Gateway REST API: see Client.
+// DeployedModelsService holds the operations on deployed models of the Gateway REST API: see Client.
 type DeployedModelsService service
 
 // Create calls CreateDeployedModel: POST /v1/accounts/{account_id}/deployedModels.
@@ -944,7 +943,7 @@ func (s *DeployedModelsService) poll(ctx context.Context, deployedModelID string
 		})
 }
 
-// DeploymentShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// DeploymentShapeVersionsService holds the operations on deployment shape versions of the Gateway REST API: see Client.
 type DeploymentShapeVersionsService service
 
 // Get calls GetDeploymentShapeVersion: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions/{version_id}.
@@ -996,7 +995,7 @@ func (s *DeploymentShapeVersionsService) Update(ctx context.Context, deploymentS
 	}))
 }
 
-// DeploymentShapesService holds the operations on deploymentShapes of the Gateway REST API: see Client.
+// DeploymentShapesService holds the operations on deployment shapes of the Gateway REST API: see Client.
 type DeploymentShapesService service
 
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
@@ -1064,7 +1063,7 @@ func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID 
 	}))
 }
 
-// DeploymentShardsService holds the operations on shards of the Gateway REST API: see Client.
+// DeploymentShardsService holds the operations on deployment shards of the Gateway REST API: see Client.
 type DeploymentShardsService service
 
 // List calls ListDeploymentShards: GET /v1/accounts/{account_id}/deployments/{deployment_id}/shards.
@@ -1137,6 +1136,8 @@ func (s *DeploymentsService) GetLedger(ctx context.Context, deploymentID string,
 
 // GetMetrics calls GetDeploymentMetrics: GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics.
 // Get Deployment Metrics (Deprecated)
+//
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (s *DeploymentsService) GetMetrics(ctx context.Context, deploymentID string, params *gen.GetDeploymentMetricsParams, opts ...Option) (*gen.GetDeploymentMetricsResponse, error) {
 	return decode[gen.GetDeploymentMetricsResponse](s.client.send(ctx, &gen.Operations[77], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentMetricsRequest(server, account, deploymentID, params)
@@ -1242,7 +1243,7 @@ func (s *DeploymentsService) poll(ctx context.Context, deploymentID string, ws *
 		})
 }
 
-// DeveloperPassesService holds the operations on developerPasses of the Gateway REST API: see Client.
+// DeveloperPassesService holds the operations on developer passes of the Gateway REST API: see Client.
 type DeveloperPassesService service
 
 // Create calls CreateDeveloperPass: POST /v1/accounts/{account_id}/developerPasses.
@@ -1328,7 +1329,7 @@ func (s *DeveloperPassesService) poll(ctx context.Context, developerPasseID stri
 		})
 }
 
-// DpoJobsService holds the operations on dpoJobs of the Gateway REST API: see Client.
+// DpoJobsService holds the operations on dpo jobs of the Gateway REST API: see Client.
 type DpoJobsService service
 
 // Cancel calls CancelDpoJob: POST /v1/accounts/{account_id}/dpoJobs/{dpo_job_id}:cancel.
@@ -1453,7 +1454,7 @@ func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID strin
 	})
 }
 
-// EvaluationJobsService holds the operations on evaluationJobs of the Gateway REST API: see Client.
+// EvaluationJobsService holds the operations on evaluation jobs of the Gateway REST API: see Client.
 type EvaluationJobsService service
 
 // Create calls CreateEvaluationJob: POST /v1/accounts/{account_id}/evaluationJobs.
@@ -1523,7 +1524,7 @@ func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEva
 
 // Wait polls Get until the evaluation job's state settles and returns the evaluation job:
 // by default it waits for the states of gen.States["JobState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluation job
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An evaluation job
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
@@ -1643,7 +1644,7 @@ func (s *EvaluationsService) ValidateAssertions(ctx context.Context, body gen.Va
 	}))
 }
 
-// EvaluatorVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// EvaluatorVersionsService holds the operations on evaluator versions of the Gateway REST API: see Client.
 type EvaluatorVersionsService service
 
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
@@ -1717,8 +1718,7 @@ type EvaluatorsService service
 // Create calls CreateEvaluator: POST /v1/accounts/{account_id}/evaluators.
 // Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-
+// Deprecated: use EvaluatorsService.CreateV2 (CreateEvaluatorV2) instead: the Gateway deprecates CreateEvaluator.
 func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluatorBody, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[16], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluatorRequest(server, account, body)
@@ -1736,11 +1736,11 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 // ## Source Code Requirements
 //
 // Your project should contain:
-// - `requirements.txt` - Python dependencies for your evaluator
-// - `test_*.py` - Pytest test file(s) with
-//   [`@evaluation_test`](https://evalprotocol.io/reference/evaluation-test)
-//   decorated functions
-// - Any additional code/modules your evaluator needs
+//   - `requirements.txt` - Python dependencies for your evaluator
+//   - `test_*.py` - Pytest test file(s) with
+//     [`@evaluation_test`](https://evalprotocol.io/reference/evaluation-test)
+//     decorated functions
+//   - Any additional code/modules your evaluator needs
 //
 // ## Workflow
 //
@@ -1757,7 +1757,6 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 // 6. Poll [Get Evaluator](/api-reference/get-evaluator) until ready
 //
 // Once active, reference the evaluator in [Create Evaluation Job](/api-reference/create-evaluation-job) or [Create Reinforcement Fine-tuning Job](/api-reference/create-reinforcement-fine-tuning-job).
-
 func (s *EvaluatorsService) CreateV2(ctx context.Context, body gen.CreateEvaluatorV2Body, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[17], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluatorV2Request(server, account, body)
@@ -1768,7 +1767,6 @@ func (s *EvaluatorsService) CreateV2(ctx context.Context, body gen.CreateEvaluat
 // Delete Evaluator
 //
 // Deletes an evaluator and its associated versions and build artifacts.
-
 func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[44], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluatorRequest(server, account, evaluatorID)
@@ -1786,7 +1784,6 @@ func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts
 // - `BUILDING` - Environment is being prepared
 // - `ACTIVE` - Evaluator is ready to use
 // - `BUILD_FAILED` - Check build logs via [Get Evaluator Build Log Endpoint](/api-reference/get-evaluator-build-log-endpoint)
-
 func (s *EvaluatorsService) Get(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorParams, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[86], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorRequest(server, account, evaluatorID, params)
@@ -1798,7 +1795,6 @@ func (s *EvaluatorsService) Get(ctx context.Context, evaluatorID string, params 
 //
 // Returns a signed URL to download the evaluator's build logs. Useful for
 // debugging `BUILD_FAILED` state.
-
 func (s *EvaluatorsService) GetBuildLogEndpoint(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorBuildLogEndpointParams, opts ...Option) (*gen.GetEvaluatorBuildLogEndpointResponse, error) {
 	return decode[gen.GetEvaluatorBuildLogEndpointResponse](s.client.send(ctx, &gen.Operations[87], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorBuildLogEndpointRequest(server, account, evaluatorID, params)
@@ -1810,7 +1806,6 @@ func (s *EvaluatorsService) GetBuildLogEndpoint(ctx context.Context, evaluatorID
 //
 // Returns a signed URL to download the evaluator's source code archive.
 // Useful for debugging or reviewing the uploaded code.
-
 func (s *EvaluatorsService) GetSourceCodeEndpoint(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorSourceCodeEndpointParams, opts ...Option) (*gen.GetEvaluatorSourceCodeEndpointResponse, error) {
 	return decode[gen.GetEvaluatorSourceCodeEndpointResponse](s.client.send(ctx, &gen.Operations[88], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorSourceCodeEndpointRequest(server, account, evaluatorID, params)
@@ -1824,7 +1819,6 @@ func (s *EvaluatorsService) GetSourceCodeEndpoint(ctx context.Context, evaluator
 // [Create Evaluator](/api-reference/create-evaluator) workflow). After receiving
 // the signed URL, upload your `.tar.gz` archive using HTTP `PUT` with
 // `Content-Type: application/octet-stream` header.
-
 func (s *EvaluatorsService) GetUploadEndpoint(ctx context.Context, evaluatorID string, body gen.GetEvaluatorUploadEndpointBody, opts ...Option) (*gen.GetEvaluatorUploadEndpointResponse, error) {
 	return decode[gen.GetEvaluatorUploadEndpointResponse](s.client.send(ctx, &gen.Operations[89], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorUploadEndpointRequest(server, account, evaluatorID, body)
@@ -1835,7 +1829,6 @@ func (s *EvaluatorsService) GetUploadEndpoint(ctx context.Context, evaluatorID s
 // List Evaluators
 //
 // Lists all evaluators for an account with pagination support.
-
 func (s *EvaluatorsService) List(ctx context.Context, params *gen.ListEvaluatorsParams, opts ...Option) (*gen.ListEvaluatorsResponse, error) {
 	return decode[gen.ListEvaluatorsResponse](s.client.send(ctx, &gen.Operations[136], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluatorsRequest(server, account, params)
@@ -1880,7 +1873,6 @@ func (s *EvaluatorsService) Preview(ctx context.Context, body gen.PreviewEvaluat
 // Updates evaluator metadata (display_name, description, default_dataset).
 // Changing `requirements` or `entry_point` triggers a rebuild. To upload new
 // source code, set `prepare_code_upload: true` then follow the upload flow.
-
 func (s *EvaluatorsService) Update(ctx context.Context, evaluatorID string, params *gen.UpdateEvaluatorParams, body gen.UpdateEvaluatorBody, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[179], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateEvaluatorRequest(server, account, evaluatorID, params, body)
@@ -1894,7 +1886,6 @@ func (s *EvaluatorsService) Update(ctx context.Context, evaluatorID string, para
 // the [Create Evaluator](/api-reference/create-evaluator) workflow). The server
 // extracts and processes the archive, then builds the evaluator environment.
 // Poll [Get Evaluator](/api-reference/get-evaluator) to monitor progress.
-
 func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[195], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateEvaluatorUploadRequest(server, account, evaluatorID, gen.ValidateEvaluatorUploadJSONRequestBody{})
@@ -1903,7 +1894,7 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 
 // Wait polls Get until the evaluator's state settles and returns the evaluator:
 // by default it waits for the states of gen.States["EvaluatorState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluator
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An evaluator
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
@@ -1999,7 +1990,7 @@ func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID 
 	})
 }
 
-// GenericDeploymentTypeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// GenericDeploymentTypeVersionsService holds the operations on generic deployment type versions of the Gateway REST API: see Client.
 type GenericDeploymentTypeVersionsService service
 
 // Delete calls DeleteGenericDeploymentTypeVersion: DELETE /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}/versions/{version_id}.
@@ -2018,7 +2009,7 @@ func (s *GenericDeploymentTypeVersionsService) Get(ctx context.Context, genericD
 	}))
 }
 
-// GenericDeploymentTypesService holds the operations on genericDeploymentTypes of the Gateway REST API: see Client.
+// GenericDeploymentTypesService holds the operations on generic deployment types of the Gateway REST API: see Client.
 type GenericDeploymentTypesService service
 
 // Create calls CreateGenericDeploymentType: POST /v1/accounts/{account_id}/genericDeploymentTypes.
@@ -2117,7 +2108,7 @@ func (s *GenericDeploymentTypesService) Update(ctx context.Context, genericDeplo
 	}))
 }
 
-// GenericDeploymentsService holds the operations on genericDeployments of the Gateway REST API: see Client.
+// GenericDeploymentsService holds the operations on generic deployments of the Gateway REST API: see Client.
 type GenericDeploymentsService service
 
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
@@ -2211,7 +2202,7 @@ func (s *GenericDeploymentsService) poll(ctx context.Context, genericDeploymentI
 		})
 }
 
-// IdentityProvidersService holds the operations on identityProviders of the Gateway REST API: see Client.
+// IdentityProvidersService holds the operations on identity providers of the Gateway REST API: see Client.
 type IdentityProvidersService service
 
 // Create calls CreateIdentityProvider: POST /v1/accounts/{account_id}/identityProviders.
@@ -2281,7 +2272,7 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 
 // Wait polls Get until the identity provider's state settles and returns the identity provider:
 // by default it waits for the states of gen.States["IdentityProviderState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A identity provider
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An identity provider
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
@@ -2305,7 +2296,7 @@ func (s *IdentityProvidersService) poll(ctx context.Context, identityProviderID 
 		})
 }
 
-// ModelVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// ModelVersionsService holds the operations on model versions of the Gateway REST API: see Client.
 type ModelVersionsService service
 
 // Create calls CreateModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions.
@@ -2526,7 +2517,7 @@ func (s *ModelsService) Download(ctx context.Context, modelID string, dir string
 	})
 }
 
-// PricingPlansService holds the operations on pricingPlans of the Gateway REST API: see Client.
+// PricingPlansService holds the operations on pricing plans of the Gateway REST API: see Client.
 type PricingPlansService service
 
 // Get calls GetPricingPlan: GET /v1/accounts/{account_id}/pricingPlans/{pricing_plan_id}.
@@ -2603,7 +2594,6 @@ type QuotasService service
 // Get Quota
 //
 // Gets a single quota by resource name.
-
 func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.GetQuotaParams, opts ...Option) (*gen.Quota, error) {
 	return decode[gen.Quota](s.client.send(ctx, &gen.Operations[101], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetQuotaRequest(server, account, quotaID, params)
@@ -2614,7 +2604,6 @@ func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.Get
 // List Quotas
 //
 // Lists all quotas for an account.
-
 func (s *QuotasService) List(ctx context.Context, params *gen.ListQuotasParams, opts ...Option) (*gen.ListQuotasResponse, error) {
 	return decode[gen.ListQuotasResponse](s.client.send(ctx, &gen.Operations[143], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListQuotasRequest(server, account, params)
@@ -2650,14 +2639,13 @@ func (s *QuotasService) ListAll(ctx context.Context, params *gen.ListQuotasParam
 // Update Quota
 //
 // Updates a quota.
-
 func (s *QuotasService) Update(ctx context.Context, quotaID string, params *gen.UpdateQuotaParams, body gen.UpdateQuotaBody, opts ...Option) (*gen.Quota, error) {
 	return decode[gen.Quota](s.client.send(ctx, &gen.Operations[185], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateQuotaRequest(server, account, quotaID, params, body)
 	}))
 }
 
-// ReinforcementFineTuningJobsService holds the operations on reinforcementFineTuningJobs of the Gateway REST API: see Client.
+// ReinforcementFineTuningJobsService holds the operations on reinforcement fine tuning jobs of the Gateway REST API: see Client.
 type ReinforcementFineTuningJobsService service
 
 // Cancel calls CancelReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:cancel.
@@ -2802,7 +2790,7 @@ func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Con
 	})
 }
 
-// RlorTrainerJobCheckpointsService holds the operations on checkpoints of the Gateway REST API: see Client.
+// RlorTrainerJobCheckpointsService holds the operations on rlor trainer job checkpoints of the Gateway REST API: see Client.
 type RlorTrainerJobCheckpointsService service
 
 // List calls ListRlorTrainerJobCheckpoints: GET /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}/checkpoints.
@@ -2838,7 +2826,7 @@ func (s *RlorTrainerJobCheckpointsService) ListAll(ctx context.Context, rlorTrai
 	})
 }
 
-// RlorTrainerJobsService holds the operations on rlorTrainerJobs of the Gateway REST API: see Client.
+// RlorTrainerJobsService holds the operations on rlor trainer jobs of the Gateway REST API: see Client.
 type RlorTrainerJobsService service
 
 // Cancel calls CancelRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:cancel.
@@ -3071,7 +3059,6 @@ func (s *SecretsService) Delete(ctx context.Context, secretID string, opts ...Op
 // Get Secret
 //
 // Retrieves a secret by name. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included.
-
 func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.GetSecretParams, opts ...Option) (*gen.Secret, error) {
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[107], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetSecretRequest(server, account, secretID, params)
@@ -3082,7 +3069,6 @@ func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.G
 // List Secrets
 //
 // Lists all secrets for an account. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included for each secret.
-
 func (s *SecretsService) List(ctx context.Context, params *gen.ListSecretsParams, opts ...Option) (*gen.ListSecretsResponse, error) {
 	return decode[gen.ListSecretsResponse](s.client.send(ctx, &gen.Operations[148], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListSecretsRequest(server, account, params)
@@ -3121,7 +3107,7 @@ func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.U
 	}))
 }
 
-// SupervisedFineTuningJobsService holds the operations on supervisedFineTuningJobs of the Gateway REST API: see Client.
+// SupervisedFineTuningJobsService holds the operations on supervised fine tuning jobs of the Gateway REST API: see Client.
 type SupervisedFineTuningJobsService service
 
 // Cancel calls CancelSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:cancel.
@@ -3307,7 +3293,7 @@ func (s *TrailsService) Update(ctx context.Context, trailID string, body gen.Upd
 	}))
 }
 
-// TrainingSessionJobsService holds the operations on trainingSessionJobs of the Gateway REST API: see Client.
+// TrainingSessionJobsService holds the operations on training session jobs of the Gateway REST API: see Client.
 type TrainingSessionJobsService service
 
 // Create calls CreateTrainingSessionJob: POST /v1/accounts/{account_id}/trainingSessionJobs.
@@ -3393,7 +3379,7 @@ func (s *TrainingSessionJobsService) poll(ctx context.Context, trainingSessionJo
 		})
 }
 
-// TrainingSessionsService holds the operations on trainingSessions of the Gateway REST API: see Client.
+// TrainingSessionsService holds the operations on training sessions of the Gateway REST API: see Client.
 type TrainingSessionsService service
 
 // Create calls CreateTrainingSession: POST /v1/accounts/{account_id}/trainingSessionJobs/{training_session_job_id}/trainingSessions.
@@ -3479,7 +3465,7 @@ func (s *TrainingSessionsService) poll(ctx context.Context, trainingSessionJobID
 		})
 }
 
-// TrainingShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// TrainingShapeVersionsService holds the operations on training shape versions of the Gateway REST API: see Client.
 type TrainingShapeVersionsService service
 
 // Get calls GetTrainingShapeVersion: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions/{version_id}.
@@ -3531,7 +3517,7 @@ func (s *TrainingShapeVersionsService) Update(ctx context.Context, trainingShape
 	}))
 }
 
-// TrainingShapesService holds the operations on trainingShapes of the Gateway REST API: see Client.
+// TrainingShapesService holds the operations on training shapes of the Gateway REST API: see Client.
 type TrainingShapesService service
 
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.

@@ -49,6 +49,7 @@ type WaitError struct {
 	Err error
 }
 
+// Error reports the resource, the state the wait ended in, and why.
 func (e *WaitError) Error() string {
 	msg := fmt.Sprintf("waiting for %s %s: ", e.Resource, e.ID)
 	switch {
@@ -65,6 +66,8 @@ func (e *WaitError) Error() string {
 	return msg
 }
 
+// Unwrap returns the reason the wait ended (ErrFailedState...), for
+// errors.Is.
 func (e *WaitError) Unwrap() error { return e.Err }
 
 // WaitProgress is what a wait reports after each poll (OnWaitProgress).

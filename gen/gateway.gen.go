@@ -7313,6 +7313,8 @@ type PreviewEvaluationJSONRequestBody = PreviewEvaluationBody
 type ValidateAssertionsJSONRequestBody = ValidateAssertionsBody
 
 // CreateEvaluatorJSONRequestBody defines body for CreateEvaluator for application/json ContentType.
+//
+// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 type CreateEvaluatorJSONRequestBody = CreateEvaluatorBody
 
 // UpdateEvaluatorJSONRequestBody defines body for UpdateEvaluator for application/json ContentType.
@@ -7551,10 +7553,11 @@ func (a ProtobufAny) MarshalJSON() ([]byte, error) {
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
+// HttpRequestDoer performs HTTP requests.
 //
 // The standard http.Client implements this interface.
 type HttpRequestDoer interface {
+	// Do sends req and returns its response, as http.Client.Do does.
 	Do(req *http.Request) (*http.Response, error)
 }
 
@@ -8018,6 +8021,8 @@ type ClientInterface interface {
 	// GetDeploymentMetrics Get Deployment Metrics (Deprecated)
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation and names no replacement.
 	GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScaleDeploymentWithBody Scale Deployment to a specific number of replicas or to zero
@@ -8244,20 +8249,20 @@ type ClientInterface interface {
 
 	// CreateEvaluatorWithBody Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 	CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEvaluator Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 	CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteEvaluator Delete Evaluator
@@ -10519,6 +10524,8 @@ func (c *Client) GetTerminationMessage(ctx context.Context, accountID string, de
 // GetDeploymentMetrics Get Deployment Metrics (Deprecated)
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+//
+// Deprecated: the Gateway deprecates this operation and names no replacement.
 func (c *Client) GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDeploymentMetricsRequest(c.Server, accountID, deploymentID, params)
 	if err != nil {
@@ -11117,11 +11124,11 @@ func (c *Client) ListEvaluators(ctx context.Context, accountID string, params *L
 
 // CreateEvaluatorWithBody Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequestWithBody(c.Server, accountID, contentType, body)
 	if err != nil {
@@ -11136,11 +11143,11 @@ func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, 
 
 // CreateEvaluator Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 func (c *Client) CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequest(c.Server, accountID, body)
 	if err != nil {
@@ -29422,6 +29429,8 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation and names no replacement.
 	GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error)
 
 	// ScaleDeploymentWithBodyWithResponse Scale Deployment to a specific number of replicas or to zero
@@ -29678,20 +29687,20 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEvaluatorWithBodyWithResponse Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 	CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// CreateEvaluatorWithResponse Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 	CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// DeleteEvaluatorWithResponse Delete Evaluator
@@ -31047,6 +31056,7 @@ type ClientWithResponsesInterface interface {
 	ValidateModelConfigWithResponse(ctx context.Context, body ValidateModelConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateModelConfigRawResponse, error)
 }
 
+// ListAccountsRawResponse is the answer to ListAccounts: its body, its HTTP response, and the body decoded by status.
 type ListAccountsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31088,6 +31098,7 @@ func (r ListAccountsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountRawResponse is the answer to GetAccount: its body, its HTTP response, and the body decoded by status.
 type GetAccountRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31129,6 +31140,7 @@ func (r GetAccountRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountUsageFilterOptionsRawResponse is the answer to GetAccountUsageFilterOptions: its body, its HTTP response, and the body decoded by status.
 type GetAccountUsageFilterOptionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31170,6 +31182,7 @@ func (r GetAccountUsageFilterOptionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAuditLogsRawResponse is the answer to ListAuditLogs: its body, its HTTP response, and the body decoded by status.
 type ListAuditLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31211,6 +31224,7 @@ func (r ListAuditLogsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListBatchInferenceJobsRawResponse is the answer to ListBatchInferenceJobs: its body, its HTTP response, and the body decoded by status.
 type ListBatchInferenceJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31252,6 +31266,7 @@ func (r ListBatchInferenceJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateBatchInferenceJobRawResponse is the answer to CreateBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type CreateBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31293,6 +31308,7 @@ func (r CreateBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteBatchInferenceJobRawResponse is the answer to DeleteBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type DeleteBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31334,6 +31350,7 @@ func (r DeleteBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetBatchInferenceJobRawResponse is the answer to GetBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type GetBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31375,6 +31392,7 @@ func (r GetBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetBillingSummaryRawResponse is the answer to GetBillingSummary: its body, its HTTP response, and the body decoded by status.
 type GetBillingSummaryRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31416,6 +31434,7 @@ func (r GetBillingSummaryRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountUsageRawResponse is the answer to GetAccountUsage: its body, its HTTP response, and the body decoded by status.
 type GetAccountUsageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31457,6 +31476,7 @@ func (r GetAccountUsageRawResponse) ContentType() string {
 	return ""
 }
 
+// PromoteCheckpointRawResponse is the answer to PromoteCheckpoint: its body, its HTTP response, and the body decoded by status.
 type PromoteCheckpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31498,6 +31518,7 @@ func (r PromoteCheckpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ListClustersRawResponse is the answer to ListClusters: its body, its HTTP response, and the body decoded by status.
 type ListClustersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31539,6 +31560,7 @@ func (r ListClustersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateClusterRawResponse is the answer to CreateCluster: its body, its HTTP response, and the body decoded by status.
 type CreateClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31580,6 +31602,7 @@ func (r CreateClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteClusterRawResponse is the answer to DeleteCluster: its body, its HTTP response, and the body decoded by status.
 type DeleteClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31621,6 +31644,7 @@ func (r DeleteClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetClusterRawResponse is the answer to GetCluster: its body, its HTTP response, and the body decoded by status.
 type GetClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31662,6 +31686,7 @@ func (r GetClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateClusterRawResponse is the answer to UpdateCluster: its body, its HTTP response, and the body decoded by status.
 type UpdateClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31703,6 +31728,7 @@ func (r UpdateClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetClusterConnectionInfoRawResponse is the answer to GetClusterConnectionInfo: its body, its HTTP response, and the body decoded by status.
 type GetClusterConnectionInfoRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31744,6 +31770,7 @@ func (r GetClusterConnectionInfoRawResponse) ContentType() string {
 	return ""
 }
 
+// ListCreditRedemptionsRawResponse is the answer to ListCreditRedemptions: its body, its HTTP response, and the body decoded by status.
 type ListCreditRedemptionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31785,6 +31812,7 @@ func (r ListCreditRedemptionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDatasetsRawResponse is the answer to ListDatasets: its body, its HTTP response, and the body decoded by status.
 type ListDatasetsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31826,6 +31854,7 @@ func (r ListDatasetsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDatasetRawResponse is the answer to CreateDataset: its body, its HTTP response, and the body decoded by status.
 type CreateDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31867,6 +31896,7 @@ func (r CreateDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDatasetRawResponse is the answer to DeleteDataset: its body, its HTTP response, and the body decoded by status.
 type DeleteDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31908,6 +31938,7 @@ func (r DeleteDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetRawResponse is the answer to GetDataset: its body, its HTTP response, and the body decoded by status.
 type GetDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31949,6 +31980,7 @@ func (r GetDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDatasetRawResponse is the answer to UpdateDataset: its body, its HTTP response, and the body decoded by status.
 type UpdateDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31990,6 +32022,7 @@ func (r UpdateDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetDownloadEndpointRawResponse is the answer to GetDatasetDownloadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDatasetDownloadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32031,6 +32064,7 @@ func (r GetDatasetDownloadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetUploadEndpointRawResponse is the answer to GetDatasetUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDatasetUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32072,6 +32106,7 @@ func (r GetDatasetUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// SplitDatasetRawResponse is the answer to SplitDataset: its body, its HTTP response, and the body decoded by status.
 type SplitDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32113,6 +32148,7 @@ func (r SplitDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateDatasetUploadRawResponse is the answer to ValidateDatasetUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateDatasetUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32154,6 +32190,7 @@ func (r ValidateDatasetUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeployedModelsRawResponse is the answer to ListDeployedModels: its body, its HTTP response, and the body decoded by status.
 type ListDeployedModelsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32195,6 +32232,7 @@ func (r ListDeployedModelsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeployedModelRawResponse is the answer to CreateDeployedModel: its body, its HTTP response, and the body decoded by status.
 type CreateDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32236,6 +32274,7 @@ func (r CreateDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeployedModelRawResponse is the answer to DeleteDeployedModel: its body, its HTTP response, and the body decoded by status.
 type DeleteDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32277,6 +32316,7 @@ func (r DeleteDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeployedModelRawResponse is the answer to GetDeployedModel: its body, its HTTP response, and the body decoded by status.
 type GetDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32318,6 +32358,7 @@ func (r GetDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeployedModelRawResponse is the answer to UpdateDeployedModel: its body, its HTTP response, and the body decoded by status.
 type UpdateDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32359,6 +32400,7 @@ func (r UpdateDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShapesRawResponse is the answer to ListDeploymentShapes: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShapesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32400,6 +32442,7 @@ func (r ListDeploymentShapesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeploymentShapeRawResponse is the answer to CreateDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type CreateDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32441,6 +32484,7 @@ func (r CreateDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeploymentShapeRawResponse is the answer to DeleteDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type DeleteDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32482,6 +32526,7 @@ func (r DeleteDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentShapeRawResponse is the answer to GetDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32523,6 +32568,7 @@ func (r GetDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentShapeRawResponse is the answer to UpdateDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32564,6 +32610,7 @@ func (r UpdateDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShapeVersionsRawResponse is the answer to ListDeploymentShapeVersions: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShapeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32605,6 +32652,7 @@ func (r ListDeploymentShapeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentShapeVersionRawResponse is the answer to GetDeploymentShapeVersion: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32646,6 +32694,7 @@ func (r GetDeploymentShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentShapeVersionRawResponse is the answer to UpdateDeploymentShapeVersion: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32687,6 +32736,7 @@ func (r UpdateDeploymentShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentsRawResponse is the answer to ListDeployments: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32728,6 +32778,7 @@ func (r ListDeploymentsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeploymentRawResponse is the answer to CreateDeployment: its body, its HTTP response, and the body decoded by status.
 type CreateDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32769,6 +32820,7 @@ func (r CreateDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeploymentRawResponse is the answer to DeleteDeployment: its body, its HTTP response, and the body decoded by status.
 type DeleteDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32810,6 +32862,7 @@ func (r DeleteDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentRawResponse is the answer to GetDeployment: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32851,6 +32904,7 @@ func (r GetDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentRawResponse is the answer to UpdateDeployment: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32892,6 +32946,7 @@ func (r UpdateDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ResetLedgerRawResponse is the answer to ResetLedger: its body, its HTTP response, and the body decoded by status.
 type ResetLedgerRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32933,6 +32988,7 @@ func (r ResetLedgerRawResponse) ContentType() string {
 	return ""
 }
 
+// GetLedgerRawResponse is the answer to GetLedger: its body, its HTTP response, and the body decoded by status.
 type GetLedgerRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32974,6 +33030,7 @@ func (r GetLedgerRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShardsRawResponse is the answer to ListDeploymentShards: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShardsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33015,6 +33072,7 @@ func (r ListDeploymentShardsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTerminationMessageRawResponse is the answer to GetTerminationMessage: its body, its HTTP response, and the body decoded by status.
 type GetTerminationMessageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33056,6 +33114,7 @@ func (r GetTerminationMessageRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentMetricsRawResponse is the answer to GetDeploymentMetrics: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentMetricsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33097,6 +33156,7 @@ func (r GetDeploymentMetricsRawResponse) ContentType() string {
 	return ""
 }
 
+// ScaleDeploymentRawResponse is the answer to ScaleDeployment: its body, its HTTP response, and the body decoded by status.
 type ScaleDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33138,6 +33198,7 @@ func (r ScaleDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UndeleteDeploymentRawResponse is the answer to UndeleteDeployment: its body, its HTTP response, and the body decoded by status.
 type UndeleteDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33179,6 +33240,7 @@ func (r UndeleteDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeveloperPassesRawResponse is the answer to ListDeveloperPasses: its body, its HTTP response, and the body decoded by status.
 type ListDeveloperPassesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33220,6 +33282,7 @@ func (r ListDeveloperPassesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeveloperPassRawResponse is the answer to CreateDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type CreateDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33261,6 +33324,7 @@ func (r CreateDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeveloperPassRawResponse is the answer to GetDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type GetDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33302,6 +33366,7 @@ func (r GetDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeveloperPassRawResponse is the answer to UpdateDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type UpdateDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33343,6 +33408,7 @@ func (r UpdateDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDpoJobsRawResponse is the answer to ListDpoJobs: its body, its HTTP response, and the body decoded by status.
 type ListDpoJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33384,6 +33450,7 @@ func (r ListDpoJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDpoJobRawResponse is the answer to CreateDpoJob: its body, its HTTP response, and the body decoded by status.
 type CreateDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33425,6 +33492,7 @@ func (r CreateDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDpoJobRawResponse is the answer to DeleteDpoJob: its body, its HTTP response, and the body decoded by status.
 type DeleteDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33466,6 +33534,7 @@ func (r DeleteDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDpoJobRawResponse is the answer to GetDpoJob: its body, its HTTP response, and the body decoded by status.
 type GetDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33507,6 +33576,7 @@ func (r GetDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelDpoJobRawResponse is the answer to CancelDpoJob: its body, its HTTP response, and the body decoded by status.
 type CancelDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33548,6 +33618,7 @@ func (r CancelDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDpoJobMetricsFileEndpointRawResponse is the answer to GetDpoJobMetricsFileEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDpoJobMetricsFileEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33589,6 +33660,7 @@ func (r GetDpoJobMetricsFileEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeDpoJobRawResponse is the answer to ResumeDpoJob: its body, its HTTP response, and the body decoded by status.
 type ResumeDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33630,6 +33702,7 @@ func (r ResumeDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluationJobsRawResponse is the answer to ListEvaluationJobs: its body, its HTTP response, and the body decoded by status.
 type ListEvaluationJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33671,6 +33744,7 @@ func (r ListEvaluationJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluationJobRawResponse is the answer to CreateEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33712,6 +33786,7 @@ func (r CreateEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluationJobRawResponse is the answer to DeleteEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33753,6 +33828,7 @@ func (r DeleteEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationJobRawResponse is the answer to GetEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33794,6 +33870,7 @@ func (r GetEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationJobExecutionLogEndpointRawResponse is the answer to GetEvaluationJobExecutionLogEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationJobExecutionLogEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33835,6 +33912,7 @@ func (r GetEvaluationJobExecutionLogEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluationsRawResponse is the answer to ListEvaluations: its body, its HTTP response, and the body decoded by status.
 type ListEvaluationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33876,6 +33954,7 @@ func (r ListEvaluationsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluationRawResponse is the answer to CreateEvaluation: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33917,6 +33996,7 @@ func (r CreateEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluationRawResponse is the answer to DeleteEvaluation: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33958,6 +34038,7 @@ func (r DeleteEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationRawResponse is the answer to GetEvaluation: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33999,6 +34080,7 @@ func (r GetEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// PreviewEvaluationRawResponse is the answer to PreviewEvaluation: its body, its HTTP response, and the body decoded by status.
 type PreviewEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34040,6 +34122,7 @@ func (r PreviewEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateAssertionsRawResponse is the answer to ValidateAssertions: its body, its HTTP response, and the body decoded by status.
 type ValidateAssertionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34081,6 +34164,7 @@ func (r ValidateAssertionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluatorsRawResponse is the answer to ListEvaluators: its body, its HTTP response, and the body decoded by status.
 type ListEvaluatorsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34122,6 +34206,7 @@ func (r ListEvaluatorsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluatorRawResponse is the answer to CreateEvaluator: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34163,6 +34248,7 @@ func (r CreateEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluatorRawResponse is the answer to DeleteEvaluator: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34204,6 +34290,7 @@ func (r DeleteEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorRawResponse is the answer to GetEvaluator: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34245,6 +34332,7 @@ func (r GetEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateEvaluatorRawResponse is the answer to UpdateEvaluator: its body, its HTTP response, and the body decoded by status.
 type UpdateEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34286,6 +34374,7 @@ func (r UpdateEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluatorVersionsRawResponse is the answer to ListEvaluatorVersions: its body, its HTTP response, and the body decoded by status.
 type ListEvaluatorVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34327,6 +34416,7 @@ func (r ListEvaluatorVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluatorVersionRawResponse is the answer to DeleteEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34368,6 +34458,7 @@ func (r DeleteEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorVersionRawResponse is the answer to GetEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34409,6 +34500,7 @@ func (r GetEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// AliasEvaluatorVersionRawResponse is the answer to AliasEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type AliasEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34450,6 +34542,7 @@ func (r AliasEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// RollbackEvaluatorRawResponse is the answer to RollbackEvaluator: its body, its HTTP response, and the body decoded by status.
 type RollbackEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34491,6 +34584,7 @@ func (r RollbackEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorBuildLogEndpointRawResponse is the answer to GetEvaluatorBuildLogEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorBuildLogEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34532,6 +34626,7 @@ func (r GetEvaluatorBuildLogEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorSourceCodeEndpointRawResponse is the answer to GetEvaluatorSourceCodeEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorSourceCodeEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34573,6 +34668,7 @@ func (r GetEvaluatorSourceCodeEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorUploadEndpointRawResponse is the answer to GetEvaluatorUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34614,6 +34710,7 @@ func (r GetEvaluatorUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateEvaluatorUploadRawResponse is the answer to ValidateEvaluatorUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateEvaluatorUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34655,6 +34752,7 @@ func (r ValidateEvaluatorUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// PreviewEvaluatorRawResponse is the answer to PreviewEvaluator: its body, its HTTP response, and the body decoded by status.
 type PreviewEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34696,6 +34794,7 @@ func (r PreviewEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluatorV2RawResponse is the answer to CreateEvaluatorV2: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluatorV2RawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34737,6 +34836,7 @@ func (r CreateEvaluatorV2RawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentTypesRawResponse is the answer to ListGenericDeploymentTypes: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34778,6 +34878,7 @@ func (r ListGenericDeploymentTypesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateGenericDeploymentTypeRawResponse is the answer to CreateGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type CreateGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34819,6 +34920,7 @@ func (r CreateGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentTypeRawResponse is the answer to DeleteGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34860,6 +34962,7 @@ func (r DeleteGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentTypeVersionsRawResponse is the answer to ListGenericDeploymentTypeVersions: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentTypeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34901,6 +35004,7 @@ func (r ListGenericDeploymentTypeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateGenericDeploymentTypeRawResponse is the answer to UpdateGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type UpdateGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34942,6 +35046,7 @@ func (r UpdateGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentTypeVersionRawResponse is the answer to DeleteGenericDeploymentTypeVersion: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentTypeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34983,6 +35088,7 @@ func (r DeleteGenericDeploymentTypeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetGenericDeploymentTypeVersionRawResponse is the answer to GetGenericDeploymentTypeVersion: its body, its HTTP response, and the body decoded by status.
 type GetGenericDeploymentTypeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35024,6 +35130,7 @@ func (r GetGenericDeploymentTypeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentsRawResponse is the answer to ListGenericDeployments: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35065,6 +35172,7 @@ func (r ListGenericDeploymentsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateGenericDeploymentRawResponse is the answer to CreateGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type CreateGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35106,6 +35214,7 @@ func (r CreateGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentRawResponse is the answer to DeleteGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35147,6 +35256,7 @@ func (r DeleteGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// GetGenericDeploymentRawResponse is the answer to GetGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type GetGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35188,6 +35298,7 @@ func (r GetGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateGenericDeploymentRawResponse is the answer to UpdateGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type UpdateGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35229,6 +35340,7 @@ func (r UpdateGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ListIdentityProvidersRawResponse is the answer to ListIdentityProviders: its body, its HTTP response, and the body decoded by status.
 type ListIdentityProvidersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35270,6 +35382,7 @@ func (r ListIdentityProvidersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateIdentityProviderRawResponse is the answer to CreateIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type CreateIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35311,6 +35424,7 @@ func (r CreateIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteIdentityProviderRawResponse is the answer to DeleteIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type DeleteIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35352,6 +35466,7 @@ func (r DeleteIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// GetIdentityProviderRawResponse is the answer to GetIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type GetIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35393,6 +35508,7 @@ func (r GetIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateIdentityProviderRawResponse is the answer to UpdateIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type UpdateIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35434,6 +35550,7 @@ func (r UpdateIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// ListModelsRawResponse is the answer to ListModels: its body, its HTTP response, and the body decoded by status.
 type ListModelsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35475,6 +35592,7 @@ func (r ListModelsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateModelRawResponse is the answer to CreateModel: its body, its HTTP response, and the body decoded by status.
 type CreateModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35516,6 +35634,7 @@ func (r CreateModelRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteModelRawResponse is the answer to DeleteModel: its body, its HTTP response, and the body decoded by status.
 type DeleteModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35557,6 +35676,7 @@ func (r DeleteModelRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelRawResponse is the answer to GetModel: its body, its HTTP response, and the body decoded by status.
 type GetModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35598,6 +35718,7 @@ func (r GetModelRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateModelRawResponse is the answer to UpdateModel: its body, its HTTP response, and the body decoded by status.
 type UpdateModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35639,6 +35760,7 @@ func (r UpdateModelRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateModelVersionRawResponse is the answer to CreateModelVersion: its body, its HTTP response, and the body decoded by status.
 type CreateModelVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35680,6 +35802,7 @@ func (r CreateModelVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// DeployModelVersionRawResponse is the answer to DeployModelVersion: its body, its HTTP response, and the body decoded by status.
 type DeployModelVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35721,6 +35844,7 @@ func (r DeployModelVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelVersionCountRawResponse is the answer to GetModelVersionCount: its body, its HTTP response, and the body decoded by status.
 type GetModelVersionCountRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35762,6 +35886,7 @@ func (r GetModelVersionCountRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelDownloadEndpointRawResponse is the answer to GetModelDownloadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetModelDownloadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35803,6 +35928,7 @@ func (r GetModelDownloadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelUploadEndpointRawResponse is the answer to GetModelUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetModelUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35844,6 +35970,7 @@ func (r GetModelUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ImportModelRawResponse is the answer to ImportModel: its body, its HTTP response, and the body decoded by status.
 type ImportModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35885,6 +36012,7 @@ func (r ImportModelRawResponse) ContentType() string {
 	return ""
 }
 
+// PrepareModelRawResponse is the answer to PrepareModel: its body, its HTTP response, and the body decoded by status.
 type PrepareModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35926,6 +36054,7 @@ func (r PrepareModelRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateModelUploadRawResponse is the answer to ValidateModelUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateModelUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35967,6 +36096,7 @@ func (r ValidateModelUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// GetPolicySettingsRawResponse is the answer to GetPolicySettings: its body, its HTTP response, and the body decoded by status.
 type GetPolicySettingsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36008,6 +36138,7 @@ func (r GetPolicySettingsRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdatePolicySettingsRawResponse is the answer to UpdatePolicySettings: its body, its HTTP response, and the body decoded by status.
 type UpdatePolicySettingsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36049,6 +36180,7 @@ func (r UpdatePolicySettingsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListPricingPlansRawResponse is the answer to ListPricingPlans: its body, its HTTP response, and the body decoded by status.
 type ListPricingPlansRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36090,6 +36222,7 @@ func (r ListPricingPlansRawResponse) ContentType() string {
 	return ""
 }
 
+// GetPricingPlanRawResponse is the answer to GetPricingPlan: its body, its HTTP response, and the body decoded by status.
 type GetPricingPlanRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36131,6 +36264,7 @@ func (r GetPricingPlanRawResponse) ContentType() string {
 	return ""
 }
 
+// ListQuotasRawResponse is the answer to ListQuotas: its body, its HTTP response, and the body decoded by status.
 type ListQuotasRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36172,6 +36306,7 @@ func (r ListQuotasRawResponse) ContentType() string {
 	return ""
 }
 
+// GetQuotaRawResponse is the answer to GetQuota: its body, its HTTP response, and the body decoded by status.
 type GetQuotaRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36213,6 +36348,7 @@ func (r GetQuotaRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateQuotaRawResponse is the answer to UpdateQuota: its body, its HTTP response, and the body decoded by status.
 type UpdateQuotaRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36254,6 +36390,7 @@ func (r UpdateQuotaRawResponse) ContentType() string {
 	return ""
 }
 
+// ListReinforcementFineTuningJobsRawResponse is the answer to ListReinforcementFineTuningJobs: its body, its HTTP response, and the body decoded by status.
 type ListReinforcementFineTuningJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36295,6 +36432,7 @@ func (r ListReinforcementFineTuningJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateReinforcementFineTuningJobRawResponse is the answer to CreateReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CreateReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36336,6 +36474,7 @@ func (r CreateReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteReinforcementFineTuningJobRawResponse is the answer to DeleteReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DeleteReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36377,6 +36516,7 @@ func (r DeleteReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetReinforcementFineTuningJobRawResponse is the answer to GetReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type GetReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36418,6 +36558,7 @@ func (r GetReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateReinforcementFineTuningJobRawResponse is the answer to UpdateReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type UpdateReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36459,6 +36600,7 @@ func (r UpdateReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelReinforcementFineTuningJobRawResponse is the answer to CancelReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CancelReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36500,6 +36642,7 @@ func (r CancelReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DebugReinforcementFineTuningJobRawResponse is the answer to DebugReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DebugReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36541,6 +36684,7 @@ func (r DebugReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetReinforcementFineTuningJobMetricsFileEndpointRawResponse is the answer to GetReinforcementFineTuningJobMetricsFileEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetReinforcementFineTuningJobMetricsFileEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36582,6 +36726,7 @@ func (r GetReinforcementFineTuningJobMetricsFileEndpointRawResponse) ContentType
 	return ""
 }
 
+// ResumeReinforcementFineTuningJobRawResponse is the answer to ResumeReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type ResumeReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36623,6 +36768,7 @@ func (r ResumeReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRlorTrainerJobsRawResponse is the answer to ListRlorTrainerJobs: its body, its HTTP response, and the body decoded by status.
 type ListRlorTrainerJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36664,6 +36810,7 @@ func (r ListRlorTrainerJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateRlorTrainerJobRawResponse is the answer to CreateRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type CreateRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36705,6 +36852,7 @@ func (r CreateRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteRlorTrainerJobRawResponse is the answer to DeleteRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type DeleteRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36746,6 +36894,7 @@ func (r DeleteRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRlorTrainerJobRawResponse is the answer to GetRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type GetRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36787,6 +36936,7 @@ func (r GetRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRlorTrainerJobCheckpointsRawResponse is the answer to ListRlorTrainerJobCheckpoints: its body, its HTTP response, and the body decoded by status.
 type ListRlorTrainerJobCheckpointsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36828,6 +36978,7 @@ func (r ListRlorTrainerJobCheckpointsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRlorTrainerJobPublicLogsRawResponse is the answer to GetRlorTrainerJobPublicLogs: its body, its HTTP response, and the body decoded by status.
 type GetRlorTrainerJobPublicLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36869,6 +37020,7 @@ func (r GetRlorTrainerJobPublicLogsRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelRlorTrainerJobRawResponse is the answer to CancelRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type CancelRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36910,6 +37062,7 @@ func (r CancelRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ExecuteRlorTrainStepRawResponse is the answer to ExecuteRlorTrainStep: its body, its HTTP response, and the body decoded by status.
 type ExecuteRlorTrainStepRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36951,6 +37104,7 @@ func (r ExecuteRlorTrainStepRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeRlorTrainerJobRawResponse is the answer to ResumeRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type ResumeRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36992,6 +37146,7 @@ func (r ResumeRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRoutersRawResponse is the answer to ListRouters: its body, its HTTP response, and the body decoded by status.
 type ListRoutersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37033,6 +37188,7 @@ func (r ListRoutersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateRouterRawResponse is the answer to CreateRouter: its body, its HTTP response, and the body decoded by status.
 type CreateRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37074,6 +37230,7 @@ func (r CreateRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteRouterRawResponse is the answer to DeleteRouter: its body, its HTTP response, and the body decoded by status.
 type DeleteRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37115,6 +37272,7 @@ func (r DeleteRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRouterRawResponse is the answer to GetRouter: its body, its HTTP response, and the body decoded by status.
 type GetRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37156,6 +37314,7 @@ func (r GetRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateRouterRawResponse is the answer to UpdateRouter: its body, its HTTP response, and the body decoded by status.
 type UpdateRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37197,6 +37356,7 @@ func (r UpdateRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// ListSecretsRawResponse is the answer to ListSecrets: its body, its HTTP response, and the body decoded by status.
 type ListSecretsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37238,6 +37398,7 @@ func (r ListSecretsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateSecretRawResponse is the answer to CreateSecret: its body, its HTTP response, and the body decoded by status.
 type CreateSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37279,6 +37440,7 @@ func (r CreateSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSecretRawResponse is the answer to DeleteSecret: its body, its HTTP response, and the body decoded by status.
 type DeleteSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37320,6 +37482,7 @@ func (r DeleteSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// GetSecretRawResponse is the answer to GetSecret: its body, its HTTP response, and the body decoded by status.
 type GetSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37361,6 +37524,7 @@ func (r GetSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateSecretRawResponse is the answer to UpdateSecret: its body, its HTTP response, and the body decoded by status.
 type UpdateSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37402,6 +37566,7 @@ func (r UpdateSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAccountServerlessRateLimitsRawResponse is the answer to ListAccountServerlessRateLimits: its body, its HTTP response, and the body decoded by status.
 type ListAccountServerlessRateLimitsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37443,6 +37608,7 @@ func (r ListAccountServerlessRateLimitsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountServerlessTokenUsageRawResponse is the answer to GetAccountServerlessTokenUsage: its body, its HTTP response, and the body decoded by status.
 type GetAccountServerlessTokenUsageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37484,6 +37650,7 @@ func (r GetAccountServerlessTokenUsageRawResponse) ContentType() string {
 	return ""
 }
 
+// ListSupervisedFineTuningJobsRawResponse is the answer to ListSupervisedFineTuningJobs: its body, its HTTP response, and the body decoded by status.
 type ListSupervisedFineTuningJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37525,6 +37692,7 @@ func (r ListSupervisedFineTuningJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateSupervisedFineTuningJobRawResponse is the answer to CreateSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CreateSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37566,6 +37734,7 @@ func (r CreateSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSupervisedFineTuningJobRawResponse is the answer to DeleteSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DeleteSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37607,6 +37776,7 @@ func (r DeleteSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetSupervisedFineTuningJobRawResponse is the answer to GetSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type GetSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37648,6 +37818,7 @@ func (r GetSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelSupervisedFineTuningJobRawResponse is the answer to CancelSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CancelSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37689,6 +37860,7 @@ func (r CancelSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeSupervisedFineTuningJobRawResponse is the answer to ResumeSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type ResumeSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37730,6 +37902,7 @@ func (r ResumeSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// EstimateSupervisedFineTuningJobCostRawResponse is the answer to EstimateSupervisedFineTuningJobCost: its body, its HTTP response, and the body decoded by status.
 type EstimateSupervisedFineTuningJobCostRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37771,6 +37944,7 @@ func (r EstimateSupervisedFineTuningJobCostRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrailsRawResponse is the answer to ListTrails: its body, its HTTP response, and the body decoded by status.
 type ListTrailsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37812,6 +37986,7 @@ func (r ListTrailsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrailRawResponse is the answer to CreateTrail: its body, its HTTP response, and the body decoded by status.
 type CreateTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37853,6 +38028,7 @@ func (r CreateTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrailRawResponse is the answer to DeleteTrail: its body, its HTTP response, and the body decoded by status.
 type DeleteTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37894,6 +38070,7 @@ func (r DeleteTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrailRawResponse is the answer to GetTrail: its body, its HTTP response, and the body decoded by status.
 type GetTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37935,6 +38112,7 @@ func (r GetTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrailRawResponse is the answer to UpdateTrail: its body, its HTTP response, and the body decoded by status.
 type UpdateTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37976,6 +38154,7 @@ func (r UpdateTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrailMetricsRawResponse is the answer to GetTrailMetrics: its body, its HTTP response, and the body decoded by status.
 type GetTrailMetricsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38017,6 +38196,7 @@ func (r GetTrailMetricsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingSessionJobsRawResponse is the answer to ListTrainingSessionJobs: its body, its HTTP response, and the body decoded by status.
 type ListTrainingSessionJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38058,6 +38238,7 @@ func (r ListTrainingSessionJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingSessionJobRawResponse is the answer to CreateTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38099,6 +38280,7 @@ func (r CreateTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrainingSessionJobRawResponse is the answer to DeleteTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type DeleteTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38140,6 +38322,7 @@ func (r DeleteTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingSessionJobRawResponse is the answer to GetTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type GetTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38181,6 +38364,7 @@ func (r GetTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingSessionsRawResponse is the answer to ListTrainingSessions: its body, its HTTP response, and the body decoded by status.
 type ListTrainingSessionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38222,6 +38406,7 @@ func (r ListTrainingSessionsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingSessionRawResponse is the answer to CreateTrainingSession: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingSessionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38263,6 +38448,7 @@ func (r CreateTrainingSessionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingSessionRawResponse is the answer to GetTrainingSession: its body, its HTTP response, and the body decoded by status.
 type GetTrainingSessionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38304,6 +38490,7 @@ func (r GetTrainingSessionRawResponse) ContentType() string {
 	return ""
 }
 
+// ExecuteTrainingSessionLoadStateRawResponse is the answer to ExecuteTrainingSessionLoadState: its body, its HTTP response, and the body decoded by status.
 type ExecuteTrainingSessionLoadStateRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38345,6 +38532,7 @@ func (r ExecuteTrainingSessionLoadStateRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingShapesRawResponse is the answer to ListTrainingShapes: its body, its HTTP response, and the body decoded by status.
 type ListTrainingShapesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38386,6 +38574,7 @@ func (r ListTrainingShapesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingShapeRawResponse is the answer to CreateTrainingShape: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38427,6 +38616,7 @@ func (r CreateTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrainingShapeRawResponse is the answer to DeleteTrainingShape: its body, its HTTP response, and the body decoded by status.
 type DeleteTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38468,6 +38658,7 @@ func (r DeleteTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingShapeRawResponse is the answer to GetTrainingShape: its body, its HTTP response, and the body decoded by status.
 type GetTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38509,6 +38700,7 @@ func (r GetTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrainingShapeRawResponse is the answer to UpdateTrainingShape: its body, its HTTP response, and the body decoded by status.
 type UpdateTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38550,6 +38742,7 @@ func (r UpdateTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingShapeVersionsRawResponse is the answer to ListTrainingShapeVersions: its body, its HTTP response, and the body decoded by status.
 type ListTrainingShapeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38591,6 +38784,7 @@ func (r ListTrainingShapeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingShapeVersionRawResponse is the answer to GetTrainingShapeVersion: its body, its HTTP response, and the body decoded by status.
 type GetTrainingShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38632,6 +38826,7 @@ func (r GetTrainingShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrainingShapeVersionRawResponse is the answer to UpdateTrainingShapeVersion: its body, its HTTP response, and the body decoded by status.
 type UpdateTrainingShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38673,6 +38868,7 @@ func (r UpdateTrainingShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListUsersRawResponse is the answer to ListUsers: its body, its HTTP response, and the body decoded by status.
 type ListUsersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38714,6 +38910,7 @@ func (r ListUsersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateUserRawResponse is the answer to CreateUser: its body, its HTTP response, and the body decoded by status.
 type CreateUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38755,6 +38952,7 @@ func (r CreateUserRawResponse) ContentType() string {
 	return ""
 }
 
+// GetUserRawResponse is the answer to GetUser: its body, its HTTP response, and the body decoded by status.
 type GetUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38796,6 +38994,7 @@ func (r GetUserRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateUserRawResponse is the answer to UpdateUser: its body, its HTTP response, and the body decoded by status.
 type UpdateUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38837,6 +39036,7 @@ func (r UpdateUserRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAPIKeysRawResponse is the answer to ListAPIKeys: its body, its HTTP response, and the body decoded by status.
 type ListAPIKeysRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38878,6 +39078,7 @@ func (r ListAPIKeysRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateAPIKeyRawResponse is the answer to CreateAPIKey: its body, its HTTP response, and the body decoded by status.
 type CreateAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38919,6 +39120,7 @@ func (r CreateAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAPIKeyRawResponse is the answer to GetAPIKey: its body, its HTTP response, and the body decoded by status.
 type GetAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38960,6 +39162,7 @@ func (r GetAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteAPIKeyRawResponse is the answer to DeleteAPIKey: its body, its HTTP response, and the body decoded by status.
 type DeleteAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39001,6 +39204,7 @@ func (r DeleteAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// TestEvaluationRawResponse is the answer to TestEvaluation: its body, its HTTP response, and the body decoded by status.
 type TestEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39042,6 +39246,7 @@ func (r TestEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// RefreshSessionTokenRawResponse is the answer to RefreshSessionToken: its body, its HTTP response, and the body decoded by status.
 type RefreshSessionTokenRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39083,6 +39288,7 @@ func (r RefreshSessionTokenRawResponse) ContentType() string {
 	return ""
 }
 
+// RedeemCreditCodeRawResponse is the answer to RedeemCreditCode: its body, its HTTP response, and the body decoded by status.
 type RedeemCreditCodeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39124,6 +39330,7 @@ func (r RedeemCreditCodeRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateModelConfigRawResponse is the answer to ValidateModelConfig: its body, its HTTP response, and the body decoded by status.
 type ValidateModelConfigRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40021,6 +40228,8 @@ func (c *ClientWithResponses) GetTerminationMessageWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+//
+// Deprecated: the Gateway deprecates this operation and names no replacement.
 func (c *ClientWithResponses) GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error) {
 	rsp, err := c.GetDeploymentMetrics(ctx, accountID, deploymentID, params, reqEditors...)
 	if err != nil {
@@ -40501,11 +40710,11 @@ func (c *ClientWithResponses) ListEvaluatorsWithResponse(ctx context.Context, ac
 
 // CreateEvaluatorWithBodyWithResponse Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluatorWithBody(ctx, accountID, contentType, body, reqEditors...)
 	if err != nil {
@@ -40516,11 +40725,11 @@ func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Co
 
 // CreateEvaluatorWithResponse Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
 func (c *ClientWithResponses) CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluator(ctx, accountID, body, reqEditors...)
 	if err != nil {
@@ -42943,7 +43152,7 @@ func (c *ClientWithResponses) ValidateModelConfigWithResponse(ctx context.Contex
 	return ParseValidateModelConfigRawResponse(rsp)
 }
 
-// ParseListAccountsRawResponse parses an HTTP response from a ListAccountsWithResponse call
+// ParseListAccountsRawResponse parses an HTTP response to ListAccountsWithResponse
 func ParseListAccountsRawResponse(rsp *http.Response) (*ListAccountsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -42969,7 +43178,7 @@ func ParseListAccountsRawResponse(rsp *http.Response) (*ListAccountsRawResponse,
 	return response, nil
 }
 
-// ParseGetAccountRawResponse parses an HTTP response from a GetAccountWithResponse call
+// ParseGetAccountRawResponse parses an HTTP response to GetAccountWithResponse
 func ParseGetAccountRawResponse(rsp *http.Response) (*GetAccountRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -42995,7 +43204,7 @@ func ParseGetAccountRawResponse(rsp *http.Response) (*GetAccountRawResponse, err
 	return response, nil
 }
 
-// ParseGetAccountUsageFilterOptionsRawResponse parses an HTTP response from a GetAccountUsageFilterOptionsWithResponse call
+// ParseGetAccountUsageFilterOptionsRawResponse parses an HTTP response to GetAccountUsageFilterOptionsWithResponse
 func ParseGetAccountUsageFilterOptionsRawResponse(rsp *http.Response) (*GetAccountUsageFilterOptionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43021,7 +43230,7 @@ func ParseGetAccountUsageFilterOptionsRawResponse(rsp *http.Response) (*GetAccou
 	return response, nil
 }
 
-// ParseListAuditLogsRawResponse parses an HTTP response from a ListAuditLogsWithResponse call
+// ParseListAuditLogsRawResponse parses an HTTP response to ListAuditLogsWithResponse
 func ParseListAuditLogsRawResponse(rsp *http.Response) (*ListAuditLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43047,7 +43256,7 @@ func ParseListAuditLogsRawResponse(rsp *http.Response) (*ListAuditLogsRawRespons
 	return response, nil
 }
 
-// ParseListBatchInferenceJobsRawResponse parses an HTTP response from a ListBatchInferenceJobsWithResponse call
+// ParseListBatchInferenceJobsRawResponse parses an HTTP response to ListBatchInferenceJobsWithResponse
 func ParseListBatchInferenceJobsRawResponse(rsp *http.Response) (*ListBatchInferenceJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43073,7 +43282,7 @@ func ParseListBatchInferenceJobsRawResponse(rsp *http.Response) (*ListBatchInfer
 	return response, nil
 }
 
-// ParseCreateBatchInferenceJobRawResponse parses an HTTP response from a CreateBatchInferenceJobWithResponse call
+// ParseCreateBatchInferenceJobRawResponse parses an HTTP response to CreateBatchInferenceJobWithResponse
 func ParseCreateBatchInferenceJobRawResponse(rsp *http.Response) (*CreateBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43099,7 +43308,7 @@ func ParseCreateBatchInferenceJobRawResponse(rsp *http.Response) (*CreateBatchIn
 	return response, nil
 }
 
-// ParseDeleteBatchInferenceJobRawResponse parses an HTTP response from a DeleteBatchInferenceJobWithResponse call
+// ParseDeleteBatchInferenceJobRawResponse parses an HTTP response to DeleteBatchInferenceJobWithResponse
 func ParseDeleteBatchInferenceJobRawResponse(rsp *http.Response) (*DeleteBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43125,7 +43334,7 @@ func ParseDeleteBatchInferenceJobRawResponse(rsp *http.Response) (*DeleteBatchIn
 	return response, nil
 }
 
-// ParseGetBatchInferenceJobRawResponse parses an HTTP response from a GetBatchInferenceJobWithResponse call
+// ParseGetBatchInferenceJobRawResponse parses an HTTP response to GetBatchInferenceJobWithResponse
 func ParseGetBatchInferenceJobRawResponse(rsp *http.Response) (*GetBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43151,7 +43360,7 @@ func ParseGetBatchInferenceJobRawResponse(rsp *http.Response) (*GetBatchInferenc
 	return response, nil
 }
 
-// ParseGetBillingSummaryRawResponse parses an HTTP response from a GetBillingSummaryWithResponse call
+// ParseGetBillingSummaryRawResponse parses an HTTP response to GetBillingSummaryWithResponse
 func ParseGetBillingSummaryRawResponse(rsp *http.Response) (*GetBillingSummaryRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43177,7 +43386,7 @@ func ParseGetBillingSummaryRawResponse(rsp *http.Response) (*GetBillingSummaryRa
 	return response, nil
 }
 
-// ParseGetAccountUsageRawResponse parses an HTTP response from a GetAccountUsageWithResponse call
+// ParseGetAccountUsageRawResponse parses an HTTP response to GetAccountUsageWithResponse
 func ParseGetAccountUsageRawResponse(rsp *http.Response) (*GetAccountUsageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43203,7 +43412,7 @@ func ParseGetAccountUsageRawResponse(rsp *http.Response) (*GetAccountUsageRawRes
 	return response, nil
 }
 
-// ParsePromoteCheckpointRawResponse parses an HTTP response from a PromoteCheckpointWithResponse call
+// ParsePromoteCheckpointRawResponse parses an HTTP response to PromoteCheckpointWithResponse
 func ParsePromoteCheckpointRawResponse(rsp *http.Response) (*PromoteCheckpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43229,7 +43438,7 @@ func ParsePromoteCheckpointRawResponse(rsp *http.Response) (*PromoteCheckpointRa
 	return response, nil
 }
 
-// ParseListClustersRawResponse parses an HTTP response from a ListClustersWithResponse call
+// ParseListClustersRawResponse parses an HTTP response to ListClustersWithResponse
 func ParseListClustersRawResponse(rsp *http.Response) (*ListClustersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43255,7 +43464,7 @@ func ParseListClustersRawResponse(rsp *http.Response) (*ListClustersRawResponse,
 	return response, nil
 }
 
-// ParseCreateClusterRawResponse parses an HTTP response from a CreateClusterWithResponse call
+// ParseCreateClusterRawResponse parses an HTTP response to CreateClusterWithResponse
 func ParseCreateClusterRawResponse(rsp *http.Response) (*CreateClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43281,7 +43490,7 @@ func ParseCreateClusterRawResponse(rsp *http.Response) (*CreateClusterRawRespons
 	return response, nil
 }
 
-// ParseDeleteClusterRawResponse parses an HTTP response from a DeleteClusterWithResponse call
+// ParseDeleteClusterRawResponse parses an HTTP response to DeleteClusterWithResponse
 func ParseDeleteClusterRawResponse(rsp *http.Response) (*DeleteClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43307,7 +43516,7 @@ func ParseDeleteClusterRawResponse(rsp *http.Response) (*DeleteClusterRawRespons
 	return response, nil
 }
 
-// ParseGetClusterRawResponse parses an HTTP response from a GetClusterWithResponse call
+// ParseGetClusterRawResponse parses an HTTP response to GetClusterWithResponse
 func ParseGetClusterRawResponse(rsp *http.Response) (*GetClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43333,7 +43542,7 @@ func ParseGetClusterRawResponse(rsp *http.Response) (*GetClusterRawResponse, err
 	return response, nil
 }
 
-// ParseUpdateClusterRawResponse parses an HTTP response from a UpdateClusterWithResponse call
+// ParseUpdateClusterRawResponse parses an HTTP response to UpdateClusterWithResponse
 func ParseUpdateClusterRawResponse(rsp *http.Response) (*UpdateClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43359,7 +43568,7 @@ func ParseUpdateClusterRawResponse(rsp *http.Response) (*UpdateClusterRawRespons
 	return response, nil
 }
 
-// ParseGetClusterConnectionInfoRawResponse parses an HTTP response from a GetClusterConnectionInfoWithResponse call
+// ParseGetClusterConnectionInfoRawResponse parses an HTTP response to GetClusterConnectionInfoWithResponse
 func ParseGetClusterConnectionInfoRawResponse(rsp *http.Response) (*GetClusterConnectionInfoRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43385,7 +43594,7 @@ func ParseGetClusterConnectionInfoRawResponse(rsp *http.Response) (*GetClusterCo
 	return response, nil
 }
 
-// ParseListCreditRedemptionsRawResponse parses an HTTP response from a ListCreditRedemptionsWithResponse call
+// ParseListCreditRedemptionsRawResponse parses an HTTP response to ListCreditRedemptionsWithResponse
 func ParseListCreditRedemptionsRawResponse(rsp *http.Response) (*ListCreditRedemptionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43411,7 +43620,7 @@ func ParseListCreditRedemptionsRawResponse(rsp *http.Response) (*ListCreditRedem
 	return response, nil
 }
 
-// ParseListDatasetsRawResponse parses an HTTP response from a ListDatasetsWithResponse call
+// ParseListDatasetsRawResponse parses an HTTP response to ListDatasetsWithResponse
 func ParseListDatasetsRawResponse(rsp *http.Response) (*ListDatasetsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43437,7 +43646,7 @@ func ParseListDatasetsRawResponse(rsp *http.Response) (*ListDatasetsRawResponse,
 	return response, nil
 }
 
-// ParseCreateDatasetRawResponse parses an HTTP response from a CreateDatasetWithResponse call
+// ParseCreateDatasetRawResponse parses an HTTP response to CreateDatasetWithResponse
 func ParseCreateDatasetRawResponse(rsp *http.Response) (*CreateDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43463,7 +43672,7 @@ func ParseCreateDatasetRawResponse(rsp *http.Response) (*CreateDatasetRawRespons
 	return response, nil
 }
 
-// ParseDeleteDatasetRawResponse parses an HTTP response from a DeleteDatasetWithResponse call
+// ParseDeleteDatasetRawResponse parses an HTTP response to DeleteDatasetWithResponse
 func ParseDeleteDatasetRawResponse(rsp *http.Response) (*DeleteDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43489,7 +43698,7 @@ func ParseDeleteDatasetRawResponse(rsp *http.Response) (*DeleteDatasetRawRespons
 	return response, nil
 }
 
-// ParseGetDatasetRawResponse parses an HTTP response from a GetDatasetWithResponse call
+// ParseGetDatasetRawResponse parses an HTTP response to GetDatasetWithResponse
 func ParseGetDatasetRawResponse(rsp *http.Response) (*GetDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43515,7 +43724,7 @@ func ParseGetDatasetRawResponse(rsp *http.Response) (*GetDatasetRawResponse, err
 	return response, nil
 }
 
-// ParseUpdateDatasetRawResponse parses an HTTP response from a UpdateDatasetWithResponse call
+// ParseUpdateDatasetRawResponse parses an HTTP response to UpdateDatasetWithResponse
 func ParseUpdateDatasetRawResponse(rsp *http.Response) (*UpdateDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43541,7 +43750,7 @@ func ParseUpdateDatasetRawResponse(rsp *http.Response) (*UpdateDatasetRawRespons
 	return response, nil
 }
 
-// ParseGetDatasetDownloadEndpointRawResponse parses an HTTP response from a GetDatasetDownloadEndpointWithResponse call
+// ParseGetDatasetDownloadEndpointRawResponse parses an HTTP response to GetDatasetDownloadEndpointWithResponse
 func ParseGetDatasetDownloadEndpointRawResponse(rsp *http.Response) (*GetDatasetDownloadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43567,7 +43776,7 @@ func ParseGetDatasetDownloadEndpointRawResponse(rsp *http.Response) (*GetDataset
 	return response, nil
 }
 
-// ParseGetDatasetUploadEndpointRawResponse parses an HTTP response from a GetDatasetUploadEndpointWithResponse call
+// ParseGetDatasetUploadEndpointRawResponse parses an HTTP response to GetDatasetUploadEndpointWithResponse
 func ParseGetDatasetUploadEndpointRawResponse(rsp *http.Response) (*GetDatasetUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43593,7 +43802,7 @@ func ParseGetDatasetUploadEndpointRawResponse(rsp *http.Response) (*GetDatasetUp
 	return response, nil
 }
 
-// ParseSplitDatasetRawResponse parses an HTTP response from a SplitDatasetWithResponse call
+// ParseSplitDatasetRawResponse parses an HTTP response to SplitDatasetWithResponse
 func ParseSplitDatasetRawResponse(rsp *http.Response) (*SplitDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43619,7 +43828,7 @@ func ParseSplitDatasetRawResponse(rsp *http.Response) (*SplitDatasetRawResponse,
 	return response, nil
 }
 
-// ParseValidateDatasetUploadRawResponse parses an HTTP response from a ValidateDatasetUploadWithResponse call
+// ParseValidateDatasetUploadRawResponse parses an HTTP response to ValidateDatasetUploadWithResponse
 func ParseValidateDatasetUploadRawResponse(rsp *http.Response) (*ValidateDatasetUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43645,7 +43854,7 @@ func ParseValidateDatasetUploadRawResponse(rsp *http.Response) (*ValidateDataset
 	return response, nil
 }
 
-// ParseListDeployedModelsRawResponse parses an HTTP response from a ListDeployedModelsWithResponse call
+// ParseListDeployedModelsRawResponse parses an HTTP response to ListDeployedModelsWithResponse
 func ParseListDeployedModelsRawResponse(rsp *http.Response) (*ListDeployedModelsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43671,7 +43880,7 @@ func ParseListDeployedModelsRawResponse(rsp *http.Response) (*ListDeployedModels
 	return response, nil
 }
 
-// ParseCreateDeployedModelRawResponse parses an HTTP response from a CreateDeployedModelWithResponse call
+// ParseCreateDeployedModelRawResponse parses an HTTP response to CreateDeployedModelWithResponse
 func ParseCreateDeployedModelRawResponse(rsp *http.Response) (*CreateDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43697,7 +43906,7 @@ func ParseCreateDeployedModelRawResponse(rsp *http.Response) (*CreateDeployedMod
 	return response, nil
 }
 
-// ParseDeleteDeployedModelRawResponse parses an HTTP response from a DeleteDeployedModelWithResponse call
+// ParseDeleteDeployedModelRawResponse parses an HTTP response to DeleteDeployedModelWithResponse
 func ParseDeleteDeployedModelRawResponse(rsp *http.Response) (*DeleteDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43723,7 +43932,7 @@ func ParseDeleteDeployedModelRawResponse(rsp *http.Response) (*DeleteDeployedMod
 	return response, nil
 }
 
-// ParseGetDeployedModelRawResponse parses an HTTP response from a GetDeployedModelWithResponse call
+// ParseGetDeployedModelRawResponse parses an HTTP response to GetDeployedModelWithResponse
 func ParseGetDeployedModelRawResponse(rsp *http.Response) (*GetDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43749,7 +43958,7 @@ func ParseGetDeployedModelRawResponse(rsp *http.Response) (*GetDeployedModelRawR
 	return response, nil
 }
 
-// ParseUpdateDeployedModelRawResponse parses an HTTP response from a UpdateDeployedModelWithResponse call
+// ParseUpdateDeployedModelRawResponse parses an HTTP response to UpdateDeployedModelWithResponse
 func ParseUpdateDeployedModelRawResponse(rsp *http.Response) (*UpdateDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43775,7 +43984,7 @@ func ParseUpdateDeployedModelRawResponse(rsp *http.Response) (*UpdateDeployedMod
 	return response, nil
 }
 
-// ParseListDeploymentShapesRawResponse parses an HTTP response from a ListDeploymentShapesWithResponse call
+// ParseListDeploymentShapesRawResponse parses an HTTP response to ListDeploymentShapesWithResponse
 func ParseListDeploymentShapesRawResponse(rsp *http.Response) (*ListDeploymentShapesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43801,7 +44010,7 @@ func ParseListDeploymentShapesRawResponse(rsp *http.Response) (*ListDeploymentSh
 	return response, nil
 }
 
-// ParseCreateDeploymentShapeRawResponse parses an HTTP response from a CreateDeploymentShapeWithResponse call
+// ParseCreateDeploymentShapeRawResponse parses an HTTP response to CreateDeploymentShapeWithResponse
 func ParseCreateDeploymentShapeRawResponse(rsp *http.Response) (*CreateDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43827,7 +44036,7 @@ func ParseCreateDeploymentShapeRawResponse(rsp *http.Response) (*CreateDeploymen
 	return response, nil
 }
 
-// ParseDeleteDeploymentShapeRawResponse parses an HTTP response from a DeleteDeploymentShapeWithResponse call
+// ParseDeleteDeploymentShapeRawResponse parses an HTTP response to DeleteDeploymentShapeWithResponse
 func ParseDeleteDeploymentShapeRawResponse(rsp *http.Response) (*DeleteDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43853,7 +44062,7 @@ func ParseDeleteDeploymentShapeRawResponse(rsp *http.Response) (*DeleteDeploymen
 	return response, nil
 }
 
-// ParseGetDeploymentShapeRawResponse parses an HTTP response from a GetDeploymentShapeWithResponse call
+// ParseGetDeploymentShapeRawResponse parses an HTTP response to GetDeploymentShapeWithResponse
 func ParseGetDeploymentShapeRawResponse(rsp *http.Response) (*GetDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43879,7 +44088,7 @@ func ParseGetDeploymentShapeRawResponse(rsp *http.Response) (*GetDeploymentShape
 	return response, nil
 }
 
-// ParseUpdateDeploymentShapeRawResponse parses an HTTP response from a UpdateDeploymentShapeWithResponse call
+// ParseUpdateDeploymentShapeRawResponse parses an HTTP response to UpdateDeploymentShapeWithResponse
 func ParseUpdateDeploymentShapeRawResponse(rsp *http.Response) (*UpdateDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43905,7 +44114,7 @@ func ParseUpdateDeploymentShapeRawResponse(rsp *http.Response) (*UpdateDeploymen
 	return response, nil
 }
 
-// ParseListDeploymentShapeVersionsRawResponse parses an HTTP response from a ListDeploymentShapeVersionsWithResponse call
+// ParseListDeploymentShapeVersionsRawResponse parses an HTTP response to ListDeploymentShapeVersionsWithResponse
 func ParseListDeploymentShapeVersionsRawResponse(rsp *http.Response) (*ListDeploymentShapeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43931,7 +44140,7 @@ func ParseListDeploymentShapeVersionsRawResponse(rsp *http.Response) (*ListDeplo
 	return response, nil
 }
 
-// ParseGetDeploymentShapeVersionRawResponse parses an HTTP response from a GetDeploymentShapeVersionWithResponse call
+// ParseGetDeploymentShapeVersionRawResponse parses an HTTP response to GetDeploymentShapeVersionWithResponse
 func ParseGetDeploymentShapeVersionRawResponse(rsp *http.Response) (*GetDeploymentShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43957,7 +44166,7 @@ func ParseGetDeploymentShapeVersionRawResponse(rsp *http.Response) (*GetDeployme
 	return response, nil
 }
 
-// ParseUpdateDeploymentShapeVersionRawResponse parses an HTTP response from a UpdateDeploymentShapeVersionWithResponse call
+// ParseUpdateDeploymentShapeVersionRawResponse parses an HTTP response to UpdateDeploymentShapeVersionWithResponse
 func ParseUpdateDeploymentShapeVersionRawResponse(rsp *http.Response) (*UpdateDeploymentShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -43983,7 +44192,7 @@ func ParseUpdateDeploymentShapeVersionRawResponse(rsp *http.Response) (*UpdateDe
 	return response, nil
 }
 
-// ParseListDeploymentsRawResponse parses an HTTP response from a ListDeploymentsWithResponse call
+// ParseListDeploymentsRawResponse parses an HTTP response to ListDeploymentsWithResponse
 func ParseListDeploymentsRawResponse(rsp *http.Response) (*ListDeploymentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44009,7 +44218,7 @@ func ParseListDeploymentsRawResponse(rsp *http.Response) (*ListDeploymentsRawRes
 	return response, nil
 }
 
-// ParseCreateDeploymentRawResponse parses an HTTP response from a CreateDeploymentWithResponse call
+// ParseCreateDeploymentRawResponse parses an HTTP response to CreateDeploymentWithResponse
 func ParseCreateDeploymentRawResponse(rsp *http.Response) (*CreateDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44035,7 +44244,7 @@ func ParseCreateDeploymentRawResponse(rsp *http.Response) (*CreateDeploymentRawR
 	return response, nil
 }
 
-// ParseDeleteDeploymentRawResponse parses an HTTP response from a DeleteDeploymentWithResponse call
+// ParseDeleteDeploymentRawResponse parses an HTTP response to DeleteDeploymentWithResponse
 func ParseDeleteDeploymentRawResponse(rsp *http.Response) (*DeleteDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44061,7 +44270,7 @@ func ParseDeleteDeploymentRawResponse(rsp *http.Response) (*DeleteDeploymentRawR
 	return response, nil
 }
 
-// ParseGetDeploymentRawResponse parses an HTTP response from a GetDeploymentWithResponse call
+// ParseGetDeploymentRawResponse parses an HTTP response to GetDeploymentWithResponse
 func ParseGetDeploymentRawResponse(rsp *http.Response) (*GetDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44087,7 +44296,7 @@ func ParseGetDeploymentRawResponse(rsp *http.Response) (*GetDeploymentRawRespons
 	return response, nil
 }
 
-// ParseUpdateDeploymentRawResponse parses an HTTP response from a UpdateDeploymentWithResponse call
+// ParseUpdateDeploymentRawResponse parses an HTTP response to UpdateDeploymentWithResponse
 func ParseUpdateDeploymentRawResponse(rsp *http.Response) (*UpdateDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44113,7 +44322,7 @@ func ParseUpdateDeploymentRawResponse(rsp *http.Response) (*UpdateDeploymentRawR
 	return response, nil
 }
 
-// ParseResetLedgerRawResponse parses an HTTP response from a ResetLedgerWithResponse call
+// ParseResetLedgerRawResponse parses an HTTP response to ResetLedgerWithResponse
 func ParseResetLedgerRawResponse(rsp *http.Response) (*ResetLedgerRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44139,7 +44348,7 @@ func ParseResetLedgerRawResponse(rsp *http.Response) (*ResetLedgerRawResponse, e
 	return response, nil
 }
 
-// ParseGetLedgerRawResponse parses an HTTP response from a GetLedgerWithResponse call
+// ParseGetLedgerRawResponse parses an HTTP response to GetLedgerWithResponse
 func ParseGetLedgerRawResponse(rsp *http.Response) (*GetLedgerRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44165,7 +44374,7 @@ func ParseGetLedgerRawResponse(rsp *http.Response) (*GetLedgerRawResponse, error
 	return response, nil
 }
 
-// ParseListDeploymentShardsRawResponse parses an HTTP response from a ListDeploymentShardsWithResponse call
+// ParseListDeploymentShardsRawResponse parses an HTTP response to ListDeploymentShardsWithResponse
 func ParseListDeploymentShardsRawResponse(rsp *http.Response) (*ListDeploymentShardsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44191,7 +44400,7 @@ func ParseListDeploymentShardsRawResponse(rsp *http.Response) (*ListDeploymentSh
 	return response, nil
 }
 
-// ParseGetTerminationMessageRawResponse parses an HTTP response from a GetTerminationMessageWithResponse call
+// ParseGetTerminationMessageRawResponse parses an HTTP response to GetTerminationMessageWithResponse
 func ParseGetTerminationMessageRawResponse(rsp *http.Response) (*GetTerminationMessageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44217,7 +44426,7 @@ func ParseGetTerminationMessageRawResponse(rsp *http.Response) (*GetTerminationM
 	return response, nil
 }
 
-// ParseGetDeploymentMetricsRawResponse parses an HTTP response from a GetDeploymentMetricsWithResponse call
+// ParseGetDeploymentMetricsRawResponse parses an HTTP response to GetDeploymentMetricsWithResponse
 func ParseGetDeploymentMetricsRawResponse(rsp *http.Response) (*GetDeploymentMetricsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44243,7 +44452,7 @@ func ParseGetDeploymentMetricsRawResponse(rsp *http.Response) (*GetDeploymentMet
 	return response, nil
 }
 
-// ParseScaleDeploymentRawResponse parses an HTTP response from a ScaleDeploymentWithResponse call
+// ParseScaleDeploymentRawResponse parses an HTTP response to ScaleDeploymentWithResponse
 func ParseScaleDeploymentRawResponse(rsp *http.Response) (*ScaleDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44269,7 +44478,7 @@ func ParseScaleDeploymentRawResponse(rsp *http.Response) (*ScaleDeploymentRawRes
 	return response, nil
 }
 
-// ParseUndeleteDeploymentRawResponse parses an HTTP response from a UndeleteDeploymentWithResponse call
+// ParseUndeleteDeploymentRawResponse parses an HTTP response to UndeleteDeploymentWithResponse
 func ParseUndeleteDeploymentRawResponse(rsp *http.Response) (*UndeleteDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44295,7 +44504,7 @@ func ParseUndeleteDeploymentRawResponse(rsp *http.Response) (*UndeleteDeployment
 	return response, nil
 }
 
-// ParseListDeveloperPassesRawResponse parses an HTTP response from a ListDeveloperPassesWithResponse call
+// ParseListDeveloperPassesRawResponse parses an HTTP response to ListDeveloperPassesWithResponse
 func ParseListDeveloperPassesRawResponse(rsp *http.Response) (*ListDeveloperPassesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44321,7 +44530,7 @@ func ParseListDeveloperPassesRawResponse(rsp *http.Response) (*ListDeveloperPass
 	return response, nil
 }
 
-// ParseCreateDeveloperPassRawResponse parses an HTTP response from a CreateDeveloperPassWithResponse call
+// ParseCreateDeveloperPassRawResponse parses an HTTP response to CreateDeveloperPassWithResponse
 func ParseCreateDeveloperPassRawResponse(rsp *http.Response) (*CreateDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44347,7 +44556,7 @@ func ParseCreateDeveloperPassRawResponse(rsp *http.Response) (*CreateDeveloperPa
 	return response, nil
 }
 
-// ParseGetDeveloperPassRawResponse parses an HTTP response from a GetDeveloperPassWithResponse call
+// ParseGetDeveloperPassRawResponse parses an HTTP response to GetDeveloperPassWithResponse
 func ParseGetDeveloperPassRawResponse(rsp *http.Response) (*GetDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44373,7 +44582,7 @@ func ParseGetDeveloperPassRawResponse(rsp *http.Response) (*GetDeveloperPassRawR
 	return response, nil
 }
 
-// ParseUpdateDeveloperPassRawResponse parses an HTTP response from a UpdateDeveloperPassWithResponse call
+// ParseUpdateDeveloperPassRawResponse parses an HTTP response to UpdateDeveloperPassWithResponse
 func ParseUpdateDeveloperPassRawResponse(rsp *http.Response) (*UpdateDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44399,7 +44608,7 @@ func ParseUpdateDeveloperPassRawResponse(rsp *http.Response) (*UpdateDeveloperPa
 	return response, nil
 }
 
-// ParseListDpoJobsRawResponse parses an HTTP response from a ListDpoJobsWithResponse call
+// ParseListDpoJobsRawResponse parses an HTTP response to ListDpoJobsWithResponse
 func ParseListDpoJobsRawResponse(rsp *http.Response) (*ListDpoJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44425,7 +44634,7 @@ func ParseListDpoJobsRawResponse(rsp *http.Response) (*ListDpoJobsRawResponse, e
 	return response, nil
 }
 
-// ParseCreateDpoJobRawResponse parses an HTTP response from a CreateDpoJobWithResponse call
+// ParseCreateDpoJobRawResponse parses an HTTP response to CreateDpoJobWithResponse
 func ParseCreateDpoJobRawResponse(rsp *http.Response) (*CreateDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44451,7 +44660,7 @@ func ParseCreateDpoJobRawResponse(rsp *http.Response) (*CreateDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseDeleteDpoJobRawResponse parses an HTTP response from a DeleteDpoJobWithResponse call
+// ParseDeleteDpoJobRawResponse parses an HTTP response to DeleteDpoJobWithResponse
 func ParseDeleteDpoJobRawResponse(rsp *http.Response) (*DeleteDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44477,7 +44686,7 @@ func ParseDeleteDpoJobRawResponse(rsp *http.Response) (*DeleteDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseGetDpoJobRawResponse parses an HTTP response from a GetDpoJobWithResponse call
+// ParseGetDpoJobRawResponse parses an HTTP response to GetDpoJobWithResponse
 func ParseGetDpoJobRawResponse(rsp *http.Response) (*GetDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44503,7 +44712,7 @@ func ParseGetDpoJobRawResponse(rsp *http.Response) (*GetDpoJobRawResponse, error
 	return response, nil
 }
 
-// ParseCancelDpoJobRawResponse parses an HTTP response from a CancelDpoJobWithResponse call
+// ParseCancelDpoJobRawResponse parses an HTTP response to CancelDpoJobWithResponse
 func ParseCancelDpoJobRawResponse(rsp *http.Response) (*CancelDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44529,7 +44738,7 @@ func ParseCancelDpoJobRawResponse(rsp *http.Response) (*CancelDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseGetDpoJobMetricsFileEndpointRawResponse parses an HTTP response from a GetDpoJobMetricsFileEndpointWithResponse call
+// ParseGetDpoJobMetricsFileEndpointRawResponse parses an HTTP response to GetDpoJobMetricsFileEndpointWithResponse
 func ParseGetDpoJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetDpoJobMetricsFileEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44555,7 +44764,7 @@ func ParseGetDpoJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetDpoJo
 	return response, nil
 }
 
-// ParseResumeDpoJobRawResponse parses an HTTP response from a ResumeDpoJobWithResponse call
+// ParseResumeDpoJobRawResponse parses an HTTP response to ResumeDpoJobWithResponse
 func ParseResumeDpoJobRawResponse(rsp *http.Response) (*ResumeDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44581,7 +44790,7 @@ func ParseResumeDpoJobRawResponse(rsp *http.Response) (*ResumeDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseListEvaluationJobsRawResponse parses an HTTP response from a ListEvaluationJobsWithResponse call
+// ParseListEvaluationJobsRawResponse parses an HTTP response to ListEvaluationJobsWithResponse
 func ParseListEvaluationJobsRawResponse(rsp *http.Response) (*ListEvaluationJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44607,7 +44816,7 @@ func ParseListEvaluationJobsRawResponse(rsp *http.Response) (*ListEvaluationJobs
 	return response, nil
 }
 
-// ParseCreateEvaluationJobRawResponse parses an HTTP response from a CreateEvaluationJobWithResponse call
+// ParseCreateEvaluationJobRawResponse parses an HTTP response to CreateEvaluationJobWithResponse
 func ParseCreateEvaluationJobRawResponse(rsp *http.Response) (*CreateEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44633,7 +44842,7 @@ func ParseCreateEvaluationJobRawResponse(rsp *http.Response) (*CreateEvaluationJ
 	return response, nil
 }
 
-// ParseDeleteEvaluationJobRawResponse parses an HTTP response from a DeleteEvaluationJobWithResponse call
+// ParseDeleteEvaluationJobRawResponse parses an HTTP response to DeleteEvaluationJobWithResponse
 func ParseDeleteEvaluationJobRawResponse(rsp *http.Response) (*DeleteEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44659,7 +44868,7 @@ func ParseDeleteEvaluationJobRawResponse(rsp *http.Response) (*DeleteEvaluationJ
 	return response, nil
 }
 
-// ParseGetEvaluationJobRawResponse parses an HTTP response from a GetEvaluationJobWithResponse call
+// ParseGetEvaluationJobRawResponse parses an HTTP response to GetEvaluationJobWithResponse
 func ParseGetEvaluationJobRawResponse(rsp *http.Response) (*GetEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44685,7 +44894,7 @@ func ParseGetEvaluationJobRawResponse(rsp *http.Response) (*GetEvaluationJobRawR
 	return response, nil
 }
 
-// ParseGetEvaluationJobExecutionLogEndpointRawResponse parses an HTTP response from a GetEvaluationJobExecutionLogEndpointWithResponse call
+// ParseGetEvaluationJobExecutionLogEndpointRawResponse parses an HTTP response to GetEvaluationJobExecutionLogEndpointWithResponse
 func ParseGetEvaluationJobExecutionLogEndpointRawResponse(rsp *http.Response) (*GetEvaluationJobExecutionLogEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44711,7 +44920,7 @@ func ParseGetEvaluationJobExecutionLogEndpointRawResponse(rsp *http.Response) (*
 	return response, nil
 }
 
-// ParseListEvaluationsRawResponse parses an HTTP response from a ListEvaluationsWithResponse call
+// ParseListEvaluationsRawResponse parses an HTTP response to ListEvaluationsWithResponse
 func ParseListEvaluationsRawResponse(rsp *http.Response) (*ListEvaluationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44737,7 +44946,7 @@ func ParseListEvaluationsRawResponse(rsp *http.Response) (*ListEvaluationsRawRes
 	return response, nil
 }
 
-// ParseCreateEvaluationRawResponse parses an HTTP response from a CreateEvaluationWithResponse call
+// ParseCreateEvaluationRawResponse parses an HTTP response to CreateEvaluationWithResponse
 func ParseCreateEvaluationRawResponse(rsp *http.Response) (*CreateEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44763,7 +44972,7 @@ func ParseCreateEvaluationRawResponse(rsp *http.Response) (*CreateEvaluationRawR
 	return response, nil
 }
 
-// ParseDeleteEvaluationRawResponse parses an HTTP response from a DeleteEvaluationWithResponse call
+// ParseDeleteEvaluationRawResponse parses an HTTP response to DeleteEvaluationWithResponse
 func ParseDeleteEvaluationRawResponse(rsp *http.Response) (*DeleteEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44789,7 +44998,7 @@ func ParseDeleteEvaluationRawResponse(rsp *http.Response) (*DeleteEvaluationRawR
 	return response, nil
 }
 
-// ParseGetEvaluationRawResponse parses an HTTP response from a GetEvaluationWithResponse call
+// ParseGetEvaluationRawResponse parses an HTTP response to GetEvaluationWithResponse
 func ParseGetEvaluationRawResponse(rsp *http.Response) (*GetEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44815,7 +45024,7 @@ func ParseGetEvaluationRawResponse(rsp *http.Response) (*GetEvaluationRawRespons
 	return response, nil
 }
 
-// ParsePreviewEvaluationRawResponse parses an HTTP response from a PreviewEvaluationWithResponse call
+// ParsePreviewEvaluationRawResponse parses an HTTP response to PreviewEvaluationWithResponse
 func ParsePreviewEvaluationRawResponse(rsp *http.Response) (*PreviewEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44841,7 +45050,7 @@ func ParsePreviewEvaluationRawResponse(rsp *http.Response) (*PreviewEvaluationRa
 	return response, nil
 }
 
-// ParseValidateAssertionsRawResponse parses an HTTP response from a ValidateAssertionsWithResponse call
+// ParseValidateAssertionsRawResponse parses an HTTP response to ValidateAssertionsWithResponse
 func ParseValidateAssertionsRawResponse(rsp *http.Response) (*ValidateAssertionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44867,7 +45076,7 @@ func ParseValidateAssertionsRawResponse(rsp *http.Response) (*ValidateAssertions
 	return response, nil
 }
 
-// ParseListEvaluatorsRawResponse parses an HTTP response from a ListEvaluatorsWithResponse call
+// ParseListEvaluatorsRawResponse parses an HTTP response to ListEvaluatorsWithResponse
 func ParseListEvaluatorsRawResponse(rsp *http.Response) (*ListEvaluatorsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44893,7 +45102,7 @@ func ParseListEvaluatorsRawResponse(rsp *http.Response) (*ListEvaluatorsRawRespo
 	return response, nil
 }
 
-// ParseCreateEvaluatorRawResponse parses an HTTP response from a CreateEvaluatorWithResponse call
+// ParseCreateEvaluatorRawResponse parses an HTTP response to CreateEvaluatorWithResponse
 func ParseCreateEvaluatorRawResponse(rsp *http.Response) (*CreateEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44919,7 +45128,7 @@ func ParseCreateEvaluatorRawResponse(rsp *http.Response) (*CreateEvaluatorRawRes
 	return response, nil
 }
 
-// ParseDeleteEvaluatorRawResponse parses an HTTP response from a DeleteEvaluatorWithResponse call
+// ParseDeleteEvaluatorRawResponse parses an HTTP response to DeleteEvaluatorWithResponse
 func ParseDeleteEvaluatorRawResponse(rsp *http.Response) (*DeleteEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44945,7 +45154,7 @@ func ParseDeleteEvaluatorRawResponse(rsp *http.Response) (*DeleteEvaluatorRawRes
 	return response, nil
 }
 
-// ParseGetEvaluatorRawResponse parses an HTTP response from a GetEvaluatorWithResponse call
+// ParseGetEvaluatorRawResponse parses an HTTP response to GetEvaluatorWithResponse
 func ParseGetEvaluatorRawResponse(rsp *http.Response) (*GetEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44971,7 +45180,7 @@ func ParseGetEvaluatorRawResponse(rsp *http.Response) (*GetEvaluatorRawResponse,
 	return response, nil
 }
 
-// ParseUpdateEvaluatorRawResponse parses an HTTP response from a UpdateEvaluatorWithResponse call
+// ParseUpdateEvaluatorRawResponse parses an HTTP response to UpdateEvaluatorWithResponse
 func ParseUpdateEvaluatorRawResponse(rsp *http.Response) (*UpdateEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44997,7 +45206,7 @@ func ParseUpdateEvaluatorRawResponse(rsp *http.Response) (*UpdateEvaluatorRawRes
 	return response, nil
 }
 
-// ParseListEvaluatorVersionsRawResponse parses an HTTP response from a ListEvaluatorVersionsWithResponse call
+// ParseListEvaluatorVersionsRawResponse parses an HTTP response to ListEvaluatorVersionsWithResponse
 func ParseListEvaluatorVersionsRawResponse(rsp *http.Response) (*ListEvaluatorVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45023,7 +45232,7 @@ func ParseListEvaluatorVersionsRawResponse(rsp *http.Response) (*ListEvaluatorVe
 	return response, nil
 }
 
-// ParseDeleteEvaluatorVersionRawResponse parses an HTTP response from a DeleteEvaluatorVersionWithResponse call
+// ParseDeleteEvaluatorVersionRawResponse parses an HTTP response to DeleteEvaluatorVersionWithResponse
 func ParseDeleteEvaluatorVersionRawResponse(rsp *http.Response) (*DeleteEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45049,7 +45258,7 @@ func ParseDeleteEvaluatorVersionRawResponse(rsp *http.Response) (*DeleteEvaluato
 	return response, nil
 }
 
-// ParseGetEvaluatorVersionRawResponse parses an HTTP response from a GetEvaluatorVersionWithResponse call
+// ParseGetEvaluatorVersionRawResponse parses an HTTP response to GetEvaluatorVersionWithResponse
 func ParseGetEvaluatorVersionRawResponse(rsp *http.Response) (*GetEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45075,7 +45284,7 @@ func ParseGetEvaluatorVersionRawResponse(rsp *http.Response) (*GetEvaluatorVersi
 	return response, nil
 }
 
-// ParseAliasEvaluatorVersionRawResponse parses an HTTP response from a AliasEvaluatorVersionWithResponse call
+// ParseAliasEvaluatorVersionRawResponse parses an HTTP response to AliasEvaluatorVersionWithResponse
 func ParseAliasEvaluatorVersionRawResponse(rsp *http.Response) (*AliasEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45101,7 +45310,7 @@ func ParseAliasEvaluatorVersionRawResponse(rsp *http.Response) (*AliasEvaluatorV
 	return response, nil
 }
 
-// ParseRollbackEvaluatorRawResponse parses an HTTP response from a RollbackEvaluatorWithResponse call
+// ParseRollbackEvaluatorRawResponse parses an HTTP response to RollbackEvaluatorWithResponse
 func ParseRollbackEvaluatorRawResponse(rsp *http.Response) (*RollbackEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45127,7 +45336,7 @@ func ParseRollbackEvaluatorRawResponse(rsp *http.Response) (*RollbackEvaluatorRa
 	return response, nil
 }
 
-// ParseGetEvaluatorBuildLogEndpointRawResponse parses an HTTP response from a GetEvaluatorBuildLogEndpointWithResponse call
+// ParseGetEvaluatorBuildLogEndpointRawResponse parses an HTTP response to GetEvaluatorBuildLogEndpointWithResponse
 func ParseGetEvaluatorBuildLogEndpointRawResponse(rsp *http.Response) (*GetEvaluatorBuildLogEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45153,7 +45362,7 @@ func ParseGetEvaluatorBuildLogEndpointRawResponse(rsp *http.Response) (*GetEvalu
 	return response, nil
 }
 
-// ParseGetEvaluatorSourceCodeEndpointRawResponse parses an HTTP response from a GetEvaluatorSourceCodeEndpointWithResponse call
+// ParseGetEvaluatorSourceCodeEndpointRawResponse parses an HTTP response to GetEvaluatorSourceCodeEndpointWithResponse
 func ParseGetEvaluatorSourceCodeEndpointRawResponse(rsp *http.Response) (*GetEvaluatorSourceCodeEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45179,7 +45388,7 @@ func ParseGetEvaluatorSourceCodeEndpointRawResponse(rsp *http.Response) (*GetEva
 	return response, nil
 }
 
-// ParseGetEvaluatorUploadEndpointRawResponse parses an HTTP response from a GetEvaluatorUploadEndpointWithResponse call
+// ParseGetEvaluatorUploadEndpointRawResponse parses an HTTP response to GetEvaluatorUploadEndpointWithResponse
 func ParseGetEvaluatorUploadEndpointRawResponse(rsp *http.Response) (*GetEvaluatorUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45205,7 +45414,7 @@ func ParseGetEvaluatorUploadEndpointRawResponse(rsp *http.Response) (*GetEvaluat
 	return response, nil
 }
 
-// ParseValidateEvaluatorUploadRawResponse parses an HTTP response from a ValidateEvaluatorUploadWithResponse call
+// ParseValidateEvaluatorUploadRawResponse parses an HTTP response to ValidateEvaluatorUploadWithResponse
 func ParseValidateEvaluatorUploadRawResponse(rsp *http.Response) (*ValidateEvaluatorUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45231,7 +45440,7 @@ func ParseValidateEvaluatorUploadRawResponse(rsp *http.Response) (*ValidateEvalu
 	return response, nil
 }
 
-// ParsePreviewEvaluatorRawResponse parses an HTTP response from a PreviewEvaluatorWithResponse call
+// ParsePreviewEvaluatorRawResponse parses an HTTP response to PreviewEvaluatorWithResponse
 func ParsePreviewEvaluatorRawResponse(rsp *http.Response) (*PreviewEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45257,7 +45466,7 @@ func ParsePreviewEvaluatorRawResponse(rsp *http.Response) (*PreviewEvaluatorRawR
 	return response, nil
 }
 
-// ParseCreateEvaluatorV2RawResponse parses an HTTP response from a CreateEvaluatorV2WithResponse call
+// ParseCreateEvaluatorV2RawResponse parses an HTTP response to CreateEvaluatorV2WithResponse
 func ParseCreateEvaluatorV2RawResponse(rsp *http.Response) (*CreateEvaluatorV2RawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45283,7 +45492,7 @@ func ParseCreateEvaluatorV2RawResponse(rsp *http.Response) (*CreateEvaluatorV2Ra
 	return response, nil
 }
 
-// ParseListGenericDeploymentTypesRawResponse parses an HTTP response from a ListGenericDeploymentTypesWithResponse call
+// ParseListGenericDeploymentTypesRawResponse parses an HTTP response to ListGenericDeploymentTypesWithResponse
 func ParseListGenericDeploymentTypesRawResponse(rsp *http.Response) (*ListGenericDeploymentTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45309,7 +45518,7 @@ func ParseListGenericDeploymentTypesRawResponse(rsp *http.Response) (*ListGeneri
 	return response, nil
 }
 
-// ParseCreateGenericDeploymentTypeRawResponse parses an HTTP response from a CreateGenericDeploymentTypeWithResponse call
+// ParseCreateGenericDeploymentTypeRawResponse parses an HTTP response to CreateGenericDeploymentTypeWithResponse
 func ParseCreateGenericDeploymentTypeRawResponse(rsp *http.Response) (*CreateGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45335,7 +45544,7 @@ func ParseCreateGenericDeploymentTypeRawResponse(rsp *http.Response) (*CreateGen
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentTypeRawResponse parses an HTTP response from a DeleteGenericDeploymentTypeWithResponse call
+// ParseDeleteGenericDeploymentTypeRawResponse parses an HTTP response to DeleteGenericDeploymentTypeWithResponse
 func ParseDeleteGenericDeploymentTypeRawResponse(rsp *http.Response) (*DeleteGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45361,7 +45570,7 @@ func ParseDeleteGenericDeploymentTypeRawResponse(rsp *http.Response) (*DeleteGen
 	return response, nil
 }
 
-// ParseListGenericDeploymentTypeVersionsRawResponse parses an HTTP response from a ListGenericDeploymentTypeVersionsWithResponse call
+// ParseListGenericDeploymentTypeVersionsRawResponse parses an HTTP response to ListGenericDeploymentTypeVersionsWithResponse
 func ParseListGenericDeploymentTypeVersionsRawResponse(rsp *http.Response) (*ListGenericDeploymentTypeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45387,7 +45596,7 @@ func ParseListGenericDeploymentTypeVersionsRawResponse(rsp *http.Response) (*Lis
 	return response, nil
 }
 
-// ParseUpdateGenericDeploymentTypeRawResponse parses an HTTP response from a UpdateGenericDeploymentTypeWithResponse call
+// ParseUpdateGenericDeploymentTypeRawResponse parses an HTTP response to UpdateGenericDeploymentTypeWithResponse
 func ParseUpdateGenericDeploymentTypeRawResponse(rsp *http.Response) (*UpdateGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45413,7 +45622,7 @@ func ParseUpdateGenericDeploymentTypeRawResponse(rsp *http.Response) (*UpdateGen
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentTypeVersionRawResponse parses an HTTP response from a DeleteGenericDeploymentTypeVersionWithResponse call
+// ParseDeleteGenericDeploymentTypeVersionRawResponse parses an HTTP response to DeleteGenericDeploymentTypeVersionWithResponse
 func ParseDeleteGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*DeleteGenericDeploymentTypeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45439,7 +45648,7 @@ func ParseDeleteGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*De
 	return response, nil
 }
 
-// ParseGetGenericDeploymentTypeVersionRawResponse parses an HTTP response from a GetGenericDeploymentTypeVersionWithResponse call
+// ParseGetGenericDeploymentTypeVersionRawResponse parses an HTTP response to GetGenericDeploymentTypeVersionWithResponse
 func ParseGetGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*GetGenericDeploymentTypeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45465,7 +45674,7 @@ func ParseGetGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*GetGe
 	return response, nil
 }
 
-// ParseListGenericDeploymentsRawResponse parses an HTTP response from a ListGenericDeploymentsWithResponse call
+// ParseListGenericDeploymentsRawResponse parses an HTTP response to ListGenericDeploymentsWithResponse
 func ParseListGenericDeploymentsRawResponse(rsp *http.Response) (*ListGenericDeploymentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45491,7 +45700,7 @@ func ParseListGenericDeploymentsRawResponse(rsp *http.Response) (*ListGenericDep
 	return response, nil
 }
 
-// ParseCreateGenericDeploymentRawResponse parses an HTTP response from a CreateGenericDeploymentWithResponse call
+// ParseCreateGenericDeploymentRawResponse parses an HTTP response to CreateGenericDeploymentWithResponse
 func ParseCreateGenericDeploymentRawResponse(rsp *http.Response) (*CreateGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45517,7 +45726,7 @@ func ParseCreateGenericDeploymentRawResponse(rsp *http.Response) (*CreateGeneric
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentRawResponse parses an HTTP response from a DeleteGenericDeploymentWithResponse call
+// ParseDeleteGenericDeploymentRawResponse parses an HTTP response to DeleteGenericDeploymentWithResponse
 func ParseDeleteGenericDeploymentRawResponse(rsp *http.Response) (*DeleteGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45543,7 +45752,7 @@ func ParseDeleteGenericDeploymentRawResponse(rsp *http.Response) (*DeleteGeneric
 	return response, nil
 }
 
-// ParseGetGenericDeploymentRawResponse parses an HTTP response from a GetGenericDeploymentWithResponse call
+// ParseGetGenericDeploymentRawResponse parses an HTTP response to GetGenericDeploymentWithResponse
 func ParseGetGenericDeploymentRawResponse(rsp *http.Response) (*GetGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45569,7 +45778,7 @@ func ParseGetGenericDeploymentRawResponse(rsp *http.Response) (*GetGenericDeploy
 	return response, nil
 }
 
-// ParseUpdateGenericDeploymentRawResponse parses an HTTP response from a UpdateGenericDeploymentWithResponse call
+// ParseUpdateGenericDeploymentRawResponse parses an HTTP response to UpdateGenericDeploymentWithResponse
 func ParseUpdateGenericDeploymentRawResponse(rsp *http.Response) (*UpdateGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45595,7 +45804,7 @@ func ParseUpdateGenericDeploymentRawResponse(rsp *http.Response) (*UpdateGeneric
 	return response, nil
 }
 
-// ParseListIdentityProvidersRawResponse parses an HTTP response from a ListIdentityProvidersWithResponse call
+// ParseListIdentityProvidersRawResponse parses an HTTP response to ListIdentityProvidersWithResponse
 func ParseListIdentityProvidersRawResponse(rsp *http.Response) (*ListIdentityProvidersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45621,7 +45830,7 @@ func ParseListIdentityProvidersRawResponse(rsp *http.Response) (*ListIdentityPro
 	return response, nil
 }
 
-// ParseCreateIdentityProviderRawResponse parses an HTTP response from a CreateIdentityProviderWithResponse call
+// ParseCreateIdentityProviderRawResponse parses an HTTP response to CreateIdentityProviderWithResponse
 func ParseCreateIdentityProviderRawResponse(rsp *http.Response) (*CreateIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45647,7 +45856,7 @@ func ParseCreateIdentityProviderRawResponse(rsp *http.Response) (*CreateIdentity
 	return response, nil
 }
 
-// ParseDeleteIdentityProviderRawResponse parses an HTTP response from a DeleteIdentityProviderWithResponse call
+// ParseDeleteIdentityProviderRawResponse parses an HTTP response to DeleteIdentityProviderWithResponse
 func ParseDeleteIdentityProviderRawResponse(rsp *http.Response) (*DeleteIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45673,7 +45882,7 @@ func ParseDeleteIdentityProviderRawResponse(rsp *http.Response) (*DeleteIdentity
 	return response, nil
 }
 
-// ParseGetIdentityProviderRawResponse parses an HTTP response from a GetIdentityProviderWithResponse call
+// ParseGetIdentityProviderRawResponse parses an HTTP response to GetIdentityProviderWithResponse
 func ParseGetIdentityProviderRawResponse(rsp *http.Response) (*GetIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45699,7 +45908,7 @@ func ParseGetIdentityProviderRawResponse(rsp *http.Response) (*GetIdentityProvid
 	return response, nil
 }
 
-// ParseUpdateIdentityProviderRawResponse parses an HTTP response from a UpdateIdentityProviderWithResponse call
+// ParseUpdateIdentityProviderRawResponse parses an HTTP response to UpdateIdentityProviderWithResponse
 func ParseUpdateIdentityProviderRawResponse(rsp *http.Response) (*UpdateIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45725,7 +45934,7 @@ func ParseUpdateIdentityProviderRawResponse(rsp *http.Response) (*UpdateIdentity
 	return response, nil
 }
 
-// ParseListModelsRawResponse parses an HTTP response from a ListModelsWithResponse call
+// ParseListModelsRawResponse parses an HTTP response to ListModelsWithResponse
 func ParseListModelsRawResponse(rsp *http.Response) (*ListModelsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45751,7 +45960,7 @@ func ParseListModelsRawResponse(rsp *http.Response) (*ListModelsRawResponse, err
 	return response, nil
 }
 
-// ParseCreateModelRawResponse parses an HTTP response from a CreateModelWithResponse call
+// ParseCreateModelRawResponse parses an HTTP response to CreateModelWithResponse
 func ParseCreateModelRawResponse(rsp *http.Response) (*CreateModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45777,7 +45986,7 @@ func ParseCreateModelRawResponse(rsp *http.Response) (*CreateModelRawResponse, e
 	return response, nil
 }
 
-// ParseDeleteModelRawResponse parses an HTTP response from a DeleteModelWithResponse call
+// ParseDeleteModelRawResponse parses an HTTP response to DeleteModelWithResponse
 func ParseDeleteModelRawResponse(rsp *http.Response) (*DeleteModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45803,7 +46012,7 @@ func ParseDeleteModelRawResponse(rsp *http.Response) (*DeleteModelRawResponse, e
 	return response, nil
 }
 
-// ParseGetModelRawResponse parses an HTTP response from a GetModelWithResponse call
+// ParseGetModelRawResponse parses an HTTP response to GetModelWithResponse
 func ParseGetModelRawResponse(rsp *http.Response) (*GetModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45829,7 +46038,7 @@ func ParseGetModelRawResponse(rsp *http.Response) (*GetModelRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateModelRawResponse parses an HTTP response from a UpdateModelWithResponse call
+// ParseUpdateModelRawResponse parses an HTTP response to UpdateModelWithResponse
 func ParseUpdateModelRawResponse(rsp *http.Response) (*UpdateModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45855,7 +46064,7 @@ func ParseUpdateModelRawResponse(rsp *http.Response) (*UpdateModelRawResponse, e
 	return response, nil
 }
 
-// ParseCreateModelVersionRawResponse parses an HTTP response from a CreateModelVersionWithResponse call
+// ParseCreateModelVersionRawResponse parses an HTTP response to CreateModelVersionWithResponse
 func ParseCreateModelVersionRawResponse(rsp *http.Response) (*CreateModelVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45881,7 +46090,7 @@ func ParseCreateModelVersionRawResponse(rsp *http.Response) (*CreateModelVersion
 	return response, nil
 }
 
-// ParseDeployModelVersionRawResponse parses an HTTP response from a DeployModelVersionWithResponse call
+// ParseDeployModelVersionRawResponse parses an HTTP response to DeployModelVersionWithResponse
 func ParseDeployModelVersionRawResponse(rsp *http.Response) (*DeployModelVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45907,7 +46116,7 @@ func ParseDeployModelVersionRawResponse(rsp *http.Response) (*DeployModelVersion
 	return response, nil
 }
 
-// ParseGetModelVersionCountRawResponse parses an HTTP response from a GetModelVersionCountWithResponse call
+// ParseGetModelVersionCountRawResponse parses an HTTP response to GetModelVersionCountWithResponse
 func ParseGetModelVersionCountRawResponse(rsp *http.Response) (*GetModelVersionCountRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45933,7 +46142,7 @@ func ParseGetModelVersionCountRawResponse(rsp *http.Response) (*GetModelVersionC
 	return response, nil
 }
 
-// ParseGetModelDownloadEndpointRawResponse parses an HTTP response from a GetModelDownloadEndpointWithResponse call
+// ParseGetModelDownloadEndpointRawResponse parses an HTTP response to GetModelDownloadEndpointWithResponse
 func ParseGetModelDownloadEndpointRawResponse(rsp *http.Response) (*GetModelDownloadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45959,7 +46168,7 @@ func ParseGetModelDownloadEndpointRawResponse(rsp *http.Response) (*GetModelDown
 	return response, nil
 }
 
-// ParseGetModelUploadEndpointRawResponse parses an HTTP response from a GetModelUploadEndpointWithResponse call
+// ParseGetModelUploadEndpointRawResponse parses an HTTP response to GetModelUploadEndpointWithResponse
 func ParseGetModelUploadEndpointRawResponse(rsp *http.Response) (*GetModelUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45985,7 +46194,7 @@ func ParseGetModelUploadEndpointRawResponse(rsp *http.Response) (*GetModelUpload
 	return response, nil
 }
 
-// ParseImportModelRawResponse parses an HTTP response from a ImportModelWithResponse call
+// ParseImportModelRawResponse parses an HTTP response to ImportModelWithResponse
 func ParseImportModelRawResponse(rsp *http.Response) (*ImportModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46011,7 +46220,7 @@ func ParseImportModelRawResponse(rsp *http.Response) (*ImportModelRawResponse, e
 	return response, nil
 }
 
-// ParsePrepareModelRawResponse parses an HTTP response from a PrepareModelWithResponse call
+// ParsePrepareModelRawResponse parses an HTTP response to PrepareModelWithResponse
 func ParsePrepareModelRawResponse(rsp *http.Response) (*PrepareModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46037,7 +46246,7 @@ func ParsePrepareModelRawResponse(rsp *http.Response) (*PrepareModelRawResponse,
 	return response, nil
 }
 
-// ParseValidateModelUploadRawResponse parses an HTTP response from a ValidateModelUploadWithResponse call
+// ParseValidateModelUploadRawResponse parses an HTTP response to ValidateModelUploadWithResponse
 func ParseValidateModelUploadRawResponse(rsp *http.Response) (*ValidateModelUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46063,7 +46272,7 @@ func ParseValidateModelUploadRawResponse(rsp *http.Response) (*ValidateModelUplo
 	return response, nil
 }
 
-// ParseGetPolicySettingsRawResponse parses an HTTP response from a GetPolicySettingsWithResponse call
+// ParseGetPolicySettingsRawResponse parses an HTTP response to GetPolicySettingsWithResponse
 func ParseGetPolicySettingsRawResponse(rsp *http.Response) (*GetPolicySettingsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46089,7 +46298,7 @@ func ParseGetPolicySettingsRawResponse(rsp *http.Response) (*GetPolicySettingsRa
 	return response, nil
 }
 
-// ParseUpdatePolicySettingsRawResponse parses an HTTP response from a UpdatePolicySettingsWithResponse call
+// ParseUpdatePolicySettingsRawResponse parses an HTTP response to UpdatePolicySettingsWithResponse
 func ParseUpdatePolicySettingsRawResponse(rsp *http.Response) (*UpdatePolicySettingsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46115,7 +46324,7 @@ func ParseUpdatePolicySettingsRawResponse(rsp *http.Response) (*UpdatePolicySett
 	return response, nil
 }
 
-// ParseListPricingPlansRawResponse parses an HTTP response from a ListPricingPlansWithResponse call
+// ParseListPricingPlansRawResponse parses an HTTP response to ListPricingPlansWithResponse
 func ParseListPricingPlansRawResponse(rsp *http.Response) (*ListPricingPlansRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46141,7 +46350,7 @@ func ParseListPricingPlansRawResponse(rsp *http.Response) (*ListPricingPlansRawR
 	return response, nil
 }
 
-// ParseGetPricingPlanRawResponse parses an HTTP response from a GetPricingPlanWithResponse call
+// ParseGetPricingPlanRawResponse parses an HTTP response to GetPricingPlanWithResponse
 func ParseGetPricingPlanRawResponse(rsp *http.Response) (*GetPricingPlanRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46167,7 +46376,7 @@ func ParseGetPricingPlanRawResponse(rsp *http.Response) (*GetPricingPlanRawRespo
 	return response, nil
 }
 
-// ParseListQuotasRawResponse parses an HTTP response from a ListQuotasWithResponse call
+// ParseListQuotasRawResponse parses an HTTP response to ListQuotasWithResponse
 func ParseListQuotasRawResponse(rsp *http.Response) (*ListQuotasRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46193,7 +46402,7 @@ func ParseListQuotasRawResponse(rsp *http.Response) (*ListQuotasRawResponse, err
 	return response, nil
 }
 
-// ParseGetQuotaRawResponse parses an HTTP response from a GetQuotaWithResponse call
+// ParseGetQuotaRawResponse parses an HTTP response to GetQuotaWithResponse
 func ParseGetQuotaRawResponse(rsp *http.Response) (*GetQuotaRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46219,7 +46428,7 @@ func ParseGetQuotaRawResponse(rsp *http.Response) (*GetQuotaRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateQuotaRawResponse parses an HTTP response from a UpdateQuotaWithResponse call
+// ParseUpdateQuotaRawResponse parses an HTTP response to UpdateQuotaWithResponse
 func ParseUpdateQuotaRawResponse(rsp *http.Response) (*UpdateQuotaRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46245,7 +46454,7 @@ func ParseUpdateQuotaRawResponse(rsp *http.Response) (*UpdateQuotaRawResponse, e
 	return response, nil
 }
 
-// ParseListReinforcementFineTuningJobsRawResponse parses an HTTP response from a ListReinforcementFineTuningJobsWithResponse call
+// ParseListReinforcementFineTuningJobsRawResponse parses an HTTP response to ListReinforcementFineTuningJobsWithResponse
 func ParseListReinforcementFineTuningJobsRawResponse(rsp *http.Response) (*ListReinforcementFineTuningJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46271,7 +46480,7 @@ func ParseListReinforcementFineTuningJobsRawResponse(rsp *http.Response) (*ListR
 	return response, nil
 }
 
-// ParseCreateReinforcementFineTuningJobRawResponse parses an HTTP response from a CreateReinforcementFineTuningJobWithResponse call
+// ParseCreateReinforcementFineTuningJobRawResponse parses an HTTP response to CreateReinforcementFineTuningJobWithResponse
 func ParseCreateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*CreateReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46297,7 +46506,7 @@ func ParseCreateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Crea
 	return response, nil
 }
 
-// ParseDeleteReinforcementFineTuningJobRawResponse parses an HTTP response from a DeleteReinforcementFineTuningJobWithResponse call
+// ParseDeleteReinforcementFineTuningJobRawResponse parses an HTTP response to DeleteReinforcementFineTuningJobWithResponse
 func ParseDeleteReinforcementFineTuningJobRawResponse(rsp *http.Response) (*DeleteReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46323,7 +46532,7 @@ func ParseDeleteReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Dele
 	return response, nil
 }
 
-// ParseGetReinforcementFineTuningJobRawResponse parses an HTTP response from a GetReinforcementFineTuningJobWithResponse call
+// ParseGetReinforcementFineTuningJobRawResponse parses an HTTP response to GetReinforcementFineTuningJobWithResponse
 func ParseGetReinforcementFineTuningJobRawResponse(rsp *http.Response) (*GetReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46349,7 +46558,7 @@ func ParseGetReinforcementFineTuningJobRawResponse(rsp *http.Response) (*GetRein
 	return response, nil
 }
 
-// ParseUpdateReinforcementFineTuningJobRawResponse parses an HTTP response from a UpdateReinforcementFineTuningJobWithResponse call
+// ParseUpdateReinforcementFineTuningJobRawResponse parses an HTTP response to UpdateReinforcementFineTuningJobWithResponse
 func ParseUpdateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*UpdateReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46375,7 +46584,7 @@ func ParseUpdateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Upda
 	return response, nil
 }
 
-// ParseCancelReinforcementFineTuningJobRawResponse parses an HTTP response from a CancelReinforcementFineTuningJobWithResponse call
+// ParseCancelReinforcementFineTuningJobRawResponse parses an HTTP response to CancelReinforcementFineTuningJobWithResponse
 func ParseCancelReinforcementFineTuningJobRawResponse(rsp *http.Response) (*CancelReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46401,7 +46610,7 @@ func ParseCancelReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Canc
 	return response, nil
 }
 
-// ParseDebugReinforcementFineTuningJobRawResponse parses an HTTP response from a DebugReinforcementFineTuningJobWithResponse call
+// ParseDebugReinforcementFineTuningJobRawResponse parses an HTTP response to DebugReinforcementFineTuningJobWithResponse
 func ParseDebugReinforcementFineTuningJobRawResponse(rsp *http.Response) (*DebugReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46427,7 +46636,7 @@ func ParseDebugReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Debug
 	return response, nil
 }
 
-// ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse parses an HTTP response from a GetReinforcementFineTuningJobMetricsFileEndpointWithResponse call
+// ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse parses an HTTP response to GetReinforcementFineTuningJobMetricsFileEndpointWithResponse
 func ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetReinforcementFineTuningJobMetricsFileEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46453,7 +46662,7 @@ func ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse(rsp *http.
 	return response, nil
 }
 
-// ParseResumeReinforcementFineTuningJobRawResponse parses an HTTP response from a ResumeReinforcementFineTuningJobWithResponse call
+// ParseResumeReinforcementFineTuningJobRawResponse parses an HTTP response to ResumeReinforcementFineTuningJobWithResponse
 func ParseResumeReinforcementFineTuningJobRawResponse(rsp *http.Response) (*ResumeReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46479,7 +46688,7 @@ func ParseResumeReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Resu
 	return response, nil
 }
 
-// ParseListRlorTrainerJobsRawResponse parses an HTTP response from a ListRlorTrainerJobsWithResponse call
+// ParseListRlorTrainerJobsRawResponse parses an HTTP response to ListRlorTrainerJobsWithResponse
 func ParseListRlorTrainerJobsRawResponse(rsp *http.Response) (*ListRlorTrainerJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46505,7 +46714,7 @@ func ParseListRlorTrainerJobsRawResponse(rsp *http.Response) (*ListRlorTrainerJo
 	return response, nil
 }
 
-// ParseCreateRlorTrainerJobRawResponse parses an HTTP response from a CreateRlorTrainerJobWithResponse call
+// ParseCreateRlorTrainerJobRawResponse parses an HTTP response to CreateRlorTrainerJobWithResponse
 func ParseCreateRlorTrainerJobRawResponse(rsp *http.Response) (*CreateRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46531,7 +46740,7 @@ func ParseCreateRlorTrainerJobRawResponse(rsp *http.Response) (*CreateRlorTraine
 	return response, nil
 }
 
-// ParseDeleteRlorTrainerJobRawResponse parses an HTTP response from a DeleteRlorTrainerJobWithResponse call
+// ParseDeleteRlorTrainerJobRawResponse parses an HTTP response to DeleteRlorTrainerJobWithResponse
 func ParseDeleteRlorTrainerJobRawResponse(rsp *http.Response) (*DeleteRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46557,7 +46766,7 @@ func ParseDeleteRlorTrainerJobRawResponse(rsp *http.Response) (*DeleteRlorTraine
 	return response, nil
 }
 
-// ParseGetRlorTrainerJobRawResponse parses an HTTP response from a GetRlorTrainerJobWithResponse call
+// ParseGetRlorTrainerJobRawResponse parses an HTTP response to GetRlorTrainerJobWithResponse
 func ParseGetRlorTrainerJobRawResponse(rsp *http.Response) (*GetRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46583,7 +46792,7 @@ func ParseGetRlorTrainerJobRawResponse(rsp *http.Response) (*GetRlorTrainerJobRa
 	return response, nil
 }
 
-// ParseListRlorTrainerJobCheckpointsRawResponse parses an HTTP response from a ListRlorTrainerJobCheckpointsWithResponse call
+// ParseListRlorTrainerJobCheckpointsRawResponse parses an HTTP response to ListRlorTrainerJobCheckpointsWithResponse
 func ParseListRlorTrainerJobCheckpointsRawResponse(rsp *http.Response) (*ListRlorTrainerJobCheckpointsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46609,7 +46818,7 @@ func ParseListRlorTrainerJobCheckpointsRawResponse(rsp *http.Response) (*ListRlo
 	return response, nil
 }
 
-// ParseGetRlorTrainerJobPublicLogsRawResponse parses an HTTP response from a GetRlorTrainerJobPublicLogsWithResponse call
+// ParseGetRlorTrainerJobPublicLogsRawResponse parses an HTTP response to GetRlorTrainerJobPublicLogsWithResponse
 func ParseGetRlorTrainerJobPublicLogsRawResponse(rsp *http.Response) (*GetRlorTrainerJobPublicLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46635,7 +46844,7 @@ func ParseGetRlorTrainerJobPublicLogsRawResponse(rsp *http.Response) (*GetRlorTr
 	return response, nil
 }
 
-// ParseCancelRlorTrainerJobRawResponse parses an HTTP response from a CancelRlorTrainerJobWithResponse call
+// ParseCancelRlorTrainerJobRawResponse parses an HTTP response to CancelRlorTrainerJobWithResponse
 func ParseCancelRlorTrainerJobRawResponse(rsp *http.Response) (*CancelRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46661,7 +46870,7 @@ func ParseCancelRlorTrainerJobRawResponse(rsp *http.Response) (*CancelRlorTraine
 	return response, nil
 }
 
-// ParseExecuteRlorTrainStepRawResponse parses an HTTP response from a ExecuteRlorTrainStepWithResponse call
+// ParseExecuteRlorTrainStepRawResponse parses an HTTP response to ExecuteRlorTrainStepWithResponse
 func ParseExecuteRlorTrainStepRawResponse(rsp *http.Response) (*ExecuteRlorTrainStepRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46687,7 +46896,7 @@ func ParseExecuteRlorTrainStepRawResponse(rsp *http.Response) (*ExecuteRlorTrain
 	return response, nil
 }
 
-// ParseResumeRlorTrainerJobRawResponse parses an HTTP response from a ResumeRlorTrainerJobWithResponse call
+// ParseResumeRlorTrainerJobRawResponse parses an HTTP response to ResumeRlorTrainerJobWithResponse
 func ParseResumeRlorTrainerJobRawResponse(rsp *http.Response) (*ResumeRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46713,7 +46922,7 @@ func ParseResumeRlorTrainerJobRawResponse(rsp *http.Response) (*ResumeRlorTraine
 	return response, nil
 }
 
-// ParseListRoutersRawResponse parses an HTTP response from a ListRoutersWithResponse call
+// ParseListRoutersRawResponse parses an HTTP response to ListRoutersWithResponse
 func ParseListRoutersRawResponse(rsp *http.Response) (*ListRoutersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46739,7 +46948,7 @@ func ParseListRoutersRawResponse(rsp *http.Response) (*ListRoutersRawResponse, e
 	return response, nil
 }
 
-// ParseCreateRouterRawResponse parses an HTTP response from a CreateRouterWithResponse call
+// ParseCreateRouterRawResponse parses an HTTP response to CreateRouterWithResponse
 func ParseCreateRouterRawResponse(rsp *http.Response) (*CreateRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46765,7 +46974,7 @@ func ParseCreateRouterRawResponse(rsp *http.Response) (*CreateRouterRawResponse,
 	return response, nil
 }
 
-// ParseDeleteRouterRawResponse parses an HTTP response from a DeleteRouterWithResponse call
+// ParseDeleteRouterRawResponse parses an HTTP response to DeleteRouterWithResponse
 func ParseDeleteRouterRawResponse(rsp *http.Response) (*DeleteRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46791,7 +47000,7 @@ func ParseDeleteRouterRawResponse(rsp *http.Response) (*DeleteRouterRawResponse,
 	return response, nil
 }
 
-// ParseGetRouterRawResponse parses an HTTP response from a GetRouterWithResponse call
+// ParseGetRouterRawResponse parses an HTTP response to GetRouterWithResponse
 func ParseGetRouterRawResponse(rsp *http.Response) (*GetRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46817,7 +47026,7 @@ func ParseGetRouterRawResponse(rsp *http.Response) (*GetRouterRawResponse, error
 	return response, nil
 }
 
-// ParseUpdateRouterRawResponse parses an HTTP response from a UpdateRouterWithResponse call
+// ParseUpdateRouterRawResponse parses an HTTP response to UpdateRouterWithResponse
 func ParseUpdateRouterRawResponse(rsp *http.Response) (*UpdateRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46843,7 +47052,7 @@ func ParseUpdateRouterRawResponse(rsp *http.Response) (*UpdateRouterRawResponse,
 	return response, nil
 }
 
-// ParseListSecretsRawResponse parses an HTTP response from a ListSecretsWithResponse call
+// ParseListSecretsRawResponse parses an HTTP response to ListSecretsWithResponse
 func ParseListSecretsRawResponse(rsp *http.Response) (*ListSecretsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46869,7 +47078,7 @@ func ParseListSecretsRawResponse(rsp *http.Response) (*ListSecretsRawResponse, e
 	return response, nil
 }
 
-// ParseCreateSecretRawResponse parses an HTTP response from a CreateSecretWithResponse call
+// ParseCreateSecretRawResponse parses an HTTP response to CreateSecretWithResponse
 func ParseCreateSecretRawResponse(rsp *http.Response) (*CreateSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46895,7 +47104,7 @@ func ParseCreateSecretRawResponse(rsp *http.Response) (*CreateSecretRawResponse,
 	return response, nil
 }
 
-// ParseDeleteSecretRawResponse parses an HTTP response from a DeleteSecretWithResponse call
+// ParseDeleteSecretRawResponse parses an HTTP response to DeleteSecretWithResponse
 func ParseDeleteSecretRawResponse(rsp *http.Response) (*DeleteSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46921,7 +47130,7 @@ func ParseDeleteSecretRawResponse(rsp *http.Response) (*DeleteSecretRawResponse,
 	return response, nil
 }
 
-// ParseGetSecretRawResponse parses an HTTP response from a GetSecretWithResponse call
+// ParseGetSecretRawResponse parses an HTTP response to GetSecretWithResponse
 func ParseGetSecretRawResponse(rsp *http.Response) (*GetSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46947,7 +47156,7 @@ func ParseGetSecretRawResponse(rsp *http.Response) (*GetSecretRawResponse, error
 	return response, nil
 }
 
-// ParseUpdateSecretRawResponse parses an HTTP response from a UpdateSecretWithResponse call
+// ParseUpdateSecretRawResponse parses an HTTP response to UpdateSecretWithResponse
 func ParseUpdateSecretRawResponse(rsp *http.Response) (*UpdateSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46973,7 +47182,7 @@ func ParseUpdateSecretRawResponse(rsp *http.Response) (*UpdateSecretRawResponse,
 	return response, nil
 }
 
-// ParseListAccountServerlessRateLimitsRawResponse parses an HTTP response from a ListAccountServerlessRateLimitsWithResponse call
+// ParseListAccountServerlessRateLimitsRawResponse parses an HTTP response to ListAccountServerlessRateLimitsWithResponse
 func ParseListAccountServerlessRateLimitsRawResponse(rsp *http.Response) (*ListAccountServerlessRateLimitsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46999,7 +47208,7 @@ func ParseListAccountServerlessRateLimitsRawResponse(rsp *http.Response) (*ListA
 	return response, nil
 }
 
-// ParseGetAccountServerlessTokenUsageRawResponse parses an HTTP response from a GetAccountServerlessTokenUsageWithResponse call
+// ParseGetAccountServerlessTokenUsageRawResponse parses an HTTP response to GetAccountServerlessTokenUsageWithResponse
 func ParseGetAccountServerlessTokenUsageRawResponse(rsp *http.Response) (*GetAccountServerlessTokenUsageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47025,7 +47234,7 @@ func ParseGetAccountServerlessTokenUsageRawResponse(rsp *http.Response) (*GetAcc
 	return response, nil
 }
 
-// ParseListSupervisedFineTuningJobsRawResponse parses an HTTP response from a ListSupervisedFineTuningJobsWithResponse call
+// ParseListSupervisedFineTuningJobsRawResponse parses an HTTP response to ListSupervisedFineTuningJobsWithResponse
 func ParseListSupervisedFineTuningJobsRawResponse(rsp *http.Response) (*ListSupervisedFineTuningJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47051,7 +47260,7 @@ func ParseListSupervisedFineTuningJobsRawResponse(rsp *http.Response) (*ListSupe
 	return response, nil
 }
 
-// ParseCreateSupervisedFineTuningJobRawResponse parses an HTTP response from a CreateSupervisedFineTuningJobWithResponse call
+// ParseCreateSupervisedFineTuningJobRawResponse parses an HTTP response to CreateSupervisedFineTuningJobWithResponse
 func ParseCreateSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CreateSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47077,7 +47286,7 @@ func ParseCreateSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CreateS
 	return response, nil
 }
 
-// ParseDeleteSupervisedFineTuningJobRawResponse parses an HTTP response from a DeleteSupervisedFineTuningJobWithResponse call
+// ParseDeleteSupervisedFineTuningJobRawResponse parses an HTTP response to DeleteSupervisedFineTuningJobWithResponse
 func ParseDeleteSupervisedFineTuningJobRawResponse(rsp *http.Response) (*DeleteSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47103,7 +47312,7 @@ func ParseDeleteSupervisedFineTuningJobRawResponse(rsp *http.Response) (*DeleteS
 	return response, nil
 }
 
-// ParseGetSupervisedFineTuningJobRawResponse parses an HTTP response from a GetSupervisedFineTuningJobWithResponse call
+// ParseGetSupervisedFineTuningJobRawResponse parses an HTTP response to GetSupervisedFineTuningJobWithResponse
 func ParseGetSupervisedFineTuningJobRawResponse(rsp *http.Response) (*GetSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47129,7 +47338,7 @@ func ParseGetSupervisedFineTuningJobRawResponse(rsp *http.Response) (*GetSupervi
 	return response, nil
 }
 
-// ParseCancelSupervisedFineTuningJobRawResponse parses an HTTP response from a CancelSupervisedFineTuningJobWithResponse call
+// ParseCancelSupervisedFineTuningJobRawResponse parses an HTTP response to CancelSupervisedFineTuningJobWithResponse
 func ParseCancelSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CancelSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47155,7 +47364,7 @@ func ParseCancelSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CancelS
 	return response, nil
 }
 
-// ParseResumeSupervisedFineTuningJobRawResponse parses an HTTP response from a ResumeSupervisedFineTuningJobWithResponse call
+// ParseResumeSupervisedFineTuningJobRawResponse parses an HTTP response to ResumeSupervisedFineTuningJobWithResponse
 func ParseResumeSupervisedFineTuningJobRawResponse(rsp *http.Response) (*ResumeSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47181,7 +47390,7 @@ func ParseResumeSupervisedFineTuningJobRawResponse(rsp *http.Response) (*ResumeS
 	return response, nil
 }
 
-// ParseEstimateSupervisedFineTuningJobCostRawResponse parses an HTTP response from a EstimateSupervisedFineTuningJobCostWithResponse call
+// ParseEstimateSupervisedFineTuningJobCostRawResponse parses an HTTP response to EstimateSupervisedFineTuningJobCostWithResponse
 func ParseEstimateSupervisedFineTuningJobCostRawResponse(rsp *http.Response) (*EstimateSupervisedFineTuningJobCostRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47207,7 +47416,7 @@ func ParseEstimateSupervisedFineTuningJobCostRawResponse(rsp *http.Response) (*E
 	return response, nil
 }
 
-// ParseListTrailsRawResponse parses an HTTP response from a ListTrailsWithResponse call
+// ParseListTrailsRawResponse parses an HTTP response to ListTrailsWithResponse
 func ParseListTrailsRawResponse(rsp *http.Response) (*ListTrailsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47233,7 +47442,7 @@ func ParseListTrailsRawResponse(rsp *http.Response) (*ListTrailsRawResponse, err
 	return response, nil
 }
 
-// ParseCreateTrailRawResponse parses an HTTP response from a CreateTrailWithResponse call
+// ParseCreateTrailRawResponse parses an HTTP response to CreateTrailWithResponse
 func ParseCreateTrailRawResponse(rsp *http.Response) (*CreateTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47259,7 +47468,7 @@ func ParseCreateTrailRawResponse(rsp *http.Response) (*CreateTrailRawResponse, e
 	return response, nil
 }
 
-// ParseDeleteTrailRawResponse parses an HTTP response from a DeleteTrailWithResponse call
+// ParseDeleteTrailRawResponse parses an HTTP response to DeleteTrailWithResponse
 func ParseDeleteTrailRawResponse(rsp *http.Response) (*DeleteTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47285,7 +47494,7 @@ func ParseDeleteTrailRawResponse(rsp *http.Response) (*DeleteTrailRawResponse, e
 	return response, nil
 }
 
-// ParseGetTrailRawResponse parses an HTTP response from a GetTrailWithResponse call
+// ParseGetTrailRawResponse parses an HTTP response to GetTrailWithResponse
 func ParseGetTrailRawResponse(rsp *http.Response) (*GetTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47311,7 +47520,7 @@ func ParseGetTrailRawResponse(rsp *http.Response) (*GetTrailRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateTrailRawResponse parses an HTTP response from a UpdateTrailWithResponse call
+// ParseUpdateTrailRawResponse parses an HTTP response to UpdateTrailWithResponse
 func ParseUpdateTrailRawResponse(rsp *http.Response) (*UpdateTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47337,7 +47546,7 @@ func ParseUpdateTrailRawResponse(rsp *http.Response) (*UpdateTrailRawResponse, e
 	return response, nil
 }
 
-// ParseGetTrailMetricsRawResponse parses an HTTP response from a GetTrailMetricsWithResponse call
+// ParseGetTrailMetricsRawResponse parses an HTTP response to GetTrailMetricsWithResponse
 func ParseGetTrailMetricsRawResponse(rsp *http.Response) (*GetTrailMetricsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47363,7 +47572,7 @@ func ParseGetTrailMetricsRawResponse(rsp *http.Response) (*GetTrailMetricsRawRes
 	return response, nil
 }
 
-// ParseListTrainingSessionJobsRawResponse parses an HTTP response from a ListTrainingSessionJobsWithResponse call
+// ParseListTrainingSessionJobsRawResponse parses an HTTP response to ListTrainingSessionJobsWithResponse
 func ParseListTrainingSessionJobsRawResponse(rsp *http.Response) (*ListTrainingSessionJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47389,7 +47598,7 @@ func ParseListTrainingSessionJobsRawResponse(rsp *http.Response) (*ListTrainingS
 	return response, nil
 }
 
-// ParseCreateTrainingSessionJobRawResponse parses an HTTP response from a CreateTrainingSessionJobWithResponse call
+// ParseCreateTrainingSessionJobRawResponse parses an HTTP response to CreateTrainingSessionJobWithResponse
 func ParseCreateTrainingSessionJobRawResponse(rsp *http.Response) (*CreateTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47415,7 +47624,7 @@ func ParseCreateTrainingSessionJobRawResponse(rsp *http.Response) (*CreateTraini
 	return response, nil
 }
 
-// ParseDeleteTrainingSessionJobRawResponse parses an HTTP response from a DeleteTrainingSessionJobWithResponse call
+// ParseDeleteTrainingSessionJobRawResponse parses an HTTP response to DeleteTrainingSessionJobWithResponse
 func ParseDeleteTrainingSessionJobRawResponse(rsp *http.Response) (*DeleteTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47441,7 +47650,7 @@ func ParseDeleteTrainingSessionJobRawResponse(rsp *http.Response) (*DeleteTraini
 	return response, nil
 }
 
-// ParseGetTrainingSessionJobRawResponse parses an HTTP response from a GetTrainingSessionJobWithResponse call
+// ParseGetTrainingSessionJobRawResponse parses an HTTP response to GetTrainingSessionJobWithResponse
 func ParseGetTrainingSessionJobRawResponse(rsp *http.Response) (*GetTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47467,7 +47676,7 @@ func ParseGetTrainingSessionJobRawResponse(rsp *http.Response) (*GetTrainingSess
 	return response, nil
 }
 
-// ParseListTrainingSessionsRawResponse parses an HTTP response from a ListTrainingSessionsWithResponse call
+// ParseListTrainingSessionsRawResponse parses an HTTP response to ListTrainingSessionsWithResponse
 func ParseListTrainingSessionsRawResponse(rsp *http.Response) (*ListTrainingSessionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47493,7 +47702,7 @@ func ParseListTrainingSessionsRawResponse(rsp *http.Response) (*ListTrainingSess
 	return response, nil
 }
 
-// ParseCreateTrainingSessionRawResponse parses an HTTP response from a CreateTrainingSessionWithResponse call
+// ParseCreateTrainingSessionRawResponse parses an HTTP response to CreateTrainingSessionWithResponse
 func ParseCreateTrainingSessionRawResponse(rsp *http.Response) (*CreateTrainingSessionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47519,7 +47728,7 @@ func ParseCreateTrainingSessionRawResponse(rsp *http.Response) (*CreateTrainingS
 	return response, nil
 }
 
-// ParseGetTrainingSessionRawResponse parses an HTTP response from a GetTrainingSessionWithResponse call
+// ParseGetTrainingSessionRawResponse parses an HTTP response to GetTrainingSessionWithResponse
 func ParseGetTrainingSessionRawResponse(rsp *http.Response) (*GetTrainingSessionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47545,7 +47754,7 @@ func ParseGetTrainingSessionRawResponse(rsp *http.Response) (*GetTrainingSession
 	return response, nil
 }
 
-// ParseExecuteTrainingSessionLoadStateRawResponse parses an HTTP response from a ExecuteTrainingSessionLoadStateWithResponse call
+// ParseExecuteTrainingSessionLoadStateRawResponse parses an HTTP response to ExecuteTrainingSessionLoadStateWithResponse
 func ParseExecuteTrainingSessionLoadStateRawResponse(rsp *http.Response) (*ExecuteTrainingSessionLoadStateRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47571,7 +47780,7 @@ func ParseExecuteTrainingSessionLoadStateRawResponse(rsp *http.Response) (*Execu
 	return response, nil
 }
 
-// ParseListTrainingShapesRawResponse parses an HTTP response from a ListTrainingShapesWithResponse call
+// ParseListTrainingShapesRawResponse parses an HTTP response to ListTrainingShapesWithResponse
 func ParseListTrainingShapesRawResponse(rsp *http.Response) (*ListTrainingShapesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47597,7 +47806,7 @@ func ParseListTrainingShapesRawResponse(rsp *http.Response) (*ListTrainingShapes
 	return response, nil
 }
 
-// ParseCreateTrainingShapeRawResponse parses an HTTP response from a CreateTrainingShapeWithResponse call
+// ParseCreateTrainingShapeRawResponse parses an HTTP response to CreateTrainingShapeWithResponse
 func ParseCreateTrainingShapeRawResponse(rsp *http.Response) (*CreateTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47623,7 +47832,7 @@ func ParseCreateTrainingShapeRawResponse(rsp *http.Response) (*CreateTrainingSha
 	return response, nil
 }
 
-// ParseDeleteTrainingShapeRawResponse parses an HTTP response from a DeleteTrainingShapeWithResponse call
+// ParseDeleteTrainingShapeRawResponse parses an HTTP response to DeleteTrainingShapeWithResponse
 func ParseDeleteTrainingShapeRawResponse(rsp *http.Response) (*DeleteTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47649,7 +47858,7 @@ func ParseDeleteTrainingShapeRawResponse(rsp *http.Response) (*DeleteTrainingSha
 	return response, nil
 }
 
-// ParseGetTrainingShapeRawResponse parses an HTTP response from a GetTrainingShapeWithResponse call
+// ParseGetTrainingShapeRawResponse parses an HTTP response to GetTrainingShapeWithResponse
 func ParseGetTrainingShapeRawResponse(rsp *http.Response) (*GetTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47675,7 +47884,7 @@ func ParseGetTrainingShapeRawResponse(rsp *http.Response) (*GetTrainingShapeRawR
 	return response, nil
 }
 
-// ParseUpdateTrainingShapeRawResponse parses an HTTP response from a UpdateTrainingShapeWithResponse call
+// ParseUpdateTrainingShapeRawResponse parses an HTTP response to UpdateTrainingShapeWithResponse
 func ParseUpdateTrainingShapeRawResponse(rsp *http.Response) (*UpdateTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47701,7 +47910,7 @@ func ParseUpdateTrainingShapeRawResponse(rsp *http.Response) (*UpdateTrainingSha
 	return response, nil
 }
 
-// ParseListTrainingShapeVersionsRawResponse parses an HTTP response from a ListTrainingShapeVersionsWithResponse call
+// ParseListTrainingShapeVersionsRawResponse parses an HTTP response to ListTrainingShapeVersionsWithResponse
 func ParseListTrainingShapeVersionsRawResponse(rsp *http.Response) (*ListTrainingShapeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47727,7 +47936,7 @@ func ParseListTrainingShapeVersionsRawResponse(rsp *http.Response) (*ListTrainin
 	return response, nil
 }
 
-// ParseGetTrainingShapeVersionRawResponse parses an HTTP response from a GetTrainingShapeVersionWithResponse call
+// ParseGetTrainingShapeVersionRawResponse parses an HTTP response to GetTrainingShapeVersionWithResponse
 func ParseGetTrainingShapeVersionRawResponse(rsp *http.Response) (*GetTrainingShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47753,7 +47962,7 @@ func ParseGetTrainingShapeVersionRawResponse(rsp *http.Response) (*GetTrainingSh
 	return response, nil
 }
 
-// ParseUpdateTrainingShapeVersionRawResponse parses an HTTP response from a UpdateTrainingShapeVersionWithResponse call
+// ParseUpdateTrainingShapeVersionRawResponse parses an HTTP response to UpdateTrainingShapeVersionWithResponse
 func ParseUpdateTrainingShapeVersionRawResponse(rsp *http.Response) (*UpdateTrainingShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47779,7 +47988,7 @@ func ParseUpdateTrainingShapeVersionRawResponse(rsp *http.Response) (*UpdateTrai
 	return response, nil
 }
 
-// ParseListUsersRawResponse parses an HTTP response from a ListUsersWithResponse call
+// ParseListUsersRawResponse parses an HTTP response to ListUsersWithResponse
 func ParseListUsersRawResponse(rsp *http.Response) (*ListUsersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47805,7 +48014,7 @@ func ParseListUsersRawResponse(rsp *http.Response) (*ListUsersRawResponse, error
 	return response, nil
 }
 
-// ParseCreateUserRawResponse parses an HTTP response from a CreateUserWithResponse call
+// ParseCreateUserRawResponse parses an HTTP response to CreateUserWithResponse
 func ParseCreateUserRawResponse(rsp *http.Response) (*CreateUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47831,7 +48040,7 @@ func ParseCreateUserRawResponse(rsp *http.Response) (*CreateUserRawResponse, err
 	return response, nil
 }
 
-// ParseGetUserRawResponse parses an HTTP response from a GetUserWithResponse call
+// ParseGetUserRawResponse parses an HTTP response to GetUserWithResponse
 func ParseGetUserRawResponse(rsp *http.Response) (*GetUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47857,7 +48066,7 @@ func ParseGetUserRawResponse(rsp *http.Response) (*GetUserRawResponse, error) {
 	return response, nil
 }
 
-// ParseUpdateUserRawResponse parses an HTTP response from a UpdateUserWithResponse call
+// ParseUpdateUserRawResponse parses an HTTP response to UpdateUserWithResponse
 func ParseUpdateUserRawResponse(rsp *http.Response) (*UpdateUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47883,7 +48092,7 @@ func ParseUpdateUserRawResponse(rsp *http.Response) (*UpdateUserRawResponse, err
 	return response, nil
 }
 
-// ParseListAPIKeysRawResponse parses an HTTP response from a ListAPIKeysWithResponse call
+// ParseListAPIKeysRawResponse parses an HTTP response to ListAPIKeysWithResponse
 func ParseListAPIKeysRawResponse(rsp *http.Response) (*ListAPIKeysRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47909,7 +48118,7 @@ func ParseListAPIKeysRawResponse(rsp *http.Response) (*ListAPIKeysRawResponse, e
 	return response, nil
 }
 
-// ParseCreateAPIKeyRawResponse parses an HTTP response from a CreateAPIKeyWithResponse call
+// ParseCreateAPIKeyRawResponse parses an HTTP response to CreateAPIKeyWithResponse
 func ParseCreateAPIKeyRawResponse(rsp *http.Response) (*CreateAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47935,7 +48144,7 @@ func ParseCreateAPIKeyRawResponse(rsp *http.Response) (*CreateAPIKeyRawResponse,
 	return response, nil
 }
 
-// ParseGetAPIKeyRawResponse parses an HTTP response from a GetAPIKeyWithResponse call
+// ParseGetAPIKeyRawResponse parses an HTTP response to GetAPIKeyWithResponse
 func ParseGetAPIKeyRawResponse(rsp *http.Response) (*GetAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47961,7 +48170,7 @@ func ParseGetAPIKeyRawResponse(rsp *http.Response) (*GetAPIKeyRawResponse, error
 	return response, nil
 }
 
-// ParseDeleteAPIKeyRawResponse parses an HTTP response from a DeleteAPIKeyWithResponse call
+// ParseDeleteAPIKeyRawResponse parses an HTTP response to DeleteAPIKeyWithResponse
 func ParseDeleteAPIKeyRawResponse(rsp *http.Response) (*DeleteAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47987,7 +48196,7 @@ func ParseDeleteAPIKeyRawResponse(rsp *http.Response) (*DeleteAPIKeyRawResponse,
 	return response, nil
 }
 
-// ParseTestEvaluationRawResponse parses an HTTP response from a TestEvaluationWithResponse call
+// ParseTestEvaluationRawResponse parses an HTTP response to TestEvaluationWithResponse
 func ParseTestEvaluationRawResponse(rsp *http.Response) (*TestEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48013,7 +48222,7 @@ func ParseTestEvaluationRawResponse(rsp *http.Response) (*TestEvaluationRawRespo
 	return response, nil
 }
 
-// ParseRefreshSessionTokenRawResponse parses an HTTP response from a RefreshSessionTokenWithResponse call
+// ParseRefreshSessionTokenRawResponse parses an HTTP response to RefreshSessionTokenWithResponse
 func ParseRefreshSessionTokenRawResponse(rsp *http.Response) (*RefreshSessionTokenRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48039,7 +48248,7 @@ func ParseRefreshSessionTokenRawResponse(rsp *http.Response) (*RefreshSessionTok
 	return response, nil
 }
 
-// ParseRedeemCreditCodeRawResponse parses an HTTP response from a RedeemCreditCodeWithResponse call
+// ParseRedeemCreditCodeRawResponse parses an HTTP response to RedeemCreditCodeWithResponse
 func ParseRedeemCreditCodeRawResponse(rsp *http.Response) (*RedeemCreditCodeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48065,7 +48274,7 @@ func ParseRedeemCreditCodeRawResponse(rsp *http.Response) (*RedeemCreditCodeRawR
 	return response, nil
 }
 
-// ParseValidateModelConfigRawResponse parses an HTTP response from a ValidateModelConfigWithResponse call
+// ParseValidateModelConfigRawResponse parses an HTTP response to ValidateModelConfigWithResponse
 func ParseValidateModelConfigRawResponse(rsp *http.Response) (*ValidateModelConfigRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()

@@ -32,6 +32,7 @@ const maxRequestBody = 8 << 20
 // Reporter receives the fake's own failures: a response it would send that
 // does not match the spec, or a handler that panicked. *testing.T is one.
 type Reporter interface {
+	// Errorf reports one failure, formatted as fmt.Sprintf does.
 	Errorf(format string, args ...any)
 }
 

@@ -81,6 +81,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	deprecated := markDeprecations(spec, upstreamIDs)
 	if err := stripSchemaPrefixes(spec); err != nil {
 		return nil, err
 	}
@@ -131,6 +132,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	serviceDeprecations(services, deprecated)
 	opIndex := map[string]int{}
 	for i, row := range table.Rows {
 		opIndex[row.ID] = i
