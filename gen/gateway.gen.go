@@ -20,46 +20,46 @@ import (
 
 // Defines values for AcceleratorType.
 const (
-	AcceleratorTypeACCELERATORTYPEUNSPECIFIED AcceleratorType = "ACCELERATOR_TYPE_UNSPECIFIED"
-	AcceleratorTypeAMDMI300X192GB             AcceleratorType = "AMD_MI300X_192GB"
-	AcceleratorTypeAMDMI325X256GB             AcceleratorType = "AMD_MI325X_256GB"
-	AcceleratorTypeAMDMI350X288GB             AcceleratorType = "AMD_MI350X_288GB"
-	AcceleratorTypeNVIDIAA10040GB             AcceleratorType = "NVIDIA_A100_40GB"
-	AcceleratorTypeNVIDIAA10080GB             AcceleratorType = "NVIDIA_A100_80GB"
-	AcceleratorTypeNVIDIAA10G24GB             AcceleratorType = "NVIDIA_A10G_24GB"
-	AcceleratorTypeNVIDIAB200180GB            AcceleratorType = "NVIDIA_B200_180GB"
-	AcceleratorTypeNVIDIAB300288GB            AcceleratorType = "NVIDIA_B300_288GB"
-	AcceleratorTypeNVIDIAH10080GB             AcceleratorType = "NVIDIA_H100_80GB"
-	AcceleratorTypeNVIDIAH200141GB            AcceleratorType = "NVIDIA_H200_141GB"
-	AcceleratorTypeNVIDIAL424GB               AcceleratorType = "NVIDIA_L4_24GB"
+	AcceleratorTypeUnspecified     AcceleratorType = "ACCELERATOR_TYPE_UNSPECIFIED"
+	AcceleratorTypeAmdMI300X192GB  AcceleratorType = "AMD_MI300X_192GB"
+	AcceleratorTypeAmdMI325X256GB  AcceleratorType = "AMD_MI325X_256GB"
+	AcceleratorTypeAmdMI350X288GB  AcceleratorType = "AMD_MI350X_288GB"
+	AcceleratorTypeNvidiaA10040GB  AcceleratorType = "NVIDIA_A100_40GB"
+	AcceleratorTypeNvidiaA10080GB  AcceleratorType = "NVIDIA_A100_80GB"
+	AcceleratorTypeNvidiaA10G24GB  AcceleratorType = "NVIDIA_A10G_24GB"
+	AcceleratorTypeNvidiaB200180GB AcceleratorType = "NVIDIA_B200_180GB"
+	AcceleratorTypeNvidiaB300288GB AcceleratorType = "NVIDIA_B300_288GB"
+	AcceleratorTypeNvidiaH10080GB  AcceleratorType = "NVIDIA_H100_80GB"
+	AcceleratorTypeNvidiaH200141GB AcceleratorType = "NVIDIA_H200_141GB"
+	AcceleratorTypeNvidiaL424GB    AcceleratorType = "NVIDIA_L4_24GB"
 )
 
 // Valid indicates whether the value is a known member of the AcceleratorType enum.
 func (e AcceleratorType) Valid() bool {
 	switch e {
-	case AcceleratorTypeACCELERATORTYPEUNSPECIFIED:
+	case AcceleratorTypeUnspecified:
 		return true
-	case AcceleratorTypeAMDMI300X192GB:
+	case AcceleratorTypeAmdMI300X192GB:
 		return true
-	case AcceleratorTypeAMDMI325X256GB:
+	case AcceleratorTypeAmdMI325X256GB:
 		return true
-	case AcceleratorTypeAMDMI350X288GB:
+	case AcceleratorTypeAmdMI350X288GB:
 		return true
-	case AcceleratorTypeNVIDIAA10040GB:
+	case AcceleratorTypeNvidiaA10040GB:
 		return true
-	case AcceleratorTypeNVIDIAA10080GB:
+	case AcceleratorTypeNvidiaA10080GB:
 		return true
-	case AcceleratorTypeNVIDIAA10G24GB:
+	case AcceleratorTypeNvidiaA10G24GB:
 		return true
-	case AcceleratorTypeNVIDIAB200180GB:
+	case AcceleratorTypeNvidiaB200180GB:
 		return true
-	case AcceleratorTypeNVIDIAB300288GB:
+	case AcceleratorTypeNvidiaB300288GB:
 		return true
-	case AcceleratorTypeNVIDIAH10080GB:
+	case AcceleratorTypeNvidiaH10080GB:
 		return true
-	case AcceleratorTypeNVIDIAH200141GB:
+	case AcceleratorTypeNvidiaH200141GB:
 		return true
-	case AcceleratorTypeNVIDIAL424GB:
+	case AcceleratorTypeNvidiaL424GB:
 		return true
 	default:
 		return false
@@ -68,16 +68,16 @@ func (e AcceleratorType) Valid() bool {
 
 // Defines values for AccountAccountType.
 const (
-	AccountAccountTypeACCOUNTTYPEUNSPECIFIED AccountAccountType = "ACCOUNT_TYPE_UNSPECIFIED"
-	AccountAccountTypeENTERPRISE             AccountAccountType = "ENTERPRISE"
+	AccountAccountTypeUnspecified AccountAccountType = "ACCOUNT_TYPE_UNSPECIFIED"
+	AccountAccountTypeEnterprise  AccountAccountType = "ENTERPRISE"
 )
 
 // Valid indicates whether the value is a known member of the AccountAccountType enum.
 func (e AccountAccountType) Valid() bool {
 	switch e {
-	case AccountAccountTypeACCOUNTTYPEUNSPECIFIED:
+	case AccountAccountTypeUnspecified:
 		return true
-	case AccountAccountTypeENTERPRISE:
+	case AccountAccountTypeEnterprise:
 		return true
 	default:
 		return false
@@ -86,22 +86,22 @@ func (e AccountAccountType) Valid() bool {
 
 // Defines values for AccountRateLimitMetric.
 const (
-	AccountRateLimitMetricMETRICUNSPECIFIED         AccountRateLimitMetric = "METRIC_UNSPECIFIED"
-	AccountRateLimitMetricTOKENSCACHEADJUSTEDPROMPT AccountRateLimitMetric = "TOKENS_CACHE_ADJUSTED_PROMPT"
-	AccountRateLimitMetricTOKENSGENERATED           AccountRateLimitMetric = "TOKENS_GENERATED"
-	AccountRateLimitMetricTOKENSPROMPT              AccountRateLimitMetric = "TOKENS_PROMPT"
+	AccountRateLimitMetricUnspecified               AccountRateLimitMetric = "METRIC_UNSPECIFIED"
+	AccountRateLimitMetricTokensCacheAdjustedPrompt AccountRateLimitMetric = "TOKENS_CACHE_ADJUSTED_PROMPT"
+	AccountRateLimitMetricTokensGenerated           AccountRateLimitMetric = "TOKENS_GENERATED"
+	AccountRateLimitMetricTokensPrompt              AccountRateLimitMetric = "TOKENS_PROMPT"
 )
 
 // Valid indicates whether the value is a known member of the AccountRateLimitMetric enum.
 func (e AccountRateLimitMetric) Valid() bool {
 	switch e {
-	case AccountRateLimitMetricMETRICUNSPECIFIED:
+	case AccountRateLimitMetricUnspecified:
 		return true
-	case AccountRateLimitMetricTOKENSCACHEADJUSTEDPROMPT:
+	case AccountRateLimitMetricTokensCacheAdjustedPrompt:
 		return true
-	case AccountRateLimitMetricTOKENSGENERATED:
+	case AccountRateLimitMetricTokensGenerated:
 		return true
-	case AccountRateLimitMetricTOKENSPROMPT:
+	case AccountRateLimitMetricTokensPrompt:
 		return true
 	default:
 		return false
@@ -110,25 +110,25 @@ func (e AccountRateLimitMetric) Valid() bool {
 
 // Defines values for AccountState.
 const (
-	AccountStateCREATING         AccountState = "CREATING"
-	AccountStateDELETING         AccountState = "DELETING"
-	AccountStateREADY            AccountState = "READY"
-	AccountStateSTATEUNSPECIFIED AccountState = "STATE_UNSPECIFIED"
-	AccountStateUPDATING         AccountState = "UPDATING"
+	AccountStateCreating    AccountState = "CREATING"
+	AccountStateDeleting    AccountState = "DELETING"
+	AccountStateReady       AccountState = "READY"
+	AccountStateUnspecified AccountState = "STATE_UNSPECIFIED"
+	AccountStateUpdating    AccountState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the AccountState enum.
 func (e AccountState) Valid() bool {
 	switch e {
-	case AccountStateCREATING:
+	case AccountStateCreating:
 		return true
-	case AccountStateDELETING:
+	case AccountStateDeleting:
 		return true
-	case AccountStateREADY:
+	case AccountStateReady:
 		return true
-	case AccountStateSTATEUNSPECIFIED:
+	case AccountStateUnspecified:
 		return true
-	case AccountStateUPDATING:
+	case AccountStateUpdating:
 		return true
 	default:
 		return false
@@ -137,25 +137,25 @@ func (e AccountState) Valid() bool {
 
 // Defines values for AccountSuspendState.
 const (
-	AccountSuspendStateBLOCKEDBYABUSERULE        AccountSuspendState = "BLOCKED_BY_ABUSE_RULE"
-	AccountSuspendStateCREDITDEPLETED            AccountSuspendState = "CREDIT_DEPLETED"
-	AccountSuspendStateFAILEDPAYMENTS            AccountSuspendState = "FAILED_PAYMENTS"
-	AccountSuspendStateMONTHLYSPENDLIMITEXCEEDED AccountSuspendState = "MONTHLY_SPEND_LIMIT_EXCEEDED"
-	AccountSuspendStateUNSUSPENDED               AccountSuspendState = "UNSUSPENDED"
+	AccountSuspendStateBlockedByAbuseRule        AccountSuspendState = "BLOCKED_BY_ABUSE_RULE"
+	AccountSuspendStateCreditDepleted            AccountSuspendState = "CREDIT_DEPLETED"
+	AccountSuspendStateFailedPayments            AccountSuspendState = "FAILED_PAYMENTS"
+	AccountSuspendStateMonthlySpendLimitExceeded AccountSuspendState = "MONTHLY_SPEND_LIMIT_EXCEEDED"
+	AccountSuspendStateUnsuspended               AccountSuspendState = "UNSUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the AccountSuspendState enum.
 func (e AccountSuspendState) Valid() bool {
 	switch e {
-	case AccountSuspendStateBLOCKEDBYABUSERULE:
+	case AccountSuspendStateBlockedByAbuseRule:
 		return true
-	case AccountSuspendStateCREDITDEPLETED:
+	case AccountSuspendStateCreditDepleted:
 		return true
-	case AccountSuspendStateFAILEDPAYMENTS:
+	case AccountSuspendStateFailedPayments:
 		return true
-	case AccountSuspendStateMONTHLYSPENDLIMITEXCEEDED:
+	case AccountSuspendStateMonthlySpendLimitExceeded:
 		return true
-	case AccountSuspendStateUNSUSPENDED:
+	case AccountSuspendStateUnsuspended:
 		return true
 	default:
 		return false
@@ -164,19 +164,19 @@ func (e AccountSuspendState) Valid() bool {
 
 // Defines values for AssertionAssertionType.
 const (
-	AssertionAssertionTypeASSERTIONTYPECODE        AssertionAssertionType = "ASSERTION_TYPE_CODE"
-	AssertionAssertionTypeASSERTIONTYPELLM         AssertionAssertionType = "ASSERTION_TYPE_LLM"
-	AssertionAssertionTypeASSERTIONTYPEUNSPECIFIED AssertionAssertionType = "ASSERTION_TYPE_UNSPECIFIED"
+	AssertionAssertionTypeCode        AssertionAssertionType = "ASSERTION_TYPE_CODE"
+	AssertionAssertionTypeLlm         AssertionAssertionType = "ASSERTION_TYPE_LLM"
+	AssertionAssertionTypeUnspecified AssertionAssertionType = "ASSERTION_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the AssertionAssertionType enum.
 func (e AssertionAssertionType) Valid() bool {
 	switch e {
-	case AssertionAssertionTypeASSERTIONTYPECODE:
+	case AssertionAssertionTypeCode:
 		return true
-	case AssertionAssertionTypeASSERTIONTYPELLM:
+	case AssertionAssertionTypeLlm:
 		return true
-	case AssertionAssertionTypeASSERTIONTYPEUNSPECIFIED:
+	case AssertionAssertionTypeUnspecified:
 		return true
 	default:
 		return false
@@ -185,22 +185,22 @@ func (e AssertionAssertionType) Valid() bool {
 
 // Defines values for BaseModelDetailsCheckpointFormat.
 const (
-	BaseModelDetailsCheckpointFormatCHECKPOINTFORMATUNSPECIFIED BaseModelDetailsCheckpointFormat = "CHECKPOINT_FORMAT_UNSPECIFIED"
-	BaseModelDetailsCheckpointFormatHUGGINGFACE                 BaseModelDetailsCheckpointFormat = "HUGGINGFACE"
-	BaseModelDetailsCheckpointFormatNATIVE                      BaseModelDetailsCheckpointFormat = "NATIVE"
-	BaseModelDetailsCheckpointFormatUNINITIALIZED               BaseModelDetailsCheckpointFormat = "UNINITIALIZED"
+	BaseModelDetailsCheckpointFormatUnspecified   BaseModelDetailsCheckpointFormat = "CHECKPOINT_FORMAT_UNSPECIFIED"
+	BaseModelDetailsCheckpointFormatHuggingface   BaseModelDetailsCheckpointFormat = "HUGGINGFACE"
+	BaseModelDetailsCheckpointFormatNative        BaseModelDetailsCheckpointFormat = "NATIVE"
+	BaseModelDetailsCheckpointFormatUninitialized BaseModelDetailsCheckpointFormat = "UNINITIALIZED"
 )
 
 // Valid indicates whether the value is a known member of the BaseModelDetailsCheckpointFormat enum.
 func (e BaseModelDetailsCheckpointFormat) Valid() bool {
 	switch e {
-	case BaseModelDetailsCheckpointFormatCHECKPOINTFORMATUNSPECIFIED:
+	case BaseModelDetailsCheckpointFormatUnspecified:
 		return true
-	case BaseModelDetailsCheckpointFormatHUGGINGFACE:
+	case BaseModelDetailsCheckpointFormatHuggingface:
 		return true
-	case BaseModelDetailsCheckpointFormatNATIVE:
+	case BaseModelDetailsCheckpointFormatNative:
 		return true
-	case BaseModelDetailsCheckpointFormatUNINITIALIZED:
+	case BaseModelDetailsCheckpointFormatUninitialized:
 		return true
 	default:
 		return false
@@ -209,28 +209,28 @@ func (e BaseModelDetailsCheckpointFormat) Valid() bool {
 
 // Defines values for CheckpointType.
 const (
-	CheckpointTypeCHECKPOINTTYPEINFERENCEARCV2 CheckpointType = "CHECKPOINT_TYPE_INFERENCE_ARC_V2"
-	CheckpointTypeCHECKPOINTTYPEINFERENCEBASE  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_BASE"
-	CheckpointTypeCHECKPOINTTYPEINFERENCELORA  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_LORA"
-	CheckpointTypeCHECKPOINTTYPETRAINING       CheckpointType = "CHECKPOINT_TYPE_TRAINING"
-	CheckpointTypeCHECKPOINTTYPETRAININGLORA   CheckpointType = "CHECKPOINT_TYPE_TRAINING_LORA"
-	CheckpointTypeCHECKPOINTTYPEUNSPECIFIED    CheckpointType = "CHECKPOINT_TYPE_UNSPECIFIED"
+	CheckpointTypeInferenceArcV2 CheckpointType = "CHECKPOINT_TYPE_INFERENCE_ARC_V2"
+	CheckpointTypeInferenceBase  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_BASE"
+	CheckpointTypeInferenceLora  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_LORA"
+	CheckpointTypeTraining       CheckpointType = "CHECKPOINT_TYPE_TRAINING"
+	CheckpointTypeTrainingLora   CheckpointType = "CHECKPOINT_TYPE_TRAINING_LORA"
+	CheckpointTypeUnspecified    CheckpointType = "CHECKPOINT_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the CheckpointType enum.
 func (e CheckpointType) Valid() bool {
 	switch e {
-	case CheckpointTypeCHECKPOINTTYPEINFERENCEARCV2:
+	case CheckpointTypeInferenceArcV2:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEINFERENCEBASE:
+	case CheckpointTypeInferenceBase:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEINFERENCELORA:
+	case CheckpointTypeInferenceLora:
 		return true
-	case CheckpointTypeCHECKPOINTTYPETRAINING:
+	case CheckpointTypeTraining:
 		return true
-	case CheckpointTypeCHECKPOINTTYPETRAININGLORA:
+	case CheckpointTypeTrainingLora:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEUNSPECIFIED:
+	case CheckpointTypeUnspecified:
 		return true
 	default:
 		return false
@@ -239,25 +239,25 @@ func (e CheckpointType) Valid() bool {
 
 // Defines values for ClusterState.
 const (
-	ClusterStateCREATING         ClusterState = "CREATING"
-	ClusterStateDELETING         ClusterState = "DELETING"
-	ClusterStateFAILED           ClusterState = "FAILED"
-	ClusterStateREADY            ClusterState = "READY"
-	ClusterStateSTATEUNSPECIFIED ClusterState = "STATE_UNSPECIFIED"
+	ClusterStateCreating    ClusterState = "CREATING"
+	ClusterStateDeleting    ClusterState = "DELETING"
+	ClusterStateFailed      ClusterState = "FAILED"
+	ClusterStateReady       ClusterState = "READY"
+	ClusterStateUnspecified ClusterState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the ClusterState enum.
 func (e ClusterState) Valid() bool {
 	switch e {
-	case ClusterStateCREATING:
+	case ClusterStateCreating:
 		return true
-	case ClusterStateDELETING:
+	case ClusterStateDeleting:
 		return true
-	case ClusterStateFAILED:
+	case ClusterStateFailed:
 		return true
-	case ClusterStateREADY:
+	case ClusterStateReady:
 		return true
-	case ClusterStateSTATEUNSPECIFIED:
+	case ClusterStateUnspecified:
 		return true
 	default:
 		return false
@@ -266,61 +266,61 @@ func (e ClusterState) Valid() bool {
 
 // Defines values for Code.
 const (
-	CodeABORTED            Code = "ABORTED"
-	CodeALREADYEXISTS      Code = "ALREADY_EXISTS"
-	CodeCANCELLED          Code = "CANCELLED"
-	CodeDATALOSS           Code = "DATA_LOSS"
-	CodeDEADLINEEXCEEDED   Code = "DEADLINE_EXCEEDED"
-	CodeFAILEDPRECONDITION Code = "FAILED_PRECONDITION"
-	CodeINTERNAL           Code = "INTERNAL"
-	CodeINVALIDARGUMENT    Code = "INVALID_ARGUMENT"
-	CodeNOTFOUND           Code = "NOT_FOUND"
-	CodeOK                 Code = "OK"
-	CodeOUTOFRANGE         Code = "OUT_OF_RANGE"
-	CodePERMISSIONDENIED   Code = "PERMISSION_DENIED"
-	CodeRESOURCEEXHAUSTED  Code = "RESOURCE_EXHAUSTED"
-	CodeUNAUTHENTICATED    Code = "UNAUTHENTICATED"
-	CodeUNAVAILABLE        Code = "UNAVAILABLE"
-	CodeUNIMPLEMENTED      Code = "UNIMPLEMENTED"
-	CodeUNKNOWN            Code = "UNKNOWN"
+	CodeAborted            Code = "ABORTED"
+	CodeAlreadyExists      Code = "ALREADY_EXISTS"
+	CodeCancelled          Code = "CANCELLED"
+	CodeDataLoss           Code = "DATA_LOSS"
+	CodeDeadlineExceeded   Code = "DEADLINE_EXCEEDED"
+	CodeFailedPrecondition Code = "FAILED_PRECONDITION"
+	CodeInternal           Code = "INTERNAL"
+	CodeInvalidArgument    Code = "INVALID_ARGUMENT"
+	CodeNotFound           Code = "NOT_FOUND"
+	CodeOk                 Code = "OK"
+	CodeOutOfRange         Code = "OUT_OF_RANGE"
+	CodePermissionDenied   Code = "PERMISSION_DENIED"
+	CodeResourceExhausted  Code = "RESOURCE_EXHAUSTED"
+	CodeUnauthenticated    Code = "UNAUTHENTICATED"
+	CodeUnavailable        Code = "UNAVAILABLE"
+	CodeUnimplemented      Code = "UNIMPLEMENTED"
+	CodeUnknown            Code = "UNKNOWN"
 )
 
 // Valid indicates whether the value is a known member of the Code enum.
 func (e Code) Valid() bool {
 	switch e {
-	case CodeABORTED:
+	case CodeAborted:
 		return true
-	case CodeALREADYEXISTS:
+	case CodeAlreadyExists:
 		return true
-	case CodeCANCELLED:
+	case CodeCancelled:
 		return true
-	case CodeDATALOSS:
+	case CodeDataLoss:
 		return true
-	case CodeDEADLINEEXCEEDED:
+	case CodeDeadlineExceeded:
 		return true
-	case CodeFAILEDPRECONDITION:
+	case CodeFailedPrecondition:
 		return true
-	case CodeINTERNAL:
+	case CodeInternal:
 		return true
-	case CodeINVALIDARGUMENT:
+	case CodeInvalidArgument:
 		return true
-	case CodeNOTFOUND:
+	case CodeNotFound:
 		return true
-	case CodeOK:
+	case CodeOk:
 		return true
-	case CodeOUTOFRANGE:
+	case CodeOutOfRange:
 		return true
-	case CodePERMISSIONDENIED:
+	case CodePermissionDenied:
 		return true
-	case CodeRESOURCEEXHAUSTED:
+	case CodeResourceExhausted:
 		return true
-	case CodeUNAUTHENTICATED:
+	case CodeUnauthenticated:
 		return true
-	case CodeUNAVAILABLE:
+	case CodeUnavailable:
 		return true
-	case CodeUNIMPLEMENTED:
+	case CodeUnimplemented:
 		return true
-	case CodeUNKNOWN:
+	case CodeUnknown:
 		return true
 	default:
 		return false
@@ -329,16 +329,16 @@ func (e Code) Valid() bool {
 
 // Defines values for CriterionType.
 const (
-	CriterionTypeCODESNIPPETS    CriterionType = "CODE_SNIPPETS"
-	CriterionTypeTYPEUNSPECIFIED CriterionType = "TYPE_UNSPECIFIED"
+	CriterionTypeCodeSnippets CriterionType = "CODE_SNIPPETS"
+	CriterionTypeUnspecified  CriterionType = "TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the CriterionType enum.
 func (e CriterionType) Valid() bool {
 	switch e {
-	case CriterionTypeCODESNIPPETS:
+	case CriterionTypeCodeSnippets:
 		return true
-	case CriterionTypeTYPEUNSPECIFIED:
+	case CriterionTypeUnspecified:
 		return true
 	default:
 		return false
@@ -347,22 +347,22 @@ func (e CriterionType) Valid() bool {
 
 // Defines values for DatasetFormat.
 const (
-	DatasetFormatCHAT              DatasetFormat = "CHAT"
-	DatasetFormatCOMPLETION        DatasetFormat = "COMPLETION"
-	DatasetFormatFORMATUNSPECIFIED DatasetFormat = "FORMAT_UNSPECIFIED"
-	DatasetFormatRL                DatasetFormat = "RL"
+	DatasetFormatChat        DatasetFormat = "CHAT"
+	DatasetFormatCompletion  DatasetFormat = "COMPLETION"
+	DatasetFormatUnspecified DatasetFormat = "FORMAT_UNSPECIFIED"
+	DatasetFormatRl          DatasetFormat = "RL"
 )
 
 // Valid indicates whether the value is a known member of the DatasetFormat enum.
 func (e DatasetFormat) Valid() bool {
 	switch e {
-	case DatasetFormatCHAT:
+	case DatasetFormatChat:
 		return true
-	case DatasetFormatCOMPLETION:
+	case DatasetFormatCompletion:
 		return true
-	case DatasetFormatFORMATUNSPECIFIED:
+	case DatasetFormatUnspecified:
 		return true
-	case DatasetFormatRL:
+	case DatasetFormatRl:
 		return true
 	default:
 		return false
@@ -371,19 +371,19 @@ func (e DatasetFormat) Valid() bool {
 
 // Defines values for DatasetState.
 const (
-	DatasetStateREADY            DatasetState = "READY"
-	DatasetStateSTATEUNSPECIFIED DatasetState = "STATE_UNSPECIFIED"
-	DatasetStateUPLOADING        DatasetState = "UPLOADING"
+	DatasetStateReady       DatasetState = "READY"
+	DatasetStateUnspecified DatasetState = "STATE_UNSPECIFIED"
+	DatasetStateUploading   DatasetState = "UPLOADING"
 )
 
 // Valid indicates whether the value is a known member of the DatasetState enum.
 func (e DatasetState) Valid() bool {
 	switch e {
-	case DatasetStateREADY:
+	case DatasetStateReady:
 		return true
-	case DatasetStateSTATEUNSPECIFIED:
+	case DatasetStateUnspecified:
 		return true
-	case DatasetStateUPLOADING:
+	case DatasetStateUploading:
 		return true
 	default:
 		return false
@@ -392,25 +392,25 @@ func (e DatasetState) Valid() bool {
 
 // Defines values for DeployedModelState.
 const (
-	DeployedModelStateDEPLOYED         DeployedModelState = "DEPLOYED"
-	DeployedModelStateDEPLOYING        DeployedModelState = "DEPLOYING"
-	DeployedModelStateSTATEUNSPECIFIED DeployedModelState = "STATE_UNSPECIFIED"
-	DeployedModelStateUNDEPLOYING      DeployedModelState = "UNDEPLOYING"
-	DeployedModelStateUPDATING         DeployedModelState = "UPDATING"
+	DeployedModelStateDeployed    DeployedModelState = "DEPLOYED"
+	DeployedModelStateDeploying   DeployedModelState = "DEPLOYING"
+	DeployedModelStateUnspecified DeployedModelState = "STATE_UNSPECIFIED"
+	DeployedModelStateUndeploying DeployedModelState = "UNDEPLOYING"
+	DeployedModelStateUpdating    DeployedModelState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeployedModelState enum.
 func (e DeployedModelState) Valid() bool {
 	switch e {
-	case DeployedModelStateDEPLOYED:
+	case DeployedModelStateDeployed:
 		return true
-	case DeployedModelStateDEPLOYING:
+	case DeployedModelStateDeploying:
 		return true
-	case DeployedModelStateSTATEUNSPECIFIED:
+	case DeployedModelStateUnspecified:
 		return true
-	case DeployedModelStateUNDEPLOYING:
+	case DeployedModelStateUndeploying:
 		return true
-	case DeployedModelStateUPDATING:
+	case DeployedModelStateUpdating:
 		return true
 	default:
 		return false
@@ -419,23 +419,23 @@ func (e DeployedModelState) Valid() bool {
 
 // Defines values for DeploymentHotLoadBucketType.
 const (
-	DeploymentHotLoadBucketTypeBUCKETTYPEUNSPECIFIED DeploymentHotLoadBucketType = "BUCKET_TYPE_UNSPECIFIED"
-	DeploymentHotLoadBucketTypeFWHOSTED              DeploymentHotLoadBucketType = "FW_HOSTED"
-	DeploymentHotLoadBucketTypeMINIO                 DeploymentHotLoadBucketType = "MINIO"
-	DeploymentHotLoadBucketTypeNEBIUS                DeploymentHotLoadBucketType = "NEBIUS"
-	DeploymentHotLoadBucketTypeS3                    DeploymentHotLoadBucketType = "S3"
+	DeploymentHotLoadBucketTypeUnspecified DeploymentHotLoadBucketType = "BUCKET_TYPE_UNSPECIFIED"
+	DeploymentHotLoadBucketTypeFwHosted    DeploymentHotLoadBucketType = "FW_HOSTED"
+	DeploymentHotLoadBucketTypeMinio       DeploymentHotLoadBucketType = "MINIO"
+	DeploymentHotLoadBucketTypeNebius      DeploymentHotLoadBucketType = "NEBIUS"
+	DeploymentHotLoadBucketTypeS3          DeploymentHotLoadBucketType = "S3"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentHotLoadBucketType enum.
 func (e DeploymentHotLoadBucketType) Valid() bool {
 	switch e {
-	case DeploymentHotLoadBucketTypeBUCKETTYPEUNSPECIFIED:
+	case DeploymentHotLoadBucketTypeUnspecified:
 		return true
-	case DeploymentHotLoadBucketTypeFWHOSTED:
+	case DeploymentHotLoadBucketTypeFwHosted:
 		return true
-	case DeploymentHotLoadBucketTypeMINIO:
+	case DeploymentHotLoadBucketTypeMinio:
 		return true
-	case DeploymentHotLoadBucketTypeNEBIUS:
+	case DeploymentHotLoadBucketTypeNebius:
 		return true
 	case DeploymentHotLoadBucketTypeS3:
 		return true
@@ -446,21 +446,21 @@ func (e DeploymentHotLoadBucketType) Valid() bool {
 
 // Defines values for DeploymentPrecision.
 const (
-	DeploymentPrecisionBF16                 DeploymentPrecision = "BF16"
-	DeploymentPrecisionFP16                 DeploymentPrecision = "FP16"
-	DeploymentPrecisionFP4                  DeploymentPrecision = "FP4"
-	DeploymentPrecisionFP4BLOCKSCALEDMM     DeploymentPrecision = "FP4_BLOCKSCALED_MM"
-	DeploymentPrecisionFP4MXMOE             DeploymentPrecision = "FP4_MX_MOE"
-	DeploymentPrecisionFP8                  DeploymentPrecision = "FP8"
-	DeploymentPrecisionFP8AR                DeploymentPrecision = "FP8_AR"
-	DeploymentPrecisionFP8KV                DeploymentPrecision = "FP8_KV"
-	DeploymentPrecisionFP8MM                DeploymentPrecision = "FP8_MM"
-	DeploymentPrecisionFP8MMKVATTN          DeploymentPrecision = "FP8_MM_KV_ATTN"
-	DeploymentPrecisionFP8MMKVATTNV2        DeploymentPrecision = "FP8_MM_KV_ATTN_V2"
-	DeploymentPrecisionFP8MMV2              DeploymentPrecision = "FP8_MM_V2"
-	DeploymentPrecisionFP8V2                DeploymentPrecision = "FP8_V2"
-	DeploymentPrecisionNF4                  DeploymentPrecision = "NF4"
-	DeploymentPrecisionPRECISIONUNSPECIFIED DeploymentPrecision = "PRECISION_UNSPECIFIED"
+	DeploymentPrecisionBF16             DeploymentPrecision = "BF16"
+	DeploymentPrecisionFP16             DeploymentPrecision = "FP16"
+	DeploymentPrecisionFP4              DeploymentPrecision = "FP4"
+	DeploymentPrecisionFP4BlockscaledMm DeploymentPrecision = "FP4_BLOCKSCALED_MM"
+	DeploymentPrecisionFP4MxMoe         DeploymentPrecision = "FP4_MX_MOE"
+	DeploymentPrecisionFP8              DeploymentPrecision = "FP8"
+	DeploymentPrecisionFP8Ar            DeploymentPrecision = "FP8_AR"
+	DeploymentPrecisionFP8Kv            DeploymentPrecision = "FP8_KV"
+	DeploymentPrecisionFP8Mm            DeploymentPrecision = "FP8_MM"
+	DeploymentPrecisionFP8MmKvAttn      DeploymentPrecision = "FP8_MM_KV_ATTN"
+	DeploymentPrecisionFP8MmKvAttnV2    DeploymentPrecision = "FP8_MM_KV_ATTN_V2"
+	DeploymentPrecisionFP8MmV2          DeploymentPrecision = "FP8_MM_V2"
+	DeploymentPrecisionFP8V2            DeploymentPrecision = "FP8_V2"
+	DeploymentPrecisionNF4              DeploymentPrecision = "NF4"
+	DeploymentPrecisionUnspecified      DeploymentPrecision = "PRECISION_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentPrecision enum.
@@ -472,29 +472,29 @@ func (e DeploymentPrecision) Valid() bool {
 		return true
 	case DeploymentPrecisionFP4:
 		return true
-	case DeploymentPrecisionFP4BLOCKSCALEDMM:
+	case DeploymentPrecisionFP4BlockscaledMm:
 		return true
-	case DeploymentPrecisionFP4MXMOE:
+	case DeploymentPrecisionFP4MxMoe:
 		return true
 	case DeploymentPrecisionFP8:
 		return true
-	case DeploymentPrecisionFP8AR:
+	case DeploymentPrecisionFP8Ar:
 		return true
-	case DeploymentPrecisionFP8KV:
+	case DeploymentPrecisionFP8Kv:
 		return true
-	case DeploymentPrecisionFP8MM:
+	case DeploymentPrecisionFP8Mm:
 		return true
-	case DeploymentPrecisionFP8MMKVATTN:
+	case DeploymentPrecisionFP8MmKvAttn:
 		return true
-	case DeploymentPrecisionFP8MMKVATTNV2:
+	case DeploymentPrecisionFP8MmKvAttnV2:
 		return true
-	case DeploymentPrecisionFP8MMV2:
+	case DeploymentPrecisionFP8MmV2:
 		return true
 	case DeploymentPrecisionFP8V2:
 		return true
 	case DeploymentPrecisionNF4:
 		return true
-	case DeploymentPrecisionPRECISIONUNSPECIFIED:
+	case DeploymentPrecisionUnspecified:
 		return true
 	default:
 		return false
@@ -503,34 +503,34 @@ func (e DeploymentPrecision) Valid() bool {
 
 // Defines values for DeploymentShapePresetType.
 const (
-	DeploymentShapePresetTypeAGENTICCODING         DeploymentShapePresetType = "AGENTIC_CODING"
-	DeploymentShapePresetTypeCHAT                  DeploymentShapePresetType = "CHAT"
-	DeploymentShapePresetTypeFAST                  DeploymentShapePresetType = "FAST"
-	DeploymentShapePresetTypeFULLPRECISION         DeploymentShapePresetType = "FULL_PRECISION"
-	DeploymentShapePresetTypeMINIMAL               DeploymentShapePresetType = "MINIMAL"
-	DeploymentShapePresetTypePRESETTYPEUNSPECIFIED DeploymentShapePresetType = "PRESET_TYPE_UNSPECIFIED"
-	DeploymentShapePresetTypeSUMMARIZATION         DeploymentShapePresetType = "SUMMARIZATION"
-	DeploymentShapePresetTypeTHROUGHPUT            DeploymentShapePresetType = "THROUGHPUT"
+	DeploymentShapePresetTypeAgenticCoding DeploymentShapePresetType = "AGENTIC_CODING"
+	DeploymentShapePresetTypeChat          DeploymentShapePresetType = "CHAT"
+	DeploymentShapePresetTypeFast          DeploymentShapePresetType = "FAST"
+	DeploymentShapePresetTypeFullPrecision DeploymentShapePresetType = "FULL_PRECISION"
+	DeploymentShapePresetTypeMinimal       DeploymentShapePresetType = "MINIMAL"
+	DeploymentShapePresetTypeUnspecified   DeploymentShapePresetType = "PRESET_TYPE_UNSPECIFIED"
+	DeploymentShapePresetTypeSummarization DeploymentShapePresetType = "SUMMARIZATION"
+	DeploymentShapePresetTypeThroughput    DeploymentShapePresetType = "THROUGHPUT"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentShapePresetType enum.
 func (e DeploymentShapePresetType) Valid() bool {
 	switch e {
-	case DeploymentShapePresetTypeAGENTICCODING:
+	case DeploymentShapePresetTypeAgenticCoding:
 		return true
-	case DeploymentShapePresetTypeCHAT:
+	case DeploymentShapePresetTypeChat:
 		return true
-	case DeploymentShapePresetTypeFAST:
+	case DeploymentShapePresetTypeFast:
 		return true
-	case DeploymentShapePresetTypeFULLPRECISION:
+	case DeploymentShapePresetTypeFullPrecision:
 		return true
-	case DeploymentShapePresetTypeMINIMAL:
+	case DeploymentShapePresetTypeMinimal:
 		return true
-	case DeploymentShapePresetTypePRESETTYPEUNSPECIFIED:
+	case DeploymentShapePresetTypeUnspecified:
 		return true
-	case DeploymentShapePresetTypeSUMMARIZATION:
+	case DeploymentShapePresetTypeSummarization:
 		return true
-	case DeploymentShapePresetTypeTHROUGHPUT:
+	case DeploymentShapePresetTypeThroughput:
 		return true
 	default:
 		return false
@@ -539,28 +539,28 @@ func (e DeploymentShapePresetType) Valid() bool {
 
 // Defines values for DeploymentShardState.
 const (
-	DeploymentShardStateCREATING         DeploymentShardState = "CREATING"
-	DeploymentShardStateDELETING         DeploymentShardState = "DELETING"
-	DeploymentShardStateFAILED           DeploymentShardState = "FAILED"
-	DeploymentShardStateREADY            DeploymentShardState = "READY"
-	DeploymentShardStateSTATEUNSPECIFIED DeploymentShardState = "STATE_UNSPECIFIED"
-	DeploymentShardStateUPDATING         DeploymentShardState = "UPDATING"
+	DeploymentShardStateCreating    DeploymentShardState = "CREATING"
+	DeploymentShardStateDeleting    DeploymentShardState = "DELETING"
+	DeploymentShardStateFailed      DeploymentShardState = "FAILED"
+	DeploymentShardStateReady       DeploymentShardState = "READY"
+	DeploymentShardStateUnspecified DeploymentShardState = "STATE_UNSPECIFIED"
+	DeploymentShardStateUpdating    DeploymentShardState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentShardState enum.
 func (e DeploymentShardState) Valid() bool {
 	switch e {
-	case DeploymentShardStateCREATING:
+	case DeploymentShardStateCreating:
 		return true
-	case DeploymentShardStateDELETING:
+	case DeploymentShardStateDeleting:
 		return true
-	case DeploymentShardStateFAILED:
+	case DeploymentShardStateFailed:
 		return true
-	case DeploymentShardStateREADY:
+	case DeploymentShardStateReady:
 		return true
-	case DeploymentShardStateSTATEUNSPECIFIED:
+	case DeploymentShardStateUnspecified:
 		return true
-	case DeploymentShardStateUPDATING:
+	case DeploymentShardStateUpdating:
 		return true
 	default:
 		return false
@@ -569,31 +569,31 @@ func (e DeploymentShardState) Valid() bool {
 
 // Defines values for DeploymentState.
 const (
-	DeploymentStateCREATING         DeploymentState = "CREATING"
-	DeploymentStateDELETED          DeploymentState = "DELETED"
-	DeploymentStateDELETING         DeploymentState = "DELETING"
-	DeploymentStateFAILED           DeploymentState = "FAILED"
-	DeploymentStateREADY            DeploymentState = "READY"
-	DeploymentStateSTATEUNSPECIFIED DeploymentState = "STATE_UNSPECIFIED"
-	DeploymentStateUPDATING         DeploymentState = "UPDATING"
+	DeploymentStateCreating    DeploymentState = "CREATING"
+	DeploymentStateDeleted     DeploymentState = "DELETED"
+	DeploymentStateDeleting    DeploymentState = "DELETING"
+	DeploymentStateFailed      DeploymentState = "FAILED"
+	DeploymentStateReady       DeploymentState = "READY"
+	DeploymentStateUnspecified DeploymentState = "STATE_UNSPECIFIED"
+	DeploymentStateUpdating    DeploymentState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentState enum.
 func (e DeploymentState) Valid() bool {
 	switch e {
-	case DeploymentStateCREATING:
+	case DeploymentStateCreating:
 		return true
-	case DeploymentStateDELETED:
+	case DeploymentStateDeleted:
 		return true
-	case DeploymentStateDELETING:
+	case DeploymentStateDeleting:
 		return true
-	case DeploymentStateFAILED:
+	case DeploymentStateFailed:
 		return true
-	case DeploymentStateREADY:
+	case DeploymentStateReady:
 		return true
-	case DeploymentStateSTATEUNSPECIFIED:
+	case DeploymentStateUnspecified:
 		return true
-	case DeploymentStateUPDATING:
+	case DeploymentStateUpdating:
 		return true
 	default:
 		return false
@@ -602,19 +602,19 @@ func (e DeploymentState) Valid() bool {
 
 // Defines values for DeveloperPassState.
 const (
-	DeveloperPassStateACTIVE           DeveloperPassState = "ACTIVE"
-	DeveloperPassStateEXPIRED          DeveloperPassState = "EXPIRED"
-	DeveloperPassStateSTATEUNSPECIFIED DeveloperPassState = "STATE_UNSPECIFIED"
+	DeveloperPassStateActive      DeveloperPassState = "ACTIVE"
+	DeveloperPassStateExpired     DeveloperPassState = "EXPIRED"
+	DeveloperPassStateUnspecified DeveloperPassState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the DeveloperPassState enum.
 func (e DeveloperPassState) Valid() bool {
 	switch e {
-	case DeveloperPassStateACTIVE:
+	case DeveloperPassStateActive:
 		return true
-	case DeveloperPassStateEXPIRED:
+	case DeveloperPassStateExpired:
 		return true
-	case DeveloperPassStateSTATEUNSPECIFIED:
+	case DeveloperPassStateUnspecified:
 		return true
 	default:
 		return false
@@ -623,22 +623,22 @@ func (e DeveloperPassState) Valid() bool {
 
 // Defines values for DirectRouteType.
 const (
-	DirectRouteTypeAWSPRIVATELINK             DirectRouteType = "AWS_PRIVATELINK"
-	DirectRouteTypeDIRECTROUTETYPEUNSPECIFIED DirectRouteType = "DIRECT_ROUTE_TYPE_UNSPECIFIED"
-	DirectRouteTypeGCPPRIVATESERVICECONNECT   DirectRouteType = "GCP_PRIVATE_SERVICE_CONNECT"
-	DirectRouteTypeINTERNET                   DirectRouteType = "INTERNET"
+	DirectRouteTypeAwsPrivatelink           DirectRouteType = "AWS_PRIVATELINK"
+	DirectRouteTypeUnspecified              DirectRouteType = "DIRECT_ROUTE_TYPE_UNSPECIFIED"
+	DirectRouteTypeGcpPrivateServiceConnect DirectRouteType = "GCP_PRIVATE_SERVICE_CONNECT"
+	DirectRouteTypeInternet                 DirectRouteType = "INTERNET"
 )
 
 // Valid indicates whether the value is a known member of the DirectRouteType enum.
 func (e DirectRouteType) Valid() bool {
 	switch e {
-	case DirectRouteTypeAWSPRIVATELINK:
+	case DirectRouteTypeAwsPrivatelink:
 		return true
-	case DirectRouteTypeDIRECTROUTETYPEUNSPECIFIED:
+	case DirectRouteTypeUnspecified:
 		return true
-	case DirectRouteTypeGCPPRIVATESERVICECONNECT:
+	case DirectRouteTypeGcpPrivateServiceConnect:
 		return true
-	case DirectRouteTypeINTERNET:
+	case DirectRouteTypeInternet:
 		return true
 	default:
 		return false
@@ -647,22 +647,22 @@ func (e DirectRouteType) Valid() bool {
 
 // Defines values for EvaluatorSourceType.
 const (
-	EvaluatorSourceTypeTYPEGITHUB      EvaluatorSourceType = "TYPE_GITHUB"
-	EvaluatorSourceTypeTYPETEMPORARY   EvaluatorSourceType = "TYPE_TEMPORARY"
-	EvaluatorSourceTypeTYPEUNSPECIFIED EvaluatorSourceType = "TYPE_UNSPECIFIED"
-	EvaluatorSourceTypeTYPEUPLOAD      EvaluatorSourceType = "TYPE_UPLOAD"
+	EvaluatorSourceTypeGithub      EvaluatorSourceType = "TYPE_GITHUB"
+	EvaluatorSourceTypeTemporary   EvaluatorSourceType = "TYPE_TEMPORARY"
+	EvaluatorSourceTypeUnspecified EvaluatorSourceType = "TYPE_UNSPECIFIED"
+	EvaluatorSourceTypeUpload      EvaluatorSourceType = "TYPE_UPLOAD"
 )
 
 // Valid indicates whether the value is a known member of the EvaluatorSourceType enum.
 func (e EvaluatorSourceType) Valid() bool {
 	switch e {
-	case EvaluatorSourceTypeTYPEGITHUB:
+	case EvaluatorSourceTypeGithub:
 		return true
-	case EvaluatorSourceTypeTYPETEMPORARY:
+	case EvaluatorSourceTypeTemporary:
 		return true
-	case EvaluatorSourceTypeTYPEUNSPECIFIED:
+	case EvaluatorSourceTypeUnspecified:
 		return true
-	case EvaluatorSourceTypeTYPEUPLOAD:
+	case EvaluatorSourceTypeUpload:
 		return true
 	default:
 		return false
@@ -671,22 +671,22 @@ func (e EvaluatorSourceType) Valid() bool {
 
 // Defines values for EvaluatorState.
 const (
-	EvaluatorStateACTIVE           EvaluatorState = "ACTIVE"
-	EvaluatorStateBUILDFAILED      EvaluatorState = "BUILD_FAILED"
-	EvaluatorStateBUILDING         EvaluatorState = "BUILDING"
-	EvaluatorStateSTATEUNSPECIFIED EvaluatorState = "STATE_UNSPECIFIED"
+	EvaluatorStateActive      EvaluatorState = "ACTIVE"
+	EvaluatorStateBuildFailed EvaluatorState = "BUILD_FAILED"
+	EvaluatorStateBuilding    EvaluatorState = "BUILDING"
+	EvaluatorStateUnspecified EvaluatorState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the EvaluatorState enum.
 func (e EvaluatorState) Valid() bool {
 	switch e {
-	case EvaluatorStateACTIVE:
+	case EvaluatorStateActive:
 		return true
-	case EvaluatorStateBUILDFAILED:
+	case EvaluatorStateBuildFailed:
 		return true
-	case EvaluatorStateBUILDING:
+	case EvaluatorStateBuilding:
 		return true
-	case EvaluatorStateSTATEUNSPECIFIED:
+	case EvaluatorStateUnspecified:
 		return true
 	default:
 		return false
@@ -695,31 +695,31 @@ func (e EvaluatorState) Valid() bool {
 
 // Defines values for GenericDeploymentState.
 const (
-	GenericDeploymentStateCREATING         GenericDeploymentState = "CREATING"
-	GenericDeploymentStateDELETED          GenericDeploymentState = "DELETED"
-	GenericDeploymentStateDELETING         GenericDeploymentState = "DELETING"
-	GenericDeploymentStateFAILED           GenericDeploymentState = "FAILED"
-	GenericDeploymentStateREADY            GenericDeploymentState = "READY"
-	GenericDeploymentStateSTATEUNSPECIFIED GenericDeploymentState = "STATE_UNSPECIFIED"
-	GenericDeploymentStateUPDATING         GenericDeploymentState = "UPDATING"
+	GenericDeploymentStateCreating    GenericDeploymentState = "CREATING"
+	GenericDeploymentStateDeleted     GenericDeploymentState = "DELETED"
+	GenericDeploymentStateDeleting    GenericDeploymentState = "DELETING"
+	GenericDeploymentStateFailed      GenericDeploymentState = "FAILED"
+	GenericDeploymentStateReady       GenericDeploymentState = "READY"
+	GenericDeploymentStateUnspecified GenericDeploymentState = "STATE_UNSPECIFIED"
+	GenericDeploymentStateUpdating    GenericDeploymentState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the GenericDeploymentState enum.
 func (e GenericDeploymentState) Valid() bool {
 	switch e {
-	case GenericDeploymentStateCREATING:
+	case GenericDeploymentStateCreating:
 		return true
-	case GenericDeploymentStateDELETED:
+	case GenericDeploymentStateDeleted:
 		return true
-	case GenericDeploymentStateDELETING:
+	case GenericDeploymentStateDeleting:
 		return true
-	case GenericDeploymentStateFAILED:
+	case GenericDeploymentStateFailed:
 		return true
-	case GenericDeploymentStateREADY:
+	case GenericDeploymentStateReady:
 		return true
-	case GenericDeploymentStateSTATEUNSPECIFIED:
+	case GenericDeploymentStateUnspecified:
 		return true
-	case GenericDeploymentStateUPDATING:
+	case GenericDeploymentStateUpdating:
 		return true
 	default:
 		return false
@@ -728,25 +728,25 @@ func (e GenericDeploymentState) Valid() bool {
 
 // Defines values for IdentityProviderState.
 const (
-	IdentityProviderStateCREATING         IdentityProviderState = "CREATING"
-	IdentityProviderStateDELETING         IdentityProviderState = "DELETING"
-	IdentityProviderStateREADY            IdentityProviderState = "READY"
-	IdentityProviderStateSTATEUNSPECIFIED IdentityProviderState = "STATE_UNSPECIFIED"
-	IdentityProviderStateUPDATING         IdentityProviderState = "UPDATING"
+	IdentityProviderStateCreating    IdentityProviderState = "CREATING"
+	IdentityProviderStateDeleting    IdentityProviderState = "DELETING"
+	IdentityProviderStateReady       IdentityProviderState = "READY"
+	IdentityProviderStateUnspecified IdentityProviderState = "STATE_UNSPECIFIED"
+	IdentityProviderStateUpdating    IdentityProviderState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderState enum.
 func (e IdentityProviderState) Valid() bool {
 	switch e {
-	case IdentityProviderStateCREATING:
+	case IdentityProviderStateCreating:
 		return true
-	case IdentityProviderStateDELETING:
+	case IdentityProviderStateDeleting:
 		return true
-	case IdentityProviderStateREADY:
+	case IdentityProviderStateReady:
 		return true
-	case IdentityProviderStateSTATEUNSPECIFIED:
+	case IdentityProviderStateUnspecified:
 		return true
-	case IdentityProviderStateUPDATING:
+	case IdentityProviderStateUpdating:
 		return true
 	default:
 		return false
@@ -755,67 +755,67 @@ func (e IdentityProviderState) Valid() bool {
 
 // Defines values for JobState.
 const (
-	JobStateJOBSTATECANCELLED            JobState = "JOB_STATE_CANCELLED"
-	JobStateJOBSTATECANCELLING           JobState = "JOB_STATE_CANCELLING"
-	JobStateJOBSTATECOMPLETED            JobState = "JOB_STATE_COMPLETED"
-	JobStateJOBSTATECREATING             JobState = "JOB_STATE_CREATING"
-	JobStateJOBSTATECREATINGINPUTDATASET JobState = "JOB_STATE_CREATING_INPUT_DATASET"
-	JobStateJOBSTATEDELETED              JobState = "JOB_STATE_DELETED"
-	JobStateJOBSTATEDELETING             JobState = "JOB_STATE_DELETING"
-	JobStateJOBSTATEDELETINGCLEANINGUP   JobState = "JOB_STATE_DELETING_CLEANING_UP"
-	JobStateJOBSTATEEARLYSTOPPED         JobState = "JOB_STATE_EARLY_STOPPED"
-	JobStateJOBSTATEEXPIRED              JobState = "JOB_STATE_EXPIRED"
-	JobStateJOBSTATEFAILED               JobState = "JOB_STATE_FAILED"
-	JobStateJOBSTATEIDLE                 JobState = "JOB_STATE_IDLE"
-	JobStateJOBSTATEPAUSED               JobState = "JOB_STATE_PAUSED"
-	JobStateJOBSTATEPENDING              JobState = "JOB_STATE_PENDING"
-	JobStateJOBSTATEREQUEUEING           JobState = "JOB_STATE_RE_QUEUEING"
-	JobStateJOBSTATERUNNING              JobState = "JOB_STATE_RUNNING"
-	JobStateJOBSTATEUNSPECIFIED          JobState = "JOB_STATE_UNSPECIFIED"
-	JobStateJOBSTATEVALIDATING           JobState = "JOB_STATE_VALIDATING"
-	JobStateJOBSTATEWRITINGRESULTS       JobState = "JOB_STATE_WRITING_RESULTS"
+	JobStateCancelled            JobState = "JOB_STATE_CANCELLED"
+	JobStateCancelling           JobState = "JOB_STATE_CANCELLING"
+	JobStateCompleted            JobState = "JOB_STATE_COMPLETED"
+	JobStateCreating             JobState = "JOB_STATE_CREATING"
+	JobStateCreatingInputDataset JobState = "JOB_STATE_CREATING_INPUT_DATASET"
+	JobStateDeleted              JobState = "JOB_STATE_DELETED"
+	JobStateDeleting             JobState = "JOB_STATE_DELETING"
+	JobStateDeletingCleaningUp   JobState = "JOB_STATE_DELETING_CLEANING_UP"
+	JobStateEarlyStopped         JobState = "JOB_STATE_EARLY_STOPPED"
+	JobStateExpired              JobState = "JOB_STATE_EXPIRED"
+	JobStateFailed               JobState = "JOB_STATE_FAILED"
+	JobStateIdle                 JobState = "JOB_STATE_IDLE"
+	JobStatePaused               JobState = "JOB_STATE_PAUSED"
+	JobStatePending              JobState = "JOB_STATE_PENDING"
+	JobStateReQueueing           JobState = "JOB_STATE_RE_QUEUEING"
+	JobStateRunning              JobState = "JOB_STATE_RUNNING"
+	JobStateUnspecified          JobState = "JOB_STATE_UNSPECIFIED"
+	JobStateValidating           JobState = "JOB_STATE_VALIDATING"
+	JobStateWritingResults       JobState = "JOB_STATE_WRITING_RESULTS"
 )
 
 // Valid indicates whether the value is a known member of the JobState enum.
 func (e JobState) Valid() bool {
 	switch e {
-	case JobStateJOBSTATECANCELLED:
+	case JobStateCancelled:
 		return true
-	case JobStateJOBSTATECANCELLING:
+	case JobStateCancelling:
 		return true
-	case JobStateJOBSTATECOMPLETED:
+	case JobStateCompleted:
 		return true
-	case JobStateJOBSTATECREATING:
+	case JobStateCreating:
 		return true
-	case JobStateJOBSTATECREATINGINPUTDATASET:
+	case JobStateCreatingInputDataset:
 		return true
-	case JobStateJOBSTATEDELETED:
+	case JobStateDeleted:
 		return true
-	case JobStateJOBSTATEDELETING:
+	case JobStateDeleting:
 		return true
-	case JobStateJOBSTATEDELETINGCLEANINGUP:
+	case JobStateDeletingCleaningUp:
 		return true
-	case JobStateJOBSTATEEARLYSTOPPED:
+	case JobStateEarlyStopped:
 		return true
-	case JobStateJOBSTATEEXPIRED:
+	case JobStateExpired:
 		return true
-	case JobStateJOBSTATEFAILED:
+	case JobStateFailed:
 		return true
-	case JobStateJOBSTATEIDLE:
+	case JobStateIdle:
 		return true
-	case JobStateJOBSTATEPAUSED:
+	case JobStatePaused:
 		return true
-	case JobStateJOBSTATEPENDING:
+	case JobStatePending:
 		return true
-	case JobStateJOBSTATEREQUEUEING:
+	case JobStateReQueueing:
 		return true
-	case JobStateJOBSTATERUNNING:
+	case JobStateRunning:
 		return true
-	case JobStateJOBSTATEUNSPECIFIED:
+	case JobStateUnspecified:
 		return true
-	case JobStateJOBSTATEVALIDATING:
+	case JobStateValidating:
 		return true
-	case JobStateJOBSTATEWRITINGRESULTS:
+	case JobStateWritingResults:
 		return true
 	default:
 		return false
@@ -824,46 +824,46 @@ func (e JobState) Valid() bool {
 
 // Defines values for ModelKind.
 const (
-	ModelKindCUSTOMMODEL      ModelKind = "CUSTOM_MODEL"
-	ModelKindDRAFTADDON       ModelKind = "DRAFT_ADDON"
-	ModelKindEMBEDDINGMODEL   ModelKind = "EMBEDDING_MODEL"
-	ModelKindFIREAGENT        ModelKind = "FIRE_AGENT"
-	ModelKindFLUMINAADDON     ModelKind = "FLUMINA_ADDON"
-	ModelKindFLUMINABASEMODEL ModelKind = "FLUMINA_BASE_MODEL"
-	ModelKindHFBASEMODEL      ModelKind = "HF_BASE_MODEL"
-	ModelKindHFPEFTADDON      ModelKind = "HF_PEFT_ADDON"
-	ModelKindHFTEFTADDON      ModelKind = "HF_TEFT_ADDON"
-	ModelKindKINDUNSPECIFIED  ModelKind = "KIND_UNSPECIFIED"
-	ModelKindLIVEMERGE        ModelKind = "LIVE_MERGE"
-	ModelKindSNAPSHOTMODEL    ModelKind = "SNAPSHOT_MODEL"
+	ModelKindCustomModel      ModelKind = "CUSTOM_MODEL"
+	ModelKindDraftAddon       ModelKind = "DRAFT_ADDON"
+	ModelKindEmbeddingModel   ModelKind = "EMBEDDING_MODEL"
+	ModelKindFireAgent        ModelKind = "FIRE_AGENT"
+	ModelKindFluminaAddon     ModelKind = "FLUMINA_ADDON"
+	ModelKindFluminaBaseModel ModelKind = "FLUMINA_BASE_MODEL"
+	ModelKindHfBaseModel      ModelKind = "HF_BASE_MODEL"
+	ModelKindHfPeftAddon      ModelKind = "HF_PEFT_ADDON"
+	ModelKindHfTeftAddon      ModelKind = "HF_TEFT_ADDON"
+	ModelKindUnspecified      ModelKind = "KIND_UNSPECIFIED"
+	ModelKindLiveMerge        ModelKind = "LIVE_MERGE"
+	ModelKindSnapshotModel    ModelKind = "SNAPSHOT_MODEL"
 )
 
 // Valid indicates whether the value is a known member of the ModelKind enum.
 func (e ModelKind) Valid() bool {
 	switch e {
-	case ModelKindCUSTOMMODEL:
+	case ModelKindCustomModel:
 		return true
-	case ModelKindDRAFTADDON:
+	case ModelKindDraftAddon:
 		return true
-	case ModelKindEMBEDDINGMODEL:
+	case ModelKindEmbeddingModel:
 		return true
-	case ModelKindFIREAGENT:
+	case ModelKindFireAgent:
 		return true
-	case ModelKindFLUMINAADDON:
+	case ModelKindFluminaAddon:
 		return true
-	case ModelKindFLUMINABASEMODEL:
+	case ModelKindFluminaBaseModel:
 		return true
-	case ModelKindHFBASEMODEL:
+	case ModelKindHfBaseModel:
 		return true
-	case ModelKindHFPEFTADDON:
+	case ModelKindHfPeftAddon:
 		return true
-	case ModelKindHFTEFTADDON:
+	case ModelKindHfTeftAddon:
 		return true
-	case ModelKindKINDUNSPECIFIED:
+	case ModelKindUnspecified:
 		return true
-	case ModelKindLIVEMERGE:
+	case ModelKindLiveMerge:
 		return true
-	case ModelKindSNAPSHOTMODEL:
+	case ModelKindSnapshotModel:
 		return true
 	default:
 		return false
@@ -872,16 +872,16 @@ func (e ModelKind) Valid() bool {
 
 // Defines values for ModelSnapshotType.
 const (
-	ModelSnapshotTypeFULLSNAPSHOT        ModelSnapshotType = "FULL_SNAPSHOT"
-	ModelSnapshotTypeINCREMENTALSNAPSHOT ModelSnapshotType = "INCREMENTAL_SNAPSHOT"
+	ModelSnapshotTypeFullSnapshot        ModelSnapshotType = "FULL_SNAPSHOT"
+	ModelSnapshotTypeIncrementalSnapshot ModelSnapshotType = "INCREMENTAL_SNAPSHOT"
 )
 
 // Valid indicates whether the value is a known member of the ModelSnapshotType enum.
 func (e ModelSnapshotType) Valid() bool {
 	switch e {
-	case ModelSnapshotTypeFULLSNAPSHOT:
+	case ModelSnapshotTypeFullSnapshot:
 		return true
-	case ModelSnapshotTypeINCREMENTALSNAPSHOT:
+	case ModelSnapshotTypeIncrementalSnapshot:
 		return true
 	default:
 		return false
@@ -890,19 +890,19 @@ func (e ModelSnapshotType) Valid() bool {
 
 // Defines values for ModelState.
 const (
-	ModelStateREADY            ModelState = "READY"
-	ModelStateSTATEUNSPECIFIED ModelState = "STATE_UNSPECIFIED"
-	ModelStateUPLOADING        ModelState = "UPLOADING"
+	ModelStateReady       ModelState = "READY"
+	ModelStateUnspecified ModelState = "STATE_UNSPECIFIED"
+	ModelStateUploading   ModelState = "UPLOADING"
 )
 
 // Valid indicates whether the value is a known member of the ModelState enum.
 func (e ModelState) Valid() bool {
 	switch e {
-	case ModelStateREADY:
+	case ModelStateReady:
 		return true
-	case ModelStateSTATEUNSPECIFIED:
+	case ModelStateUnspecified:
 		return true
-	case ModelStateUPLOADING:
+	case ModelStateUploading:
 		return true
 	default:
 		return false
@@ -911,25 +911,25 @@ func (e ModelState) Valid() bool {
 
 // Defines values for MultiRegion.
 const (
-	MultiRegionAPAC                   MultiRegion = "APAC"
-	MultiRegionEUROPE                 MultiRegion = "EUROPE"
-	MultiRegionGLOBAL                 MultiRegion = "GLOBAL"
-	MultiRegionMULTIREGIONUNSPECIFIED MultiRegion = "MULTI_REGION_UNSPECIFIED"
-	MultiRegionUS                     MultiRegion = "US"
+	MultiRegionApac        MultiRegion = "APAC"
+	MultiRegionEurope      MultiRegion = "EUROPE"
+	MultiRegionGlobal      MultiRegion = "GLOBAL"
+	MultiRegionUnspecified MultiRegion = "MULTI_REGION_UNSPECIFIED"
+	MultiRegionUs          MultiRegion = "US"
 )
 
 // Valid indicates whether the value is a known member of the MultiRegion enum.
 func (e MultiRegion) Valid() bool {
 	switch e {
-	case MultiRegionAPAC:
+	case MultiRegionApac:
 		return true
-	case MultiRegionEUROPE:
+	case MultiRegionEurope:
 		return true
-	case MultiRegionGLOBAL:
+	case MultiRegionGlobal:
 		return true
-	case MultiRegionMULTIREGIONUNSPECIFIED:
+	case MultiRegionUnspecified:
 		return true
-	case MultiRegionUS:
+	case MultiRegionUs:
 		return true
 	default:
 		return false
@@ -938,16 +938,16 @@ func (e MultiRegion) Valid() bool {
 
 // Defines values for PolicySettingsEffect.
 const (
-	PolicySettingsEffectDENY        PolicySettingsEffect = "DENY"
-	PolicySettingsEffectUNSPECIFIED PolicySettingsEffect = "UNSPECIFIED"
+	PolicySettingsEffectDeny        PolicySettingsEffect = "DENY"
+	PolicySettingsEffectUnspecified PolicySettingsEffect = "UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the PolicySettingsEffect enum.
 func (e PolicySettingsEffect) Valid() bool {
 	switch e {
-	case PolicySettingsEffectDENY:
+	case PolicySettingsEffectDeny:
 		return true
-	case PolicySettingsEffectUNSPECIFIED:
+	case PolicySettingsEffectUnspecified:
 		return true
 	default:
 		return false
@@ -956,19 +956,19 @@ func (e PolicySettingsEffect) Valid() bool {
 
 // Defines values for PricingPlanBillingType.
 const (
-	PricingPlanBillingTypeACCELERATORHOURS       PricingPlanBillingType = "ACCELERATOR_HOURS"
-	PricingPlanBillingTypeBILLINGTYPEUNSPECIFIED PricingPlanBillingType = "BILLING_TYPE_UNSPECIFIED"
-	PricingPlanBillingTypeTOKENUSAGE             PricingPlanBillingType = "TOKEN_USAGE"
+	PricingPlanBillingTypeAcceleratorHours PricingPlanBillingType = "ACCELERATOR_HOURS"
+	PricingPlanBillingTypeUnspecified      PricingPlanBillingType = "BILLING_TYPE_UNSPECIFIED"
+	PricingPlanBillingTypeTokenUsage       PricingPlanBillingType = "TOKEN_USAGE"
 )
 
 // Valid indicates whether the value is a known member of the PricingPlanBillingType enum.
 func (e PricingPlanBillingType) Valid() bool {
 	switch e {
-	case PricingPlanBillingTypeACCELERATORHOURS:
+	case PricingPlanBillingTypeAcceleratorHours:
 		return true
-	case PricingPlanBillingTypeBILLINGTYPEUNSPECIFIED:
+	case PricingPlanBillingTypeUnspecified:
 		return true
-	case PricingPlanBillingTypeTOKENUSAGE:
+	case PricingPlanBillingTypeTokenUsage:
 		return true
 	default:
 		return false
@@ -977,19 +977,19 @@ func (e PricingPlanBillingType) Valid() bool {
 
 // Defines values for PricingPlanState.
 const (
-	PricingPlanStateCREATING         PricingPlanState = "CREATING"
-	PricingPlanStateREADY            PricingPlanState = "READY"
-	PricingPlanStateSTATEUNSPECIFIED PricingPlanState = "STATE_UNSPECIFIED"
+	PricingPlanStateCreating    PricingPlanState = "CREATING"
+	PricingPlanStateReady       PricingPlanState = "READY"
+	PricingPlanStateUnspecified PricingPlanState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the PricingPlanState enum.
 func (e PricingPlanState) Valid() bool {
 	switch e {
-	case PricingPlanStateCREATING:
+	case PricingPlanStateCreating:
 		return true
-	case PricingPlanStateREADY:
+	case PricingPlanStateReady:
 		return true
-	case PricingPlanStateSTATEUNSPECIFIED:
+	case PricingPlanStateUnspecified:
 		return true
 	default:
 		return false
@@ -998,16 +998,16 @@ func (e PricingPlanState) Valid() bool {
 
 // Defines values for Purpose.
 const (
-	PurposePURPOSEPILOT       Purpose = "PURPOSE_PILOT"
-	PurposePURPOSEUNSPECIFIED Purpose = "PURPOSE_UNSPECIFIED"
+	PurposePilot       Purpose = "PURPOSE_PILOT"
+	PurposeUnspecified Purpose = "PURPOSE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the Purpose enum.
 func (e Purpose) Valid() bool {
 	switch e {
-	case PurposePURPOSEPILOT:
+	case PurposePilot:
 		return true
-	case PurposePURPOSEUNSPECIFIED:
+	case PurposeUnspecified:
 		return true
 	default:
 		return false
@@ -1016,109 +1016,109 @@ func (e Purpose) Valid() bool {
 
 // Defines values for Region.
 const (
-	RegionAPMALAYSIA1        Region = "AP_MALAYSIA_1"
-	RegionAPTOKYO1           Region = "AP_TOKYO_1"
-	RegionAPTOKYO2           Region = "AP_TOKYO_2"
-	RegionEUFRANKFURT1       Region = "EU_FRANKFURT_1"
-	RegionEUICELAND1         Region = "EU_ICELAND_1"
-	RegionEUICELAND2         Region = "EU_ICELAND_2"
-	RegionEUNETHERLANDS1     Region = "EU_NETHERLANDS_1"
-	RegionNABRITISHCOLUMBIA1 Region = "NA_BRITISHCOLUMBIA_1"
-	RegionREGIONUNSPECIFIED  Region = "REGION_UNSPECIFIED"
-	RegionUSARIZONA1         Region = "US_ARIZONA_1"
-	RegionUSCALIFORNIA1      Region = "US_CALIFORNIA_1"
-	RegionUSCALIFORNIA2      Region = "US_CALIFORNIA_2"
-	RegionUSGEORGIA1         Region = "US_GEORGIA_1"
-	RegionUSGEORGIA2         Region = "US_GEORGIA_2"
-	RegionUSGEORGIA3         Region = "US_GEORGIA_3"
-	RegionUSGEORGIA4         Region = "US_GEORGIA_4"
-	RegionUSILLINOIS1        Region = "US_ILLINOIS_1"
-	RegionUSILLINOIS2        Region = "US_ILLINOIS_2"
-	RegionUSIOWA1            Region = "US_IOWA_1"
-	RegionUSMINNESOTA1       Region = "US_MINNESOTA_1"
-	RegionUSNEWYORK1         Region = "US_NEWYORK_1"
-	RegionUSOHIO1            Region = "US_OHIO_1"
-	RegionUSOHIO2            Region = "US_OHIO_2"
-	RegionUSTEXAS1           Region = "US_TEXAS_1"
-	RegionUSTEXAS2           Region = "US_TEXAS_2"
-	RegionUSUTAH1            Region = "US_UTAH_1"
-	RegionUSVIRGINIA1        Region = "US_VIRGINIA_1"
-	RegionUSVIRGINIA2        Region = "US_VIRGINIA_2"
-	RegionUSWASHINGTON1      Region = "US_WASHINGTON_1"
-	RegionUSWASHINGTON2      Region = "US_WASHINGTON_2"
-	RegionUSWASHINGTON3      Region = "US_WASHINGTON_3"
-	RegionUSWASHINGTON4      Region = "US_WASHINGTON_4"
-	RegionUSWASHINGTON5      Region = "US_WASHINGTON_5"
+	RegionApMalaysia1        Region = "AP_MALAYSIA_1"
+	RegionApTokyo1           Region = "AP_TOKYO_1"
+	RegionApTokyo2           Region = "AP_TOKYO_2"
+	RegionEuFrankfurt1       Region = "EU_FRANKFURT_1"
+	RegionEuIceland1         Region = "EU_ICELAND_1"
+	RegionEuIceland2         Region = "EU_ICELAND_2"
+	RegionEuNetherlands1     Region = "EU_NETHERLANDS_1"
+	RegionNaBritishcolumbia1 Region = "NA_BRITISHCOLUMBIA_1"
+	RegionUnspecified        Region = "REGION_UNSPECIFIED"
+	RegionUsArizona1         Region = "US_ARIZONA_1"
+	RegionUsCalifornia1      Region = "US_CALIFORNIA_1"
+	RegionUsCalifornia2      Region = "US_CALIFORNIA_2"
+	RegionUsGeorgia1         Region = "US_GEORGIA_1"
+	RegionUsGeorgia2         Region = "US_GEORGIA_2"
+	RegionUsGeorgia3         Region = "US_GEORGIA_3"
+	RegionUsGeorgia4         Region = "US_GEORGIA_4"
+	RegionUsIllinois1        Region = "US_ILLINOIS_1"
+	RegionUsIllinois2        Region = "US_ILLINOIS_2"
+	RegionUsIowa1            Region = "US_IOWA_1"
+	RegionUsMinnesota1       Region = "US_MINNESOTA_1"
+	RegionUsNewyork1         Region = "US_NEWYORK_1"
+	RegionUsOhio1            Region = "US_OHIO_1"
+	RegionUsOhio2            Region = "US_OHIO_2"
+	RegionUsTexas1           Region = "US_TEXAS_1"
+	RegionUsTexas2           Region = "US_TEXAS_2"
+	RegionUsUtah1            Region = "US_UTAH_1"
+	RegionUsVirginia1        Region = "US_VIRGINIA_1"
+	RegionUsVirginia2        Region = "US_VIRGINIA_2"
+	RegionUsWashington1      Region = "US_WASHINGTON_1"
+	RegionUsWashington2      Region = "US_WASHINGTON_2"
+	RegionUsWashington3      Region = "US_WASHINGTON_3"
+	RegionUsWashington4      Region = "US_WASHINGTON_4"
+	RegionUsWashington5      Region = "US_WASHINGTON_5"
 )
 
 // Valid indicates whether the value is a known member of the Region enum.
 func (e Region) Valid() bool {
 	switch e {
-	case RegionAPMALAYSIA1:
+	case RegionApMalaysia1:
 		return true
-	case RegionAPTOKYO1:
+	case RegionApTokyo1:
 		return true
-	case RegionAPTOKYO2:
+	case RegionApTokyo2:
 		return true
-	case RegionEUFRANKFURT1:
+	case RegionEuFrankfurt1:
 		return true
-	case RegionEUICELAND1:
+	case RegionEuIceland1:
 		return true
-	case RegionEUICELAND2:
+	case RegionEuIceland2:
 		return true
-	case RegionEUNETHERLANDS1:
+	case RegionEuNetherlands1:
 		return true
-	case RegionNABRITISHCOLUMBIA1:
+	case RegionNaBritishcolumbia1:
 		return true
-	case RegionREGIONUNSPECIFIED:
+	case RegionUnspecified:
 		return true
-	case RegionUSARIZONA1:
+	case RegionUsArizona1:
 		return true
-	case RegionUSCALIFORNIA1:
+	case RegionUsCalifornia1:
 		return true
-	case RegionUSCALIFORNIA2:
+	case RegionUsCalifornia2:
 		return true
-	case RegionUSGEORGIA1:
+	case RegionUsGeorgia1:
 		return true
-	case RegionUSGEORGIA2:
+	case RegionUsGeorgia2:
 		return true
-	case RegionUSGEORGIA3:
+	case RegionUsGeorgia3:
 		return true
-	case RegionUSGEORGIA4:
+	case RegionUsGeorgia4:
 		return true
-	case RegionUSILLINOIS1:
+	case RegionUsIllinois1:
 		return true
-	case RegionUSILLINOIS2:
+	case RegionUsIllinois2:
 		return true
-	case RegionUSIOWA1:
+	case RegionUsIowa1:
 		return true
-	case RegionUSMINNESOTA1:
+	case RegionUsMinnesota1:
 		return true
-	case RegionUSNEWYORK1:
+	case RegionUsNewyork1:
 		return true
-	case RegionUSOHIO1:
+	case RegionUsOhio1:
 		return true
-	case RegionUSOHIO2:
+	case RegionUsOhio2:
 		return true
-	case RegionUSTEXAS1:
+	case RegionUsTexas1:
 		return true
-	case RegionUSTEXAS2:
+	case RegionUsTexas2:
 		return true
-	case RegionUSUTAH1:
+	case RegionUsUtah1:
 		return true
-	case RegionUSVIRGINIA1:
+	case RegionUsVirginia1:
 		return true
-	case RegionUSVIRGINIA2:
+	case RegionUsVirginia2:
 		return true
-	case RegionUSWASHINGTON1:
+	case RegionUsWashington1:
 		return true
-	case RegionUSWASHINGTON2:
+	case RegionUsWashington2:
 		return true
-	case RegionUSWASHINGTON3:
+	case RegionUsWashington3:
 		return true
-	case RegionUSWASHINGTON4:
+	case RegionUsWashington4:
 		return true
-	case RegionUSWASHINGTON5:
+	case RegionUsWashington5:
 		return true
 	default:
 		return false
@@ -1127,28 +1127,28 @@ func (e Region) Valid() bool {
 
 // Defines values for ReinforcementLearningLossConfigMethod.
 const (
-	ReinforcementLearningLossConfigMethodDAPO              ReinforcementLearningLossConfigMethod = "DAPO"
-	ReinforcementLearningLossConfigMethodDPO               ReinforcementLearningLossConfigMethod = "DPO"
-	ReinforcementLearningLossConfigMethodGRPO              ReinforcementLearningLossConfigMethod = "GRPO"
-	ReinforcementLearningLossConfigMethodGSPOTOKEN         ReinforcementLearningLossConfigMethod = "GSPO_TOKEN"
-	ReinforcementLearningLossConfigMethodMETHODUNSPECIFIED ReinforcementLearningLossConfigMethod = "METHOD_UNSPECIFIED"
-	ReinforcementLearningLossConfigMethodORPO              ReinforcementLearningLossConfigMethod = "ORPO"
+	ReinforcementLearningLossConfigMethodDapo        ReinforcementLearningLossConfigMethod = "DAPO"
+	ReinforcementLearningLossConfigMethodDpo         ReinforcementLearningLossConfigMethod = "DPO"
+	ReinforcementLearningLossConfigMethodGrpo        ReinforcementLearningLossConfigMethod = "GRPO"
+	ReinforcementLearningLossConfigMethodGspoToken   ReinforcementLearningLossConfigMethod = "GSPO_TOKEN"
+	ReinforcementLearningLossConfigMethodUnspecified ReinforcementLearningLossConfigMethod = "METHOD_UNSPECIFIED"
+	ReinforcementLearningLossConfigMethodOrpo        ReinforcementLearningLossConfigMethod = "ORPO"
 )
 
 // Valid indicates whether the value is a known member of the ReinforcementLearningLossConfigMethod enum.
 func (e ReinforcementLearningLossConfigMethod) Valid() bool {
 	switch e {
-	case ReinforcementLearningLossConfigMethodDAPO:
+	case ReinforcementLearningLossConfigMethodDapo:
 		return true
-	case ReinforcementLearningLossConfigMethodDPO:
+	case ReinforcementLearningLossConfigMethodDpo:
 		return true
-	case ReinforcementLearningLossConfigMethodGRPO:
+	case ReinforcementLearningLossConfigMethodGrpo:
 		return true
-	case ReinforcementLearningLossConfigMethodGSPOTOKEN:
+	case ReinforcementLearningLossConfigMethodGspoToken:
 		return true
-	case ReinforcementLearningLossConfigMethodMETHODUNSPECIFIED:
+	case ReinforcementLearningLossConfigMethodUnspecified:
 		return true
-	case ReinforcementLearningLossConfigMethodORPO:
+	case ReinforcementLearningLossConfigMethodOrpo:
 		return true
 	default:
 		return false
@@ -1157,19 +1157,19 @@ func (e ReinforcementLearningLossConfigMethod) Valid() bool {
 
 // Defines values for RolloutStrategy.
 const (
-	RolloutStrategyROLLOUTSTRATEGYHOTRELOAD   RolloutStrategy = "ROLLOUT_STRATEGY_HOT_RELOAD"
-	RolloutStrategyROLLOUTSTRATEGYSTANDARD    RolloutStrategy = "ROLLOUT_STRATEGY_STANDARD"
-	RolloutStrategyROLLOUTSTRATEGYUNSPECIFIED RolloutStrategy = "ROLLOUT_STRATEGY_UNSPECIFIED"
+	RolloutStrategyHotReload   RolloutStrategy = "ROLLOUT_STRATEGY_HOT_RELOAD"
+	RolloutStrategyStandard    RolloutStrategy = "ROLLOUT_STRATEGY_STANDARD"
+	RolloutStrategyUnspecified RolloutStrategy = "ROLLOUT_STRATEGY_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the RolloutStrategy enum.
 func (e RolloutStrategy) Valid() bool {
 	switch e {
-	case RolloutStrategyROLLOUTSTRATEGYHOTRELOAD:
+	case RolloutStrategyHotReload:
 		return true
-	case RolloutStrategyROLLOUTSTRATEGYSTANDARD:
+	case RolloutStrategyStandard:
 		return true
-	case RolloutStrategyROLLOUTSTRATEGYUNSPECIFIED:
+	case RolloutStrategyUnspecified:
 		return true
 	default:
 		return false
@@ -1178,25 +1178,25 @@ func (e RolloutStrategy) Valid() bool {
 
 // Defines values for RouterState.
 const (
-	RouterStateCREATING         RouterState = "CREATING"
-	RouterStateDELETING         RouterState = "DELETING"
-	RouterStateREADY            RouterState = "READY"
-	RouterStateSTATEUNSPECIFIED RouterState = "STATE_UNSPECIFIED"
-	RouterStateUPDATING         RouterState = "UPDATING"
+	RouterStateCreating    RouterState = "CREATING"
+	RouterStateDeleting    RouterState = "DELETING"
+	RouterStateReady       RouterState = "READY"
+	RouterStateUnspecified RouterState = "STATE_UNSPECIFIED"
+	RouterStateUpdating    RouterState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the RouterState enum.
 func (e RouterState) Valid() bool {
 	switch e {
-	case RouterStateCREATING:
+	case RouterStateCreating:
 		return true
-	case RouterStateDELETING:
+	case RouterStateDeleting:
 		return true
-	case RouterStateREADY:
+	case RouterStateReady:
 		return true
-	case RouterStateSTATEUNSPECIFIED:
+	case RouterStateUnspecified:
 		return true
-	case RouterStateUPDATING:
+	case RouterStateUpdating:
 		return true
 	default:
 		return false
@@ -1205,19 +1205,19 @@ func (e RouterState) Valid() bool {
 
 // Defines values for TrainingSessionReferenceState.
 const (
-	TrainingSessionReferenceStateADAPTER                                  TrainingSessionReferenceState = "ADAPTER"
-	TrainingSessionReferenceStateBASE                                     TrainingSessionReferenceState = "BASE"
-	TrainingSessionReferenceStateTRAININGSESSIONREFERENCESTATEUNSPECIFIED TrainingSessionReferenceState = "TRAINING_SESSION_REFERENCE_STATE_UNSPECIFIED"
+	TrainingSessionReferenceStateAdapter     TrainingSessionReferenceState = "ADAPTER"
+	TrainingSessionReferenceStateBase        TrainingSessionReferenceState = "BASE"
+	TrainingSessionReferenceStateUnspecified TrainingSessionReferenceState = "TRAINING_SESSION_REFERENCE_STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingSessionReferenceState enum.
 func (e TrainingSessionReferenceState) Valid() bool {
 	switch e {
-	case TrainingSessionReferenceStateADAPTER:
+	case TrainingSessionReferenceStateAdapter:
 		return true
-	case TrainingSessionReferenceStateBASE:
+	case TrainingSessionReferenceStateBase:
 		return true
-	case TrainingSessionReferenceStateTRAININGSESSIONREFERENCESTATEUNSPECIFIED:
+	case TrainingSessionReferenceStateUnspecified:
 		return true
 	default:
 		return false
@@ -1226,19 +1226,19 @@ func (e TrainingSessionReferenceState) Valid() bool {
 
 // Defines values for TrainingSessionState.
 const (
-	TrainingSessionStateFAILED                          TrainingSessionState = "FAILED"
-	TrainingSessionStateREADY                           TrainingSessionState = "READY"
-	TrainingSessionStateTRAININGSESSIONSTATEUNSPECIFIED TrainingSessionState = "TRAINING_SESSION_STATE_UNSPECIFIED"
+	TrainingSessionStateFailed      TrainingSessionState = "FAILED"
+	TrainingSessionStateReady       TrainingSessionState = "READY"
+	TrainingSessionStateUnspecified TrainingSessionState = "TRAINING_SESSION_STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingSessionState enum.
 func (e TrainingSessionState) Valid() bool {
 	switch e {
-	case TrainingSessionStateFAILED:
+	case TrainingSessionStateFailed:
 		return true
-	case TrainingSessionStateREADY:
+	case TrainingSessionStateReady:
 		return true
-	case TrainingSessionStateTRAININGSESSIONSTATEUNSPECIFIED:
+	case TrainingSessionStateUnspecified:
 		return true
 	default:
 		return false
@@ -1247,22 +1247,22 @@ func (e TrainingSessionState) Valid() bool {
 
 // Defines values for TrainingShapeTrainerMode.
 const (
-	TrainingShapeTrainerModeFORWARDONLY            TrainingShapeTrainerMode = "FORWARD_ONLY"
-	TrainingShapeTrainerModeLORATRAINER            TrainingShapeTrainerMode = "LORA_TRAINER"
-	TrainingShapeTrainerModePOLICYTRAINER          TrainingShapeTrainerMode = "POLICY_TRAINER"
-	TrainingShapeTrainerModeTRAINERMODEUNSPECIFIED TrainingShapeTrainerMode = "TRAINER_MODE_UNSPECIFIED"
+	TrainingShapeTrainerModeForwardOnly   TrainingShapeTrainerMode = "FORWARD_ONLY"
+	TrainingShapeTrainerModeLoraTrainer   TrainingShapeTrainerMode = "LORA_TRAINER"
+	TrainingShapeTrainerModePolicyTrainer TrainingShapeTrainerMode = "POLICY_TRAINER"
+	TrainingShapeTrainerModeUnspecified   TrainingShapeTrainerMode = "TRAINER_MODE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingShapeTrainerMode enum.
 func (e TrainingShapeTrainerMode) Valid() bool {
 	switch e {
-	case TrainingShapeTrainerModeFORWARDONLY:
+	case TrainingShapeTrainerModeForwardOnly:
 		return true
-	case TrainingShapeTrainerModeLORATRAINER:
+	case TrainingShapeTrainerModeLoraTrainer:
 		return true
-	case TrainingShapeTrainerModePOLICYTRAINER:
+	case TrainingShapeTrainerModePolicyTrainer:
 		return true
-	case TrainingShapeTrainerModeTRAINERMODEUNSPECIFIED:
+	case TrainingShapeTrainerModeUnspecified:
 		return true
 	default:
 		return false
@@ -1271,25 +1271,25 @@ func (e TrainingShapeTrainerMode) Valid() bool {
 
 // Defines values for UserState.
 const (
-	UserStateCREATING         UserState = "CREATING"
-	UserStateDELETING         UserState = "DELETING"
-	UserStateREADY            UserState = "READY"
-	UserStateSTATEUNSPECIFIED UserState = "STATE_UNSPECIFIED"
-	UserStateUPDATING         UserState = "UPDATING"
+	UserStateCreating    UserState = "CREATING"
+	UserStateDeleting    UserState = "DELETING"
+	UserStateReady       UserState = "READY"
+	UserStateUnspecified UserState = "STATE_UNSPECIFIED"
+	UserStateUpdating    UserState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the UserState enum.
 func (e UserState) Valid() bool {
 	switch e {
-	case UserStateCREATING:
+	case UserStateCreating:
 		return true
-	case UserStateDELETING:
+	case UserStateDeleting:
 		return true
-	case UserStateREADY:
+	case UserStateReady:
 		return true
-	case UserStateSTATEUNSPECIFIED:
+	case UserStateUnspecified:
 		return true
-	case UserStateUPDATING:
+	case UserStateUpdating:
 		return true
 	default:
 		return false
@@ -1298,12 +1298,12 @@ func (e UserState) Valid() bool {
 
 // Defines values for WeightPrecision.
 const (
-	WeightPrecisionBFLOAT16                   WeightPrecision = "BFLOAT16"
-	WeightPrecisionFP4FP8                     WeightPrecision = "FP4_FP8"
-	WeightPrecisionFP8                        WeightPrecision = "FP8"
-	WeightPrecisionINT8                       WeightPrecision = "INT8"
-	WeightPrecisionNF4                        WeightPrecision = "NF4"
-	WeightPrecisionWEIGHTPRECISIONUNSPECIFIED WeightPrecision = "WEIGHT_PRECISION_UNSPECIFIED"
+	WeightPrecisionBFLOAT16    WeightPrecision = "BFLOAT16"
+	WeightPrecisionFP4FP8      WeightPrecision = "FP4_FP8"
+	WeightPrecisionFP8         WeightPrecision = "FP8"
+	WeightPrecisionINT8        WeightPrecision = "INT8"
+	WeightPrecisionNF4         WeightPrecision = "NF4"
+	WeightPrecisionUnspecified WeightPrecision = "WEIGHT_PRECISION_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the WeightPrecision enum.
@@ -1319,7 +1319,7 @@ func (e WeightPrecision) Valid() bool {
 		return true
 	case WeightPrecisionNF4:
 		return true
-	case WeightPrecisionWEIGHTPRECISIONUNSPECIFIED:
+	case WeightPrecisionUnspecified:
 		return true
 	default:
 		return false
@@ -1328,19 +1328,19 @@ func (e WeightPrecision) Valid() bool {
 
 // Defines values for GetAccountUsageFilterOptionsParamsUsageType.
 const (
-	GetAccountUsageFilterOptionsParamsUsageTypeDEDICATEDDEPLOYMENT  GetAccountUsageFilterOptionsParamsUsageType = "DEDICATED_DEPLOYMENT"
-	GetAccountUsageFilterOptionsParamsUsageTypeSERVERLESS           GetAccountUsageFilterOptionsParamsUsageType = "SERVERLESS"
-	GetAccountUsageFilterOptionsParamsUsageTypeUSAGETYPEUNSPECIFIED GetAccountUsageFilterOptionsParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
+	GetAccountUsageFilterOptionsParamsUsageTypeDedicatedDeployment GetAccountUsageFilterOptionsParamsUsageType = "DEDICATED_DEPLOYMENT"
+	GetAccountUsageFilterOptionsParamsUsageTypeServerless          GetAccountUsageFilterOptionsParamsUsageType = "SERVERLESS"
+	GetAccountUsageFilterOptionsParamsUsageTypeUnspecified         GetAccountUsageFilterOptionsParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the GetAccountUsageFilterOptionsParamsUsageType enum.
 func (e GetAccountUsageFilterOptionsParamsUsageType) Valid() bool {
 	switch e {
-	case GetAccountUsageFilterOptionsParamsUsageTypeDEDICATEDDEPLOYMENT:
+	case GetAccountUsageFilterOptionsParamsUsageTypeDedicatedDeployment:
 		return true
-	case GetAccountUsageFilterOptionsParamsUsageTypeSERVERLESS:
+	case GetAccountUsageFilterOptionsParamsUsageTypeServerless:
 		return true
-	case GetAccountUsageFilterOptionsParamsUsageTypeUSAGETYPEUNSPECIFIED:
+	case GetAccountUsageFilterOptionsParamsUsageTypeUnspecified:
 		return true
 	default:
 		return false
@@ -1349,19 +1349,19 @@ func (e GetAccountUsageFilterOptionsParamsUsageType) Valid() bool {
 
 // Defines values for GetAccountUsageParamsUsageType.
 const (
-	GetAccountUsageParamsUsageTypeDEDICATEDDEPLOYMENT  GetAccountUsageParamsUsageType = "DEDICATED_DEPLOYMENT"
-	GetAccountUsageParamsUsageTypeSERVERLESS           GetAccountUsageParamsUsageType = "SERVERLESS"
-	GetAccountUsageParamsUsageTypeUSAGETYPEUNSPECIFIED GetAccountUsageParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
+	GetAccountUsageParamsUsageTypeDedicatedDeployment GetAccountUsageParamsUsageType = "DEDICATED_DEPLOYMENT"
+	GetAccountUsageParamsUsageTypeServerless          GetAccountUsageParamsUsageType = "SERVERLESS"
+	GetAccountUsageParamsUsageTypeUnspecified         GetAccountUsageParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the GetAccountUsageParamsUsageType enum.
 func (e GetAccountUsageParamsUsageType) Valid() bool {
 	switch e {
-	case GetAccountUsageParamsUsageTypeDEDICATEDDEPLOYMENT:
+	case GetAccountUsageParamsUsageTypeDedicatedDeployment:
 		return true
-	case GetAccountUsageParamsUsageTypeSERVERLESS:
+	case GetAccountUsageParamsUsageTypeServerless:
 		return true
-	case GetAccountUsageParamsUsageTypeUSAGETYPEUNSPECIFIED:
+	case GetAccountUsageParamsUsageTypeUnspecified:
 		return true
 	default:
 		return false

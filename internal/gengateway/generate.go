@@ -115,6 +115,10 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("format %s: %w", cfg.Output, err)
 	}
+	formatted, _, err = renameEnumConstants(formatted)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Output, err)
+	}
 	if err := checkUniqueDeclarations(formatted); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Output, err)
 	}
