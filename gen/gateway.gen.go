@@ -7314,7 +7314,7 @@ type ValidateAssertionsJSONRequestBody = ValidateAssertionsBody
 
 // CreateEvaluatorJSONRequestBody defines body for CreateEvaluator for application/json ContentType.
 //
-// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 type CreateEvaluatorJSONRequestBody = CreateEvaluatorBody
 
 // UpdateEvaluatorJSONRequestBody defines body for UpdateEvaluator for application/json ContentType.
@@ -8022,7 +8022,7 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation and names no replacement.
+	// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 	GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScaleDeploymentWithBody Scale Deployment to a specific number of replicas or to zero
@@ -8253,7 +8253,7 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEvaluator Create Evaluator (Deprecated)
@@ -8262,7 +8262,7 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteEvaluator Delete Evaluator
@@ -10525,7 +10525,7 @@ func (c *Client) GetTerminationMessage(ctx context.Context, accountID string, de
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
 //
-// Deprecated: the Gateway deprecates this operation and names no replacement.
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (c *Client) GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDeploymentMetricsRequest(c.Server, accountID, deploymentID, params)
 	if err != nil {
@@ -11128,7 +11128,7 @@ func (c *Client) ListEvaluators(ctx context.Context, accountID string, params *L
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 //
-// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequestWithBody(c.Server, accountID, contentType, body)
 	if err != nil {
@@ -11147,7 +11147,7 @@ func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, 
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 //
-// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *Client) CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequest(c.Server, accountID, body)
 	if err != nil {
@@ -29430,7 +29430,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation and names no replacement.
+	// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 	GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error)
 
 	// ScaleDeploymentWithBodyWithResponse Scale Deployment to a specific number of replicas or to zero
@@ -29691,7 +29691,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// CreateEvaluatorWithResponse Create Evaluator (Deprecated)
@@ -29700,7 +29700,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 	//
-	// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// DeleteEvaluatorWithResponse Delete Evaluator
@@ -40229,7 +40229,7 @@ func (c *ClientWithResponses) GetTerminationMessageWithResponse(ctx context.Cont
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
 //
-// Deprecated: the Gateway deprecates this operation and names no replacement.
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (c *ClientWithResponses) GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error) {
 	rsp, err := c.GetDeploymentMetrics(ctx, accountID, deploymentID, params, reqEditors...)
 	if err != nil {
@@ -40714,7 +40714,7 @@ func (c *ClientWithResponses) ListEvaluatorsWithResponse(ctx context.Context, ac
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 //
-// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluatorWithBody(ctx, accountID, contentType, body, reqEditors...)
 	if err != nil {
@@ -40729,7 +40729,7 @@ func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Co
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
 //
-// Deprecated: the Gateway deprecates this operation: use CreateEvaluatorV2 instead.
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *ClientWithResponses) CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluator(ctx, accountID, body, reqEditors...)
 	if err != nil {

@@ -57,7 +57,7 @@ func markDeprecations(spec *openapi3.T, upstreamIDs map[string]string) map[strin
 		if o.Extensions == nil {
 			o.Extensions = map[string]any{}
 		}
-		o.Extensions["x-deprecated-reason"] = genDeprecationReason(d)
+		o.Extensions["x-deprecated-reason"] = genDeprecationReason(o.OperationID, d)
 	}
 	return out
 }
@@ -85,11 +85,11 @@ func replacementOf(o *openapi3.Operation, ids map[string]string) string {
 
 // genDeprecationReason is the text of package gen's "Deprecated:"
 // paragraphs, which name operations by their id.
-func genDeprecationReason(d deprecation) string {
+func genDeprecationReason(id string, d deprecation) string {
 	if d.Replacement == "" {
-		return "the Gateway deprecates this operation and names no replacement."
+		return "the Gateway deprecates " + id + " and names no replacement."
 	}
-	return "the Gateway deprecates this operation: use " + d.Replacement + " instead."
+	return "use " + d.Replacement + " instead: the Gateway deprecates " + id + "."
 }
 
 // serviceDeprecations sets the Deprecated paragraph of every method whose

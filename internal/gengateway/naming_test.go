@@ -185,7 +185,7 @@ paths:
 		if o.OperationID == "Named" && o.Description != "Creates." {
 			t.Errorf("Named: description %q, want its Deprecated paragraph removed", o.Description)
 		}
-		if o.OperationID == "Named" && o.Extensions["x-deprecated-reason"] != "the Gateway deprecates this operation: use New instead." {
+		if o.OperationID == "Named" && o.Extensions["x-deprecated-reason"] != "use New instead: the Gateway deprecates Named." {
 			t.Errorf("Named: reason %v", o.Extensions["x-deprecated-reason"])
 		}
 	}
