@@ -160,7 +160,7 @@ func (c *Client) initServices() {
 type APIKeysService service
 
 // Create calls CreateApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys.
-// Create API Key
+// Create API Key.
 func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.CreateAPIKeyBody, opts ...Option) (*gen.APIKey, error) {
 	return decode[gen.APIKey](s.client.send(ctx, &gen.Operations[5], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateAPIKeyRequest(server, account, userID, body)
@@ -168,7 +168,7 @@ func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.Cre
 }
 
 // Delete calls DeleteApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys:delete.
-// Delete API Key
+// Delete API Key.
 func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.DeleteAPIKeyBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[34], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteAPIKeyRequest(server, account, userID, body)
@@ -176,7 +176,7 @@ func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.Del
 }
 
 // Get calls GetApiKey: GET /v1/accounts/{account_id}/users/{user_id}/apiKeys/{keyId}.
-// Get API Key
+// Get API Key.
 func (s *APIKeysService) Get(ctx context.Context, userID string, keyID string, opts ...Option) (*gen.APIKey, error) {
 	return decode[gen.APIKey](s.client.send(ctx, &gen.Operations[67], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAPIKeyRequest(server, account, userID, keyID)
@@ -184,7 +184,7 @@ func (s *APIKeysService) Get(ctx context.Context, userID string, keyID string, o
 }
 
 // List calls ListApiKeys: GET /v1/accounts/{account_id}/users/{user_id}/apiKeys.
-// List API Keys
+// List API Keys.
 func (s *APIKeysService) List(ctx context.Context, userID string, params *gen.ListAPIKeysParams, opts ...Option) (*gen.ListAPIKeysResponse, error) {
 	return decode[gen.ListAPIKeysResponse](s.client.send(ctx, &gen.Operations[120], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAPIKeysRequest(server, account, userID, params)
@@ -220,7 +220,7 @@ func (s *APIKeysService) ListAll(ctx context.Context, userID string, params *gen
 type AccountsService service
 
 // Get calls GetAccount: GET /v1/accounts/{account_id}.
-// Get Account
+// Get Account.
 func (s *AccountsService) Get(ctx context.Context, params *gen.GetAccountParams, opts ...Option) (*gen.Account, error) {
 	return decode[gen.Account](s.client.send(ctx, &gen.Operations[63], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAccountRequest(server, account, params)
@@ -228,7 +228,7 @@ func (s *AccountsService) Get(ctx context.Context, params *gen.GetAccountParams,
 }
 
 // GetBillingSummary calls GetBillingSummary: GET /v1/accounts/{account_id}/billing/summary.
-// Get billing summary information for an account
+// Get billing summary information for an account.
 func (s *AccountsService) GetBillingSummary(ctx context.Context, params *gen.GetBillingSummaryParams, opts ...Option) (*gen.GetBillingSummaryResponse, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[69], "startTime", "params is nil")
@@ -261,7 +261,7 @@ func (s *AccountsService) GetServerlessTokenUsage(ctx context.Context, params *g
 }
 
 // GetUsage calls GetAccountUsage: GET /v1/accounts/{account_id}/billingUsage.
-// Get account usage (serverless and dedicated deployments). Optionally filter by usage type via the usage_type field. If not specified, returns all usage types. TODO: rename this to /accountUsage
+// Get account usage (serverless and dedicated deployments). Optionally filter by usage type via the usage_type field. If not specified, returns all usage types. TODO: rename this to /accountUsage.
 func (s *AccountsService) GetUsage(ctx context.Context, params *gen.GetAccountUsageParams, opts ...Option) (*gen.AccountUsage, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[65], "startTime", "params is nil")
@@ -295,7 +295,7 @@ func (s *AccountsService) GetUsageFilterOptions(ctx context.Context, params *gen
 }
 
 // List calls ListAccounts: GET /v1/accounts.
-// List Accounts
+// List Accounts.
 func (s *AccountsService) List(ctx context.Context, params *gen.ListAccountsParams, opts ...Option) (*gen.ListAccountsResponse, error) {
 	return decode[gen.ListAccountsResponse](s.client.send(ctx, &gen.Operations[119], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAccountsRequest(server, params)
@@ -381,7 +381,7 @@ func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings O
 type AuditLogsService service
 
 // List calls ListAuditLogs: GET /v1/accounts/{account_id}/auditLogs.
-// List User Audit Logs
+// List User Audit Logs.
 func (s *AuditLogsService) List(ctx context.Context, params *gen.ListAuditLogsParams, opts ...Option) (*gen.ListAuditLogsResponse, error) {
 	return decode[gen.ListAuditLogsResponse](s.client.send(ctx, &gen.Operations[121], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAuditLogsRequest(server, account, params)
@@ -428,7 +428,7 @@ func (s *AuthService) RefreshSessionToken(ctx context.Context, body gen.RefreshS
 type BatchInferenceJobsService service
 
 // Create calls CreateBatchInferenceJob: POST /v1/accounts/{account_id}/batchInferenceJobs.
-// Create Batch Inference Job
+// Create Batch Inference Job.
 func (s *BatchInferenceJobsService) Create(ctx context.Context, params *gen.CreateBatchInferenceJobParams, body gen.BatchInferenceJob, opts ...Option) (*gen.BatchInferenceJob, error) {
 	return decode[gen.BatchInferenceJob](s.client.send(ctx, &gen.Operations[6], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateBatchInferenceJobRequest(server, account, params, body)
@@ -436,7 +436,7 @@ func (s *BatchInferenceJobsService) Create(ctx context.Context, params *gen.Crea
 }
 
 // Delete calls DeleteBatchInferenceJob: DELETE /v1/accounts/{account_id}/batchInferenceJobs/{batch_inference_job_id}.
-// Delete Batch Inference Job
+// Delete Batch Inference Job.
 func (s *BatchInferenceJobsService) Delete(ctx context.Context, batchInferenceJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[35], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteBatchInferenceJobRequest(server, account, batchInferenceJobID)
@@ -444,7 +444,7 @@ func (s *BatchInferenceJobsService) Delete(ctx context.Context, batchInferenceJo
 }
 
 // Get calls GetBatchInferenceJob: GET /v1/accounts/{account_id}/batchInferenceJobs/{batch_inference_job_id}.
-// Get Batch Inference Job
+// Get Batch Inference Job.
 func (s *BatchInferenceJobsService) Get(ctx context.Context, batchInferenceJobID string, params *gen.GetBatchInferenceJobParams, opts ...Option) (*gen.BatchInferenceJob, error) {
 	return decode[gen.BatchInferenceJob](s.client.send(ctx, &gen.Operations[68], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetBatchInferenceJobRequest(server, account, batchInferenceJobID, params)
@@ -452,7 +452,7 @@ func (s *BatchInferenceJobsService) Get(ctx context.Context, batchInferenceJobID
 }
 
 // List calls ListBatchInferenceJobs: GET /v1/accounts/{account_id}/batchInferenceJobs.
-// List Batch Inference Jobs
+// List Batch Inference Jobs.
 func (s *BatchInferenceJobsService) List(ctx context.Context, params *gen.ListBatchInferenceJobsParams, opts ...Option) (*gen.ListBatchInferenceJobsResponse, error) {
 	return decode[gen.ListBatchInferenceJobsResponse](s.client.send(ctx, &gen.Operations[122], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListBatchInferenceJobsRequest(server, account, params)
@@ -525,7 +525,7 @@ func (s *CheckpointsService) Promote(ctx context.Context, checkpointID string, b
 type ClustersService service
 
 // Create calls CreateCluster: POST /v1/accounts/{account_id}/clusters.
-// Create Cluster
+// Create Cluster.
 func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[7], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateClusterRequest(server, account, body)
@@ -533,7 +533,7 @@ func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody
 }
 
 // Delete calls DeleteCluster: DELETE /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Delete Cluster
+// Delete Cluster.
 func (s *ClustersService) Delete(ctx context.Context, clusterID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[36], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteClusterRequest(server, account, clusterID)
@@ -541,7 +541,7 @@ func (s *ClustersService) Delete(ctx context.Context, clusterID string, opts ...
 }
 
 // Get calls GetCluster: GET /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Get Cluster
+// Get Cluster.
 func (s *ClustersService) Get(ctx context.Context, clusterID string, params *gen.GetClusterParams, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[70], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetClusterRequest(server, account, clusterID, params)
@@ -549,7 +549,7 @@ func (s *ClustersService) Get(ctx context.Context, clusterID string, params *gen
 }
 
 // GetConnectionInfo calls GetClusterConnectionInfo: GET /v1/accounts/{account_id}/clusters/{cluster_id}:getConnectionInfo.
-// Get Cluster Connection Info
+// Get Cluster Connection Info.
 //
 // Retrieve connection settings for the cluster to be put in kubeconfig
 func (s *ClustersService) GetConnectionInfo(ctx context.Context, clusterID string, params *gen.GetClusterConnectionInfoParams, opts ...Option) (*gen.ClusterConnectionInfo, error) {
@@ -559,7 +559,7 @@ func (s *ClustersService) GetConnectionInfo(ctx context.Context, clusterID strin
 }
 
 // List calls ListClusters: GET /v1/accounts/{account_id}/clusters.
-// List Clusters
+// List Clusters.
 func (s *ClustersService) List(ctx context.Context, params *gen.ListClustersParams, opts ...Option) (*gen.ListClustersResponse, error) {
 	return decode[gen.ListClustersResponse](s.client.send(ctx, &gen.Operations[123], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListClustersRequest(server, account, params)
@@ -592,7 +592,7 @@ func (s *ClustersService) ListAll(ctx context.Context, params *gen.ListClustersP
 }
 
 // Update calls UpdateCluster: PATCH /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Update Cluster
+// Update Cluster.
 func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen.UpdateClusterBody, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[172], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateClusterRequest(server, account, clusterID, body)
@@ -629,7 +629,7 @@ func (s *ClustersService) poll(ctx context.Context, clusterID string, ws *waitSe
 type CreditCodesService service
 
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
-// APIs for credit codes. Redeem Credit Code
+// APIs for credit codes. Redeem Credit Code.
 func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCodeRequest, opts ...Option) (*gen.RedeemCreditCodeResponse, error) {
 	return decode[gen.RedeemCreditCodeResponse](s.client.send(ctx, &gen.Operations[160], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRedeemCreditCodeRequest(server, body)
@@ -640,7 +640,7 @@ func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCo
 type CreditRedemptionsService service
 
 // List calls ListCreditRedemptions: GET /v1/accounts/{account_id}/creditRedemptions.
-// List Credit Redemptions
+// List Credit Redemptions.
 func (s *CreditRedemptionsService) List(ctx context.Context, params *gen.ListCreditRedemptionsParams, opts ...Option) (*gen.ListCreditRedemptionsResponse, error) {
 	return decode[gen.ListCreditRedemptionsResponse](s.client.send(ctx, &gen.Operations[124], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListCreditRedemptionsRequest(server, account, params)
@@ -676,7 +676,7 @@ func (s *CreditRedemptionsService) ListAll(ctx context.Context, params *gen.List
 type DatasetsService service
 
 // Create calls CreateDataset: POST /v1/accounts/{account_id}/datasets.
-// Create Dataset
+// Create Dataset.
 func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[8], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDatasetRequest(server, account, body)
@@ -684,7 +684,7 @@ func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody
 }
 
 // Delete calls DeleteDataset: DELETE /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Delete Dataset
+// Delete Dataset.
 func (s *DatasetsService) Delete(ctx context.Context, datasetID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[37], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDatasetRequest(server, account, datasetID)
@@ -692,7 +692,7 @@ func (s *DatasetsService) Delete(ctx context.Context, datasetID string, opts ...
 }
 
 // Get calls GetDataset: GET /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Get Dataset
+// Get Dataset.
 func (s *DatasetsService) Get(ctx context.Context, datasetID string, params *gen.GetDatasetParams, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[72], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetRequest(server, account, datasetID, params)
@@ -700,7 +700,7 @@ func (s *DatasetsService) Get(ctx context.Context, datasetID string, params *gen
 }
 
 // GetDownloadEndpoint calls GetDatasetDownloadEndpoint: GET /v1/accounts/{account_id}/datasets/{dataset_id}:getDownloadEndpoint.
-// Get Dataset Download Endpoint
+// Get Dataset Download Endpoint.
 func (s *DatasetsService) GetDownloadEndpoint(ctx context.Context, datasetID string, params *gen.GetDatasetDownloadEndpointParams, opts ...Option) (*gen.GetDatasetDownloadEndpointResponse, error) {
 	return decode[gen.GetDatasetDownloadEndpointResponse](s.client.send(ctx, &gen.Operations[73], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetDownloadEndpointRequest(server, account, datasetID, params)
@@ -708,7 +708,7 @@ func (s *DatasetsService) GetDownloadEndpoint(ctx context.Context, datasetID str
 }
 
 // GetUploadEndpoint calls GetDatasetUploadEndpoint: POST /v1/accounts/{account_id}/datasets/{dataset_id}:getUploadEndpoint.
-// Get Dataset Upload Endpoint
+// Get Dataset Upload Endpoint.
 func (s *DatasetsService) GetUploadEndpoint(ctx context.Context, datasetID string, body gen.GetDatasetUploadEndpointBody, opts ...Option) (*gen.GetDatasetUploadEndpointResponse, error) {
 	return decode[gen.GetDatasetUploadEndpointResponse](s.client.send(ctx, &gen.Operations[74], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetUploadEndpointRequest(server, account, datasetID, body)
@@ -716,7 +716,7 @@ func (s *DatasetsService) GetUploadEndpoint(ctx context.Context, datasetID strin
 }
 
 // List calls ListDatasets: GET /v1/accounts/{account_id}/datasets.
-// List Datasets
+// List Datasets.
 func (s *DatasetsService) List(ctx context.Context, params *gen.ListDatasetsParams, opts ...Option) (*gen.ListDatasetsResponse, error) {
 	return decode[gen.ListDatasetsResponse](s.client.send(ctx, &gen.Operations[125], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDatasetsRequest(server, account, params)
@@ -756,7 +756,7 @@ func (s *DatasetsService) Split(ctx context.Context, datasetID string, body gen.
 }
 
 // Update calls UpdateDataset: PATCH /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Update Dataset
+// Update Dataset.
 func (s *DatasetsService) Update(ctx context.Context, datasetID string, body gen.UpdateDatasetBody, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[173], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDatasetRequest(server, account, datasetID, body)
@@ -764,7 +764,7 @@ func (s *DatasetsService) Update(ctx context.Context, datasetID string, body gen
 }
 
 // ValidateUpload calls ValidateDatasetUpload: POST /v1/accounts/{account_id}/datasets/{dataset_id}:validateUpload.
-// Validate Dataset Upload
+// Validate Dataset Upload.
 func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[194], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateDatasetUploadRequest(server, account, datasetID, gen.ValidateDatasetUploadJSONRequestBody{})
@@ -853,7 +853,7 @@ func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir st
 type DeployedModelsService service
 
 // Create calls CreateDeployedModel: POST /v1/accounts/{account_id}/deployedModels.
-// Load LoRA
+// Load LoRA.
 func (s *DeployedModelsService) Create(ctx context.Context, params *gen.CreateDeployedModelParams, body gen.DeployedModel, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[9], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeployedModelRequest(server, account, params, body)
@@ -861,7 +861,7 @@ func (s *DeployedModelsService) Create(ctx context.Context, params *gen.CreateDe
 }
 
 // Delete calls DeleteDeployedModel: DELETE /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Unload LoRA
+// Unload LoRA.
 func (s *DeployedModelsService) Delete(ctx context.Context, deployedModelID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[38], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeployedModelRequest(server, account, deployedModelID)
@@ -869,7 +869,7 @@ func (s *DeployedModelsService) Delete(ctx context.Context, deployedModelID stri
 }
 
 // Get calls GetDeployedModel: GET /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Get LoRA
+// Get LoRA.
 func (s *DeployedModelsService) Get(ctx context.Context, deployedModelID string, params *gen.GetDeployedModelParams, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[75], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeployedModelRequest(server, account, deployedModelID, params)
@@ -877,7 +877,7 @@ func (s *DeployedModelsService) Get(ctx context.Context, deployedModelID string,
 }
 
 // List calls ListDeployedModels: GET /v1/accounts/{account_id}/deployedModels.
-// List LoRAs
+// List LoRAs.
 func (s *DeployedModelsService) List(ctx context.Context, params *gen.ListDeployedModelsParams, opts ...Option) (*gen.ListDeployedModelsResponse, error) {
 	return decode[gen.ListDeployedModelsResponse](s.client.send(ctx, &gen.Operations[126], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeployedModelsRequest(server, account, params)
@@ -910,7 +910,7 @@ func (s *DeployedModelsService) ListAll(ctx context.Context, params *gen.ListDep
 }
 
 // Update calls UpdateDeployedModel: PATCH /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Update LoRA
+// Update LoRA.
 func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID string, body gen.UpdateDeployedModelBody, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[174], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeployedModelRequest(server, account, deployedModelID, body)
@@ -947,7 +947,7 @@ func (s *DeployedModelsService) poll(ctx context.Context, deployedModelID string
 type DeploymentShapeVersionsService service
 
 // Get calls GetDeploymentShapeVersion: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions/{version_id}.
-// Get Deployment Shape Version
+// Get Deployment Shape Version.
 func (s *DeploymentShapeVersionsService) Get(ctx context.Context, deploymentShapeID string, versionID string, params *gen.GetDeploymentShapeVersionParams, opts ...Option) (*gen.DeploymentShapeVersion, error) {
 	return decode[gen.DeploymentShapeVersion](s.client.send(ctx, &gen.Operations[79], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentShapeVersionRequest(server, account, deploymentShapeID, versionID, params)
@@ -955,7 +955,7 @@ func (s *DeploymentShapeVersionsService) Get(ctx context.Context, deploymentShap
 }
 
 // List calls ListDeploymentShapeVersions: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions.
-// List Deployment Shapes Versions
+// List Deployment Shapes Versions.
 func (s *DeploymentShapeVersionsService) List(ctx context.Context, deploymentShapeID string, params *gen.ListDeploymentShapeVersionsParams, opts ...Option) (*gen.ListDeploymentShapeVersionsResponse, error) {
 	return decode[gen.ListDeploymentShapeVersionsResponse](s.client.send(ctx, &gen.Operations[127], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShapeVersionsRequest(server, account, deploymentShapeID, params)
@@ -988,7 +988,7 @@ func (s *DeploymentShapeVersionsService) ListAll(ctx context.Context, deployment
 }
 
 // Update calls UpdateDeploymentShapeVersion: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions/{version_id}.
-// Update Deployment Shape Version
+// Update Deployment Shape Version.
 func (s *DeploymentShapeVersionsService) Update(ctx context.Context, deploymentShapeID string, versionID string, body gen.UpdateDeploymentShapeVersionBody, opts ...Option) (*gen.DeploymentShapeVersion, error) {
 	return decode[gen.DeploymentShapeVersion](s.client.send(ctx, &gen.Operations[177], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeVersionRequest(server, account, deploymentShapeID, versionID, body)
@@ -999,7 +999,7 @@ func (s *DeploymentShapeVersionsService) Update(ctx context.Context, deploymentS
 type DeploymentShapesService service
 
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
-// CRUD APIs for deployment shape. Create Deployment Shape
+// CRUD APIs for deployment shape. Create Deployment Shape.
 func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.CreateDeploymentShapeParams, body gen.DeploymentShape, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[11], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentShapeRequest(server, account, params, body)
@@ -1007,7 +1007,7 @@ func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.Create
 }
 
 // Delete calls DeleteDeploymentShape: DELETE /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Delete Deployment Shape
+// Delete Deployment Shape.
 func (s *DeploymentShapesService) Delete(ctx context.Context, deploymentShapeID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[40], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeploymentShapeRequest(server, account, deploymentShapeID)
@@ -1015,7 +1015,7 @@ func (s *DeploymentShapesService) Delete(ctx context.Context, deploymentShapeID 
 }
 
 // Get calls GetDeploymentShape: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Get Deployment Shape
+// Get Deployment Shape.
 func (s *DeploymentShapesService) Get(ctx context.Context, deploymentShapeID string, params *gen.GetDeploymentShapeParams, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[78], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentShapeRequest(server, account, deploymentShapeID, params)
@@ -1023,7 +1023,7 @@ func (s *DeploymentShapesService) Get(ctx context.Context, deploymentShapeID str
 }
 
 // List calls ListDeploymentShapes: GET /v1/accounts/{account_id}/deploymentShapes.
-// List Deployment Shapes
+// List Deployment Shapes.
 func (s *DeploymentShapesService) List(ctx context.Context, params *gen.ListDeploymentShapesParams, opts ...Option) (*gen.ListDeploymentShapesResponse, error) {
 	return decode[gen.ListDeploymentShapesResponse](s.client.send(ctx, &gen.Operations[128], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShapesRequest(server, account, params)
@@ -1056,7 +1056,7 @@ func (s *DeploymentShapesService) ListAll(ctx context.Context, params *gen.ListD
 }
 
 // Update calls UpdateDeploymentShape: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Update Deployment Shape
+// Update Deployment Shape.
 func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID string, params *gen.UpdateDeploymentShapeParams, body gen.UpdateDeploymentShapeBody, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[176], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeRequest(server, account, deploymentShapeID, params, body)
@@ -1067,7 +1067,7 @@ func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID 
 type DeploymentShardsService service
 
 // List calls ListDeploymentShards: GET /v1/accounts/{account_id}/deployments/{deployment_id}/shards.
-// List Deployment Shards
+// List Deployment Shards.
 func (s *DeploymentShardsService) List(ctx context.Context, deploymentID string, params *gen.ListDeploymentShardsParams, opts ...Option) (*gen.ListDeploymentShardsResponse, error) {
 	return decode[gen.ListDeploymentShardsResponse](s.client.send(ctx, &gen.Operations[129], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShardsRequest(server, account, deploymentID, params)
@@ -1103,7 +1103,7 @@ func (s *DeploymentShardsService) ListAll(ctx context.Context, deploymentID stri
 type DeploymentsService service
 
 // Create calls CreateDeployment: POST /v1/accounts/{account_id}/deployments.
-// Create Deployment
+// Create Deployment.
 func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeploymentParams, body gen.Deployment, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[10], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentRequest(server, account, params, body)
@@ -1111,7 +1111,7 @@ func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeplo
 }
 
 // Delete calls DeleteDeployment: DELETE /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Delete Deployment
+// Delete Deployment.
 func (s *DeploymentsService) Delete(ctx context.Context, deploymentID string, params *gen.DeleteDeploymentParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[39], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeploymentRequest(server, account, deploymentID, params)
@@ -1119,7 +1119,7 @@ func (s *DeploymentsService) Delete(ctx context.Context, deploymentID string, pa
 }
 
 // Get calls GetDeployment: GET /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Get Deployment
+// Get Deployment.
 func (s *DeploymentsService) Get(ctx context.Context, deploymentID string, params *gen.GetDeploymentParams, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[76], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentRequest(server, account, deploymentID, params)
@@ -1127,7 +1127,7 @@ func (s *DeploymentsService) Get(ctx context.Context, deploymentID string, param
 }
 
 // GetLedger calls GetLedger: GET /v1/accounts/{account_id}/deployments/{deployment_id}/ledger.
-// Get ledger
+// Get ledger.
 func (s *DeploymentsService) GetLedger(ctx context.Context, deploymentID string, opts ...Option) (*gen.GetLedgerResponse, error) {
 	return decode[gen.GetLedgerResponse](s.client.send(ctx, &gen.Operations[94], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetLedgerRequest(server, account, deploymentID)
@@ -1135,7 +1135,7 @@ func (s *DeploymentsService) GetLedger(ctx context.Context, deploymentID string,
 }
 
 // GetMetrics calls GetDeploymentMetrics: GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics.
-// Get Deployment Metrics (Deprecated)
+// Get Deployment Metrics (Deprecated).
 //
 // Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (s *DeploymentsService) GetMetrics(ctx context.Context, deploymentID string, params *gen.GetDeploymentMetricsParams, opts ...Option) (*gen.GetDeploymentMetricsResponse, error) {
@@ -1145,7 +1145,7 @@ func (s *DeploymentsService) GetMetrics(ctx context.Context, deploymentID string
 }
 
 // GetTerminationMessage calls GetTerminationMessage: GET /v1/accounts/{account_id}/deployments/{deployment_id}/terminationMessage.
-// Get termination message from deployment
+// Get termination message from deployment.
 func (s *DeploymentsService) GetTerminationMessage(ctx context.Context, deploymentID string, opts ...Option) (*gen.GetTerminationMessageResponse, error) {
 	return decode[gen.GetTerminationMessageResponse](s.client.send(ctx, &gen.Operations[109], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTerminationMessageRequest(server, account, deploymentID)
@@ -1153,7 +1153,7 @@ func (s *DeploymentsService) GetTerminationMessage(ctx context.Context, deployme
 }
 
 // List calls ListDeployments: GET /v1/accounts/{account_id}/deployments.
-// List Deployments
+// List Deployments.
 func (s *DeploymentsService) List(ctx context.Context, params *gen.ListDeploymentsParams, opts ...Option) (*gen.ListDeploymentsResponse, error) {
 	return decode[gen.ListDeploymentsResponse](s.client.send(ctx, &gen.Operations[130], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentsRequest(server, account, params)
@@ -1186,7 +1186,7 @@ func (s *DeploymentsService) ListAll(ctx context.Context, params *gen.ListDeploy
 }
 
 // ResetLedger calls ResetLedger: DELETE /v1/accounts/{account_id}/deployments/{deployment_id}/ledger.
-// Reset ledger for hot load
+// Reset ledger for hot load.
 func (s *DeploymentsService) ResetLedger(ctx context.Context, deploymentID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[162], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResetLedgerRequest(server, account, deploymentID)
@@ -1194,7 +1194,7 @@ func (s *DeploymentsService) ResetLedger(ctx context.Context, deploymentID strin
 }
 
 // Scale calls ScaleDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}:scale.
-// Scale Deployment to a specific number of replicas or to zero
+// Scale Deployment to a specific number of replicas or to zero.
 func (s *DeploymentsService) Scale(ctx context.Context, deploymentID string, body gen.ScaleDeploymentBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[168], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewScaleDeploymentRequest(server, account, deploymentID, body)
@@ -1202,7 +1202,7 @@ func (s *DeploymentsService) Scale(ctx context.Context, deploymentID string, bod
 }
 
 // Undelete calls UndeleteDeployment: POST /v1/accounts/{account_id}/deployments/{deployment_id}:undelete.
-// Undelete Deployment
+// Undelete Deployment.
 func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[171], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUndeleteDeploymentRequest(server, account, deploymentID, gen.UndeleteDeploymentJSONRequestBody{})
@@ -1210,7 +1210,7 @@ func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, 
 }
 
 // Update calls UpdateDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Update Deployment
+// Update Deployment.
 func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, params *gen.UpdateDeploymentParams, body gen.UpdateDeploymentBody, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[175], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentRequest(server, account, deploymentID, params, body)
@@ -1247,7 +1247,7 @@ func (s *DeploymentsService) poll(ctx context.Context, deploymentID string, ws *
 type DeveloperPassesService service
 
 // Create calls CreateDeveloperPass: POST /v1/accounts/{account_id}/developerPasses.
-// CRUD APIs for developer passes. Create Developer Pass
+// CRUD APIs for developer passes. Create Developer Pass.
 func (s *DeveloperPassesService) Create(ctx context.Context, body gen.DeveloperPass, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[12], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeveloperPassRequest(server, account, body)
@@ -1255,7 +1255,7 @@ func (s *DeveloperPassesService) Create(ctx context.Context, body gen.DeveloperP
 }
 
 // Get calls GetDeveloperPass: GET /v1/accounts/{account_id}/developerPasses/{developer_passe_id}.
-// Get Developer Pass
+// Get Developer Pass.
 func (s *DeveloperPassesService) Get(ctx context.Context, developerPasseID string, params *gen.GetDeveloperPassParams, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[80], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeveloperPassRequest(server, account, developerPasseID, params)
@@ -1263,7 +1263,7 @@ func (s *DeveloperPassesService) Get(ctx context.Context, developerPasseID strin
 }
 
 // List calls ListDeveloperPasses: GET /v1/accounts/{account_id}/developerPasses.
-// List Developer Passes
+// List Developer Passes.
 func (s *DeveloperPassesService) List(ctx context.Context, params *gen.ListDeveloperPassesParams, opts ...Option) (*gen.ListDeveloperPassesResponse, error) {
 	return decode[gen.ListDeveloperPassesResponse](s.client.send(ctx, &gen.Operations[131], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeveloperPassesRequest(server, account, params)
@@ -1296,7 +1296,7 @@ func (s *DeveloperPassesService) ListAll(ctx context.Context, params *gen.ListDe
 }
 
 // Update calls UpdateDeveloperPass: PATCH /v1/accounts/{account_id}/developerPasses/{developer_passe_id}.
-// Update Developer Pass
+// Update Developer Pass.
 func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID string, body gen.UpdateDeveloperPassBody, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[178], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeveloperPassRequest(server, account, developerPasseID, body)
@@ -1333,7 +1333,7 @@ func (s *DeveloperPassesService) poll(ctx context.Context, developerPasseID stri
 type DpoJobsService service
 
 // Cancel calls CancelDpoJob: POST /v1/accounts/{account_id}/dpoJobs/{dpo_job_id}:cancel.
-// Cancel Dpo Job
+// Cancel Dpo Job.
 func (s *DpoJobsService) Cancel(ctx context.Context, dpoJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[1], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelDpoJobRequest(server, account, dpoJobID, gen.CancelDpoJobJSONRequestBody{})
@@ -1401,7 +1401,7 @@ func (s *DpoJobsService) ListAll(ctx context.Context, params *gen.ListDpoJobsPar
 }
 
 // Resume calls ResumeDpoJob: POST /v1/accounts/{account_id}/dpoJobs/{dpo_job_id}:resume.
-// Resume Dpo Job
+// Resume Dpo Job.
 func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
 	return decode[gen.DpoJob](s.client.send(ctx, &gen.Operations[163], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeDpoJobRequest(server, account, dpoJobID, gen.ResumeDpoJobJSONRequestBody{})
@@ -1458,7 +1458,7 @@ func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID strin
 type EvaluationJobsService service
 
 // Create calls CreateEvaluationJob: POST /v1/accounts/{account_id}/evaluationJobs.
-// Create Evaluation Job
+// Create Evaluation Job.
 func (s *EvaluationJobsService) Create(ctx context.Context, body gen.CreateEvaluationJobBody, opts ...Option) (*gen.EvaluationJob, error) {
 	return decode[gen.EvaluationJob](s.client.send(ctx, &gen.Operations[15], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluationJobRequest(server, account, body)
@@ -1466,7 +1466,7 @@ func (s *EvaluationJobsService) Create(ctx context.Context, body gen.CreateEvalu
 }
 
 // Delete calls DeleteEvaluationJob: DELETE /v1/accounts/{account_id}/evaluationJobs/{evaluation_job_id}.
-// Delete Evaluation Job
+// Delete Evaluation Job.
 func (s *EvaluationJobsService) Delete(ctx context.Context, evaluationJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[43], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluationJobRequest(server, account, evaluationJobID)
@@ -1474,7 +1474,7 @@ func (s *EvaluationJobsService) Delete(ctx context.Context, evaluationJobID stri
 }
 
 // Get calls GetEvaluationJob: GET /v1/accounts/{account_id}/evaluationJobs/{evaluation_job_id}.
-// Get Evaluation Job
+// Get Evaluation Job.
 func (s *EvaluationJobsService) Get(ctx context.Context, evaluationJobID string, params *gen.GetEvaluationJobParams, opts ...Option) (*gen.EvaluationJob, error) {
 	return decode[gen.EvaluationJob](s.client.send(ctx, &gen.Operations[84], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluationJobRequest(server, account, evaluationJobID, params)
@@ -1490,7 +1490,7 @@ func (s *EvaluationJobsService) GetExecutionLogEndpoint(ctx context.Context, eva
 }
 
 // List calls ListEvaluationJobs: GET /v1/accounts/{account_id}/evaluationJobs.
-// List Evaluation Jobs
+// List Evaluation Jobs.
 func (s *EvaluationJobsService) List(ctx context.Context, params *gen.ListEvaluationJobsParams, opts ...Option) (*gen.ListEvaluationJobsResponse, error) {
 	return decode[gen.ListEvaluationJobsResponse](s.client.send(ctx, &gen.Operations[133], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluationJobsRequest(server, account, params)
@@ -1572,7 +1572,7 @@ func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evalua
 type EvaluationsService service
 
 // Create calls CreateEvaluation: POST /v1/accounts/{account_id}/evaluations.
-// Create Evaluation
+// Create Evaluation.
 func (s *EvaluationsService) Create(ctx context.Context, body gen.CreateEvaluationBody, opts ...Option) (*gen.Evaluation, error) {
 	return decode[gen.Evaluation](s.client.send(ctx, &gen.Operations[14], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluationRequest(server, account, body)
@@ -1580,7 +1580,7 @@ func (s *EvaluationsService) Create(ctx context.Context, body gen.CreateEvaluati
 }
 
 // Delete calls DeleteEvaluation: DELETE /v1/accounts/{account_id}/evaluations/{evaluation_id}.
-// TODO: Add Update Evaluation Update Evaluation rpc UpdateEvaluation(UpdateEvaluationRequest) returns (Evaluation) { option (google.api.http) = { patch: "/v1/{evaluation.name=accounts/*/evaluations/*}" body: "evaluation" }; } Delete Evaluation
+// TODO: Add Update Evaluation Update Evaluation rpc UpdateEvaluation(UpdateEvaluationRequest) returns (Evaluation) { option (google.api.http) = { patch: "/v1/{evaluation.name=accounts/*/evaluations/*}" body: "evaluation" }; } Delete Evaluation.
 func (s *EvaluationsService) Delete(ctx context.Context, evaluationID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[42], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluationRequest(server, account, evaluationID)
@@ -1588,7 +1588,7 @@ func (s *EvaluationsService) Delete(ctx context.Context, evaluationID string, op
 }
 
 // Get calls GetEvaluation: GET /v1/accounts/{account_id}/evaluations/{evaluation_id}.
-// Get Evaluation
+// Get Evaluation.
 func (s *EvaluationsService) Get(ctx context.Context, evaluationID string, params *gen.GetEvaluationParams, opts ...Option) (*gen.Evaluation, error) {
 	return decode[gen.Evaluation](s.client.send(ctx, &gen.Operations[83], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluationRequest(server, account, evaluationID, params)
@@ -1596,7 +1596,7 @@ func (s *EvaluationsService) Get(ctx context.Context, evaluationID string, param
 }
 
 // List calls ListEvaluations: GET /v1/accounts/{account_id}/evaluations.
-// List Evaluations
+// List Evaluations.
 func (s *EvaluationsService) List(ctx context.Context, params *gen.ListEvaluationsParams, opts ...Option) (*gen.ListEvaluationsResponse, error) {
 	return decode[gen.ListEvaluationsResponse](s.client.send(ctx, &gen.Operations[134], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluationsRequest(server, account, params)
@@ -1629,7 +1629,7 @@ func (s *EvaluationsService) ListAll(ctx context.Context, params *gen.ListEvalua
 }
 
 // Preview calls PreviewEvaluation: POST /v1/accounts/{account_id}/evaluations/{evaluation_id}:preview.
-// Preview an evaluation with sample data
+// Preview an evaluation with sample data.
 func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, body gen.PreviewEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[157], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPreviewEvaluationRequest(server, account, evaluationID, body)
@@ -1637,7 +1637,7 @@ func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, b
 }
 
 // ValidateAssertions calls ValidateAssertions: POST /v1/accounts/{account_id}/evaluations:validateAssertions.
-// Validate evaluation assertions
+// Validate evaluation assertions.
 func (s *EvaluationsService) ValidateAssertions(ctx context.Context, body gen.ValidateAssertionsBody, opts ...Option) (*gen.ValidateAssertionsResponse, error) {
 	return decode[gen.ValidateAssertionsResponse](s.client.send(ctx, &gen.Operations[193], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateAssertionsRequest(server, account, body)
@@ -1648,7 +1648,7 @@ func (s *EvaluationsService) ValidateAssertions(ctx context.Context, body gen.Va
 type EvaluatorVersionsService service
 
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
-// Alias Evaluator Revision - assign or update a user-specified alias
+// Alias Evaluator Revision - assign or update a user-specified alias.
 func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string, versionID string, body gen.AliasEvaluatorVersionBody, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[0], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewAliasEvaluatorVersionRequest(server, account, evaluatorID, versionID, body)
@@ -1656,7 +1656,7 @@ func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string
 }
 
 // Delete calls DeleteEvaluatorVersion: DELETE /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}.
-// Delete Evaluator Revision (deletes alias if name is an alias per AIP-162)
+// Delete Evaluator Revision (deletes alias if name is an alias per AIP-162).
 func (s *EvaluatorVersionsService) Delete(ctx context.Context, evaluatorID string, versionID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[45], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluatorVersionRequest(server, account, evaluatorID, versionID)
@@ -1664,7 +1664,7 @@ func (s *EvaluatorVersionsService) Delete(ctx context.Context, evaluatorID strin
 }
 
 // Get calls GetEvaluatorVersion: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}.
-// CRUD APIs for evaluator revisions (AIP-162). Get Evaluator Revision
+// CRUD APIs for evaluator revisions (AIP-162). Get Evaluator Revision.
 func (s *EvaluatorVersionsService) Get(ctx context.Context, evaluatorID string, versionID string, params *gen.GetEvaluatorVersionParams, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[90], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorVersionRequest(server, account, evaluatorID, versionID, params)
@@ -1672,7 +1672,7 @@ func (s *EvaluatorVersionsService) Get(ctx context.Context, evaluatorID string, 
 }
 
 // List calls ListEvaluatorVersions: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions.
-// List Evaluator Revisions
+// List Evaluator Revisions.
 func (s *EvaluatorVersionsService) List(ctx context.Context, evaluatorID string, params *gen.ListEvaluatorVersionsParams, opts ...Option) (*gen.ListEvaluatorVersionsResponse, error) {
 	return decode[gen.ListEvaluatorVersionsResponse](s.client.send(ctx, &gen.Operations[135], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluatorVersionsRequest(server, account, evaluatorID, params)
@@ -1705,7 +1705,7 @@ func (s *EvaluatorVersionsService) ListAll(ctx context.Context, evaluatorID stri
 }
 
 // Rollback calls RollbackEvaluator: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:rollback.
-// Rollback Evaluator to a specific revision
+// Rollback Evaluator to a specific revision.
 func (s *EvaluatorVersionsService) Rollback(ctx context.Context, evaluatorID string, versionID string, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[167], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRollbackEvaluatorRequest(server, account, evaluatorID, versionID, gen.RollbackEvaluatorJSONRequestBody{})
@@ -1716,7 +1716,7 @@ func (s *EvaluatorVersionsService) Rollback(ctx context.Context, evaluatorID str
 type EvaluatorsService service
 
 // Create calls CreateEvaluator: POST /v1/accounts/{account_id}/evaluators.
-// Create Evaluator (Deprecated)
+// Create Evaluator (Deprecated).
 //
 // Deprecated: use EvaluatorsService.CreateV2 (CreateEvaluatorV2) instead: the Gateway deprecates CreateEvaluator.
 func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluatorBody, opts ...Option) (*gen.Evaluator, error) {
@@ -1726,7 +1726,7 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 }
 
 // CreateV2 calls CreateEvaluatorV2: POST /v1/accounts/{account_id}/evaluatorsV2.
-// Create Evaluator
+// Create Evaluator.
 //
 // Creates a custom evaluator for scoring model outputs. Evaluators use the
 // [Eval Protocol](https://evalprotocol.io) to define test cases, run model
@@ -1764,7 +1764,7 @@ func (s *EvaluatorsService) CreateV2(ctx context.Context, body gen.CreateEvaluat
 }
 
 // Delete calls DeleteEvaluator: DELETE /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Delete Evaluator
+// Delete Evaluator.
 //
 // Deletes an evaluator and its associated versions and build artifacts.
 func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts ...Option) error {
@@ -1774,7 +1774,7 @@ func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts
 }
 
 // Get calls GetEvaluator: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Get Evaluator
+// Get Evaluator.
 //
 // Retrieves an evaluator by name. Use this to monitor build progress after
 // creation (**step 6** in the [Create Evaluator](/api-reference/create-evaluator) workflow).
@@ -1791,7 +1791,7 @@ func (s *EvaluatorsService) Get(ctx context.Context, evaluatorID string, params 
 }
 
 // GetBuildLogEndpoint calls GetEvaluatorBuildLogEndpoint: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}:getBuildLogEndpoint.
-// Get Evaluator Build Log Endpoint
+// Get Evaluator Build Log Endpoint.
 //
 // Returns a signed URL to download the evaluator's build logs. Useful for
 // debugging `BUILD_FAILED` state.
@@ -1802,7 +1802,7 @@ func (s *EvaluatorsService) GetBuildLogEndpoint(ctx context.Context, evaluatorID
 }
 
 // GetSourceCodeEndpoint calls GetEvaluatorSourceCodeEndpoint: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}:getSourceCodeSignedUrl.
-// Get Evaluator Source Code Endpoint
+// Get Evaluator Source Code Endpoint.
 //
 // Returns a signed URL to download the evaluator's source code archive.
 // Useful for debugging or reviewing the uploaded code.
@@ -1813,7 +1813,7 @@ func (s *EvaluatorsService) GetSourceCodeEndpoint(ctx context.Context, evaluator
 }
 
 // GetUploadEndpoint calls GetEvaluatorUploadEndpoint: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}:getUploadEndpoint.
-// Get Evaluator Upload Endpoint
+// Get Evaluator Upload Endpoint.
 //
 // Returns signed URLs for uploading evaluator source code (**step 3** in the
 // [Create Evaluator](/api-reference/create-evaluator) workflow). After receiving
@@ -1826,7 +1826,7 @@ func (s *EvaluatorsService) GetUploadEndpoint(ctx context.Context, evaluatorID s
 }
 
 // List calls ListEvaluators: GET /v1/accounts/{account_id}/evaluators.
-// List Evaluators
+// List Evaluators.
 //
 // Lists all evaluators for an account with pagination support.
 func (s *EvaluatorsService) List(ctx context.Context, params *gen.ListEvaluatorsParams, opts ...Option) (*gen.ListEvaluatorsResponse, error) {
@@ -1868,7 +1868,7 @@ func (s *EvaluatorsService) Preview(ctx context.Context, body gen.PreviewEvaluat
 }
 
 // Update calls UpdateEvaluator: PATCH /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Update Evaluator
+// Update Evaluator.
 //
 // Updates evaluator metadata (display_name, description, default_dataset).
 // Changing `requirements` or `entry_point` triggers a rebuild. To upload new
@@ -1880,7 +1880,7 @@ func (s *EvaluatorsService) Update(ctx context.Context, evaluatorID string, para
 }
 
 // ValidateUpload calls ValidateEvaluatorUpload: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}:validateUpload.
-// Validate Evaluator Upload
+// Validate Evaluator Upload.
 //
 // Triggers server-side validation of the uploaded source code (**step 5** in
 // the [Create Evaluator](/api-reference/create-evaluator) workflow). The server
@@ -1994,7 +1994,7 @@ func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID 
 type GenericDeploymentTypeVersionsService service
 
 // Delete calls DeleteGenericDeploymentTypeVersion: DELETE /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}/versions/{version_id}.
-// Delete the generic deployment type version
+// Delete the generic deployment type version.
 func (s *GenericDeploymentTypeVersionsService) Delete(ctx context.Context, genericDeploymentTypeID string, versionID string, params *gen.DeleteGenericDeploymentTypeVersionParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[48], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentTypeVersionRequest(server, account, genericDeploymentTypeID, versionID, params)
@@ -2002,7 +2002,7 @@ func (s *GenericDeploymentTypeVersionsService) Delete(ctx context.Context, gener
 }
 
 // Get calls GetGenericDeploymentTypeVersion: GET /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}/versions/{version_id}.
-// Get generic deployment type version
+// Get generic deployment type version.
 func (s *GenericDeploymentTypeVersionsService) Get(ctx context.Context, genericDeploymentTypeID string, versionID string, params *gen.GetGenericDeploymentTypeVersionParams, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[92], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetGenericDeploymentTypeVersionRequest(server, account, genericDeploymentTypeID, versionID, params)
@@ -2013,7 +2013,7 @@ func (s *GenericDeploymentTypeVersionsService) Get(ctx context.Context, genericD
 type GenericDeploymentTypesService service
 
 // Create calls CreateGenericDeploymentType: POST /v1/accounts/{account_id}/genericDeploymentTypes.
-// Create Generic Deployment Type
+// Create Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.CreateGenericDeploymentTypeParams, body gen.GenericDeploymentType, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "params is nil")
@@ -2027,7 +2027,7 @@ func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.
 }
 
 // Delete calls DeleteGenericDeploymentType: DELETE /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// Delete Generic Deployment Type
+// Delete Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Delete(ctx context.Context, genericDeploymentTypeID string, params *gen.DeleteGenericDeploymentTypeParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[47], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentTypeRequest(server, account, genericDeploymentTypeID, params)
@@ -2035,7 +2035,7 @@ func (s *GenericDeploymentTypesService) Delete(ctx context.Context, genericDeplo
 }
 
 // List calls ListGenericDeploymentTypes: GET /v1/accounts/{account_id}/genericDeploymentTypes.
-// List the generic deployment types under an account
+// List the generic deployment types under an account.
 func (s *GenericDeploymentTypesService) List(ctx context.Context, params *gen.ListGenericDeploymentTypesParams, opts ...Option) (*gen.ListGenericDeploymentTypesResponse, error) {
 	return decode[gen.ListGenericDeploymentTypesResponse](s.client.send(ctx, &gen.Operations[138], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentTypesRequest(server, account, params)
@@ -2068,7 +2068,7 @@ func (s *GenericDeploymentTypesService) ListAll(ctx context.Context, params *gen
 }
 
 // ListVersions calls ListGenericDeploymentTypeVersions: GET /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// List all generic deployment type version
+// List all generic deployment type version.
 func (s *GenericDeploymentTypesService) ListVersions(ctx context.Context, genericDeploymentTypeID string, params *gen.ListGenericDeploymentTypeVersionsParams, opts ...Option) (*gen.ListGenericDeploymentTypeVersionsResponse, error) {
 	return decode[gen.ListGenericDeploymentTypeVersionsResponse](s.client.send(ctx, &gen.Operations[137], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentTypeVersionsRequest(server, account, genericDeploymentTypeID, params)
@@ -2101,7 +2101,7 @@ func (s *GenericDeploymentTypesService) ListVersionsAll(ctx context.Context, gen
 }
 
 // Update calls UpdateGenericDeploymentType: PATCH /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// Update Generic Deployment Type
+// Update Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Update(ctx context.Context, genericDeploymentTypeID string, body gen.UpdateGenericDeploymentTypeBody, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[181], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentTypeRequest(server, account, genericDeploymentTypeID, body)
@@ -2112,7 +2112,7 @@ func (s *GenericDeploymentTypesService) Update(ctx context.Context, genericDeplo
 type GenericDeploymentsService service
 
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
-// Create Generic Deployment
+// Create Generic Deployment.
 func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.CreateGenericDeploymentParams, body gen.GenericDeployment, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[18], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateGenericDeploymentRequest(server, account, params, body)
@@ -2120,7 +2120,7 @@ func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.Crea
 }
 
 // Delete calls DeleteGenericDeployment: DELETE /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Delete Generic Deployment
+// Delete Generic Deployment.
 func (s *GenericDeploymentsService) Delete(ctx context.Context, genericDeploymentID string, params *gen.DeleteGenericDeploymentParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[46], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentRequest(server, account, genericDeploymentID, params)
@@ -2128,7 +2128,7 @@ func (s *GenericDeploymentsService) Delete(ctx context.Context, genericDeploymen
 }
 
 // Get calls GetGenericDeployment: GET /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Get Generic Deployment
+// Get Generic Deployment.
 func (s *GenericDeploymentsService) Get(ctx context.Context, genericDeploymentID string, params *gen.GetGenericDeploymentParams, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[91], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetGenericDeploymentRequest(server, account, genericDeploymentID, params)
@@ -2136,7 +2136,7 @@ func (s *GenericDeploymentsService) Get(ctx context.Context, genericDeploymentID
 }
 
 // List calls ListGenericDeployments: GET /v1/accounts/{account_id}/genericDeployments.
-// List all the generic deployments under an account
+// List all the generic deployments under an account.
 func (s *GenericDeploymentsService) List(ctx context.Context, params *gen.ListGenericDeploymentsParams, opts ...Option) (*gen.ListGenericDeploymentsResponse, error) {
 	return decode[gen.ListGenericDeploymentsResponse](s.client.send(ctx, &gen.Operations[139], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentsRequest(server, account, params)
@@ -2169,7 +2169,7 @@ func (s *GenericDeploymentsService) ListAll(ctx context.Context, params *gen.Lis
 }
 
 // Update calls UpdateGenericDeployment: PATCH /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Create Generic Deployment
+// Create Generic Deployment.
 func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymentID string, body gen.UpdateGenericDeploymentBody, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[180], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentRequest(server, account, genericDeploymentID, body)
@@ -2206,7 +2206,7 @@ func (s *GenericDeploymentsService) poll(ctx context.Context, genericDeploymentI
 type IdentityProvidersService service
 
 // Create calls CreateIdentityProvider: POST /v1/accounts/{account_id}/identityProviders.
-// Create Identity Provider
+// Create Identity Provider.
 func (s *IdentityProvidersService) Create(ctx context.Context, body gen.IdentityProvider, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[20], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateIdentityProviderRequest(server, account, body)
@@ -2214,7 +2214,7 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body gen.Identity
 }
 
 // Delete calls DeleteIdentityProvider: DELETE /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Delete Identity Provider
+// Delete Identity Provider.
 func (s *IdentityProvidersService) Delete(ctx context.Context, identityProviderID string, params *gen.DeleteIdentityProviderParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[49], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteIdentityProviderRequest(server, account, identityProviderID, params)
@@ -2222,7 +2222,7 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, identityProviderI
 }
 
 // Get calls GetIdentityProvider: GET /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Get Identity Provider
+// Get Identity Provider.
 func (s *IdentityProvidersService) Get(ctx context.Context, identityProviderID string, params *gen.GetIdentityProviderParams, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[93], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetIdentityProviderRequest(server, account, identityProviderID, params)
@@ -2230,7 +2230,7 @@ func (s *IdentityProvidersService) Get(ctx context.Context, identityProviderID s
 }
 
 // List calls ListIdentityProviders: GET /v1/accounts/{account_id}/identityProviders.
-// List Identity Providers
+// List Identity Providers.
 func (s *IdentityProvidersService) List(ctx context.Context, params *gen.ListIdentityProvidersParams, opts ...Option) (*gen.ListIdentityProvidersResponse, error) {
 	return decode[gen.ListIdentityProvidersResponse](s.client.send(ctx, &gen.Operations[140], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListIdentityProvidersRequest(server, account, params)
@@ -2263,7 +2263,7 @@ func (s *IdentityProvidersService) ListAll(ctx context.Context, params *gen.List
 }
 
 // Update calls UpdateIdentityProvider: PATCH /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Update Identity Provider
+// Update Identity Provider.
 func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderID string, body gen.UpdateIdentityProviderBody, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[182], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateIdentityProviderRequest(server, account, identityProviderID, body)
@@ -2300,7 +2300,7 @@ func (s *IdentityProvidersService) poll(ctx context.Context, identityProviderID 
 type ModelVersionsService service
 
 // Create calls CreateModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions.
-// CRUD APIs for model versions. Create Model Version
+// CRUD APIs for model versions. Create Model Version.
 func (s *ModelVersionsService) Create(ctx context.Context, modelID string, params *gen.CreateModelVersionParams, body gen.ModelVersion, opts ...Option) (*gen.ModelVersion, error) {
 	return decode[gen.ModelVersion](s.client.send(ctx, &gen.Operations[22], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelVersionRequest(server, account, modelID, params, body)
@@ -2308,7 +2308,7 @@ func (s *ModelVersionsService) Create(ctx context.Context, modelID string, param
 }
 
 // Deploy calls DeployModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions/{version_id}:deploy.
-// Deploy Model Version
+// Deploy Model Version.
 func (s *ModelVersionsService) Deploy(ctx context.Context, modelID string, versionID string, body gen.DeployModelVersionBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[59], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeployModelVersionRequest(server, account, modelID, versionID, body)
@@ -2327,7 +2327,7 @@ func (s *ModelVersionsService) GetCount(ctx context.Context, modelID string, opt
 type ModelsService service
 
 // Create calls CreateModel: POST /v1/accounts/{account_id}/models.
-// Create Model
+// Create Model.
 func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[21], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelRequest(server, account, body)
@@ -2335,7 +2335,7 @@ func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, op
 }
 
 // Delete calls DeleteModel: DELETE /v1/accounts/{account_id}/models/{model_id}.
-// Delete Model
+// Delete Model.
 func (s *ModelsService) Delete(ctx context.Context, modelID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[50], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteModelRequest(server, account, modelID)
@@ -2343,7 +2343,7 @@ func (s *ModelsService) Delete(ctx context.Context, modelID string, opts ...Opti
 }
 
 // Get calls GetModel: GET /v1/accounts/{account_id}/models/{model_id}.
-// Get Model
+// Get Model.
 func (s *ModelsService) Get(ctx context.Context, modelID string, params *gen.GetModelParams, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[95], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelRequest(server, account, modelID, params)
@@ -2351,7 +2351,7 @@ func (s *ModelsService) Get(ctx context.Context, modelID string, params *gen.Get
 }
 
 // GetDownloadEndpoint calls GetModelDownloadEndpoint: GET /v1/accounts/{account_id}/models/{model_id}:getDownloadEndpoint.
-// Get Model Download Endpoint
+// Get Model Download Endpoint.
 func (s *ModelsService) GetDownloadEndpoint(ctx context.Context, modelID string, params *gen.GetModelDownloadEndpointParams, opts ...Option) (*gen.GetModelDownloadEndpointResponse, error) {
 	return decode[gen.GetModelDownloadEndpointResponse](s.client.send(ctx, &gen.Operations[96], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelDownloadEndpointRequest(server, account, modelID, params)
@@ -2359,7 +2359,7 @@ func (s *ModelsService) GetDownloadEndpoint(ctx context.Context, modelID string,
 }
 
 // GetUploadEndpoint calls GetModelUploadEndpoint: POST /v1/accounts/{account_id}/models/{model_id}:getUploadEndpoint.
-// Get Model Upload Endpoint
+// Get Model Upload Endpoint.
 func (s *ModelsService) GetUploadEndpoint(ctx context.Context, modelID string, body gen.GetModelUploadEndpointBody, opts ...Option) (*gen.GetModelUploadEndpointResponse, error) {
 	return decode[gen.GetModelUploadEndpointResponse](s.client.send(ctx, &gen.Operations[97], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelUploadEndpointRequest(server, account, modelID, body)
@@ -2367,7 +2367,7 @@ func (s *ModelsService) GetUploadEndpoint(ctx context.Context, modelID string, b
 }
 
 // Import calls ImportModel: POST /v1/accounts/{account_id}/models/{model_id}:import.
-// Transfer model from S3 to GCP storage
+// Transfer model from S3 to GCP storage.
 func (s *ModelsService) Import(ctx context.Context, modelID string, body gen.ImportModelBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[117], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewImportModelRequest(server, account, modelID, body)
@@ -2375,7 +2375,7 @@ func (s *ModelsService) Import(ctx context.Context, modelID string, body gen.Imp
 }
 
 // List calls ListModels: GET /v1/accounts/{account_id}/models.
-// List Models
+// List Models.
 func (s *ModelsService) List(ctx context.Context, params *gen.ListModelsParams, opts ...Option) (*gen.ListModelsResponse, error) {
 	return decode[gen.ListModelsResponse](s.client.send(ctx, &gen.Operations[141], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListModelsRequest(server, account, params)
@@ -2408,7 +2408,7 @@ func (s *ModelsService) ListAll(ctx context.Context, params *gen.ListModelsParam
 }
 
 // Prepare calls PrepareModel: POST /v1/accounts/{account_id}/models/{model_id}:prepare.
-// Prepare Model for different precisions
+// Prepare Model for different precisions.
 func (s *ModelsService) Prepare(ctx context.Context, modelID string, body gen.PrepareModelBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[156], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPrepareModelRequest(server, account, modelID, body)
@@ -2416,7 +2416,7 @@ func (s *ModelsService) Prepare(ctx context.Context, modelID string, body gen.Pr
 }
 
 // Update calls UpdateModel: PATCH /v1/accounts/{account_id}/models/{model_id}.
-// Update Model
+// Update Model.
 func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.UpdateModelBody, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[183], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateModelRequest(server, account, modelID, body)
@@ -2424,7 +2424,7 @@ func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.Upd
 }
 
 // ValidateConfig calls ValidateModelConfig: POST /v1/validateModelConfig.
-// Validate Model Config
+// Validate Model Config.
 func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateModelConfigRequest, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[196], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelConfigRequest(server, body)
@@ -2432,7 +2432,7 @@ func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateMod
 }
 
 // ValidateUpload calls ValidateModelUpload: GET /v1/accounts/{account_id}/models/{model_id}:validateUpload.
-// Validate Model Upload
+// Validate Model Upload.
 func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, params *gen.ValidateModelUploadParams, opts ...Option) (*gen.ValidateModelUploadResponse, error) {
 	return decode[gen.ValidateModelUploadResponse](s.client.send(ctx, &gen.Operations[197], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelUploadRequest(server, account, modelID, params)
@@ -2521,7 +2521,7 @@ func (s *ModelsService) Download(ctx context.Context, modelID string, dir string
 type PricingPlansService service
 
 // Get calls GetPricingPlan: GET /v1/accounts/{account_id}/pricingPlans/{pricing_plan_id}.
-// CRUD APIs for pricing plans. Get Pricing Plan
+// CRUD APIs for pricing plans. Get Pricing Plan.
 func (s *PricingPlansService) Get(ctx context.Context, pricingPlanID string, params *gen.GetPricingPlanParams, opts ...Option) (*gen.PricingPlan, error) {
 	return decode[gen.PricingPlan](s.client.send(ctx, &gen.Operations[100], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetPricingPlanRequest(server, account, pricingPlanID, params)
@@ -2529,7 +2529,7 @@ func (s *PricingPlansService) Get(ctx context.Context, pricingPlanID string, par
 }
 
 // List calls ListPricingPlans: GET /v1/accounts/{account_id}/pricingPlans.
-// List Pricing Plans
+// List Pricing Plans.
 func (s *PricingPlansService) List(ctx context.Context, params *gen.ListPricingPlansParams, opts ...Option) (*gen.ListPricingPlansResponse, error) {
 	return decode[gen.ListPricingPlansResponse](s.client.send(ctx, &gen.Operations[142], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListPricingPlansRequest(server, account, params)
@@ -2591,7 +2591,7 @@ func (s *PricingPlansService) poll(ctx context.Context, pricingPlanID string, ws
 type QuotasService service
 
 // Get calls GetQuota: GET /v1/accounts/{account_id}/quotas/{quota_id}.
-// Get Quota
+// Get Quota.
 //
 // Gets a single quota by resource name.
 func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.GetQuotaParams, opts ...Option) (*gen.Quota, error) {
@@ -2601,7 +2601,7 @@ func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.Get
 }
 
 // List calls ListQuotas: GET /v1/accounts/{account_id}/quotas.
-// List Quotas
+// List Quotas.
 //
 // Lists all quotas for an account.
 func (s *QuotasService) List(ctx context.Context, params *gen.ListQuotasParams, opts ...Option) (*gen.ListQuotasResponse, error) {
@@ -2636,7 +2636,7 @@ func (s *QuotasService) ListAll(ctx context.Context, params *gen.ListQuotasParam
 }
 
 // Update calls UpdateQuota: PATCH /v1/accounts/{account_id}/quotas/{quota_id}.
-// Update Quota
+// Update Quota.
 //
 // Updates a quota.
 func (s *QuotasService) Update(ctx context.Context, quotaID string, params *gen.UpdateQuotaParams, body gen.UpdateQuotaBody, opts ...Option) (*gen.Quota, error) {
@@ -2649,7 +2649,7 @@ func (s *QuotasService) Update(ctx context.Context, quotaID string, params *gen.
 type ReinforcementFineTuningJobsService service
 
 // Cancel calls CancelReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:cancel.
-// Cancel Reinforcement Fine-tuning Job
+// Cancel Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[2], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.CancelReinforcementFineTuningJobJSONRequestBody{})
@@ -2657,7 +2657,7 @@ func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinfor
 }
 
 // Create calls CreateReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs.
-// Create Reinforcement Fine-tuning Job
+// Create Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params *gen.CreateReinforcementFineTuningJobParams, body gen.ReinforcementFineTuningJob, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[23], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateReinforcementFineTuningJobRequest(server, account, params, body)
@@ -2665,7 +2665,7 @@ func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params 
 }
 
 // Debug calls DebugReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:debug.
-// Debug Reinforcement Fine-tuning Job
+// Debug Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Debug(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.DebugReinforcementFineTuningJobResponse, error) {
 	return decode[gen.DebugReinforcementFineTuningJobResponse](s.client.send(ctx, &gen.Operations[33], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDebugReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.DebugReinforcementFineTuningJobJSONRequestBody{})
@@ -2673,7 +2673,7 @@ func (s *ReinforcementFineTuningJobsService) Debug(ctx context.Context, reinforc
 }
 
 // Delete calls DeleteReinforcementFineTuningJob: DELETE /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Delete Reinforcement Fine-tuning Job
+// Delete Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Delete(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[51], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID)
@@ -2681,7 +2681,7 @@ func (s *ReinforcementFineTuningJobsService) Delete(ctx context.Context, reinfor
 }
 
 // Get calls GetReinforcementFineTuningJob: GET /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Get Reinforcement Fine-tuning Job
+// Get Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Get(ctx context.Context, reinforcementFineTuningJobID string, params *gen.GetReinforcementFineTuningJobParams, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[102], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, params)
@@ -2696,7 +2696,7 @@ func (s *ReinforcementFineTuningJobsService) GetMetricsFileEndpoint(ctx context.
 }
 
 // List calls ListReinforcementFineTuningJobs: GET /v1/accounts/{account_id}/reinforcementFineTuningJobs.
-// List Reinforcement Fine-tuning Jobs
+// List Reinforcement Fine-tuning Jobs.
 func (s *ReinforcementFineTuningJobsService) List(ctx context.Context, params *gen.ListReinforcementFineTuningJobsParams, opts ...Option) (*gen.ListReinforcementFineTuningJobsResponse, error) {
 	return decode[gen.ListReinforcementFineTuningJobsResponse](s.client.send(ctx, &gen.Operations[144], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListReinforcementFineTuningJobsRequest(server, account, params)
@@ -2729,7 +2729,7 @@ func (s *ReinforcementFineTuningJobsService) ListAll(ctx context.Context, params
 }
 
 // Resume calls ResumeReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:resume.
-// Resume Reinforcement Fine-tuning Job
+// Resume Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[164], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.ResumeReinforcementFineTuningJobJSONRequestBody{})
@@ -2737,7 +2737,7 @@ func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinfor
 }
 
 // Update calls UpdateReinforcementFineTuningJob: PATCH /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Update Reinforcement Fine-tuning Job
+// Update Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinforcementFineTuningJobID string, body gen.UpdateReinforcementFineTuningJobBody, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[186], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, body)
@@ -2794,7 +2794,7 @@ func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Con
 type RlorTrainerJobCheckpointsService service
 
 // List calls ListRlorTrainerJobCheckpoints: GET /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}/checkpoints.
-// List checkpoints for an RLOR Trainer Job
+// List checkpoints for an RLOR Trainer Job.
 func (s *RlorTrainerJobCheckpointsService) List(ctx context.Context, rlorTrainerJobID string, params *gen.ListRlorTrainerJobCheckpointsParams, opts ...Option) (*gen.ListRlorTrainerJobCheckpointsResponse, error) {
 	return decode[gen.ListRlorTrainerJobCheckpointsResponse](s.client.send(ctx, &gen.Operations[145], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRlorTrainerJobCheckpointsRequest(server, account, rlorTrainerJobID, params)
@@ -2830,7 +2830,7 @@ func (s *RlorTrainerJobCheckpointsService) ListAll(ctx context.Context, rlorTrai
 type RlorTrainerJobsService service
 
 // Cancel calls CancelRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:cancel.
-// Cancel Rlor Trainer Job
+// Cancel Rlor Trainer Job.
 func (s *RlorTrainerJobsService) Cancel(ctx context.Context, rlorTrainerJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[3], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelRlorTrainerJobRequest(server, account, rlorTrainerJobID, gen.CancelRlorTrainerJobJSONRequestBody{})
@@ -2838,7 +2838,7 @@ func (s *RlorTrainerJobsService) Cancel(ctx context.Context, rlorTrainerJobID st
 }
 
 // Create calls CreateRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs.
-// Create Reinforcement Fine-tuning Step
+// Create Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Create(ctx context.Context, params *gen.CreateRlorTrainerJobParams, body gen.RlorTrainerJob, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[24], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateRlorTrainerJobRequest(server, account, params, body)
@@ -2846,7 +2846,7 @@ func (s *RlorTrainerJobsService) Create(ctx context.Context, params *gen.CreateR
 }
 
 // Delete calls DeleteRlorTrainerJob: DELETE /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}.
-// Delete Reinforcement Fine-tuning Step
+// Delete Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[52], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteRlorTrainerJobRequest(server, account, rlorTrainerJobID)
@@ -2854,7 +2854,7 @@ func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID st
 }
 
 // ExecuteRlorTrainStep calls ExecuteRlorTrainStep: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:executeTrainStep.
-// Execute one training step for keep-alive Reinforcement Fine-tuning Step
+// Execute one training step for keep-alive Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorTrainerJobID string, body gen.ExecuteRlorTrainStepBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[61], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteRlorTrainStepRequest(server, account, rlorTrainerJobID, body)
@@ -2862,7 +2862,7 @@ func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorT
 }
 
 // Get calls GetRlorTrainerJob: GET /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}.
-// Get Reinforcement Fine-tuning Step
+// Get Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Get(ctx context.Context, rlorTrainerJobID string, params *gen.GetRlorTrainerJobParams, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[104], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetRlorTrainerJobRequest(server, account, rlorTrainerJobID, params)
@@ -2878,7 +2878,7 @@ func (s *RlorTrainerJobsService) GetPublicLogs(ctx context.Context, rlorTrainerJ
 }
 
 // List calls ListRlorTrainerJobs: GET /v1/accounts/{account_id}/rlorTrainerJobs.
-// List Reinforcement Fine-tuning Steps
+// List Reinforcement Fine-tuning Steps.
 func (s *RlorTrainerJobsService) List(ctx context.Context, params *gen.ListRlorTrainerJobsParams, opts ...Option) (*gen.ListRlorTrainerJobsResponse, error) {
 	return decode[gen.ListRlorTrainerJobsResponse](s.client.send(ctx, &gen.Operations[146], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRlorTrainerJobsRequest(server, account, params)
@@ -2911,7 +2911,7 @@ func (s *RlorTrainerJobsService) ListAll(ctx context.Context, params *gen.ListRl
 }
 
 // Resume calls ResumeRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:resume.
-// Resume Rlor Trainer Job
+// Resume Rlor Trainer Job.
 func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[165], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeRlorTrainerJobRequest(server, account, rlorTrainerJobID, gen.ResumeRlorTrainerJobJSONRequestBody{})
@@ -2948,7 +2948,7 @@ func (s *RlorTrainerJobsService) poll(ctx context.Context, rlorTrainerJobID stri
 type RoutersService service
 
 // Create calls CreateRouter: POST /v1/accounts/{account_id}/routers.
-// Create Router
+// Create Router.
 func (s *RoutersService) Create(ctx context.Context, params *gen.CreateRouterParams, body gen.Router, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[25], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateRouterRequest(server, account, params, body)
@@ -2956,7 +2956,7 @@ func (s *RoutersService) Create(ctx context.Context, params *gen.CreateRouterPar
 }
 
 // Delete calls DeleteRouter: DELETE /v1/accounts/{account_id}/routers/{router_id}.
-// Delete Router
+// Delete Router.
 func (s *RoutersService) Delete(ctx context.Context, routerID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[53], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteRouterRequest(server, account, routerID)
@@ -2964,7 +2964,7 @@ func (s *RoutersService) Delete(ctx context.Context, routerID string, opts ...Op
 }
 
 // Get calls GetRouter: GET /v1/accounts/{account_id}/routers/{router_id}.
-// CRUD APIs for routers. Get Router
+// CRUD APIs for routers. Get Router.
 func (s *RoutersService) Get(ctx context.Context, routerID string, params *gen.GetRouterParams, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[106], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetRouterRequest(server, account, routerID, params)
@@ -2972,7 +2972,7 @@ func (s *RoutersService) Get(ctx context.Context, routerID string, params *gen.G
 }
 
 // List calls ListRouters: GET /v1/accounts/{account_id}/routers.
-// List Routers
+// List Routers.
 func (s *RoutersService) List(ctx context.Context, params *gen.ListRoutersParams, opts ...Option) (*gen.ListRoutersResponse, error) {
 	return decode[gen.ListRoutersResponse](s.client.send(ctx, &gen.Operations[147], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRoutersRequest(server, account, params)
@@ -3005,7 +3005,7 @@ func (s *RoutersService) ListAll(ctx context.Context, params *gen.ListRoutersPar
 }
 
 // Update calls UpdateRouter: PATCH /v1/accounts/{account_id}/routers/{router_id}.
-// Update Router
+// Update Router.
 func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.UpdateRouterBody, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[187], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateRouterRequest(server, account, routerID, body)
@@ -3056,7 +3056,7 @@ func (s *SecretsService) Delete(ctx context.Context, secretID string, opts ...Op
 }
 
 // Get calls GetSecret: GET /v1/accounts/{account_id}/secrets/{secret_id}.
-// Get Secret
+// Get Secret.
 //
 // Retrieves a secret by name. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included.
 func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.GetSecretParams, opts ...Option) (*gen.Secret, error) {
@@ -3066,7 +3066,7 @@ func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.G
 }
 
 // List calls ListSecrets: GET /v1/accounts/{account_id}/secrets.
-// List Secrets
+// List Secrets.
 //
 // Lists all secrets for an account. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included for each secret.
 func (s *SecretsService) List(ctx context.Context, params *gen.ListSecretsParams, opts ...Option) (*gen.ListSecretsResponse, error) {
@@ -3111,7 +3111,7 @@ func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.U
 type SupervisedFineTuningJobsService service
 
 // Cancel calls CancelSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:cancel.
-// Cancel Supervised Fine-tuning Job
+// Cancel Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[4], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, gen.CancelSupervisedFineTuningJobJSONRequestBody{})
@@ -3119,7 +3119,7 @@ func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervised
 }
 
 // Create calls CreateSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs.
-// Create Supervised Fine-tuning Job
+// Create Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *gen.CreateSupervisedFineTuningJobParams, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[27], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSupervisedFineTuningJobRequest(server, account, params, body)
@@ -3127,7 +3127,7 @@ func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *ge
 }
 
 // Delete calls DeleteSupervisedFineTuningJob: DELETE /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}.
-// Delete Supervised Fine-tuning Job
+// Delete Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[55], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID)
@@ -3135,7 +3135,7 @@ func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervised
 }
 
 // EstimateCost calls EstimateSupervisedFineTuningJobCost: POST /v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost.
-// Estimate the cost of a Supervised Fine-tuning Job
+// Estimate the cost of a Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.EstimateSupervisedFineTuningJobCostResponse, error) {
 	return decode[gen.EstimateSupervisedFineTuningJobCostResponse](s.client.send(ctx, &gen.Operations[60], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewEstimateSupervisedFineTuningJobCostRequest(server, account, body)
@@ -3143,7 +3143,7 @@ func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body
 }
 
 // Get calls GetSupervisedFineTuningJob: GET /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}.
-// Get Supervised Fine-tuning Job
+// Get Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Get(ctx context.Context, supervisedFineTuningJobID string, params *gen.GetSupervisedFineTuningJobParams, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[108], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, params)
@@ -3151,7 +3151,7 @@ func (s *SupervisedFineTuningJobsService) Get(ctx context.Context, supervisedFin
 }
 
 // List calls ListSupervisedFineTuningJobs: GET /v1/accounts/{account_id}/supervisedFineTuningJobs.
-// List Supervised Fine-tuning Jobs
+// List Supervised Fine-tuning Jobs.
 func (s *SupervisedFineTuningJobsService) List(ctx context.Context, params *gen.ListSupervisedFineTuningJobsParams, opts ...Option) (*gen.ListSupervisedFineTuningJobsResponse, error) {
 	return decode[gen.ListSupervisedFineTuningJobsResponse](s.client.send(ctx, &gen.Operations[149], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListSupervisedFineTuningJobsRequest(server, account, params)
@@ -3184,7 +3184,7 @@ func (s *SupervisedFineTuningJobsService) ListAll(ctx context.Context, params *g
 }
 
 // Resume calls ResumeSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:resume.
-// Resume Supervised Fine-tuning Job
+// Resume Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[166], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, gen.ResumeSupervisedFineTuningJobJSONRequestBody{})
@@ -3221,7 +3221,7 @@ func (s *SupervisedFineTuningJobsService) poll(ctx context.Context, supervisedFi
 type TrailsService service
 
 // Create calls CreateTrail: POST /v1/accounts/{account_id}/trails.
-// Create Trail
+// Create Trail.
 func (s *TrailsService) Create(ctx context.Context, params *gen.CreateTrailParams, body gen.Trail, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[28], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrailRequest(server, account, params, body)
@@ -3229,7 +3229,7 @@ func (s *TrailsService) Create(ctx context.Context, params *gen.CreateTrailParam
 }
 
 // Delete calls DeleteTrail: DELETE /v1/accounts/{account_id}/trails/{trail_id}.
-// Delete Trail
+// Delete Trail.
 func (s *TrailsService) Delete(ctx context.Context, trailID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[56], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteTrailRequest(server, account, trailID)
@@ -3237,7 +3237,7 @@ func (s *TrailsService) Delete(ctx context.Context, trailID string, opts ...Opti
 }
 
 // Get calls GetTrail: GET /v1/accounts/{account_id}/trails/{trail_id}.
-// CRUD APIs for trails. Get Trail
+// CRUD APIs for trails. Get Trail.
 func (s *TrailsService) Get(ctx context.Context, trailID string, params *gen.GetTrailParams, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[110], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrailRequest(server, account, trailID, params)
@@ -3245,7 +3245,7 @@ func (s *TrailsService) Get(ctx context.Context, trailID string, params *gen.Get
 }
 
 // GetMetrics calls GetTrailMetrics: GET /v1/accounts/{account_id}/trails/{trail_id}:getMetrics.
-// Get Trail Metrics (trace counts, token usage from tracing service)
+// Get Trail Metrics (trace counts, token usage from tracing service).
 func (s *TrailsService) GetMetrics(ctx context.Context, trailID string, opts ...Option) (*gen.TrailMetrics, error) {
 	return decode[gen.TrailMetrics](s.client.send(ctx, &gen.Operations[111], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrailMetricsRequest(server, account, trailID)
@@ -3253,7 +3253,7 @@ func (s *TrailsService) GetMetrics(ctx context.Context, trailID string, opts ...
 }
 
 // List calls ListTrails: GET /v1/accounts/{account_id}/trails.
-// List Trails
+// List Trails.
 func (s *TrailsService) List(ctx context.Context, params *gen.ListTrailsParams, opts ...Option) (*gen.ListTrailsResponse, error) {
 	return decode[gen.ListTrailsResponse](s.client.send(ctx, &gen.Operations[150], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrailsRequest(server, account, params)
@@ -3286,7 +3286,7 @@ func (s *TrailsService) ListAll(ctx context.Context, params *gen.ListTrailsParam
 }
 
 // Update calls UpdateTrail: PATCH /v1/accounts/{account_id}/trails/{trail_id}.
-// Update Trail
+// Update Trail.
 func (s *TrailsService) Update(ctx context.Context, trailID string, body gen.UpdateTrailBody, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[189], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrailRequest(server, account, trailID, body)
@@ -3469,7 +3469,7 @@ func (s *TrainingSessionsService) poll(ctx context.Context, trainingSessionJobID
 type TrainingShapeVersionsService service
 
 // Get calls GetTrainingShapeVersion: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions/{version_id}.
-// Get Training Shape Version
+// Get Training Shape Version.
 func (s *TrainingShapeVersionsService) Get(ctx context.Context, trainingShapeID string, versionID string, params *gen.GetTrainingShapeVersionParams, opts ...Option) (*gen.TrainingShapeVersion, error) {
 	return decode[gen.TrainingShapeVersion](s.client.send(ctx, &gen.Operations[115], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrainingShapeVersionRequest(server, account, trainingShapeID, versionID, params)
@@ -3477,7 +3477,7 @@ func (s *TrainingShapeVersionsService) Get(ctx context.Context, trainingShapeID 
 }
 
 // List calls ListTrainingShapeVersions: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions.
-// List Training Shapes Versions
+// List Training Shapes Versions.
 func (s *TrainingShapeVersionsService) List(ctx context.Context, trainingShapeID string, params *gen.ListTrainingShapeVersionsParams, opts ...Option) (*gen.ListTrainingShapeVersionsResponse, error) {
 	return decode[gen.ListTrainingShapeVersionsResponse](s.client.send(ctx, &gen.Operations[153], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrainingShapeVersionsRequest(server, account, trainingShapeID, params)
@@ -3510,7 +3510,7 @@ func (s *TrainingShapeVersionsService) ListAll(ctx context.Context, trainingShap
 }
 
 // Update calls UpdateTrainingShapeVersion: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions/{version_id}.
-// Update Training Shape Version
+// Update Training Shape Version.
 func (s *TrainingShapeVersionsService) Update(ctx context.Context, trainingShapeID string, versionID string, body gen.UpdateTrainingShapeVersionBody, opts ...Option) (*gen.TrainingShapeVersion, error) {
 	return decode[gen.TrainingShapeVersion](s.client.send(ctx, &gen.Operations[191], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeVersionRequest(server, account, trainingShapeID, versionID, body)
@@ -3521,7 +3521,7 @@ func (s *TrainingShapeVersionsService) Update(ctx context.Context, trainingShape
 type TrainingShapesService service
 
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.
-// CRUD APIs for training shape. Create Training Shape
+// CRUD APIs for training shape. Create Training Shape.
 func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTrainingShapeParams, body gen.TrainingShape, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[31], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingShapeRequest(server, account, params, body)
@@ -3529,7 +3529,7 @@ func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTr
 }
 
 // Delete calls DeleteTrainingShape: DELETE /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Delete Training Shape
+// Delete Training Shape.
 func (s *TrainingShapesService) Delete(ctx context.Context, trainingShapeID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[58], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteTrainingShapeRequest(server, account, trainingShapeID)
@@ -3537,7 +3537,7 @@ func (s *TrainingShapesService) Delete(ctx context.Context, trainingShapeID stri
 }
 
 // Get calls GetTrainingShape: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Get Training Shape
+// Get Training Shape.
 func (s *TrainingShapesService) Get(ctx context.Context, trainingShapeID string, params *gen.GetTrainingShapeParams, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[114], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrainingShapeRequest(server, account, trainingShapeID, params)
@@ -3545,7 +3545,7 @@ func (s *TrainingShapesService) Get(ctx context.Context, trainingShapeID string,
 }
 
 // List calls ListTrainingShapes: GET /v1/accounts/{account_id}/trainingShapes.
-// List Training Shapes
+// List Training Shapes.
 func (s *TrainingShapesService) List(ctx context.Context, params *gen.ListTrainingShapesParams, opts ...Option) (*gen.ListTrainingShapesResponse, error) {
 	return decode[gen.ListTrainingShapesResponse](s.client.send(ctx, &gen.Operations[154], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrainingShapesRequest(server, account, params)
@@ -3578,7 +3578,7 @@ func (s *TrainingShapesService) ListAll(ctx context.Context, params *gen.ListTra
 }
 
 // Update calls UpdateTrainingShape: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Update Training Shape
+// Update Training Shape.
 func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID string, body gen.UpdateTrainingShapeBody, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[190], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeRequest(server, account, trainingShapeID, body)
@@ -3589,7 +3589,7 @@ func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID stri
 type UsersService service
 
 // Create calls CreateUser: POST /v1/accounts/{account_id}/users.
-// Create User
+// Create User.
 func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams, body gen.User, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[32], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateUserRequest(server, account, params, body)
@@ -3597,7 +3597,7 @@ func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams,
 }
 
 // Get calls GetUser: GET /v1/accounts/{account_id}/users/{user_id}.
-// Get User
+// Get User.
 func (s *UsersService) Get(ctx context.Context, userID string, params *gen.GetUserParams, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[116], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetUserRequest(server, account, userID, params)
@@ -3605,7 +3605,7 @@ func (s *UsersService) Get(ctx context.Context, userID string, params *gen.GetUs
 }
 
 // List calls ListUsers: GET /v1/accounts/{account_id}/users.
-// List Users
+// List Users.
 func (s *UsersService) List(ctx context.Context, params *gen.ListUsersParams, opts ...Option) (*gen.ListUsersResponse, error) {
 	return decode[gen.ListUsersResponse](s.client.send(ctx, &gen.Operations[155], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListUsersRequest(server, account, params)
@@ -3638,7 +3638,7 @@ func (s *UsersService) ListAll(ctx context.Context, params *gen.ListUsersParams,
 }
 
 // Update calls UpdateUser: PATCH /v1/accounts/{account_id}/users/{user_id}.
-// Update User
+// Update User.
 func (s *UsersService) Update(ctx context.Context, userID string, body gen.UpdateUserBody, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateUserRequest(server, account, userID, body)

@@ -111,3 +111,13 @@ func capitalized(s string) string {
 	rs[0] = unicode.ToUpper(rs[0])
 	return string(rs)
 }
+
+// sentence returns s ending as a sentence does: with a full stop when it
+// ends with no punctuation ("Get Secret": "Get Secret.").
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsRune(".!?:", rune(s[len(s)-1])) {
+		return s
+	}
+	return s + "."
+}

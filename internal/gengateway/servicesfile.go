@@ -53,6 +53,7 @@ func servicesFile(services []*service, opIndex map[string]int) ([]byte, error) {
 		"phrase":      phrase,
 		"withArticle": withArticle,
 		"capitalized": capitalized,
+		"sentence":    sentence,
 		"noun":        func(svc *service) string { return strings.ToLower(splitWords(singular(svc.Name))) },
 		// lastArg names what a workflow acts on in its messages: the last
 		// path parameter, or the account for a resource of the account.
@@ -152,7 +153,7 @@ func (c *Client) initServices() {
 type {{.Name}}Service service
 {{range .Methods}}
 // {{.Name}} calls {{.ID}}: {{.Method}} {{.Path}}.{{if .Summary}}
-// {{.Summary}}{{end}}
+// {{sentence .Summary}}{{end}}
 {{- if .Description}}
 //
 {{comment .Description}}{{- end}}
