@@ -118,7 +118,7 @@ const (
 func TestArticleFollowsTheSound(t *testing.T) {
 	cases := map[string]string{
 		"account": "an", "evaluator": "an", "identity provider": "an", "user": "a", "usage": "a",
-		"deployment": "a", "API key": "an", "RLOR job": "an", "URL": "a", "GPU": "a", "hour": "an", "one": "a",
+		"deployment": "a", "API key": "an", "RLOR job": "an", "URL": "a", "GPU": "a", "hour": "an", "one": "a", "user-specified alias": "a", "*Error": "an", "*WaitError": "a",
 	}
 	for next, want := range cases {
 		if got := article(next); got != want {

@@ -65,7 +65,7 @@ func isInitialism(w string) bool {
 // them, and aWords those that take "a" although a vowel letter does: the
 // article follows the sound.
 var (
-	anWords = map[string]bool{"hour": true, "honest": true, "honor": true, "heir": true}
+	anWords = map[string]bool{"hour": true, "honest": true, "honor": true, "heir": true, "http": true, "https": true}
 	aWords  = map[string]bool{"one": true, "once": true, "user": true, "usage": true, "unit": true, "unique": true, "uniform": true, "union": true, "universal": true, "url": true, "use": true, "useful": true, "usual": true, "euro": true, "european": true}
 )
 
@@ -79,6 +79,7 @@ const vowelSoundLetters = "AEFHILMNORSX"
 func article(next string) string {
 	word, _, _ := strings.Cut(strings.TrimSpace(next), " ")
 	word = strings.TrimLeftFunc(word, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	word, _, _ = strings.Cut(word, "-") // "user-specified" sounds as "user"
 	if word == "" {
 		return "a"
 	}
