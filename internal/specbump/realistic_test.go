@@ -132,7 +132,7 @@ func TestRealisticEnumValueAddedToAResponsePasses(t *testing.T) {
 	}
 	assertContains(t, r.out,
 		"- gen.AcceleratorTypeNvidiaGB300288GB: added\n",
-		"- gen.DeploymentPrecisionFP4MX: added\n",
+		"- gen.DeploymentPrecisionFP4Mx: added\n",
 		"- note: `response-property-enum-value-added` (oasdiff ERR) `NVIDIA_GB300_288GB`",
 	)
 	if n := strings.Count(r.out, "- note: `response-property-enum-value-added` (oasdiff ERR) `NVIDIA_GB300_288GB`"); n != 1 {
