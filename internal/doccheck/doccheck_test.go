@@ -1,22 +1,58 @@
 package doccheck_test
 
 import (
+	"io/fs"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/internal/doccheck"
 )
 
-// publicPackages are the packages a user imports, by their directory from
-// here: each exported declaration of them must have a doc comment.
-var publicPackages = []string{"../../gen", "../../api", "../../api/gatewaytest", "../../api/contract"}
+// publicPackages returns the directories, from the module root, of the
+// packages a user imports: every package outside internal/, cmd/ (commands)
+// and testdata/.
+func publicPackages(t *testing.T, root string) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			if name := d.Name(); rel != "." && (strings.HasPrefix(name, ".") || name == "internal" || name == "cmd" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			if dir := filepath.Dir(rel); !slices.Contains(dirs, dir) && dir != "." {
+				dirs = append(dirs, dir)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
 
 // TestEveryExportedDeclarationIsDocumented: go doc shows a comment for every
 // exported type, function, method, constant and variable of the public
-// packages, generated code included.
+// packages (gen, gen/spec, api, api/gatewaytest, api/contract), generated
+// code included.
 func TestEveryExportedDeclarationIsDocumented(t *testing.T) {
-	for _, dir := range publicPackages {
-		missing, err := doccheck.Undocumented(dir)
+	dirs := publicPackages(t, "../..")
+	for _, want := range []string{"api", "api/contract", "api/gatewaytest", "gen", "gen/spec"} {
+		if !slices.Contains(dirs, filepath.FromSlash(want)) {
+			t.Errorf("the public packages %v lack %s", dirs, want)
+		}
+	}
+	for _, dir := range dirs {
+		missing, err := doccheck.Undocumented(filepath.Join("../..", dir))
 		if err != nil {
 			t.Fatal(err)
 		}
