@@ -35,7 +35,7 @@ func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option,
 	}
 	req, err := build(c.p.server, account)
 	if err != nil {
-		return nil, err
+		return nil, publicParamError(err)
 	}
 	return c.p.send(req.WithContext(ctx), &s)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/gen"
-	"github.com/fireworks-gateway/go-sdk/internal/pathparam"
 )
 
 // clientCore is the hand-written part of Client (whose services are
@@ -23,13 +22,6 @@ type clientCore struct {
 
 // service is what every resource service holds: its Client.
 type service struct{ client *Client }
-
-// InvalidParamError reports a parameter refused before any request was
-// sent: a path parameter empty, a dot segment, or holding a character (such
-// as '/' or ':') that would make the request address another resource; or
-// a query parameter the operation requires left out (nil params) or, for a
-// string or a time, left at its zero value.
-type InvalidParamError = pathparam.Error
 
 // New returns a Client. Without options it reads the API key from
 // FIREWORKS_API_KEY, the account from FIREWORKS_ACCOUNT_ID and the base URL

@@ -99,6 +99,7 @@ type Error struct {
 	Response *http.Response
 }
 
+// Error reports the operation, the status and the server's message.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.Path, e.status())
@@ -189,6 +190,7 @@ type TransportError struct {
 	cause string
 }
 
+// Error reports the operation and what failed before an answer came.
 func (e *TransportError) Error() string {
 	cause := e.cause
 	if cause == "" && e.Err != nil {
@@ -234,11 +236,14 @@ type DecodeError struct {
 // MaxDecodeSnippet bounds DecodeError.Snippet.
 const MaxDecodeSnippet = 256
 
+// Error reports the operation, the answer's status and type, and why it
+// could not be decoded.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("%s %s: %d answer is not the expected JSON (Content-Type %q): %v [after %d attempts]",
 		e.Method, e.Path, e.StatusCode, e.ContentType, e.Err, e.Attempts)
 }
 
+// Unwrap returns the decoding error, for errors.Is and errors.As.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // ErrNoAccount is returned, before anything is sent, by a call on an
@@ -273,6 +278,7 @@ const (
 	ContractResponse = "response"
 )
 
+// Error reports the operation, which side broke the spec, and how.
 func (e *ContractError) Error() string {
 	op := e.Operation
 	if op == "" {
@@ -281,6 +287,7 @@ func (e *ContractError) Error() string {
 	return fmt.Sprintf("%s %s (%s): %s breaks the Gateway spec: %v", e.Method, e.Path, op, e.Direction, e.Err)
 }
 
+// Unwrap returns the validator's error, for errors.Is and errors.As.
 func (e *ContractError) Unwrap() error { return e.Err }
 
 // errorBody is the union of the error bodies the Gateway is known to send:

@@ -42,7 +42,7 @@ func TestFineTuningJobOutputsDownloadAgainstTheFake(t *testing.T) {
 			t.Fatalf("the completed job = %+v, want its signed URLs and output model", job)
 		}
 		model, err := c.Models.Get(ctx, "j1", nil)
-		if err != nil || model.State == nil || *model.State != gen.ModelStateREADY {
+		if err != nil || model.State == nil || *model.State != gen.ModelStateReady {
 			t.Errorf("the output model: %+v, %v", model, err)
 		}
 		var progress []api.TransferProgress

@@ -218,6 +218,7 @@ func WithUserAgent(product string) Option {
 
 // A Doer sends an HTTP request; *http.Client is one.
 type Doer interface {
+	// Do sends the request and returns its response, as http.Client.Do does.
 	Do(*http.Request) (*http.Response, error)
 }
 

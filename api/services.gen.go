@@ -26,85 +26,85 @@ import (
 type Client struct {
 	clientCore
 
-	// APIKeys holds the operations on apiKeys.
+	// APIKeys holds the operations on API keys.
 	APIKeys *APIKeysService
 	// Accounts holds the operations on accounts.
 	Accounts *AccountsService
-	// AuditLogs holds the operations on auditLogs.
+	// AuditLogs holds the operations on audit logs.
 	AuditLogs *AuditLogsService
 	// Auth holds the operations on auth.
 	Auth *AuthService
-	// BatchInferenceJobs holds the operations on batchInferenceJobs.
+	// BatchInferenceJobs holds the operations on batch inference jobs.
 	BatchInferenceJobs *BatchInferenceJobsService
 	// Checkpoints holds the operations on checkpoints.
 	Checkpoints *CheckpointsService
 	// Clusters holds the operations on clusters.
 	Clusters *ClustersService
-	// CreditCodes holds the operations on creditCodes.
+	// CreditCodes holds the operations on credit codes.
 	CreditCodes *CreditCodesService
-	// CreditRedemptions holds the operations on creditRedemptions.
+	// CreditRedemptions holds the operations on credit redemptions.
 	CreditRedemptions *CreditRedemptionsService
 	// Datasets holds the operations on datasets.
 	Datasets *DatasetsService
-	// DeployedModels holds the operations on deployedModels.
+	// DeployedModels holds the operations on deployed models.
 	DeployedModels *DeployedModelsService
-	// DeploymentShapeVersions holds the operations on versions.
+	// DeploymentShapeVersions holds the operations on deployment shape versions.
 	DeploymentShapeVersions *DeploymentShapeVersionsService
-	// DeploymentShapes holds the operations on deploymentShapes.
+	// DeploymentShapes holds the operations on deployment shapes.
 	DeploymentShapes *DeploymentShapesService
-	// DeploymentShards holds the operations on shards.
+	// DeploymentShards holds the operations on deployment shards.
 	DeploymentShards *DeploymentShardsService
 	// Deployments holds the operations on deployments.
 	Deployments *DeploymentsService
-	// DeveloperPasses holds the operations on developerPasses.
+	// DeveloperPasses holds the operations on developer passes.
 	DeveloperPasses *DeveloperPassesService
-	// DpoJobs holds the operations on dpoJobs.
+	// DpoJobs holds the operations on dpo jobs.
 	DpoJobs *DpoJobsService
-	// EvaluationJobs holds the operations on evaluationJobs.
+	// EvaluationJobs holds the operations on evaluation jobs.
 	EvaluationJobs *EvaluationJobsService
 	// Evaluations holds the operations on evaluations.
 	Evaluations *EvaluationsService
-	// EvaluatorVersions holds the operations on versions.
+	// EvaluatorVersions holds the operations on evaluator versions.
 	EvaluatorVersions *EvaluatorVersionsService
 	// Evaluators holds the operations on evaluators.
 	Evaluators *EvaluatorsService
-	// GenericDeploymentTypeVersions holds the operations on versions.
+	// GenericDeploymentTypeVersions holds the operations on generic deployment type versions.
 	GenericDeploymentTypeVersions *GenericDeploymentTypeVersionsService
-	// GenericDeploymentTypes holds the operations on genericDeploymentTypes.
+	// GenericDeploymentTypes holds the operations on generic deployment types.
 	GenericDeploymentTypes *GenericDeploymentTypesService
-	// GenericDeployments holds the operations on genericDeployments.
+	// GenericDeployments holds the operations on generic deployments.
 	GenericDeployments *GenericDeploymentsService
-	// IdentityProviders holds the operations on identityProviders.
+	// IdentityProviders holds the operations on identity providers.
 	IdentityProviders *IdentityProvidersService
-	// ModelVersions holds the operations on versions.
+	// ModelVersions holds the operations on model versions.
 	ModelVersions *ModelVersionsService
 	// Models holds the operations on models.
 	Models *ModelsService
-	// PricingPlans holds the operations on pricingPlans.
+	// PricingPlans holds the operations on pricing plans.
 	PricingPlans *PricingPlansService
 	// Quotas holds the operations on quotas.
 	Quotas *QuotasService
-	// ReinforcementFineTuningJobs holds the operations on reinforcementFineTuningJobs.
+	// ReinforcementFineTuningJobs holds the operations on reinforcement fine tuning jobs.
 	ReinforcementFineTuningJobs *ReinforcementFineTuningJobsService
-	// RlorTrainerJobCheckpoints holds the operations on checkpoints.
+	// RlorTrainerJobCheckpoints holds the operations on rlor trainer job checkpoints.
 	RlorTrainerJobCheckpoints *RlorTrainerJobCheckpointsService
-	// RlorTrainerJobs holds the operations on rlorTrainerJobs.
+	// RlorTrainerJobs holds the operations on rlor trainer jobs.
 	RlorTrainerJobs *RlorTrainerJobsService
 	// Routers holds the operations on routers.
 	Routers *RoutersService
 	// Secrets holds the operations on secrets.
 	Secrets *SecretsService
-	// SupervisedFineTuningJobs holds the operations on supervisedFineTuningJobs.
+	// SupervisedFineTuningJobs holds the operations on supervised fine tuning jobs.
 	SupervisedFineTuningJobs *SupervisedFineTuningJobsService
 	// Trails holds the operations on trails.
 	Trails *TrailsService
-	// TrainingSessionJobs holds the operations on trainingSessionJobs.
+	// TrainingSessionJobs holds the operations on training session jobs.
 	TrainingSessionJobs *TrainingSessionJobsService
-	// TrainingSessions holds the operations on trainingSessions.
+	// TrainingSessions holds the operations on training sessions.
 	TrainingSessions *TrainingSessionsService
-	// TrainingShapeVersions holds the operations on versions.
+	// TrainingShapeVersions holds the operations on training shape versions.
 	TrainingShapeVersions *TrainingShapeVersionsService
-	// TrainingShapes holds the operations on trainingShapes.
+	// TrainingShapes holds the operations on training shapes.
 	TrainingShapes *TrainingShapesService
 	// Users holds the operations on users.
 	Users *UsersService
@@ -156,11 +156,11 @@ func (c *Client) initServices() {
 	c.Users = (*UsersService)(&c.common)
 }
 
-// APIKeysService holds the operations on apiKeys of the Gateway REST API: see Client.
+// APIKeysService holds the operations on API keys of the Gateway REST API: see Client.
 type APIKeysService service
 
 // Create calls CreateApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys.
-// Create API Key
+// Create API Key.
 func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.CreateAPIKeyBody, opts ...Option) (*gen.APIKey, error) {
 	return decode[gen.APIKey](s.client.send(ctx, &gen.Operations[5], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateAPIKeyRequest(server, account, userID, body)
@@ -168,7 +168,7 @@ func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.Cre
 }
 
 // Delete calls DeleteApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys:delete.
-// Delete API Key
+// Delete API Key.
 func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.DeleteAPIKeyBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[34], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteAPIKeyRequest(server, account, userID, body)
@@ -176,7 +176,7 @@ func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.Del
 }
 
 // Get calls GetApiKey: GET /v1/accounts/{account_id}/users/{user_id}/apiKeys/{keyId}.
-// Get API Key
+// Get API Key.
 func (s *APIKeysService) Get(ctx context.Context, userID string, keyID string, opts ...Option) (*gen.APIKey, error) {
 	return decode[gen.APIKey](s.client.send(ctx, &gen.Operations[67], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAPIKeyRequest(server, account, userID, keyID)
@@ -184,7 +184,7 @@ func (s *APIKeysService) Get(ctx context.Context, userID string, keyID string, o
 }
 
 // List calls ListApiKeys: GET /v1/accounts/{account_id}/users/{user_id}/apiKeys.
-// List API Keys
+// List API Keys.
 func (s *APIKeysService) List(ctx context.Context, userID string, params *gen.ListAPIKeysParams, opts ...Option) (*gen.ListAPIKeysResponse, error) {
 	return decode[gen.ListAPIKeysResponse](s.client.send(ctx, &gen.Operations[120], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAPIKeysRequest(server, account, userID, params)
@@ -220,7 +220,7 @@ func (s *APIKeysService) ListAll(ctx context.Context, userID string, params *gen
 type AccountsService service
 
 // Get calls GetAccount: GET /v1/accounts/{account_id}.
-// Get Account
+// Get Account.
 func (s *AccountsService) Get(ctx context.Context, params *gen.GetAccountParams, opts ...Option) (*gen.Account, error) {
 	return decode[gen.Account](s.client.send(ctx, &gen.Operations[63], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetAccountRequest(server, account, params)
@@ -228,7 +228,7 @@ func (s *AccountsService) Get(ctx context.Context, params *gen.GetAccountParams,
 }
 
 // GetBillingSummary calls GetBillingSummary: GET /v1/accounts/{account_id}/billing/summary.
-// Get billing summary information for an account
+// Get billing summary information for an account.
 func (s *AccountsService) GetBillingSummary(ctx context.Context, params *gen.GetBillingSummaryParams, opts ...Option) (*gen.GetBillingSummaryResponse, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[69], "startTime", "params is nil")
@@ -261,7 +261,7 @@ func (s *AccountsService) GetServerlessTokenUsage(ctx context.Context, params *g
 }
 
 // GetUsage calls GetAccountUsage: GET /v1/accounts/{account_id}/billingUsage.
-// Get account usage (serverless and dedicated deployments). Optionally filter by usage type via the usage_type field. If not specified, returns all usage types. TODO: rename this to /accountUsage
+// Get account usage (serverless and dedicated deployments). Optionally filter by usage type via the usage_type field. If not specified, returns all usage types. TODO: rename this to /accountUsage.
 func (s *AccountsService) GetUsage(ctx context.Context, params *gen.GetAccountUsageParams, opts ...Option) (*gen.AccountUsage, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[65], "startTime", "params is nil")
@@ -295,7 +295,7 @@ func (s *AccountsService) GetUsageFilterOptions(ctx context.Context, params *gen
 }
 
 // List calls ListAccounts: GET /v1/accounts.
-// List Accounts
+// List Accounts.
 func (s *AccountsService) List(ctx context.Context, params *gen.ListAccountsParams, opts ...Option) (*gen.ListAccountsResponse, error) {
 	return decode[gen.ListAccountsResponse](s.client.send(ctx, &gen.Operations[119], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAccountsRequest(server, params)
@@ -353,7 +353,7 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 
 // Wait polls Get until the account's state settles and returns the account:
 // by default it waits for the states of gen.States["AccountState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A account
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An account
 // that disappears ends it with ErrNotFound, an answer for another account
 // with ErrWrongResource; the context bounds it (a wait has no bound of its
 // own). Options: UntilReady, UntilStates, FailOnStates (states of
@@ -389,11 +389,11 @@ func (s *AccountsService) poll(ctx context.Context, ws *waitSettings, settings O
 		func(r *gen.Account) string { return stateOf(r.Name) })
 }
 
-// AuditLogsService holds the operations on auditLogs of the Gateway REST API: see Client.
+// AuditLogsService holds the operations on audit logs of the Gateway REST API: see Client.
 type AuditLogsService service
 
 // List calls ListAuditLogs: GET /v1/accounts/{account_id}/auditLogs.
-// List User Audit Logs
+// List User Audit Logs.
 func (s *AuditLogsService) List(ctx context.Context, params *gen.ListAuditLogsParams, opts ...Option) (*gen.ListAuditLogsResponse, error) {
 	return decode[gen.ListAuditLogsResponse](s.client.send(ctx, &gen.Operations[121], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListAuditLogsRequest(server, account, params)
@@ -436,11 +436,11 @@ func (s *AuthService) RefreshSessionToken(ctx context.Context, body gen.RefreshS
 	}))
 }
 
-// BatchInferenceJobsService holds the operations on batchInferenceJobs of the Gateway REST API: see Client.
+// BatchInferenceJobsService holds the operations on batch inference jobs of the Gateway REST API: see Client.
 type BatchInferenceJobsService service
 
 // Create calls CreateBatchInferenceJob: POST /v1/accounts/{account_id}/batchInferenceJobs.
-// Create Batch Inference Job
+// Create Batch Inference Job.
 func (s *BatchInferenceJobsService) Create(ctx context.Context, params *gen.CreateBatchInferenceJobParams, body gen.BatchInferenceJob, opts ...Option) (*gen.BatchInferenceJob, error) {
 	return decode[gen.BatchInferenceJob](s.client.send(ctx, &gen.Operations[6], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateBatchInferenceJobRequest(server, account, params, body)
@@ -448,7 +448,7 @@ func (s *BatchInferenceJobsService) Create(ctx context.Context, params *gen.Crea
 }
 
 // Delete calls DeleteBatchInferenceJob: DELETE /v1/accounts/{account_id}/batchInferenceJobs/{batch_inference_job_id}.
-// Delete Batch Inference Job
+// Delete Batch Inference Job.
 func (s *BatchInferenceJobsService) Delete(ctx context.Context, batchInferenceJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[35], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteBatchInferenceJobRequest(server, account, batchInferenceJobID)
@@ -456,7 +456,7 @@ func (s *BatchInferenceJobsService) Delete(ctx context.Context, batchInferenceJo
 }
 
 // Get calls GetBatchInferenceJob: GET /v1/accounts/{account_id}/batchInferenceJobs/{batch_inference_job_id}.
-// Get Batch Inference Job
+// Get Batch Inference Job.
 func (s *BatchInferenceJobsService) Get(ctx context.Context, batchInferenceJobID string, params *gen.GetBatchInferenceJobParams, opts ...Option) (*gen.BatchInferenceJob, error) {
 	return decode[gen.BatchInferenceJob](s.client.send(ctx, &gen.Operations[68], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetBatchInferenceJobRequest(server, account, batchInferenceJobID, params)
@@ -464,7 +464,7 @@ func (s *BatchInferenceJobsService) Get(ctx context.Context, batchInferenceJobID
 }
 
 // List calls ListBatchInferenceJobs: GET /v1/accounts/{account_id}/batchInferenceJobs.
-// List Batch Inference Jobs
+// List Batch Inference Jobs.
 func (s *BatchInferenceJobsService) List(ctx context.Context, params *gen.ListBatchInferenceJobsParams, opts ...Option) (*gen.ListBatchInferenceJobsResponse, error) {
 	return decode[gen.ListBatchInferenceJobsResponse](s.client.send(ctx, &gen.Operations[122], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListBatchInferenceJobsRequest(server, account, params)
@@ -549,7 +549,7 @@ func (s *CheckpointsService) Promote(ctx context.Context, checkpointID string, b
 type ClustersService service
 
 // Create calls CreateCluster: POST /v1/accounts/{account_id}/clusters.
-// Create Cluster
+// Create Cluster.
 func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[7], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateClusterRequest(server, account, body)
@@ -557,7 +557,7 @@ func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody
 }
 
 // Delete calls DeleteCluster: DELETE /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Delete Cluster
+// Delete Cluster.
 func (s *ClustersService) Delete(ctx context.Context, clusterID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[36], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteClusterRequest(server, account, clusterID)
@@ -565,7 +565,7 @@ func (s *ClustersService) Delete(ctx context.Context, clusterID string, opts ...
 }
 
 // Get calls GetCluster: GET /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Get Cluster
+// Get Cluster.
 func (s *ClustersService) Get(ctx context.Context, clusterID string, params *gen.GetClusterParams, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[70], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetClusterRequest(server, account, clusterID, params)
@@ -573,10 +573,9 @@ func (s *ClustersService) Get(ctx context.Context, clusterID string, params *gen
 }
 
 // GetConnectionInfo calls GetClusterConnectionInfo: GET /v1/accounts/{account_id}/clusters/{cluster_id}:getConnectionInfo.
-// Get Cluster Connection Info
+// Get Cluster Connection Info.
 //
 // Retrieve connection settings for the cluster to be put in kubeconfig
-
 func (s *ClustersService) GetConnectionInfo(ctx context.Context, clusterID string, params *gen.GetClusterConnectionInfoParams, opts ...Option) (*gen.ClusterConnectionInfo, error) {
 	return decode[gen.ClusterConnectionInfo](s.client.send(ctx, &gen.Operations[71], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetClusterConnectionInfoRequest(server, account, clusterID, params)
@@ -584,7 +583,7 @@ func (s *ClustersService) GetConnectionInfo(ctx context.Context, clusterID strin
 }
 
 // List calls ListClusters: GET /v1/accounts/{account_id}/clusters.
-// List Clusters
+// List Clusters.
 func (s *ClustersService) List(ctx context.Context, params *gen.ListClustersParams, opts ...Option) (*gen.ListClustersResponse, error) {
 	return decode[gen.ListClustersResponse](s.client.send(ctx, &gen.Operations[123], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListClustersRequest(server, account, params)
@@ -617,7 +616,7 @@ func (s *ClustersService) ListAll(ctx context.Context, params *gen.ListClustersP
 }
 
 // Update calls UpdateCluster: PATCH /v1/accounts/{account_id}/clusters/{cluster_id}.
-// Update Cluster
+// Update Cluster.
 func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen.UpdateClusterBody, opts ...Option) (*gen.Cluster, error) {
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[172], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateClusterRequest(server, account, clusterID, body)
@@ -662,22 +661,22 @@ func (s *ClustersService) poll(ctx context.Context, clusterID string, ws *waitSe
 		func(r *gen.Cluster) string { return stateOf(r.Name) })
 }
 
-// CreditCodesService holds the operations on creditCodes of the Gateway REST API: see Client.
+// CreditCodesService holds the operations on credit codes of the Gateway REST API: see Client.
 type CreditCodesService service
 
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
-// APIs for credit codes. Redeem Credit Code
+// APIs for credit codes. Redeem Credit Code.
 func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCodeRequest, opts ...Option) (*gen.RedeemCreditCodeResponse, error) {
 	return decode[gen.RedeemCreditCodeResponse](s.client.send(ctx, &gen.Operations[160], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRedeemCreditCodeRequest(server, body)
 	}))
 }
 
-// CreditRedemptionsService holds the operations on creditRedemptions of the Gateway REST API: see Client.
+// CreditRedemptionsService holds the operations on credit redemptions of the Gateway REST API: see Client.
 type CreditRedemptionsService service
 
 // List calls ListCreditRedemptions: GET /v1/accounts/{account_id}/creditRedemptions.
-// List Credit Redemptions
+// List Credit Redemptions.
 func (s *CreditRedemptionsService) List(ctx context.Context, params *gen.ListCreditRedemptionsParams, opts ...Option) (*gen.ListCreditRedemptionsResponse, error) {
 	return decode[gen.ListCreditRedemptionsResponse](s.client.send(ctx, &gen.Operations[124], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListCreditRedemptionsRequest(server, account, params)
@@ -713,7 +712,7 @@ func (s *CreditRedemptionsService) ListAll(ctx context.Context, params *gen.List
 type DatasetsService service
 
 // Create calls CreateDataset: POST /v1/accounts/{account_id}/datasets.
-// Create Dataset
+// Create Dataset.
 func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[8], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDatasetRequest(server, account, body)
@@ -721,7 +720,7 @@ func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody
 }
 
 // Delete calls DeleteDataset: DELETE /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Delete Dataset
+// Delete Dataset.
 func (s *DatasetsService) Delete(ctx context.Context, datasetID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[37], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDatasetRequest(server, account, datasetID)
@@ -729,7 +728,7 @@ func (s *DatasetsService) Delete(ctx context.Context, datasetID string, opts ...
 }
 
 // Get calls GetDataset: GET /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Get Dataset
+// Get Dataset.
 func (s *DatasetsService) Get(ctx context.Context, datasetID string, params *gen.GetDatasetParams, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[72], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetRequest(server, account, datasetID, params)
@@ -737,7 +736,7 @@ func (s *DatasetsService) Get(ctx context.Context, datasetID string, params *gen
 }
 
 // GetDownloadEndpoint calls GetDatasetDownloadEndpoint: GET /v1/accounts/{account_id}/datasets/{dataset_id}:getDownloadEndpoint.
-// Get Dataset Download Endpoint
+// Get Dataset Download Endpoint.
 func (s *DatasetsService) GetDownloadEndpoint(ctx context.Context, datasetID string, params *gen.GetDatasetDownloadEndpointParams, opts ...Option) (*gen.GetDatasetDownloadEndpointResponse, error) {
 	return decode[gen.GetDatasetDownloadEndpointResponse](s.client.send(ctx, &gen.Operations[73], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetDownloadEndpointRequest(server, account, datasetID, params)
@@ -745,7 +744,7 @@ func (s *DatasetsService) GetDownloadEndpoint(ctx context.Context, datasetID str
 }
 
 // GetUploadEndpoint calls GetDatasetUploadEndpoint: POST /v1/accounts/{account_id}/datasets/{dataset_id}:getUploadEndpoint.
-// Get Dataset Upload Endpoint
+// Get Dataset Upload Endpoint.
 func (s *DatasetsService) GetUploadEndpoint(ctx context.Context, datasetID string, body gen.GetDatasetUploadEndpointBody, opts ...Option) (*gen.GetDatasetUploadEndpointResponse, error) {
 	return decode[gen.GetDatasetUploadEndpointResponse](s.client.send(ctx, &gen.Operations[74], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDatasetUploadEndpointRequest(server, account, datasetID, body)
@@ -753,7 +752,7 @@ func (s *DatasetsService) GetUploadEndpoint(ctx context.Context, datasetID strin
 }
 
 // List calls ListDatasets: GET /v1/accounts/{account_id}/datasets.
-// List Datasets
+// List Datasets.
 func (s *DatasetsService) List(ctx context.Context, params *gen.ListDatasetsParams, opts ...Option) (*gen.ListDatasetsResponse, error) {
 	return decode[gen.ListDatasetsResponse](s.client.send(ctx, &gen.Operations[125], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDatasetsRequest(server, account, params)
@@ -793,7 +792,7 @@ func (s *DatasetsService) Split(ctx context.Context, datasetID string, body gen.
 }
 
 // Update calls UpdateDataset: PATCH /v1/accounts/{account_id}/datasets/{dataset_id}.
-// Update Dataset
+// Update Dataset.
 func (s *DatasetsService) Update(ctx context.Context, datasetID string, body gen.UpdateDatasetBody, opts ...Option) (*gen.Dataset, error) {
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[173], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDatasetRequest(server, account, datasetID, body)
@@ -801,7 +800,7 @@ func (s *DatasetsService) Update(ctx context.Context, datasetID string, body gen
 }
 
 // ValidateUpload calls ValidateDatasetUpload: POST /v1/accounts/{account_id}/datasets/{dataset_id}:validateUpload.
-// Validate Dataset Upload
+// Validate Dataset Upload.
 func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[194], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateDatasetUploadRequest(server, account, datasetID, gen.ValidateDatasetUploadJSONRequestBody{})
@@ -900,11 +899,11 @@ func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir st
 	})
 }
 
-// DeployedModelsService holds the operations on deployedModels of the Gateway REST API: see Client.
+// DeployedModelsService holds the operations on deployed models of the Gateway REST API: see Client.
 type DeployedModelsService service
 
 // Create calls CreateDeployedModel: POST /v1/accounts/{account_id}/deployedModels.
-// Load LoRA
+// Load LoRA.
 func (s *DeployedModelsService) Create(ctx context.Context, params *gen.CreateDeployedModelParams, body gen.DeployedModel, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[9], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeployedModelRequest(server, account, params, body)
@@ -912,7 +911,7 @@ func (s *DeployedModelsService) Create(ctx context.Context, params *gen.CreateDe
 }
 
 // Delete calls DeleteDeployedModel: DELETE /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Unload LoRA
+// Unload LoRA.
 func (s *DeployedModelsService) Delete(ctx context.Context, deployedModelID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[38], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeployedModelRequest(server, account, deployedModelID)
@@ -920,7 +919,7 @@ func (s *DeployedModelsService) Delete(ctx context.Context, deployedModelID stri
 }
 
 // Get calls GetDeployedModel: GET /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Get LoRA
+// Get LoRA.
 func (s *DeployedModelsService) Get(ctx context.Context, deployedModelID string, params *gen.GetDeployedModelParams, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[75], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeployedModelRequest(server, account, deployedModelID, params)
@@ -928,7 +927,7 @@ func (s *DeployedModelsService) Get(ctx context.Context, deployedModelID string,
 }
 
 // List calls ListDeployedModels: GET /v1/accounts/{account_id}/deployedModels.
-// List LoRAs
+// List LoRAs.
 func (s *DeployedModelsService) List(ctx context.Context, params *gen.ListDeployedModelsParams, opts ...Option) (*gen.ListDeployedModelsResponse, error) {
 	return decode[gen.ListDeployedModelsResponse](s.client.send(ctx, &gen.Operations[126], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeployedModelsRequest(server, account, params)
@@ -961,7 +960,7 @@ func (s *DeployedModelsService) ListAll(ctx context.Context, params *gen.ListDep
 }
 
 // Update calls UpdateDeployedModel: PATCH /v1/accounts/{account_id}/deployedModels/{deployed_model_id}.
-// Update LoRA
+// Update LoRA.
 func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID string, body gen.UpdateDeployedModelBody, opts ...Option) (*gen.DeployedModel, error) {
 	return decode[gen.DeployedModel](s.client.send(ctx, &gen.Operations[174], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeployedModelRequest(server, account, deployedModelID, body)
@@ -1006,11 +1005,11 @@ func (s *DeployedModelsService) poll(ctx context.Context, deployedModelID string
 		func(r *gen.DeployedModel) string { return stateOf(r.Name) })
 }
 
-// DeploymentShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// DeploymentShapeVersionsService holds the operations on deployment shape versions of the Gateway REST API: see Client.
 type DeploymentShapeVersionsService service
 
 // Get calls GetDeploymentShapeVersion: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions/{version_id}.
-// Get Deployment Shape Version
+// Get Deployment Shape Version.
 func (s *DeploymentShapeVersionsService) Get(ctx context.Context, deploymentShapeID string, versionID string, params *gen.GetDeploymentShapeVersionParams, opts ...Option) (*gen.DeploymentShapeVersion, error) {
 	return decode[gen.DeploymentShapeVersion](s.client.send(ctx, &gen.Operations[79], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentShapeVersionRequest(server, account, deploymentShapeID, versionID, params)
@@ -1018,7 +1017,7 @@ func (s *DeploymentShapeVersionsService) Get(ctx context.Context, deploymentShap
 }
 
 // List calls ListDeploymentShapeVersions: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions.
-// List Deployment Shapes Versions
+// List Deployment Shapes Versions.
 func (s *DeploymentShapeVersionsService) List(ctx context.Context, deploymentShapeID string, params *gen.ListDeploymentShapeVersionsParams, opts ...Option) (*gen.ListDeploymentShapeVersionsResponse, error) {
 	return decode[gen.ListDeploymentShapeVersionsResponse](s.client.send(ctx, &gen.Operations[127], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShapeVersionsRequest(server, account, deploymentShapeID, params)
@@ -1051,18 +1050,18 @@ func (s *DeploymentShapeVersionsService) ListAll(ctx context.Context, deployment
 }
 
 // Update calls UpdateDeploymentShapeVersion: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}/versions/{version_id}.
-// Update Deployment Shape Version
+// Update Deployment Shape Version.
 func (s *DeploymentShapeVersionsService) Update(ctx context.Context, deploymentShapeID string, versionID string, body gen.UpdateDeploymentShapeVersionBody, opts ...Option) (*gen.DeploymentShapeVersion, error) {
 	return decode[gen.DeploymentShapeVersion](s.client.send(ctx, &gen.Operations[177], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeVersionRequest(server, account, deploymentShapeID, versionID, body)
 	}))
 }
 
-// DeploymentShapesService holds the operations on deploymentShapes of the Gateway REST API: see Client.
+// DeploymentShapesService holds the operations on deployment shapes of the Gateway REST API: see Client.
 type DeploymentShapesService service
 
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
-// CRUD APIs for deployment shape. Create Deployment Shape
+// CRUD APIs for deployment shape. Create Deployment Shape.
 func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.CreateDeploymentShapeParams, body gen.DeploymentShape, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[11], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentShapeRequest(server, account, params, body)
@@ -1070,7 +1069,7 @@ func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.Create
 }
 
 // Delete calls DeleteDeploymentShape: DELETE /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Delete Deployment Shape
+// Delete Deployment Shape.
 func (s *DeploymentShapesService) Delete(ctx context.Context, deploymentShapeID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[40], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeploymentShapeRequest(server, account, deploymentShapeID)
@@ -1078,7 +1077,7 @@ func (s *DeploymentShapesService) Delete(ctx context.Context, deploymentShapeID 
 }
 
 // Get calls GetDeploymentShape: GET /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Get Deployment Shape
+// Get Deployment Shape.
 func (s *DeploymentShapesService) Get(ctx context.Context, deploymentShapeID string, params *gen.GetDeploymentShapeParams, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[78], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentShapeRequest(server, account, deploymentShapeID, params)
@@ -1086,7 +1085,7 @@ func (s *DeploymentShapesService) Get(ctx context.Context, deploymentShapeID str
 }
 
 // List calls ListDeploymentShapes: GET /v1/accounts/{account_id}/deploymentShapes.
-// List Deployment Shapes
+// List Deployment Shapes.
 func (s *DeploymentShapesService) List(ctx context.Context, params *gen.ListDeploymentShapesParams, opts ...Option) (*gen.ListDeploymentShapesResponse, error) {
 	return decode[gen.ListDeploymentShapesResponse](s.client.send(ctx, &gen.Operations[128], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShapesRequest(server, account, params)
@@ -1119,18 +1118,18 @@ func (s *DeploymentShapesService) ListAll(ctx context.Context, params *gen.ListD
 }
 
 // Update calls UpdateDeploymentShape: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
-// Update Deployment Shape
+// Update Deployment Shape.
 func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID string, params *gen.UpdateDeploymentShapeParams, body gen.UpdateDeploymentShapeBody, opts ...Option) (*gen.DeploymentShape, error) {
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[176], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeRequest(server, account, deploymentShapeID, params, body)
 	}))
 }
 
-// DeploymentShardsService holds the operations on shards of the Gateway REST API: see Client.
+// DeploymentShardsService holds the operations on deployment shards of the Gateway REST API: see Client.
 type DeploymentShardsService service
 
 // List calls ListDeploymentShards: GET /v1/accounts/{account_id}/deployments/{deployment_id}/shards.
-// List Deployment Shards
+// List Deployment Shards.
 func (s *DeploymentShardsService) List(ctx context.Context, deploymentID string, params *gen.ListDeploymentShardsParams, opts ...Option) (*gen.ListDeploymentShardsResponse, error) {
 	return decode[gen.ListDeploymentShardsResponse](s.client.send(ctx, &gen.Operations[129], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentShardsRequest(server, account, deploymentID, params)
@@ -1166,7 +1165,7 @@ func (s *DeploymentShardsService) ListAll(ctx context.Context, deploymentID stri
 type DeploymentsService service
 
 // Create calls CreateDeployment: POST /v1/accounts/{account_id}/deployments.
-// Create Deployment
+// Create Deployment.
 func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeploymentParams, body gen.Deployment, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[10], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentRequest(server, account, params, body)
@@ -1174,7 +1173,7 @@ func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeplo
 }
 
 // Delete calls DeleteDeployment: DELETE /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Delete Deployment
+// Delete Deployment.
 func (s *DeploymentsService) Delete(ctx context.Context, deploymentID string, params *gen.DeleteDeploymentParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[39], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteDeploymentRequest(server, account, deploymentID, params)
@@ -1182,7 +1181,7 @@ func (s *DeploymentsService) Delete(ctx context.Context, deploymentID string, pa
 }
 
 // Get calls GetDeployment: GET /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Get Deployment
+// Get Deployment.
 func (s *DeploymentsService) Get(ctx context.Context, deploymentID string, params *gen.GetDeploymentParams, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[76], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentRequest(server, account, deploymentID, params)
@@ -1190,7 +1189,7 @@ func (s *DeploymentsService) Get(ctx context.Context, deploymentID string, param
 }
 
 // GetLedger calls GetLedger: GET /v1/accounts/{account_id}/deployments/{deployment_id}/ledger.
-// Get ledger
+// Get ledger.
 func (s *DeploymentsService) GetLedger(ctx context.Context, deploymentID string, opts ...Option) (*gen.GetLedgerResponse, error) {
 	return decode[gen.GetLedgerResponse](s.client.send(ctx, &gen.Operations[94], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetLedgerRequest(server, account, deploymentID)
@@ -1198,7 +1197,9 @@ func (s *DeploymentsService) GetLedger(ctx context.Context, deploymentID string,
 }
 
 // GetMetrics calls GetDeploymentMetrics: GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics.
-// Get Deployment Metrics (Deprecated)
+// Get Deployment Metrics (Deprecated).
+//
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (s *DeploymentsService) GetMetrics(ctx context.Context, deploymentID string, params *gen.GetDeploymentMetricsParams, opts ...Option) (*gen.GetDeploymentMetricsResponse, error) {
 	return decode[gen.GetDeploymentMetricsResponse](s.client.send(ctx, &gen.Operations[77], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeploymentMetricsRequest(server, account, deploymentID, params)
@@ -1206,7 +1207,7 @@ func (s *DeploymentsService) GetMetrics(ctx context.Context, deploymentID string
 }
 
 // GetTerminationMessage calls GetTerminationMessage: GET /v1/accounts/{account_id}/deployments/{deployment_id}/terminationMessage.
-// Get termination message from deployment
+// Get termination message from deployment.
 func (s *DeploymentsService) GetTerminationMessage(ctx context.Context, deploymentID string, opts ...Option) (*gen.GetTerminationMessageResponse, error) {
 	return decode[gen.GetTerminationMessageResponse](s.client.send(ctx, &gen.Operations[109], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTerminationMessageRequest(server, account, deploymentID)
@@ -1214,7 +1215,7 @@ func (s *DeploymentsService) GetTerminationMessage(ctx context.Context, deployme
 }
 
 // List calls ListDeployments: GET /v1/accounts/{account_id}/deployments.
-// List Deployments
+// List Deployments.
 func (s *DeploymentsService) List(ctx context.Context, params *gen.ListDeploymentsParams, opts ...Option) (*gen.ListDeploymentsResponse, error) {
 	return decode[gen.ListDeploymentsResponse](s.client.send(ctx, &gen.Operations[130], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeploymentsRequest(server, account, params)
@@ -1247,7 +1248,7 @@ func (s *DeploymentsService) ListAll(ctx context.Context, params *gen.ListDeploy
 }
 
 // ResetLedger calls ResetLedger: DELETE /v1/accounts/{account_id}/deployments/{deployment_id}/ledger.
-// Reset ledger for hot load
+// Reset ledger for hot load.
 func (s *DeploymentsService) ResetLedger(ctx context.Context, deploymentID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[162], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResetLedgerRequest(server, account, deploymentID)
@@ -1255,7 +1256,7 @@ func (s *DeploymentsService) ResetLedger(ctx context.Context, deploymentID strin
 }
 
 // Scale calls ScaleDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}:scale.
-// Scale Deployment to a specific number of replicas or to zero
+// Scale Deployment to a specific number of replicas or to zero.
 func (s *DeploymentsService) Scale(ctx context.Context, deploymentID string, body gen.ScaleDeploymentBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[168], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewScaleDeploymentRequest(server, account, deploymentID, body)
@@ -1263,7 +1264,7 @@ func (s *DeploymentsService) Scale(ctx context.Context, deploymentID string, bod
 }
 
 // Undelete calls UndeleteDeployment: POST /v1/accounts/{account_id}/deployments/{deployment_id}:undelete.
-// Undelete Deployment
+// Undelete Deployment.
 func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[171], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUndeleteDeploymentRequest(server, account, deploymentID, gen.UndeleteDeploymentJSONRequestBody{})
@@ -1271,7 +1272,7 @@ func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, 
 }
 
 // Update calls UpdateDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}.
-// Update Deployment
+// Update Deployment.
 func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, params *gen.UpdateDeploymentParams, body gen.UpdateDeploymentBody, opts ...Option) (*gen.Deployment, error) {
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[175], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentRequest(server, account, deploymentID, params, body)
@@ -1316,11 +1317,11 @@ func (s *DeploymentsService) poll(ctx context.Context, deploymentID string, ws *
 		func(r *gen.Deployment) string { return stateOf(r.Name) })
 }
 
-// DeveloperPassesService holds the operations on developerPasses of the Gateway REST API: see Client.
+// DeveloperPassesService holds the operations on developer passes of the Gateway REST API: see Client.
 type DeveloperPassesService service
 
 // Create calls CreateDeveloperPass: POST /v1/accounts/{account_id}/developerPasses.
-// CRUD APIs for developer passes. Create Developer Pass
+// CRUD APIs for developer passes. Create Developer Pass.
 func (s *DeveloperPassesService) Create(ctx context.Context, body gen.DeveloperPass, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[12], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeveloperPassRequest(server, account, body)
@@ -1328,7 +1329,7 @@ func (s *DeveloperPassesService) Create(ctx context.Context, body gen.DeveloperP
 }
 
 // Get calls GetDeveloperPass: GET /v1/accounts/{account_id}/developerPasses/{developer_passe_id}.
-// Get Developer Pass
+// Get Developer Pass.
 func (s *DeveloperPassesService) Get(ctx context.Context, developerPasseID string, params *gen.GetDeveloperPassParams, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[80], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetDeveloperPassRequest(server, account, developerPasseID, params)
@@ -1336,7 +1337,7 @@ func (s *DeveloperPassesService) Get(ctx context.Context, developerPasseID strin
 }
 
 // List calls ListDeveloperPasses: GET /v1/accounts/{account_id}/developerPasses.
-// List Developer Passes
+// List Developer Passes.
 func (s *DeveloperPassesService) List(ctx context.Context, params *gen.ListDeveloperPassesParams, opts ...Option) (*gen.ListDeveloperPassesResponse, error) {
 	return decode[gen.ListDeveloperPassesResponse](s.client.send(ctx, &gen.Operations[131], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListDeveloperPassesRequest(server, account, params)
@@ -1369,7 +1370,7 @@ func (s *DeveloperPassesService) ListAll(ctx context.Context, params *gen.ListDe
 }
 
 // Update calls UpdateDeveloperPass: PATCH /v1/accounts/{account_id}/developerPasses/{developer_passe_id}.
-// Update Developer Pass
+// Update Developer Pass.
 func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID string, body gen.UpdateDeveloperPassBody, opts ...Option) (*gen.DeveloperPass, error) {
 	return decode[gen.DeveloperPass](s.client.send(ctx, &gen.Operations[178], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeveloperPassRequest(server, account, developerPasseID, body)
@@ -1414,11 +1415,11 @@ func (s *DeveloperPassesService) poll(ctx context.Context, developerPasseID stri
 		func(r *gen.DeveloperPass) string { return stateOf(r.Name) })
 }
 
-// DpoJobsService holds the operations on dpoJobs of the Gateway REST API: see Client.
+// DpoJobsService holds the operations on dpo jobs of the Gateway REST API: see Client.
 type DpoJobsService service
 
 // Cancel calls CancelDpoJob: POST /v1/accounts/{account_id}/dpoJobs/{dpo_job_id}:cancel.
-// Cancel Dpo Job
+// Cancel Dpo Job.
 func (s *DpoJobsService) Cancel(ctx context.Context, dpoJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[1], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelDpoJobRequest(server, account, dpoJobID, gen.CancelDpoJobJSONRequestBody{})
@@ -1486,7 +1487,7 @@ func (s *DpoJobsService) ListAll(ctx context.Context, params *gen.ListDpoJobsPar
 }
 
 // Resume calls ResumeDpoJob: POST /v1/accounts/{account_id}/dpoJobs/{dpo_job_id}:resume.
-// Resume Dpo Job
+// Resume Dpo Job.
 func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
 	return decode[gen.DpoJob](s.client.send(ctx, &gen.Operations[163], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeDpoJobRequest(server, account, dpoJobID, gen.ResumeDpoJobJSONRequestBody{})
@@ -1573,11 +1574,11 @@ func (s *DpoJobsService) DownloadTrainerLogs(ctx context.Context, dpoJobID strin
 	})
 }
 
-// EvaluationJobsService holds the operations on evaluationJobs of the Gateway REST API: see Client.
+// EvaluationJobsService holds the operations on evaluation jobs of the Gateway REST API: see Client.
 type EvaluationJobsService service
 
 // Create calls CreateEvaluationJob: POST /v1/accounts/{account_id}/evaluationJobs.
-// Create Evaluation Job
+// Create Evaluation Job.
 func (s *EvaluationJobsService) Create(ctx context.Context, body gen.CreateEvaluationJobBody, opts ...Option) (*gen.EvaluationJob, error) {
 	return decode[gen.EvaluationJob](s.client.send(ctx, &gen.Operations[15], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluationJobRequest(server, account, body)
@@ -1585,7 +1586,7 @@ func (s *EvaluationJobsService) Create(ctx context.Context, body gen.CreateEvalu
 }
 
 // Delete calls DeleteEvaluationJob: DELETE /v1/accounts/{account_id}/evaluationJobs/{evaluation_job_id}.
-// Delete Evaluation Job
+// Delete Evaluation Job.
 func (s *EvaluationJobsService) Delete(ctx context.Context, evaluationJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[43], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluationJobRequest(server, account, evaluationJobID)
@@ -1593,7 +1594,7 @@ func (s *EvaluationJobsService) Delete(ctx context.Context, evaluationJobID stri
 }
 
 // Get calls GetEvaluationJob: GET /v1/accounts/{account_id}/evaluationJobs/{evaluation_job_id}.
-// Get Evaluation Job
+// Get Evaluation Job.
 func (s *EvaluationJobsService) Get(ctx context.Context, evaluationJobID string, params *gen.GetEvaluationJobParams, opts ...Option) (*gen.EvaluationJob, error) {
 	return decode[gen.EvaluationJob](s.client.send(ctx, &gen.Operations[84], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluationJobRequest(server, account, evaluationJobID, params)
@@ -1609,7 +1610,7 @@ func (s *EvaluationJobsService) GetExecutionLogEndpoint(ctx context.Context, eva
 }
 
 // List calls ListEvaluationJobs: GET /v1/accounts/{account_id}/evaluationJobs.
-// List Evaluation Jobs
+// List Evaluation Jobs.
 func (s *EvaluationJobsService) List(ctx context.Context, params *gen.ListEvaluationJobsParams, opts ...Option) (*gen.ListEvaluationJobsResponse, error) {
 	return decode[gen.ListEvaluationJobsResponse](s.client.send(ctx, &gen.Operations[133], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluationJobsRequest(server, account, params)
@@ -1643,7 +1644,7 @@ func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEva
 
 // Wait polls Get until the evaluation job's state settles and returns the evaluation job:
 // by default it waits for the states of gen.States["JobState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluation job
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An evaluation job
 // that disappears ends it with ErrNotFound, an answer for another evaluation job
 // with ErrWrongResource; the context bounds it (a wait has no bound of its
 // own). Options: UntilReady, UntilStates, FailOnStates (states of
@@ -1704,7 +1705,7 @@ func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evalua
 type EvaluationsService service
 
 // Create calls CreateEvaluation: POST /v1/accounts/{account_id}/evaluations.
-// Create Evaluation
+// Create Evaluation.
 func (s *EvaluationsService) Create(ctx context.Context, body gen.CreateEvaluationBody, opts ...Option) (*gen.Evaluation, error) {
 	return decode[gen.Evaluation](s.client.send(ctx, &gen.Operations[14], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluationRequest(server, account, body)
@@ -1712,7 +1713,7 @@ func (s *EvaluationsService) Create(ctx context.Context, body gen.CreateEvaluati
 }
 
 // Delete calls DeleteEvaluation: DELETE /v1/accounts/{account_id}/evaluations/{evaluation_id}.
-// TODO: Add Update Evaluation Update Evaluation rpc UpdateEvaluation(UpdateEvaluationRequest) returns (Evaluation) { option (google.api.http) = { patch: "/v1/{evaluation.name=accounts/*/evaluations/*}" body: "evaluation" }; } Delete Evaluation
+// TODO: Add Update Evaluation Update Evaluation rpc UpdateEvaluation(UpdateEvaluationRequest) returns (Evaluation) { option (google.api.http) = { patch: "/v1/{evaluation.name=accounts/*/evaluations/*}" body: "evaluation" }; } Delete Evaluation.
 func (s *EvaluationsService) Delete(ctx context.Context, evaluationID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[42], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluationRequest(server, account, evaluationID)
@@ -1720,7 +1721,7 @@ func (s *EvaluationsService) Delete(ctx context.Context, evaluationID string, op
 }
 
 // Get calls GetEvaluation: GET /v1/accounts/{account_id}/evaluations/{evaluation_id}.
-// Get Evaluation
+// Get Evaluation.
 func (s *EvaluationsService) Get(ctx context.Context, evaluationID string, params *gen.GetEvaluationParams, opts ...Option) (*gen.Evaluation, error) {
 	return decode[gen.Evaluation](s.client.send(ctx, &gen.Operations[83], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluationRequest(server, account, evaluationID, params)
@@ -1728,7 +1729,7 @@ func (s *EvaluationsService) Get(ctx context.Context, evaluationID string, param
 }
 
 // List calls ListEvaluations: GET /v1/accounts/{account_id}/evaluations.
-// List Evaluations
+// List Evaluations.
 func (s *EvaluationsService) List(ctx context.Context, params *gen.ListEvaluationsParams, opts ...Option) (*gen.ListEvaluationsResponse, error) {
 	return decode[gen.ListEvaluationsResponse](s.client.send(ctx, &gen.Operations[134], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluationsRequest(server, account, params)
@@ -1761,7 +1762,7 @@ func (s *EvaluationsService) ListAll(ctx context.Context, params *gen.ListEvalua
 }
 
 // Preview calls PreviewEvaluation: POST /v1/accounts/{account_id}/evaluations/{evaluation_id}:preview.
-// Preview an evaluation with sample data
+// Preview an evaluation with sample data.
 func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, body gen.PreviewEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[157], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPreviewEvaluationRequest(server, account, evaluationID, body)
@@ -1769,18 +1770,18 @@ func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, b
 }
 
 // ValidateAssertions calls ValidateAssertions: POST /v1/accounts/{account_id}/evaluations:validateAssertions.
-// Validate evaluation assertions
+// Validate evaluation assertions.
 func (s *EvaluationsService) ValidateAssertions(ctx context.Context, body gen.ValidateAssertionsBody, opts ...Option) (*gen.ValidateAssertionsResponse, error) {
 	return decode[gen.ValidateAssertionsResponse](s.client.send(ctx, &gen.Operations[193], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateAssertionsRequest(server, account, body)
 	}))
 }
 
-// EvaluatorVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// EvaluatorVersionsService holds the operations on evaluator versions of the Gateway REST API: see Client.
 type EvaluatorVersionsService service
 
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
-// Alias Evaluator Revision - assign or update a user-specified alias
+// Alias Evaluator Revision - assign or update a user-specified alias.
 func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string, versionID string, body gen.AliasEvaluatorVersionBody, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[0], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewAliasEvaluatorVersionRequest(server, account, evaluatorID, versionID, body)
@@ -1788,7 +1789,7 @@ func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string
 }
 
 // Delete calls DeleteEvaluatorVersion: DELETE /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}.
-// Delete Evaluator Revision (deletes alias if name is an alias per AIP-162)
+// Delete Evaluator Revision (deletes alias if name is an alias per AIP-162).
 func (s *EvaluatorVersionsService) Delete(ctx context.Context, evaluatorID string, versionID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[45], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluatorVersionRequest(server, account, evaluatorID, versionID)
@@ -1796,7 +1797,7 @@ func (s *EvaluatorVersionsService) Delete(ctx context.Context, evaluatorID strin
 }
 
 // Get calls GetEvaluatorVersion: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}.
-// CRUD APIs for evaluator revisions (AIP-162). Get Evaluator Revision
+// CRUD APIs for evaluator revisions (AIP-162). Get Evaluator Revision.
 func (s *EvaluatorVersionsService) Get(ctx context.Context, evaluatorID string, versionID string, params *gen.GetEvaluatorVersionParams, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[90], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorVersionRequest(server, account, evaluatorID, versionID, params)
@@ -1804,7 +1805,7 @@ func (s *EvaluatorVersionsService) Get(ctx context.Context, evaluatorID string, 
 }
 
 // List calls ListEvaluatorVersions: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions.
-// List Evaluator Revisions
+// List Evaluator Revisions.
 func (s *EvaluatorVersionsService) List(ctx context.Context, evaluatorID string, params *gen.ListEvaluatorVersionsParams, opts ...Option) (*gen.ListEvaluatorVersionsResponse, error) {
 	return decode[gen.ListEvaluatorVersionsResponse](s.client.send(ctx, &gen.Operations[135], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluatorVersionsRequest(server, account, evaluatorID, params)
@@ -1837,7 +1838,7 @@ func (s *EvaluatorVersionsService) ListAll(ctx context.Context, evaluatorID stri
 }
 
 // Rollback calls RollbackEvaluator: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:rollback.
-// Rollback Evaluator to a specific revision
+// Rollback Evaluator to a specific revision.
 func (s *EvaluatorVersionsService) Rollback(ctx context.Context, evaluatorID string, versionID string, opts ...Option) (*gen.EvaluatorVersion, error) {
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[167], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRollbackEvaluatorRequest(server, account, evaluatorID, versionID, gen.RollbackEvaluatorJSONRequestBody{})
@@ -1848,10 +1849,9 @@ func (s *EvaluatorVersionsService) Rollback(ctx context.Context, evaluatorID str
 type EvaluatorsService service
 
 // Create calls CreateEvaluator: POST /v1/accounts/{account_id}/evaluators.
-// Create Evaluator (Deprecated)
+// Create Evaluator (Deprecated).
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-
+// Deprecated: use EvaluatorsService.CreateV2 (CreateEvaluatorV2) instead: the Gateway deprecates CreateEvaluator.
 func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluatorBody, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[16], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluatorRequest(server, account, body)
@@ -1859,7 +1859,7 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 }
 
 // CreateV2 calls CreateEvaluatorV2: POST /v1/accounts/{account_id}/evaluatorsV2.
-// Create Evaluator
+// Create Evaluator.
 //
 // Creates a custom evaluator for scoring model outputs. Evaluators use the
 // [Eval Protocol](https://evalprotocol.io) to define test cases, run model
@@ -1869,11 +1869,11 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 // ## Source Code Requirements
 //
 // Your project should contain:
-// - `requirements.txt` - Python dependencies for your evaluator
-// - `test_*.py` - Pytest test file(s) with
-//   [`@evaluation_test`](https://evalprotocol.io/reference/evaluation-test)
-//   decorated functions
-// - Any additional code/modules your evaluator needs
+//   - `requirements.txt` - Python dependencies for your evaluator
+//   - `test_*.py` - Pytest test file(s) with
+//     [`@evaluation_test`](https://evalprotocol.io/reference/evaluation-test)
+//     decorated functions
+//   - Any additional code/modules your evaluator needs
 //
 // ## Workflow
 //
@@ -1890,7 +1890,6 @@ func (s *EvaluatorsService) Create(ctx context.Context, body gen.CreateEvaluator
 // 6. Poll [Get Evaluator](/api-reference/get-evaluator) until ready
 //
 // Once active, reference the evaluator in [Create Evaluation Job](/api-reference/create-evaluation-job) or [Create Reinforcement Fine-tuning Job](/api-reference/create-reinforcement-fine-tuning-job).
-
 func (s *EvaluatorsService) CreateV2(ctx context.Context, body gen.CreateEvaluatorV2Body, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[17], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateEvaluatorV2Request(server, account, body)
@@ -1898,10 +1897,9 @@ func (s *EvaluatorsService) CreateV2(ctx context.Context, body gen.CreateEvaluat
 }
 
 // Delete calls DeleteEvaluator: DELETE /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Delete Evaluator
+// Delete Evaluator.
 //
 // Deletes an evaluator and its associated versions and build artifacts.
-
 func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[44], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteEvaluatorRequest(server, account, evaluatorID)
@@ -1909,7 +1907,7 @@ func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts
 }
 
 // Get calls GetEvaluator: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Get Evaluator
+// Get Evaluator.
 //
 // Retrieves an evaluator by name. Use this to monitor build progress after
 // creation (**step 6** in the [Create Evaluator](/api-reference/create-evaluator) workflow).
@@ -1919,7 +1917,6 @@ func (s *EvaluatorsService) Delete(ctx context.Context, evaluatorID string, opts
 // - `BUILDING` - Environment is being prepared
 // - `ACTIVE` - Evaluator is ready to use
 // - `BUILD_FAILED` - Check build logs via [Get Evaluator Build Log Endpoint](/api-reference/get-evaluator-build-log-endpoint)
-
 func (s *EvaluatorsService) Get(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorParams, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[86], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorRequest(server, account, evaluatorID, params)
@@ -1927,11 +1924,10 @@ func (s *EvaluatorsService) Get(ctx context.Context, evaluatorID string, params 
 }
 
 // GetBuildLogEndpoint calls GetEvaluatorBuildLogEndpoint: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}:getBuildLogEndpoint.
-// Get Evaluator Build Log Endpoint
+// Get Evaluator Build Log Endpoint.
 //
 // Returns a signed URL to download the evaluator's build logs. Useful for
 // debugging `BUILD_FAILED` state.
-
 func (s *EvaluatorsService) GetBuildLogEndpoint(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorBuildLogEndpointParams, opts ...Option) (*gen.GetEvaluatorBuildLogEndpointResponse, error) {
 	return decode[gen.GetEvaluatorBuildLogEndpointResponse](s.client.send(ctx, &gen.Operations[87], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorBuildLogEndpointRequest(server, account, evaluatorID, params)
@@ -1939,11 +1935,10 @@ func (s *EvaluatorsService) GetBuildLogEndpoint(ctx context.Context, evaluatorID
 }
 
 // GetSourceCodeEndpoint calls GetEvaluatorSourceCodeEndpoint: GET /v1/accounts/{account_id}/evaluators/{evaluator_id}:getSourceCodeSignedUrl.
-// Get Evaluator Source Code Endpoint
+// Get Evaluator Source Code Endpoint.
 //
 // Returns a signed URL to download the evaluator's source code archive.
 // Useful for debugging or reviewing the uploaded code.
-
 func (s *EvaluatorsService) GetSourceCodeEndpoint(ctx context.Context, evaluatorID string, params *gen.GetEvaluatorSourceCodeEndpointParams, opts ...Option) (*gen.GetEvaluatorSourceCodeEndpointResponse, error) {
 	return decode[gen.GetEvaluatorSourceCodeEndpointResponse](s.client.send(ctx, &gen.Operations[88], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorSourceCodeEndpointRequest(server, account, evaluatorID, params)
@@ -1951,13 +1946,12 @@ func (s *EvaluatorsService) GetSourceCodeEndpoint(ctx context.Context, evaluator
 }
 
 // GetUploadEndpoint calls GetEvaluatorUploadEndpoint: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}:getUploadEndpoint.
-// Get Evaluator Upload Endpoint
+// Get Evaluator Upload Endpoint.
 //
 // Returns signed URLs for uploading evaluator source code (**step 3** in the
 // [Create Evaluator](/api-reference/create-evaluator) workflow). After receiving
 // the signed URL, upload your `.tar.gz` archive using HTTP `PUT` with
 // `Content-Type: application/octet-stream` header.
-
 func (s *EvaluatorsService) GetUploadEndpoint(ctx context.Context, evaluatorID string, body gen.GetEvaluatorUploadEndpointBody, opts ...Option) (*gen.GetEvaluatorUploadEndpointResponse, error) {
 	return decode[gen.GetEvaluatorUploadEndpointResponse](s.client.send(ctx, &gen.Operations[89], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetEvaluatorUploadEndpointRequest(server, account, evaluatorID, body)
@@ -1965,10 +1959,9 @@ func (s *EvaluatorsService) GetUploadEndpoint(ctx context.Context, evaluatorID s
 }
 
 // List calls ListEvaluators: GET /v1/accounts/{account_id}/evaluators.
-// List Evaluators
+// List Evaluators.
 //
 // Lists all evaluators for an account with pagination support.
-
 func (s *EvaluatorsService) List(ctx context.Context, params *gen.ListEvaluatorsParams, opts ...Option) (*gen.ListEvaluatorsResponse, error) {
 	return decode[gen.ListEvaluatorsResponse](s.client.send(ctx, &gen.Operations[136], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListEvaluatorsRequest(server, account, params)
@@ -2008,12 +2001,11 @@ func (s *EvaluatorsService) Preview(ctx context.Context, body gen.PreviewEvaluat
 }
 
 // Update calls UpdateEvaluator: PATCH /v1/accounts/{account_id}/evaluators/{evaluator_id}.
-// Update Evaluator
+// Update Evaluator.
 //
 // Updates evaluator metadata (display_name, description, default_dataset).
 // Changing `requirements` or `entry_point` triggers a rebuild. To upload new
 // source code, set `prepare_code_upload: true` then follow the upload flow.
-
 func (s *EvaluatorsService) Update(ctx context.Context, evaluatorID string, params *gen.UpdateEvaluatorParams, body gen.UpdateEvaluatorBody, opts ...Option) (*gen.Evaluator, error) {
 	return decode[gen.Evaluator](s.client.send(ctx, &gen.Operations[179], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateEvaluatorRequest(server, account, evaluatorID, params, body)
@@ -2021,13 +2013,12 @@ func (s *EvaluatorsService) Update(ctx context.Context, evaluatorID string, para
 }
 
 // ValidateUpload calls ValidateEvaluatorUpload: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}:validateUpload.
-// Validate Evaluator Upload
+// Validate Evaluator Upload.
 //
 // Triggers server-side validation of the uploaded source code (**step 5** in
 // the [Create Evaluator](/api-reference/create-evaluator) workflow). The server
 // extracts and processes the archive, then builds the evaluator environment.
 // Poll [Get Evaluator](/api-reference/get-evaluator) to monitor progress.
-
 func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[195], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateEvaluatorUploadRequest(server, account, evaluatorID, gen.ValidateEvaluatorUploadJSONRequestBody{})
@@ -2036,7 +2027,7 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 
 // Wait polls Get until the evaluator's state settles and returns the evaluator:
 // by default it waits for the states of gen.States["EvaluatorState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A evaluator
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An evaluator
 // that disappears ends it with ErrNotFound, an answer for another evaluator
 // with ErrWrongResource; the context bounds it (a wait has no bound of its
 // own). Options: UntilReady, UntilStates, FailOnStates (states of
@@ -2147,11 +2138,11 @@ func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID 
 	})
 }
 
-// GenericDeploymentTypeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// GenericDeploymentTypeVersionsService holds the operations on generic deployment type versions of the Gateway REST API: see Client.
 type GenericDeploymentTypeVersionsService service
 
 // Delete calls DeleteGenericDeploymentTypeVersion: DELETE /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}/versions/{version_id}.
-// Delete the generic deployment type version
+// Delete the generic deployment type version.
 func (s *GenericDeploymentTypeVersionsService) Delete(ctx context.Context, genericDeploymentTypeID string, versionID string, params *gen.DeleteGenericDeploymentTypeVersionParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[48], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentTypeVersionRequest(server, account, genericDeploymentTypeID, versionID, params)
@@ -2159,18 +2150,18 @@ func (s *GenericDeploymentTypeVersionsService) Delete(ctx context.Context, gener
 }
 
 // Get calls GetGenericDeploymentTypeVersion: GET /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}/versions/{version_id}.
-// Get generic deployment type version
+// Get generic deployment type version.
 func (s *GenericDeploymentTypeVersionsService) Get(ctx context.Context, genericDeploymentTypeID string, versionID string, params *gen.GetGenericDeploymentTypeVersionParams, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[92], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetGenericDeploymentTypeVersionRequest(server, account, genericDeploymentTypeID, versionID, params)
 	}))
 }
 
-// GenericDeploymentTypesService holds the operations on genericDeploymentTypes of the Gateway REST API: see Client.
+// GenericDeploymentTypesService holds the operations on generic deployment types of the Gateway REST API: see Client.
 type GenericDeploymentTypesService service
 
 // Create calls CreateGenericDeploymentType: POST /v1/accounts/{account_id}/genericDeploymentTypes.
-// Create Generic Deployment Type
+// Create Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.CreateGenericDeploymentTypeParams, body gen.GenericDeploymentType, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "params is nil")
@@ -2184,7 +2175,7 @@ func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.
 }
 
 // Delete calls DeleteGenericDeploymentType: DELETE /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// Delete Generic Deployment Type
+// Delete Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Delete(ctx context.Context, genericDeploymentTypeID string, params *gen.DeleteGenericDeploymentTypeParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[47], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentTypeRequest(server, account, genericDeploymentTypeID, params)
@@ -2192,7 +2183,7 @@ func (s *GenericDeploymentTypesService) Delete(ctx context.Context, genericDeplo
 }
 
 // List calls ListGenericDeploymentTypes: GET /v1/accounts/{account_id}/genericDeploymentTypes.
-// List the generic deployment types under an account
+// List the generic deployment types under an account.
 func (s *GenericDeploymentTypesService) List(ctx context.Context, params *gen.ListGenericDeploymentTypesParams, opts ...Option) (*gen.ListGenericDeploymentTypesResponse, error) {
 	return decode[gen.ListGenericDeploymentTypesResponse](s.client.send(ctx, &gen.Operations[138], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentTypesRequest(server, account, params)
@@ -2225,7 +2216,7 @@ func (s *GenericDeploymentTypesService) ListAll(ctx context.Context, params *gen
 }
 
 // ListVersions calls ListGenericDeploymentTypeVersions: GET /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// List all generic deployment type version
+// List all generic deployment type version.
 func (s *GenericDeploymentTypesService) ListVersions(ctx context.Context, genericDeploymentTypeID string, params *gen.ListGenericDeploymentTypeVersionsParams, opts ...Option) (*gen.ListGenericDeploymentTypeVersionsResponse, error) {
 	return decode[gen.ListGenericDeploymentTypeVersionsResponse](s.client.send(ctx, &gen.Operations[137], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentTypeVersionsRequest(server, account, genericDeploymentTypeID, params)
@@ -2258,18 +2249,18 @@ func (s *GenericDeploymentTypesService) ListVersionsAll(ctx context.Context, gen
 }
 
 // Update calls UpdateGenericDeploymentType: PATCH /v1/accounts/{account_id}/genericDeploymentTypes/{generic_deployment_type_id}.
-// Update Generic Deployment Type
+// Update Generic Deployment Type.
 func (s *GenericDeploymentTypesService) Update(ctx context.Context, genericDeploymentTypeID string, body gen.UpdateGenericDeploymentTypeBody, opts ...Option) (*gen.GenericDeploymentTypeVersion, error) {
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[181], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentTypeRequest(server, account, genericDeploymentTypeID, body)
 	}))
 }
 
-// GenericDeploymentsService holds the operations on genericDeployments of the Gateway REST API: see Client.
+// GenericDeploymentsService holds the operations on generic deployments of the Gateway REST API: see Client.
 type GenericDeploymentsService service
 
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
-// Create Generic Deployment
+// Create Generic Deployment.
 func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.CreateGenericDeploymentParams, body gen.GenericDeployment, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[18], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateGenericDeploymentRequest(server, account, params, body)
@@ -2277,7 +2268,7 @@ func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.Crea
 }
 
 // Delete calls DeleteGenericDeployment: DELETE /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Delete Generic Deployment
+// Delete Generic Deployment.
 func (s *GenericDeploymentsService) Delete(ctx context.Context, genericDeploymentID string, params *gen.DeleteGenericDeploymentParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[46], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteGenericDeploymentRequest(server, account, genericDeploymentID, params)
@@ -2285,7 +2276,7 @@ func (s *GenericDeploymentsService) Delete(ctx context.Context, genericDeploymen
 }
 
 // Get calls GetGenericDeployment: GET /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Get Generic Deployment
+// Get Generic Deployment.
 func (s *GenericDeploymentsService) Get(ctx context.Context, genericDeploymentID string, params *gen.GetGenericDeploymentParams, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[91], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetGenericDeploymentRequest(server, account, genericDeploymentID, params)
@@ -2293,7 +2284,7 @@ func (s *GenericDeploymentsService) Get(ctx context.Context, genericDeploymentID
 }
 
 // List calls ListGenericDeployments: GET /v1/accounts/{account_id}/genericDeployments.
-// List all the generic deployments under an account
+// List all the generic deployments under an account.
 func (s *GenericDeploymentsService) List(ctx context.Context, params *gen.ListGenericDeploymentsParams, opts ...Option) (*gen.ListGenericDeploymentsResponse, error) {
 	return decode[gen.ListGenericDeploymentsResponse](s.client.send(ctx, &gen.Operations[139], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListGenericDeploymentsRequest(server, account, params)
@@ -2326,7 +2317,7 @@ func (s *GenericDeploymentsService) ListAll(ctx context.Context, params *gen.Lis
 }
 
 // Update calls UpdateGenericDeployment: PATCH /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
-// Create Generic Deployment
+// Create Generic Deployment.
 func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymentID string, body gen.UpdateGenericDeploymentBody, opts ...Option) (*gen.GenericDeployment, error) {
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[180], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentRequest(server, account, genericDeploymentID, body)
@@ -2371,11 +2362,11 @@ func (s *GenericDeploymentsService) poll(ctx context.Context, genericDeploymentI
 		func(r *gen.GenericDeployment) string { return stateOf(r.Name) })
 }
 
-// IdentityProvidersService holds the operations on identityProviders of the Gateway REST API: see Client.
+// IdentityProvidersService holds the operations on identity providers of the Gateway REST API: see Client.
 type IdentityProvidersService service
 
 // Create calls CreateIdentityProvider: POST /v1/accounts/{account_id}/identityProviders.
-// Create Identity Provider
+// Create Identity Provider.
 func (s *IdentityProvidersService) Create(ctx context.Context, body gen.IdentityProvider, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[20], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateIdentityProviderRequest(server, account, body)
@@ -2383,7 +2374,7 @@ func (s *IdentityProvidersService) Create(ctx context.Context, body gen.Identity
 }
 
 // Delete calls DeleteIdentityProvider: DELETE /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Delete Identity Provider
+// Delete Identity Provider.
 func (s *IdentityProvidersService) Delete(ctx context.Context, identityProviderID string, params *gen.DeleteIdentityProviderParams, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[49], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteIdentityProviderRequest(server, account, identityProviderID, params)
@@ -2391,7 +2382,7 @@ func (s *IdentityProvidersService) Delete(ctx context.Context, identityProviderI
 }
 
 // Get calls GetIdentityProvider: GET /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Get Identity Provider
+// Get Identity Provider.
 func (s *IdentityProvidersService) Get(ctx context.Context, identityProviderID string, params *gen.GetIdentityProviderParams, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[93], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetIdentityProviderRequest(server, account, identityProviderID, params)
@@ -2399,7 +2390,7 @@ func (s *IdentityProvidersService) Get(ctx context.Context, identityProviderID s
 }
 
 // List calls ListIdentityProviders: GET /v1/accounts/{account_id}/identityProviders.
-// List Identity Providers
+// List Identity Providers.
 func (s *IdentityProvidersService) List(ctx context.Context, params *gen.ListIdentityProvidersParams, opts ...Option) (*gen.ListIdentityProvidersResponse, error) {
 	return decode[gen.ListIdentityProvidersResponse](s.client.send(ctx, &gen.Operations[140], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListIdentityProvidersRequest(server, account, params)
@@ -2432,7 +2423,7 @@ func (s *IdentityProvidersService) ListAll(ctx context.Context, params *gen.List
 }
 
 // Update calls UpdateIdentityProvider: PATCH /v1/accounts/{account_id}/identityProviders/{identity_provider_id}.
-// Update Identity Provider
+// Update Identity Provider.
 func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderID string, body gen.UpdateIdentityProviderBody, opts ...Option) (*gen.IdentityProvider, error) {
 	return decode[gen.IdentityProvider](s.client.send(ctx, &gen.Operations[182], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateIdentityProviderRequest(server, account, identityProviderID, body)
@@ -2441,7 +2432,7 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 
 // Wait polls Get until the identity provider's state settles and returns the identity provider:
 // by default it waits for the states of gen.States["IdentityProviderState"].Success
-// and ends with a *WaitError (ErrFailedState) on its Failure states. A identity provider
+// and ends with a *WaitError (ErrFailedState) on its Failure states. An identity provider
 // that disappears ends it with ErrNotFound, an answer for another identity provider
 // with ErrWrongResource; the context bounds it (a wait has no bound of its
 // own). Options: UntilReady, UntilStates, FailOnStates (states of
@@ -2477,11 +2468,11 @@ func (s *IdentityProvidersService) poll(ctx context.Context, identityProviderID 
 		func(r *gen.IdentityProvider) string { return stateOf(r.Name) })
 }
 
-// ModelVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// ModelVersionsService holds the operations on model versions of the Gateway REST API: see Client.
 type ModelVersionsService service
 
 // Create calls CreateModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions.
-// CRUD APIs for model versions. Create Model Version
+// CRUD APIs for model versions. Create Model Version.
 func (s *ModelVersionsService) Create(ctx context.Context, modelID string, params *gen.CreateModelVersionParams, body gen.ModelVersion, opts ...Option) (*gen.ModelVersion, error) {
 	return decode[gen.ModelVersion](s.client.send(ctx, &gen.Operations[22], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelVersionRequest(server, account, modelID, params, body)
@@ -2489,7 +2480,7 @@ func (s *ModelVersionsService) Create(ctx context.Context, modelID string, param
 }
 
 // Deploy calls DeployModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions/{version_id}:deploy.
-// Deploy Model Version
+// Deploy Model Version.
 func (s *ModelVersionsService) Deploy(ctx context.Context, modelID string, versionID string, body gen.DeployModelVersionBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[59], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeployModelVersionRequest(server, account, modelID, versionID, body)
@@ -2508,7 +2499,7 @@ func (s *ModelVersionsService) GetCount(ctx context.Context, modelID string, opt
 type ModelsService service
 
 // Create calls CreateModel: POST /v1/accounts/{account_id}/models.
-// Create Model
+// Create Model.
 func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[21], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelRequest(server, account, body)
@@ -2516,7 +2507,7 @@ func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, op
 }
 
 // Delete calls DeleteModel: DELETE /v1/accounts/{account_id}/models/{model_id}.
-// Delete Model
+// Delete Model.
 func (s *ModelsService) Delete(ctx context.Context, modelID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[50], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteModelRequest(server, account, modelID)
@@ -2524,7 +2515,7 @@ func (s *ModelsService) Delete(ctx context.Context, modelID string, opts ...Opti
 }
 
 // Get calls GetModel: GET /v1/accounts/{account_id}/models/{model_id}.
-// Get Model
+// Get Model.
 func (s *ModelsService) Get(ctx context.Context, modelID string, params *gen.GetModelParams, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[95], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelRequest(server, account, modelID, params)
@@ -2532,7 +2523,7 @@ func (s *ModelsService) Get(ctx context.Context, modelID string, params *gen.Get
 }
 
 // GetDownloadEndpoint calls GetModelDownloadEndpoint: GET /v1/accounts/{account_id}/models/{model_id}:getDownloadEndpoint.
-// Get Model Download Endpoint
+// Get Model Download Endpoint.
 func (s *ModelsService) GetDownloadEndpoint(ctx context.Context, modelID string, params *gen.GetModelDownloadEndpointParams, opts ...Option) (*gen.GetModelDownloadEndpointResponse, error) {
 	return decode[gen.GetModelDownloadEndpointResponse](s.client.send(ctx, &gen.Operations[96], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelDownloadEndpointRequest(server, account, modelID, params)
@@ -2540,7 +2531,7 @@ func (s *ModelsService) GetDownloadEndpoint(ctx context.Context, modelID string,
 }
 
 // GetUploadEndpoint calls GetModelUploadEndpoint: POST /v1/accounts/{account_id}/models/{model_id}:getUploadEndpoint.
-// Get Model Upload Endpoint
+// Get Model Upload Endpoint.
 func (s *ModelsService) GetUploadEndpoint(ctx context.Context, modelID string, body gen.GetModelUploadEndpointBody, opts ...Option) (*gen.GetModelUploadEndpointResponse, error) {
 	return decode[gen.GetModelUploadEndpointResponse](s.client.send(ctx, &gen.Operations[97], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetModelUploadEndpointRequest(server, account, modelID, body)
@@ -2548,7 +2539,7 @@ func (s *ModelsService) GetUploadEndpoint(ctx context.Context, modelID string, b
 }
 
 // Import calls ImportModel: POST /v1/accounts/{account_id}/models/{model_id}:import.
-// Transfer model from S3 to GCP storage
+// Transfer model from S3 to GCP storage.
 func (s *ModelsService) Import(ctx context.Context, modelID string, body gen.ImportModelBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[117], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewImportModelRequest(server, account, modelID, body)
@@ -2556,7 +2547,7 @@ func (s *ModelsService) Import(ctx context.Context, modelID string, body gen.Imp
 }
 
 // List calls ListModels: GET /v1/accounts/{account_id}/models.
-// List Models
+// List Models.
 func (s *ModelsService) List(ctx context.Context, params *gen.ListModelsParams, opts ...Option) (*gen.ListModelsResponse, error) {
 	return decode[gen.ListModelsResponse](s.client.send(ctx, &gen.Operations[141], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListModelsRequest(server, account, params)
@@ -2589,7 +2580,7 @@ func (s *ModelsService) ListAll(ctx context.Context, params *gen.ListModelsParam
 }
 
 // Prepare calls PrepareModel: POST /v1/accounts/{account_id}/models/{model_id}:prepare.
-// Prepare Model for different precisions
+// Prepare Model for different precisions.
 func (s *ModelsService) Prepare(ctx context.Context, modelID string, body gen.PrepareModelBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[156], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPrepareModelRequest(server, account, modelID, body)
@@ -2597,7 +2588,7 @@ func (s *ModelsService) Prepare(ctx context.Context, modelID string, body gen.Pr
 }
 
 // Update calls UpdateModel: PATCH /v1/accounts/{account_id}/models/{model_id}.
-// Update Model
+// Update Model.
 func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.UpdateModelBody, opts ...Option) (*gen.Model, error) {
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[183], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateModelRequest(server, account, modelID, body)
@@ -2605,7 +2596,7 @@ func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.Upd
 }
 
 // ValidateConfig calls ValidateModelConfig: POST /v1/validateModelConfig.
-// Validate Model Config
+// Validate Model Config.
 func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateModelConfigRequest, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[196], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelConfigRequest(server, body)
@@ -2613,7 +2604,7 @@ func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateMod
 }
 
 // ValidateUpload calls ValidateModelUpload: GET /v1/accounts/{account_id}/models/{model_id}:validateUpload.
-// Validate Model Upload
+// Validate Model Upload.
 func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, params *gen.ValidateModelUploadParams, opts ...Option) (*gen.ValidateModelUploadResponse, error) {
 	return decode[gen.ValidateModelUploadResponse](s.client.send(ctx, &gen.Operations[197], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelUploadRequest(server, account, modelID, params)
@@ -2712,11 +2703,11 @@ func (s *ModelsService) Download(ctx context.Context, modelID string, dir string
 	})
 }
 
-// PricingPlansService holds the operations on pricingPlans of the Gateway REST API: see Client.
+// PricingPlansService holds the operations on pricing plans of the Gateway REST API: see Client.
 type PricingPlansService service
 
 // Get calls GetPricingPlan: GET /v1/accounts/{account_id}/pricingPlans/{pricing_plan_id}.
-// CRUD APIs for pricing plans. Get Pricing Plan
+// CRUD APIs for pricing plans. Get Pricing Plan.
 func (s *PricingPlansService) Get(ctx context.Context, pricingPlanID string, params *gen.GetPricingPlanParams, opts ...Option) (*gen.PricingPlan, error) {
 	return decode[gen.PricingPlan](s.client.send(ctx, &gen.Operations[100], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetPricingPlanRequest(server, account, pricingPlanID, params)
@@ -2724,7 +2715,7 @@ func (s *PricingPlansService) Get(ctx context.Context, pricingPlanID string, par
 }
 
 // List calls ListPricingPlans: GET /v1/accounts/{account_id}/pricingPlans.
-// List Pricing Plans
+// List Pricing Plans.
 func (s *PricingPlansService) List(ctx context.Context, params *gen.ListPricingPlansParams, opts ...Option) (*gen.ListPricingPlansResponse, error) {
 	return decode[gen.ListPricingPlansResponse](s.client.send(ctx, &gen.Operations[142], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListPricingPlansRequest(server, account, params)
@@ -2798,10 +2789,9 @@ func (s *PricingPlansService) poll(ctx context.Context, pricingPlanID string, ws
 type QuotasService service
 
 // Get calls GetQuota: GET /v1/accounts/{account_id}/quotas/{quota_id}.
-// Get Quota
+// Get Quota.
 //
 // Gets a single quota by resource name.
-
 func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.GetQuotaParams, opts ...Option) (*gen.Quota, error) {
 	return decode[gen.Quota](s.client.send(ctx, &gen.Operations[101], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetQuotaRequest(server, account, quotaID, params)
@@ -2809,10 +2799,9 @@ func (s *QuotasService) Get(ctx context.Context, quotaID string, params *gen.Get
 }
 
 // List calls ListQuotas: GET /v1/accounts/{account_id}/quotas.
-// List Quotas
+// List Quotas.
 //
 // Lists all quotas for an account.
-
 func (s *QuotasService) List(ctx context.Context, params *gen.ListQuotasParams, opts ...Option) (*gen.ListQuotasResponse, error) {
 	return decode[gen.ListQuotasResponse](s.client.send(ctx, &gen.Operations[143], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListQuotasRequest(server, account, params)
@@ -2845,21 +2834,20 @@ func (s *QuotasService) ListAll(ctx context.Context, params *gen.ListQuotasParam
 }
 
 // Update calls UpdateQuota: PATCH /v1/accounts/{account_id}/quotas/{quota_id}.
-// Update Quota
+// Update Quota.
 //
 // Updates a quota.
-
 func (s *QuotasService) Update(ctx context.Context, quotaID string, params *gen.UpdateQuotaParams, body gen.UpdateQuotaBody, opts ...Option) (*gen.Quota, error) {
 	return decode[gen.Quota](s.client.send(ctx, &gen.Operations[185], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateQuotaRequest(server, account, quotaID, params, body)
 	}))
 }
 
-// ReinforcementFineTuningJobsService holds the operations on reinforcementFineTuningJobs of the Gateway REST API: see Client.
+// ReinforcementFineTuningJobsService holds the operations on reinforcement fine tuning jobs of the Gateway REST API: see Client.
 type ReinforcementFineTuningJobsService service
 
 // Cancel calls CancelReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:cancel.
-// Cancel Reinforcement Fine-tuning Job
+// Cancel Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[2], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.CancelReinforcementFineTuningJobJSONRequestBody{})
@@ -2867,7 +2855,7 @@ func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinfor
 }
 
 // Create calls CreateReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs.
-// Create Reinforcement Fine-tuning Job
+// Create Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params *gen.CreateReinforcementFineTuningJobParams, body gen.ReinforcementFineTuningJob, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[23], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateReinforcementFineTuningJobRequest(server, account, params, body)
@@ -2875,7 +2863,7 @@ func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params 
 }
 
 // Debug calls DebugReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:debug.
-// Debug Reinforcement Fine-tuning Job
+// Debug Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Debug(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.DebugReinforcementFineTuningJobResponse, error) {
 	return decode[gen.DebugReinforcementFineTuningJobResponse](s.client.send(ctx, &gen.Operations[33], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDebugReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.DebugReinforcementFineTuningJobJSONRequestBody{})
@@ -2883,7 +2871,7 @@ func (s *ReinforcementFineTuningJobsService) Debug(ctx context.Context, reinforc
 }
 
 // Delete calls DeleteReinforcementFineTuningJob: DELETE /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Delete Reinforcement Fine-tuning Job
+// Delete Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Delete(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[51], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID)
@@ -2891,7 +2879,7 @@ func (s *ReinforcementFineTuningJobsService) Delete(ctx context.Context, reinfor
 }
 
 // Get calls GetReinforcementFineTuningJob: GET /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Get Reinforcement Fine-tuning Job
+// Get Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Get(ctx context.Context, reinforcementFineTuningJobID string, params *gen.GetReinforcementFineTuningJobParams, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[102], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, params)
@@ -2906,7 +2894,7 @@ func (s *ReinforcementFineTuningJobsService) GetMetricsFileEndpoint(ctx context.
 }
 
 // List calls ListReinforcementFineTuningJobs: GET /v1/accounts/{account_id}/reinforcementFineTuningJobs.
-// List Reinforcement Fine-tuning Jobs
+// List Reinforcement Fine-tuning Jobs.
 func (s *ReinforcementFineTuningJobsService) List(ctx context.Context, params *gen.ListReinforcementFineTuningJobsParams, opts ...Option) (*gen.ListReinforcementFineTuningJobsResponse, error) {
 	return decode[gen.ListReinforcementFineTuningJobsResponse](s.client.send(ctx, &gen.Operations[144], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListReinforcementFineTuningJobsRequest(server, account, params)
@@ -2939,7 +2927,7 @@ func (s *ReinforcementFineTuningJobsService) ListAll(ctx context.Context, params
 }
 
 // Resume calls ResumeReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}:resume.
-// Resume Reinforcement Fine-tuning Job
+// Resume Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[164], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, gen.ResumeReinforcementFineTuningJobJSONRequestBody{})
@@ -2947,7 +2935,7 @@ func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinfor
 }
 
 // Update calls UpdateReinforcementFineTuningJob: PATCH /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
-// Update Reinforcement Fine-tuning Job
+// Update Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinforcementFineTuningJobID string, body gen.UpdateReinforcementFineTuningJobBody, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[186], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, body)
@@ -3034,11 +3022,11 @@ func (s *ReinforcementFineTuningJobsService) DownloadTrainerLogs(ctx context.Con
 	})
 }
 
-// RlorTrainerJobCheckpointsService holds the operations on checkpoints of the Gateway REST API: see Client.
+// RlorTrainerJobCheckpointsService holds the operations on rlor trainer job checkpoints of the Gateway REST API: see Client.
 type RlorTrainerJobCheckpointsService service
 
 // List calls ListRlorTrainerJobCheckpoints: GET /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}/checkpoints.
-// List checkpoints for an RLOR Trainer Job
+// List checkpoints for an RLOR Trainer Job.
 func (s *RlorTrainerJobCheckpointsService) List(ctx context.Context, rlorTrainerJobID string, params *gen.ListRlorTrainerJobCheckpointsParams, opts ...Option) (*gen.ListRlorTrainerJobCheckpointsResponse, error) {
 	return decode[gen.ListRlorTrainerJobCheckpointsResponse](s.client.send(ctx, &gen.Operations[145], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRlorTrainerJobCheckpointsRequest(server, account, rlorTrainerJobID, params)
@@ -3070,11 +3058,11 @@ func (s *RlorTrainerJobCheckpointsService) ListAll(ctx context.Context, rlorTrai
 	})
 }
 
-// RlorTrainerJobsService holds the operations on rlorTrainerJobs of the Gateway REST API: see Client.
+// RlorTrainerJobsService holds the operations on rlor trainer jobs of the Gateway REST API: see Client.
 type RlorTrainerJobsService service
 
 // Cancel calls CancelRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:cancel.
-// Cancel Rlor Trainer Job
+// Cancel Rlor Trainer Job.
 func (s *RlorTrainerJobsService) Cancel(ctx context.Context, rlorTrainerJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[3], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelRlorTrainerJobRequest(server, account, rlorTrainerJobID, gen.CancelRlorTrainerJobJSONRequestBody{})
@@ -3082,7 +3070,7 @@ func (s *RlorTrainerJobsService) Cancel(ctx context.Context, rlorTrainerJobID st
 }
 
 // Create calls CreateRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs.
-// Create Reinforcement Fine-tuning Step
+// Create Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Create(ctx context.Context, params *gen.CreateRlorTrainerJobParams, body gen.RlorTrainerJob, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[24], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateRlorTrainerJobRequest(server, account, params, body)
@@ -3090,7 +3078,7 @@ func (s *RlorTrainerJobsService) Create(ctx context.Context, params *gen.CreateR
 }
 
 // Delete calls DeleteRlorTrainerJob: DELETE /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}.
-// Delete Reinforcement Fine-tuning Step
+// Delete Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[52], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteRlorTrainerJobRequest(server, account, rlorTrainerJobID)
@@ -3098,7 +3086,7 @@ func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID st
 }
 
 // ExecuteRlorTrainStep calls ExecuteRlorTrainStep: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:executeTrainStep.
-// Execute one training step for keep-alive Reinforcement Fine-tuning Step
+// Execute one training step for keep-alive Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorTrainerJobID string, body gen.ExecuteRlorTrainStepBody, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[61], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteRlorTrainStepRequest(server, account, rlorTrainerJobID, body)
@@ -3106,7 +3094,7 @@ func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorT
 }
 
 // Get calls GetRlorTrainerJob: GET /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}.
-// Get Reinforcement Fine-tuning Step
+// Get Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) Get(ctx context.Context, rlorTrainerJobID string, params *gen.GetRlorTrainerJobParams, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[104], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetRlorTrainerJobRequest(server, account, rlorTrainerJobID, params)
@@ -3122,7 +3110,7 @@ func (s *RlorTrainerJobsService) GetPublicLogs(ctx context.Context, rlorTrainerJ
 }
 
 // List calls ListRlorTrainerJobs: GET /v1/accounts/{account_id}/rlorTrainerJobs.
-// List Reinforcement Fine-tuning Steps
+// List Reinforcement Fine-tuning Steps.
 func (s *RlorTrainerJobsService) List(ctx context.Context, params *gen.ListRlorTrainerJobsParams, opts ...Option) (*gen.ListRlorTrainerJobsResponse, error) {
 	return decode[gen.ListRlorTrainerJobsResponse](s.client.send(ctx, &gen.Operations[146], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRlorTrainerJobsRequest(server, account, params)
@@ -3155,7 +3143,7 @@ func (s *RlorTrainerJobsService) ListAll(ctx context.Context, params *gen.ListRl
 }
 
 // Resume calls ResumeRlorTrainerJob: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:resume.
-// Resume Rlor Trainer Job
+// Resume Rlor Trainer Job.
 func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
 	return decode[gen.RlorTrainerJob](s.client.send(ctx, &gen.Operations[165], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeRlorTrainerJobRequest(server, account, rlorTrainerJobID, gen.ResumeRlorTrainerJobJSONRequestBody{})
@@ -3204,7 +3192,7 @@ func (s *RlorTrainerJobsService) poll(ctx context.Context, rlorTrainerJobID stri
 type RoutersService service
 
 // Create calls CreateRouter: POST /v1/accounts/{account_id}/routers.
-// Create Router
+// Create Router.
 func (s *RoutersService) Create(ctx context.Context, params *gen.CreateRouterParams, body gen.Router, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[25], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateRouterRequest(server, account, params, body)
@@ -3212,7 +3200,7 @@ func (s *RoutersService) Create(ctx context.Context, params *gen.CreateRouterPar
 }
 
 // Delete calls DeleteRouter: DELETE /v1/accounts/{account_id}/routers/{router_id}.
-// Delete Router
+// Delete Router.
 func (s *RoutersService) Delete(ctx context.Context, routerID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[53], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteRouterRequest(server, account, routerID)
@@ -3220,7 +3208,7 @@ func (s *RoutersService) Delete(ctx context.Context, routerID string, opts ...Op
 }
 
 // Get calls GetRouter: GET /v1/accounts/{account_id}/routers/{router_id}.
-// CRUD APIs for routers. Get Router
+// CRUD APIs for routers. Get Router.
 func (s *RoutersService) Get(ctx context.Context, routerID string, params *gen.GetRouterParams, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[106], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetRouterRequest(server, account, routerID, params)
@@ -3228,7 +3216,7 @@ func (s *RoutersService) Get(ctx context.Context, routerID string, params *gen.G
 }
 
 // List calls ListRouters: GET /v1/accounts/{account_id}/routers.
-// List Routers
+// List Routers.
 func (s *RoutersService) List(ctx context.Context, params *gen.ListRoutersParams, opts ...Option) (*gen.ListRoutersResponse, error) {
 	return decode[gen.ListRoutersResponse](s.client.send(ctx, &gen.Operations[147], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListRoutersRequest(server, account, params)
@@ -3261,7 +3249,7 @@ func (s *RoutersService) ListAll(ctx context.Context, params *gen.ListRoutersPar
 }
 
 // Update calls UpdateRouter: PATCH /v1/accounts/{account_id}/routers/{router_id}.
-// Update Router
+// Update Router.
 func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.UpdateRouterBody, opts ...Option) (*gen.Router, error) {
 	return decode[gen.Router](s.client.send(ctx, &gen.Operations[187], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateRouterRequest(server, account, routerID, body)
@@ -3324,10 +3312,9 @@ func (s *SecretsService) Delete(ctx context.Context, secretID string, opts ...Op
 }
 
 // Get calls GetSecret: GET /v1/accounts/{account_id}/secrets/{secret_id}.
-// Get Secret
+// Get Secret.
 //
 // Retrieves a secret by name. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included.
-
 func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.GetSecretParams, opts ...Option) (*gen.Secret, error) {
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[107], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetSecretRequest(server, account, secretID, params)
@@ -3335,10 +3322,9 @@ func (s *SecretsService) Get(ctx context.Context, secretID string, params *gen.G
 }
 
 // List calls ListSecrets: GET /v1/accounts/{account_id}/secrets.
-// List Secrets
+// List Secrets.
 //
 // Lists all secrets for an account. Note that the `value` field is not returned in the response for security reasons. Only the `name` and `key_name` fields are included for each secret.
-
 func (s *SecretsService) List(ctx context.Context, params *gen.ListSecretsParams, opts ...Option) (*gen.ListSecretsResponse, error) {
 	return decode[gen.ListSecretsResponse](s.client.send(ctx, &gen.Operations[148], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListSecretsRequest(server, account, params)
@@ -3377,11 +3363,11 @@ func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.U
 	}))
 }
 
-// SupervisedFineTuningJobsService holds the operations on supervisedFineTuningJobs of the Gateway REST API: see Client.
+// SupervisedFineTuningJobsService holds the operations on supervised fine tuning jobs of the Gateway REST API: see Client.
 type SupervisedFineTuningJobsService service
 
 // Cancel calls CancelSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:cancel.
-// Cancel Supervised Fine-tuning Job
+// Cancel Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[4], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCancelSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, gen.CancelSupervisedFineTuningJobJSONRequestBody{})
@@ -3389,7 +3375,7 @@ func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervised
 }
 
 // Create calls CreateSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs.
-// Create Supervised Fine-tuning Job
+// Create Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *gen.CreateSupervisedFineTuningJobParams, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[27], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSupervisedFineTuningJobRequest(server, account, params, body)
@@ -3397,7 +3383,7 @@ func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *ge
 }
 
 // Delete calls DeleteSupervisedFineTuningJob: DELETE /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}.
-// Delete Supervised Fine-tuning Job
+// Delete Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[55], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID)
@@ -3405,7 +3391,7 @@ func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervised
 }
 
 // EstimateCost calls EstimateSupervisedFineTuningJobCost: POST /v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost.
-// Estimate the cost of a Supervised Fine-tuning Job
+// Estimate the cost of a Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.EstimateSupervisedFineTuningJobCostResponse, error) {
 	return decode[gen.EstimateSupervisedFineTuningJobCostResponse](s.client.send(ctx, &gen.Operations[60], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewEstimateSupervisedFineTuningJobCostRequest(server, account, body)
@@ -3413,7 +3399,7 @@ func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body
 }
 
 // Get calls GetSupervisedFineTuningJob: GET /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}.
-// Get Supervised Fine-tuning Job
+// Get Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Get(ctx context.Context, supervisedFineTuningJobID string, params *gen.GetSupervisedFineTuningJobParams, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[108], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, params)
@@ -3421,7 +3407,7 @@ func (s *SupervisedFineTuningJobsService) Get(ctx context.Context, supervisedFin
 }
 
 // List calls ListSupervisedFineTuningJobs: GET /v1/accounts/{account_id}/supervisedFineTuningJobs.
-// List Supervised Fine-tuning Jobs
+// List Supervised Fine-tuning Jobs.
 func (s *SupervisedFineTuningJobsService) List(ctx context.Context, params *gen.ListSupervisedFineTuningJobsParams, opts ...Option) (*gen.ListSupervisedFineTuningJobsResponse, error) {
 	return decode[gen.ListSupervisedFineTuningJobsResponse](s.client.send(ctx, &gen.Operations[149], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListSupervisedFineTuningJobsRequest(server, account, params)
@@ -3454,7 +3440,7 @@ func (s *SupervisedFineTuningJobsService) ListAll(ctx context.Context, params *g
 }
 
 // Resume calls ResumeSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:resume.
-// Resume Supervised Fine-tuning Job
+// Resume Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[166], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewResumeSupervisedFineTuningJobRequest(server, account, supervisedFineTuningJobID, gen.ResumeSupervisedFineTuningJobJSONRequestBody{})
@@ -3545,7 +3531,7 @@ func (s *SupervisedFineTuningJobsService) DownloadTrainerLogs(ctx context.Contex
 type TrailsService service
 
 // Create calls CreateTrail: POST /v1/accounts/{account_id}/trails.
-// Create Trail
+// Create Trail.
 func (s *TrailsService) Create(ctx context.Context, params *gen.CreateTrailParams, body gen.Trail, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[28], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrailRequest(server, account, params, body)
@@ -3553,7 +3539,7 @@ func (s *TrailsService) Create(ctx context.Context, params *gen.CreateTrailParam
 }
 
 // Delete calls DeleteTrail: DELETE /v1/accounts/{account_id}/trails/{trail_id}.
-// Delete Trail
+// Delete Trail.
 func (s *TrailsService) Delete(ctx context.Context, trailID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[56], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteTrailRequest(server, account, trailID)
@@ -3561,7 +3547,7 @@ func (s *TrailsService) Delete(ctx context.Context, trailID string, opts ...Opti
 }
 
 // Get calls GetTrail: GET /v1/accounts/{account_id}/trails/{trail_id}.
-// CRUD APIs for trails. Get Trail
+// CRUD APIs for trails. Get Trail.
 func (s *TrailsService) Get(ctx context.Context, trailID string, params *gen.GetTrailParams, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[110], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrailRequest(server, account, trailID, params)
@@ -3569,7 +3555,7 @@ func (s *TrailsService) Get(ctx context.Context, trailID string, params *gen.Get
 }
 
 // GetMetrics calls GetTrailMetrics: GET /v1/accounts/{account_id}/trails/{trail_id}:getMetrics.
-// Get Trail Metrics (trace counts, token usage from tracing service)
+// Get Trail Metrics (trace counts, token usage from tracing service).
 func (s *TrailsService) GetMetrics(ctx context.Context, trailID string, opts ...Option) (*gen.TrailMetrics, error) {
 	return decode[gen.TrailMetrics](s.client.send(ctx, &gen.Operations[111], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrailMetricsRequest(server, account, trailID)
@@ -3577,7 +3563,7 @@ func (s *TrailsService) GetMetrics(ctx context.Context, trailID string, opts ...
 }
 
 // List calls ListTrails: GET /v1/accounts/{account_id}/trails.
-// List Trails
+// List Trails.
 func (s *TrailsService) List(ctx context.Context, params *gen.ListTrailsParams, opts ...Option) (*gen.ListTrailsResponse, error) {
 	return decode[gen.ListTrailsResponse](s.client.send(ctx, &gen.Operations[150], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrailsRequest(server, account, params)
@@ -3610,14 +3596,14 @@ func (s *TrailsService) ListAll(ctx context.Context, params *gen.ListTrailsParam
 }
 
 // Update calls UpdateTrail: PATCH /v1/accounts/{account_id}/trails/{trail_id}.
-// Update Trail
+// Update Trail.
 func (s *TrailsService) Update(ctx context.Context, trailID string, body gen.UpdateTrailBody, opts ...Option) (*gen.Trail, error) {
 	return decode[gen.Trail](s.client.send(ctx, &gen.Operations[189], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrailRequest(server, account, trailID, body)
 	}))
 }
 
-// TrainingSessionJobsService holds the operations on trainingSessionJobs of the Gateway REST API: see Client.
+// TrainingSessionJobsService holds the operations on training session jobs of the Gateway REST API: see Client.
 type TrainingSessionJobsService service
 
 // Create calls CreateTrainingSessionJob: POST /v1/accounts/{account_id}/trainingSessionJobs.
@@ -3715,7 +3701,7 @@ func (s *TrainingSessionJobsService) poll(ctx context.Context, trainingSessionJo
 		func(r *gen.TrainingSessionJob) string { return stateOf(r.Name) })
 }
 
-// TrainingSessionsService holds the operations on trainingSessions of the Gateway REST API: see Client.
+// TrainingSessionsService holds the operations on training sessions of the Gateway REST API: see Client.
 type TrainingSessionsService service
 
 // Create calls CreateTrainingSession: POST /v1/accounts/{account_id}/trainingSessionJobs/{training_session_job_id}/trainingSessions.
@@ -3813,11 +3799,11 @@ func (s *TrainingSessionsService) poll(ctx context.Context, trainingSessionJobID
 		func(r *gen.TrainingSession) string { return stateOf(r.Name) })
 }
 
-// TrainingShapeVersionsService holds the operations on versions of the Gateway REST API: see Client.
+// TrainingShapeVersionsService holds the operations on training shape versions of the Gateway REST API: see Client.
 type TrainingShapeVersionsService service
 
 // Get calls GetTrainingShapeVersion: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions/{version_id}.
-// Get Training Shape Version
+// Get Training Shape Version.
 func (s *TrainingShapeVersionsService) Get(ctx context.Context, trainingShapeID string, versionID string, params *gen.GetTrainingShapeVersionParams, opts ...Option) (*gen.TrainingShapeVersion, error) {
 	return decode[gen.TrainingShapeVersion](s.client.send(ctx, &gen.Operations[115], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrainingShapeVersionRequest(server, account, trainingShapeID, versionID, params)
@@ -3825,7 +3811,7 @@ func (s *TrainingShapeVersionsService) Get(ctx context.Context, trainingShapeID 
 }
 
 // List calls ListTrainingShapeVersions: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions.
-// List Training Shapes Versions
+// List Training Shapes Versions.
 func (s *TrainingShapeVersionsService) List(ctx context.Context, trainingShapeID string, params *gen.ListTrainingShapeVersionsParams, opts ...Option) (*gen.ListTrainingShapeVersionsResponse, error) {
 	return decode[gen.ListTrainingShapeVersionsResponse](s.client.send(ctx, &gen.Operations[153], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrainingShapeVersionsRequest(server, account, trainingShapeID, params)
@@ -3858,18 +3844,18 @@ func (s *TrainingShapeVersionsService) ListAll(ctx context.Context, trainingShap
 }
 
 // Update calls UpdateTrainingShapeVersion: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}/versions/{version_id}.
-// Update Training Shape Version
+// Update Training Shape Version.
 func (s *TrainingShapeVersionsService) Update(ctx context.Context, trainingShapeID string, versionID string, body gen.UpdateTrainingShapeVersionBody, opts ...Option) (*gen.TrainingShapeVersion, error) {
 	return decode[gen.TrainingShapeVersion](s.client.send(ctx, &gen.Operations[191], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeVersionRequest(server, account, trainingShapeID, versionID, body)
 	}))
 }
 
-// TrainingShapesService holds the operations on trainingShapes of the Gateway REST API: see Client.
+// TrainingShapesService holds the operations on training shapes of the Gateway REST API: see Client.
 type TrainingShapesService service
 
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.
-// CRUD APIs for training shape. Create Training Shape
+// CRUD APIs for training shape. Create Training Shape.
 func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTrainingShapeParams, body gen.TrainingShape, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[31], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingShapeRequest(server, account, params, body)
@@ -3877,7 +3863,7 @@ func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTr
 }
 
 // Delete calls DeleteTrainingShape: DELETE /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Delete Training Shape
+// Delete Training Shape.
 func (s *TrainingShapesService) Delete(ctx context.Context, trainingShapeID string, opts ...Option) error {
 	return discard(s.client.send(ctx, &gen.Operations[58], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteTrainingShapeRequest(server, account, trainingShapeID)
@@ -3885,7 +3871,7 @@ func (s *TrainingShapesService) Delete(ctx context.Context, trainingShapeID stri
 }
 
 // Get calls GetTrainingShape: GET /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Get Training Shape
+// Get Training Shape.
 func (s *TrainingShapesService) Get(ctx context.Context, trainingShapeID string, params *gen.GetTrainingShapeParams, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[114], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetTrainingShapeRequest(server, account, trainingShapeID, params)
@@ -3893,7 +3879,7 @@ func (s *TrainingShapesService) Get(ctx context.Context, trainingShapeID string,
 }
 
 // List calls ListTrainingShapes: GET /v1/accounts/{account_id}/trainingShapes.
-// List Training Shapes
+// List Training Shapes.
 func (s *TrainingShapesService) List(ctx context.Context, params *gen.ListTrainingShapesParams, opts ...Option) (*gen.ListTrainingShapesResponse, error) {
 	return decode[gen.ListTrainingShapesResponse](s.client.send(ctx, &gen.Operations[154], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListTrainingShapesRequest(server, account, params)
@@ -3926,7 +3912,7 @@ func (s *TrainingShapesService) ListAll(ctx context.Context, params *gen.ListTra
 }
 
 // Update calls UpdateTrainingShape: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
-// Update Training Shape
+// Update Training Shape.
 func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID string, body gen.UpdateTrainingShapeBody, opts ...Option) (*gen.TrainingShape, error) {
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[190], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeRequest(server, account, trainingShapeID, body)
@@ -3937,7 +3923,7 @@ func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID stri
 type UsersService service
 
 // Create calls CreateUser: POST /v1/accounts/{account_id}/users.
-// Create User
+// Create User.
 func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams, body gen.User, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[32], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateUserRequest(server, account, params, body)
@@ -3945,7 +3931,7 @@ func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams,
 }
 
 // Get calls GetUser: GET /v1/accounts/{account_id}/users/{user_id}.
-// Get User
+// Get User.
 func (s *UsersService) Get(ctx context.Context, userID string, params *gen.GetUserParams, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[116], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewGetUserRequest(server, account, userID, params)
@@ -3953,7 +3939,7 @@ func (s *UsersService) Get(ctx context.Context, userID string, params *gen.GetUs
 }
 
 // List calls ListUsers: GET /v1/accounts/{account_id}/users.
-// List Users
+// List Users.
 func (s *UsersService) List(ctx context.Context, params *gen.ListUsersParams, opts ...Option) (*gen.ListUsersResponse, error) {
 	return decode[gen.ListUsersResponse](s.client.send(ctx, &gen.Operations[155], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewListUsersRequest(server, account, params)
@@ -3986,7 +3972,7 @@ func (s *UsersService) ListAll(ctx context.Context, params *gen.ListUsersParams,
 }
 
 // Update calls UpdateUser: PATCH /v1/accounts/{account_id}/users/{user_id}.
-// Update User
+// Update User.
 func (s *UsersService) Update(ctx context.Context, userID string, body gen.UpdateUserBody, opts ...Option) (*gen.User, error) {
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateUserRequest(server, account, userID, body)

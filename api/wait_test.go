@@ -35,7 +35,7 @@ func TestWaitReturnsTheSettledResource(t *testing.T) {
 		c := newClient(t, rt)
 		var seen []api.WaitProgress
 		d, err := c.Deployments.Wait(context.Background(), "d1", api.OnWaitProgress(func(p api.WaitProgress) { seen = append(seen, p) }))
-		if err != nil || d == nil || d.State == nil || *d.State != gen.DeploymentStateREADY {
+		if err != nil || d == nil || d.State == nil || *d.State != gen.DeploymentStateReady {
 			t.Fatalf("Wait = %v, %v; want the READY deployment", d, err)
 		}
 		calls := rt.Calls()

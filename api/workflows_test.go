@@ -188,7 +188,7 @@ func TestDeploymentWaitsAgainstTheFake(t *testing.T) {
 		}
 		start := time.Now()
 		d, err := c.Deployments.Wait(ctx, id)
-		if err != nil || *d.State != gen.DeploymentStateREADY {
+		if err != nil || *d.State != gen.DeploymentStateReady {
 			t.Fatalf("Wait: %v", err)
 		}
 		if took := time.Since(start); took > 5*time.Minute+api.DefaultMaxPoll {

@@ -20,46 +20,46 @@ import (
 
 // Defines values for AcceleratorType.
 const (
-	AcceleratorTypeACCELERATORTYPEUNSPECIFIED AcceleratorType = "ACCELERATOR_TYPE_UNSPECIFIED"
-	AcceleratorTypeAMDMI300X192GB             AcceleratorType = "AMD_MI300X_192GB"
-	AcceleratorTypeAMDMI325X256GB             AcceleratorType = "AMD_MI325X_256GB"
-	AcceleratorTypeAMDMI350X288GB             AcceleratorType = "AMD_MI350X_288GB"
-	AcceleratorTypeNVIDIAA10040GB             AcceleratorType = "NVIDIA_A100_40GB"
-	AcceleratorTypeNVIDIAA10080GB             AcceleratorType = "NVIDIA_A100_80GB"
-	AcceleratorTypeNVIDIAA10G24GB             AcceleratorType = "NVIDIA_A10G_24GB"
-	AcceleratorTypeNVIDIAB200180GB            AcceleratorType = "NVIDIA_B200_180GB"
-	AcceleratorTypeNVIDIAB300288GB            AcceleratorType = "NVIDIA_B300_288GB"
-	AcceleratorTypeNVIDIAH10080GB             AcceleratorType = "NVIDIA_H100_80GB"
-	AcceleratorTypeNVIDIAH200141GB            AcceleratorType = "NVIDIA_H200_141GB"
-	AcceleratorTypeNVIDIAL424GB               AcceleratorType = "NVIDIA_L4_24GB"
+	AcceleratorTypeUnspecified     AcceleratorType = "ACCELERATOR_TYPE_UNSPECIFIED"
+	AcceleratorTypeAmdMI300X192GB  AcceleratorType = "AMD_MI300X_192GB"
+	AcceleratorTypeAmdMI325X256GB  AcceleratorType = "AMD_MI325X_256GB"
+	AcceleratorTypeAmdMI350X288GB  AcceleratorType = "AMD_MI350X_288GB"
+	AcceleratorTypeNvidiaA10040GB  AcceleratorType = "NVIDIA_A100_40GB"
+	AcceleratorTypeNvidiaA10080GB  AcceleratorType = "NVIDIA_A100_80GB"
+	AcceleratorTypeNvidiaA10G24GB  AcceleratorType = "NVIDIA_A10G_24GB"
+	AcceleratorTypeNvidiaB200180GB AcceleratorType = "NVIDIA_B200_180GB"
+	AcceleratorTypeNvidiaB300288GB AcceleratorType = "NVIDIA_B300_288GB"
+	AcceleratorTypeNvidiaH10080GB  AcceleratorType = "NVIDIA_H100_80GB"
+	AcceleratorTypeNvidiaH200141GB AcceleratorType = "NVIDIA_H200_141GB"
+	AcceleratorTypeNvidiaL424GB    AcceleratorType = "NVIDIA_L4_24GB"
 )
 
 // Valid indicates whether the value is a known member of the AcceleratorType enum.
 func (e AcceleratorType) Valid() bool {
 	switch e {
-	case AcceleratorTypeACCELERATORTYPEUNSPECIFIED:
+	case AcceleratorTypeUnspecified:
 		return true
-	case AcceleratorTypeAMDMI300X192GB:
+	case AcceleratorTypeAmdMI300X192GB:
 		return true
-	case AcceleratorTypeAMDMI325X256GB:
+	case AcceleratorTypeAmdMI325X256GB:
 		return true
-	case AcceleratorTypeAMDMI350X288GB:
+	case AcceleratorTypeAmdMI350X288GB:
 		return true
-	case AcceleratorTypeNVIDIAA10040GB:
+	case AcceleratorTypeNvidiaA10040GB:
 		return true
-	case AcceleratorTypeNVIDIAA10080GB:
+	case AcceleratorTypeNvidiaA10080GB:
 		return true
-	case AcceleratorTypeNVIDIAA10G24GB:
+	case AcceleratorTypeNvidiaA10G24GB:
 		return true
-	case AcceleratorTypeNVIDIAB200180GB:
+	case AcceleratorTypeNvidiaB200180GB:
 		return true
-	case AcceleratorTypeNVIDIAB300288GB:
+	case AcceleratorTypeNvidiaB300288GB:
 		return true
-	case AcceleratorTypeNVIDIAH10080GB:
+	case AcceleratorTypeNvidiaH10080GB:
 		return true
-	case AcceleratorTypeNVIDIAH200141GB:
+	case AcceleratorTypeNvidiaH200141GB:
 		return true
-	case AcceleratorTypeNVIDIAL424GB:
+	case AcceleratorTypeNvidiaL424GB:
 		return true
 	default:
 		return false
@@ -68,16 +68,16 @@ func (e AcceleratorType) Valid() bool {
 
 // Defines values for AccountAccountType.
 const (
-	AccountAccountTypeACCOUNTTYPEUNSPECIFIED AccountAccountType = "ACCOUNT_TYPE_UNSPECIFIED"
-	AccountAccountTypeENTERPRISE             AccountAccountType = "ENTERPRISE"
+	AccountAccountTypeUnspecified AccountAccountType = "ACCOUNT_TYPE_UNSPECIFIED"
+	AccountAccountTypeEnterprise  AccountAccountType = "ENTERPRISE"
 )
 
 // Valid indicates whether the value is a known member of the AccountAccountType enum.
 func (e AccountAccountType) Valid() bool {
 	switch e {
-	case AccountAccountTypeACCOUNTTYPEUNSPECIFIED:
+	case AccountAccountTypeUnspecified:
 		return true
-	case AccountAccountTypeENTERPRISE:
+	case AccountAccountTypeEnterprise:
 		return true
 	default:
 		return false
@@ -86,22 +86,22 @@ func (e AccountAccountType) Valid() bool {
 
 // Defines values for AccountRateLimitMetric.
 const (
-	AccountRateLimitMetricMETRICUNSPECIFIED         AccountRateLimitMetric = "METRIC_UNSPECIFIED"
-	AccountRateLimitMetricTOKENSCACHEADJUSTEDPROMPT AccountRateLimitMetric = "TOKENS_CACHE_ADJUSTED_PROMPT"
-	AccountRateLimitMetricTOKENSGENERATED           AccountRateLimitMetric = "TOKENS_GENERATED"
-	AccountRateLimitMetricTOKENSPROMPT              AccountRateLimitMetric = "TOKENS_PROMPT"
+	AccountRateLimitMetricUnspecified               AccountRateLimitMetric = "METRIC_UNSPECIFIED"
+	AccountRateLimitMetricTokensCacheAdjustedPrompt AccountRateLimitMetric = "TOKENS_CACHE_ADJUSTED_PROMPT"
+	AccountRateLimitMetricTokensGenerated           AccountRateLimitMetric = "TOKENS_GENERATED"
+	AccountRateLimitMetricTokensPrompt              AccountRateLimitMetric = "TOKENS_PROMPT"
 )
 
 // Valid indicates whether the value is a known member of the AccountRateLimitMetric enum.
 func (e AccountRateLimitMetric) Valid() bool {
 	switch e {
-	case AccountRateLimitMetricMETRICUNSPECIFIED:
+	case AccountRateLimitMetricUnspecified:
 		return true
-	case AccountRateLimitMetricTOKENSCACHEADJUSTEDPROMPT:
+	case AccountRateLimitMetricTokensCacheAdjustedPrompt:
 		return true
-	case AccountRateLimitMetricTOKENSGENERATED:
+	case AccountRateLimitMetricTokensGenerated:
 		return true
-	case AccountRateLimitMetricTOKENSPROMPT:
+	case AccountRateLimitMetricTokensPrompt:
 		return true
 	default:
 		return false
@@ -110,25 +110,25 @@ func (e AccountRateLimitMetric) Valid() bool {
 
 // Defines values for AccountState.
 const (
-	AccountStateCREATING         AccountState = "CREATING"
-	AccountStateDELETING         AccountState = "DELETING"
-	AccountStateREADY            AccountState = "READY"
-	AccountStateSTATEUNSPECIFIED AccountState = "STATE_UNSPECIFIED"
-	AccountStateUPDATING         AccountState = "UPDATING"
+	AccountStateCreating    AccountState = "CREATING"
+	AccountStateDeleting    AccountState = "DELETING"
+	AccountStateReady       AccountState = "READY"
+	AccountStateUnspecified AccountState = "STATE_UNSPECIFIED"
+	AccountStateUpdating    AccountState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the AccountState enum.
 func (e AccountState) Valid() bool {
 	switch e {
-	case AccountStateCREATING:
+	case AccountStateCreating:
 		return true
-	case AccountStateDELETING:
+	case AccountStateDeleting:
 		return true
-	case AccountStateREADY:
+	case AccountStateReady:
 		return true
-	case AccountStateSTATEUNSPECIFIED:
+	case AccountStateUnspecified:
 		return true
-	case AccountStateUPDATING:
+	case AccountStateUpdating:
 		return true
 	default:
 		return false
@@ -137,25 +137,25 @@ func (e AccountState) Valid() bool {
 
 // Defines values for AccountSuspendState.
 const (
-	AccountSuspendStateBLOCKEDBYABUSERULE        AccountSuspendState = "BLOCKED_BY_ABUSE_RULE"
-	AccountSuspendStateCREDITDEPLETED            AccountSuspendState = "CREDIT_DEPLETED"
-	AccountSuspendStateFAILEDPAYMENTS            AccountSuspendState = "FAILED_PAYMENTS"
-	AccountSuspendStateMONTHLYSPENDLIMITEXCEEDED AccountSuspendState = "MONTHLY_SPEND_LIMIT_EXCEEDED"
-	AccountSuspendStateUNSUSPENDED               AccountSuspendState = "UNSUSPENDED"
+	AccountSuspendStateBlockedByAbuseRule        AccountSuspendState = "BLOCKED_BY_ABUSE_RULE"
+	AccountSuspendStateCreditDepleted            AccountSuspendState = "CREDIT_DEPLETED"
+	AccountSuspendStateFailedPayments            AccountSuspendState = "FAILED_PAYMENTS"
+	AccountSuspendStateMonthlySpendLimitExceeded AccountSuspendState = "MONTHLY_SPEND_LIMIT_EXCEEDED"
+	AccountSuspendStateUnsuspended               AccountSuspendState = "UNSUSPENDED"
 )
 
 // Valid indicates whether the value is a known member of the AccountSuspendState enum.
 func (e AccountSuspendState) Valid() bool {
 	switch e {
-	case AccountSuspendStateBLOCKEDBYABUSERULE:
+	case AccountSuspendStateBlockedByAbuseRule:
 		return true
-	case AccountSuspendStateCREDITDEPLETED:
+	case AccountSuspendStateCreditDepleted:
 		return true
-	case AccountSuspendStateFAILEDPAYMENTS:
+	case AccountSuspendStateFailedPayments:
 		return true
-	case AccountSuspendStateMONTHLYSPENDLIMITEXCEEDED:
+	case AccountSuspendStateMonthlySpendLimitExceeded:
 		return true
-	case AccountSuspendStateUNSUSPENDED:
+	case AccountSuspendStateUnsuspended:
 		return true
 	default:
 		return false
@@ -164,19 +164,19 @@ func (e AccountSuspendState) Valid() bool {
 
 // Defines values for AssertionAssertionType.
 const (
-	AssertionAssertionTypeASSERTIONTYPECODE        AssertionAssertionType = "ASSERTION_TYPE_CODE"
-	AssertionAssertionTypeASSERTIONTYPELLM         AssertionAssertionType = "ASSERTION_TYPE_LLM"
-	AssertionAssertionTypeASSERTIONTYPEUNSPECIFIED AssertionAssertionType = "ASSERTION_TYPE_UNSPECIFIED"
+	AssertionAssertionTypeCode        AssertionAssertionType = "ASSERTION_TYPE_CODE"
+	AssertionAssertionTypeLlm         AssertionAssertionType = "ASSERTION_TYPE_LLM"
+	AssertionAssertionTypeUnspecified AssertionAssertionType = "ASSERTION_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the AssertionAssertionType enum.
 func (e AssertionAssertionType) Valid() bool {
 	switch e {
-	case AssertionAssertionTypeASSERTIONTYPECODE:
+	case AssertionAssertionTypeCode:
 		return true
-	case AssertionAssertionTypeASSERTIONTYPELLM:
+	case AssertionAssertionTypeLlm:
 		return true
-	case AssertionAssertionTypeASSERTIONTYPEUNSPECIFIED:
+	case AssertionAssertionTypeUnspecified:
 		return true
 	default:
 		return false
@@ -185,22 +185,22 @@ func (e AssertionAssertionType) Valid() bool {
 
 // Defines values for BaseModelDetailsCheckpointFormat.
 const (
-	BaseModelDetailsCheckpointFormatCHECKPOINTFORMATUNSPECIFIED BaseModelDetailsCheckpointFormat = "CHECKPOINT_FORMAT_UNSPECIFIED"
-	BaseModelDetailsCheckpointFormatHUGGINGFACE                 BaseModelDetailsCheckpointFormat = "HUGGINGFACE"
-	BaseModelDetailsCheckpointFormatNATIVE                      BaseModelDetailsCheckpointFormat = "NATIVE"
-	BaseModelDetailsCheckpointFormatUNINITIALIZED               BaseModelDetailsCheckpointFormat = "UNINITIALIZED"
+	BaseModelDetailsCheckpointFormatUnspecified   BaseModelDetailsCheckpointFormat = "CHECKPOINT_FORMAT_UNSPECIFIED"
+	BaseModelDetailsCheckpointFormatHuggingface   BaseModelDetailsCheckpointFormat = "HUGGINGFACE"
+	BaseModelDetailsCheckpointFormatNative        BaseModelDetailsCheckpointFormat = "NATIVE"
+	BaseModelDetailsCheckpointFormatUninitialized BaseModelDetailsCheckpointFormat = "UNINITIALIZED"
 )
 
 // Valid indicates whether the value is a known member of the BaseModelDetailsCheckpointFormat enum.
 func (e BaseModelDetailsCheckpointFormat) Valid() bool {
 	switch e {
-	case BaseModelDetailsCheckpointFormatCHECKPOINTFORMATUNSPECIFIED:
+	case BaseModelDetailsCheckpointFormatUnspecified:
 		return true
-	case BaseModelDetailsCheckpointFormatHUGGINGFACE:
+	case BaseModelDetailsCheckpointFormatHuggingface:
 		return true
-	case BaseModelDetailsCheckpointFormatNATIVE:
+	case BaseModelDetailsCheckpointFormatNative:
 		return true
-	case BaseModelDetailsCheckpointFormatUNINITIALIZED:
+	case BaseModelDetailsCheckpointFormatUninitialized:
 		return true
 	default:
 		return false
@@ -209,28 +209,28 @@ func (e BaseModelDetailsCheckpointFormat) Valid() bool {
 
 // Defines values for CheckpointType.
 const (
-	CheckpointTypeCHECKPOINTTYPEINFERENCEARCV2 CheckpointType = "CHECKPOINT_TYPE_INFERENCE_ARC_V2"
-	CheckpointTypeCHECKPOINTTYPEINFERENCEBASE  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_BASE"
-	CheckpointTypeCHECKPOINTTYPEINFERENCELORA  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_LORA"
-	CheckpointTypeCHECKPOINTTYPETRAINING       CheckpointType = "CHECKPOINT_TYPE_TRAINING"
-	CheckpointTypeCHECKPOINTTYPETRAININGLORA   CheckpointType = "CHECKPOINT_TYPE_TRAINING_LORA"
-	CheckpointTypeCHECKPOINTTYPEUNSPECIFIED    CheckpointType = "CHECKPOINT_TYPE_UNSPECIFIED"
+	CheckpointTypeInferenceArcV2 CheckpointType = "CHECKPOINT_TYPE_INFERENCE_ARC_V2"
+	CheckpointTypeInferenceBase  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_BASE"
+	CheckpointTypeInferenceLora  CheckpointType = "CHECKPOINT_TYPE_INFERENCE_LORA"
+	CheckpointTypeTraining       CheckpointType = "CHECKPOINT_TYPE_TRAINING"
+	CheckpointTypeTrainingLora   CheckpointType = "CHECKPOINT_TYPE_TRAINING_LORA"
+	CheckpointTypeUnspecified    CheckpointType = "CHECKPOINT_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the CheckpointType enum.
 func (e CheckpointType) Valid() bool {
 	switch e {
-	case CheckpointTypeCHECKPOINTTYPEINFERENCEARCV2:
+	case CheckpointTypeInferenceArcV2:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEINFERENCEBASE:
+	case CheckpointTypeInferenceBase:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEINFERENCELORA:
+	case CheckpointTypeInferenceLora:
 		return true
-	case CheckpointTypeCHECKPOINTTYPETRAINING:
+	case CheckpointTypeTraining:
 		return true
-	case CheckpointTypeCHECKPOINTTYPETRAININGLORA:
+	case CheckpointTypeTrainingLora:
 		return true
-	case CheckpointTypeCHECKPOINTTYPEUNSPECIFIED:
+	case CheckpointTypeUnspecified:
 		return true
 	default:
 		return false
@@ -239,25 +239,25 @@ func (e CheckpointType) Valid() bool {
 
 // Defines values for ClusterState.
 const (
-	ClusterStateCREATING         ClusterState = "CREATING"
-	ClusterStateDELETING         ClusterState = "DELETING"
-	ClusterStateFAILED           ClusterState = "FAILED"
-	ClusterStateREADY            ClusterState = "READY"
-	ClusterStateSTATEUNSPECIFIED ClusterState = "STATE_UNSPECIFIED"
+	ClusterStateCreating    ClusterState = "CREATING"
+	ClusterStateDeleting    ClusterState = "DELETING"
+	ClusterStateFailed      ClusterState = "FAILED"
+	ClusterStateReady       ClusterState = "READY"
+	ClusterStateUnspecified ClusterState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the ClusterState enum.
 func (e ClusterState) Valid() bool {
 	switch e {
-	case ClusterStateCREATING:
+	case ClusterStateCreating:
 		return true
-	case ClusterStateDELETING:
+	case ClusterStateDeleting:
 		return true
-	case ClusterStateFAILED:
+	case ClusterStateFailed:
 		return true
-	case ClusterStateREADY:
+	case ClusterStateReady:
 		return true
-	case ClusterStateSTATEUNSPECIFIED:
+	case ClusterStateUnspecified:
 		return true
 	default:
 		return false
@@ -266,61 +266,61 @@ func (e ClusterState) Valid() bool {
 
 // Defines values for Code.
 const (
-	CodeABORTED            Code = "ABORTED"
-	CodeALREADYEXISTS      Code = "ALREADY_EXISTS"
-	CodeCANCELLED          Code = "CANCELLED"
-	CodeDATALOSS           Code = "DATA_LOSS"
-	CodeDEADLINEEXCEEDED   Code = "DEADLINE_EXCEEDED"
-	CodeFAILEDPRECONDITION Code = "FAILED_PRECONDITION"
-	CodeINTERNAL           Code = "INTERNAL"
-	CodeINVALIDARGUMENT    Code = "INVALID_ARGUMENT"
-	CodeNOTFOUND           Code = "NOT_FOUND"
-	CodeOK                 Code = "OK"
-	CodeOUTOFRANGE         Code = "OUT_OF_RANGE"
-	CodePERMISSIONDENIED   Code = "PERMISSION_DENIED"
-	CodeRESOURCEEXHAUSTED  Code = "RESOURCE_EXHAUSTED"
-	CodeUNAUTHENTICATED    Code = "UNAUTHENTICATED"
-	CodeUNAVAILABLE        Code = "UNAVAILABLE"
-	CodeUNIMPLEMENTED      Code = "UNIMPLEMENTED"
-	CodeUNKNOWN            Code = "UNKNOWN"
+	CodeAborted            Code = "ABORTED"
+	CodeAlreadyExists      Code = "ALREADY_EXISTS"
+	CodeCancelled          Code = "CANCELLED"
+	CodeDataLoss           Code = "DATA_LOSS"
+	CodeDeadlineExceeded   Code = "DEADLINE_EXCEEDED"
+	CodeFailedPrecondition Code = "FAILED_PRECONDITION"
+	CodeInternal           Code = "INTERNAL"
+	CodeInvalidArgument    Code = "INVALID_ARGUMENT"
+	CodeNotFound           Code = "NOT_FOUND"
+	CodeOk                 Code = "OK"
+	CodeOutOfRange         Code = "OUT_OF_RANGE"
+	CodePermissionDenied   Code = "PERMISSION_DENIED"
+	CodeResourceExhausted  Code = "RESOURCE_EXHAUSTED"
+	CodeUnauthenticated    Code = "UNAUTHENTICATED"
+	CodeUnavailable        Code = "UNAVAILABLE"
+	CodeUnimplemented      Code = "UNIMPLEMENTED"
+	CodeUnknown            Code = "UNKNOWN"
 )
 
 // Valid indicates whether the value is a known member of the Code enum.
 func (e Code) Valid() bool {
 	switch e {
-	case CodeABORTED:
+	case CodeAborted:
 		return true
-	case CodeALREADYEXISTS:
+	case CodeAlreadyExists:
 		return true
-	case CodeCANCELLED:
+	case CodeCancelled:
 		return true
-	case CodeDATALOSS:
+	case CodeDataLoss:
 		return true
-	case CodeDEADLINEEXCEEDED:
+	case CodeDeadlineExceeded:
 		return true
-	case CodeFAILEDPRECONDITION:
+	case CodeFailedPrecondition:
 		return true
-	case CodeINTERNAL:
+	case CodeInternal:
 		return true
-	case CodeINVALIDARGUMENT:
+	case CodeInvalidArgument:
 		return true
-	case CodeNOTFOUND:
+	case CodeNotFound:
 		return true
-	case CodeOK:
+	case CodeOk:
 		return true
-	case CodeOUTOFRANGE:
+	case CodeOutOfRange:
 		return true
-	case CodePERMISSIONDENIED:
+	case CodePermissionDenied:
 		return true
-	case CodeRESOURCEEXHAUSTED:
+	case CodeResourceExhausted:
 		return true
-	case CodeUNAUTHENTICATED:
+	case CodeUnauthenticated:
 		return true
-	case CodeUNAVAILABLE:
+	case CodeUnavailable:
 		return true
-	case CodeUNIMPLEMENTED:
+	case CodeUnimplemented:
 		return true
-	case CodeUNKNOWN:
+	case CodeUnknown:
 		return true
 	default:
 		return false
@@ -329,16 +329,16 @@ func (e Code) Valid() bool {
 
 // Defines values for CriterionType.
 const (
-	CriterionTypeCODESNIPPETS    CriterionType = "CODE_SNIPPETS"
-	CriterionTypeTYPEUNSPECIFIED CriterionType = "TYPE_UNSPECIFIED"
+	CriterionTypeCodeSnippets CriterionType = "CODE_SNIPPETS"
+	CriterionTypeUnspecified  CriterionType = "TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the CriterionType enum.
 func (e CriterionType) Valid() bool {
 	switch e {
-	case CriterionTypeCODESNIPPETS:
+	case CriterionTypeCodeSnippets:
 		return true
-	case CriterionTypeTYPEUNSPECIFIED:
+	case CriterionTypeUnspecified:
 		return true
 	default:
 		return false
@@ -347,22 +347,22 @@ func (e CriterionType) Valid() bool {
 
 // Defines values for DatasetFormat.
 const (
-	DatasetFormatCHAT              DatasetFormat = "CHAT"
-	DatasetFormatCOMPLETION        DatasetFormat = "COMPLETION"
-	DatasetFormatFORMATUNSPECIFIED DatasetFormat = "FORMAT_UNSPECIFIED"
-	DatasetFormatRL                DatasetFormat = "RL"
+	DatasetFormatChat        DatasetFormat = "CHAT"
+	DatasetFormatCompletion  DatasetFormat = "COMPLETION"
+	DatasetFormatUnspecified DatasetFormat = "FORMAT_UNSPECIFIED"
+	DatasetFormatRl          DatasetFormat = "RL"
 )
 
 // Valid indicates whether the value is a known member of the DatasetFormat enum.
 func (e DatasetFormat) Valid() bool {
 	switch e {
-	case DatasetFormatCHAT:
+	case DatasetFormatChat:
 		return true
-	case DatasetFormatCOMPLETION:
+	case DatasetFormatCompletion:
 		return true
-	case DatasetFormatFORMATUNSPECIFIED:
+	case DatasetFormatUnspecified:
 		return true
-	case DatasetFormatRL:
+	case DatasetFormatRl:
 		return true
 	default:
 		return false
@@ -371,19 +371,19 @@ func (e DatasetFormat) Valid() bool {
 
 // Defines values for DatasetState.
 const (
-	DatasetStateREADY            DatasetState = "READY"
-	DatasetStateSTATEUNSPECIFIED DatasetState = "STATE_UNSPECIFIED"
-	DatasetStateUPLOADING        DatasetState = "UPLOADING"
+	DatasetStateReady       DatasetState = "READY"
+	DatasetStateUnspecified DatasetState = "STATE_UNSPECIFIED"
+	DatasetStateUploading   DatasetState = "UPLOADING"
 )
 
 // Valid indicates whether the value is a known member of the DatasetState enum.
 func (e DatasetState) Valid() bool {
 	switch e {
-	case DatasetStateREADY:
+	case DatasetStateReady:
 		return true
-	case DatasetStateSTATEUNSPECIFIED:
+	case DatasetStateUnspecified:
 		return true
-	case DatasetStateUPLOADING:
+	case DatasetStateUploading:
 		return true
 	default:
 		return false
@@ -392,25 +392,25 @@ func (e DatasetState) Valid() bool {
 
 // Defines values for DeployedModelState.
 const (
-	DeployedModelStateDEPLOYED         DeployedModelState = "DEPLOYED"
-	DeployedModelStateDEPLOYING        DeployedModelState = "DEPLOYING"
-	DeployedModelStateSTATEUNSPECIFIED DeployedModelState = "STATE_UNSPECIFIED"
-	DeployedModelStateUNDEPLOYING      DeployedModelState = "UNDEPLOYING"
-	DeployedModelStateUPDATING         DeployedModelState = "UPDATING"
+	DeployedModelStateDeployed    DeployedModelState = "DEPLOYED"
+	DeployedModelStateDeploying   DeployedModelState = "DEPLOYING"
+	DeployedModelStateUnspecified DeployedModelState = "STATE_UNSPECIFIED"
+	DeployedModelStateUndeploying DeployedModelState = "UNDEPLOYING"
+	DeployedModelStateUpdating    DeployedModelState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeployedModelState enum.
 func (e DeployedModelState) Valid() bool {
 	switch e {
-	case DeployedModelStateDEPLOYED:
+	case DeployedModelStateDeployed:
 		return true
-	case DeployedModelStateDEPLOYING:
+	case DeployedModelStateDeploying:
 		return true
-	case DeployedModelStateSTATEUNSPECIFIED:
+	case DeployedModelStateUnspecified:
 		return true
-	case DeployedModelStateUNDEPLOYING:
+	case DeployedModelStateUndeploying:
 		return true
-	case DeployedModelStateUPDATING:
+	case DeployedModelStateUpdating:
 		return true
 	default:
 		return false
@@ -419,23 +419,23 @@ func (e DeployedModelState) Valid() bool {
 
 // Defines values for DeploymentHotLoadBucketType.
 const (
-	DeploymentHotLoadBucketTypeBUCKETTYPEUNSPECIFIED DeploymentHotLoadBucketType = "BUCKET_TYPE_UNSPECIFIED"
-	DeploymentHotLoadBucketTypeFWHOSTED              DeploymentHotLoadBucketType = "FW_HOSTED"
-	DeploymentHotLoadBucketTypeMINIO                 DeploymentHotLoadBucketType = "MINIO"
-	DeploymentHotLoadBucketTypeNEBIUS                DeploymentHotLoadBucketType = "NEBIUS"
-	DeploymentHotLoadBucketTypeS3                    DeploymentHotLoadBucketType = "S3"
+	DeploymentHotLoadBucketTypeUnspecified DeploymentHotLoadBucketType = "BUCKET_TYPE_UNSPECIFIED"
+	DeploymentHotLoadBucketTypeFwHosted    DeploymentHotLoadBucketType = "FW_HOSTED"
+	DeploymentHotLoadBucketTypeMinio       DeploymentHotLoadBucketType = "MINIO"
+	DeploymentHotLoadBucketTypeNebius      DeploymentHotLoadBucketType = "NEBIUS"
+	DeploymentHotLoadBucketTypeS3          DeploymentHotLoadBucketType = "S3"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentHotLoadBucketType enum.
 func (e DeploymentHotLoadBucketType) Valid() bool {
 	switch e {
-	case DeploymentHotLoadBucketTypeBUCKETTYPEUNSPECIFIED:
+	case DeploymentHotLoadBucketTypeUnspecified:
 		return true
-	case DeploymentHotLoadBucketTypeFWHOSTED:
+	case DeploymentHotLoadBucketTypeFwHosted:
 		return true
-	case DeploymentHotLoadBucketTypeMINIO:
+	case DeploymentHotLoadBucketTypeMinio:
 		return true
-	case DeploymentHotLoadBucketTypeNEBIUS:
+	case DeploymentHotLoadBucketTypeNebius:
 		return true
 	case DeploymentHotLoadBucketTypeS3:
 		return true
@@ -446,21 +446,21 @@ func (e DeploymentHotLoadBucketType) Valid() bool {
 
 // Defines values for DeploymentPrecision.
 const (
-	DeploymentPrecisionBF16                 DeploymentPrecision = "BF16"
-	DeploymentPrecisionFP16                 DeploymentPrecision = "FP16"
-	DeploymentPrecisionFP4                  DeploymentPrecision = "FP4"
-	DeploymentPrecisionFP4BLOCKSCALEDMM     DeploymentPrecision = "FP4_BLOCKSCALED_MM"
-	DeploymentPrecisionFP4MXMOE             DeploymentPrecision = "FP4_MX_MOE"
-	DeploymentPrecisionFP8                  DeploymentPrecision = "FP8"
-	DeploymentPrecisionFP8AR                DeploymentPrecision = "FP8_AR"
-	DeploymentPrecisionFP8KV                DeploymentPrecision = "FP8_KV"
-	DeploymentPrecisionFP8MM                DeploymentPrecision = "FP8_MM"
-	DeploymentPrecisionFP8MMKVATTN          DeploymentPrecision = "FP8_MM_KV_ATTN"
-	DeploymentPrecisionFP8MMKVATTNV2        DeploymentPrecision = "FP8_MM_KV_ATTN_V2"
-	DeploymentPrecisionFP8MMV2              DeploymentPrecision = "FP8_MM_V2"
-	DeploymentPrecisionFP8V2                DeploymentPrecision = "FP8_V2"
-	DeploymentPrecisionNF4                  DeploymentPrecision = "NF4"
-	DeploymentPrecisionPRECISIONUNSPECIFIED DeploymentPrecision = "PRECISION_UNSPECIFIED"
+	DeploymentPrecisionBF16             DeploymentPrecision = "BF16"
+	DeploymentPrecisionFP16             DeploymentPrecision = "FP16"
+	DeploymentPrecisionFP4              DeploymentPrecision = "FP4"
+	DeploymentPrecisionFP4BlockscaledMm DeploymentPrecision = "FP4_BLOCKSCALED_MM"
+	DeploymentPrecisionFP4MxMoe         DeploymentPrecision = "FP4_MX_MOE"
+	DeploymentPrecisionFP8              DeploymentPrecision = "FP8"
+	DeploymentPrecisionFP8Ar            DeploymentPrecision = "FP8_AR"
+	DeploymentPrecisionFP8Kv            DeploymentPrecision = "FP8_KV"
+	DeploymentPrecisionFP8Mm            DeploymentPrecision = "FP8_MM"
+	DeploymentPrecisionFP8MmKvAttn      DeploymentPrecision = "FP8_MM_KV_ATTN"
+	DeploymentPrecisionFP8MmKvAttnV2    DeploymentPrecision = "FP8_MM_KV_ATTN_V2"
+	DeploymentPrecisionFP8MmV2          DeploymentPrecision = "FP8_MM_V2"
+	DeploymentPrecisionFP8V2            DeploymentPrecision = "FP8_V2"
+	DeploymentPrecisionNF4              DeploymentPrecision = "NF4"
+	DeploymentPrecisionUnspecified      DeploymentPrecision = "PRECISION_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentPrecision enum.
@@ -472,29 +472,29 @@ func (e DeploymentPrecision) Valid() bool {
 		return true
 	case DeploymentPrecisionFP4:
 		return true
-	case DeploymentPrecisionFP4BLOCKSCALEDMM:
+	case DeploymentPrecisionFP4BlockscaledMm:
 		return true
-	case DeploymentPrecisionFP4MXMOE:
+	case DeploymentPrecisionFP4MxMoe:
 		return true
 	case DeploymentPrecisionFP8:
 		return true
-	case DeploymentPrecisionFP8AR:
+	case DeploymentPrecisionFP8Ar:
 		return true
-	case DeploymentPrecisionFP8KV:
+	case DeploymentPrecisionFP8Kv:
 		return true
-	case DeploymentPrecisionFP8MM:
+	case DeploymentPrecisionFP8Mm:
 		return true
-	case DeploymentPrecisionFP8MMKVATTN:
+	case DeploymentPrecisionFP8MmKvAttn:
 		return true
-	case DeploymentPrecisionFP8MMKVATTNV2:
+	case DeploymentPrecisionFP8MmKvAttnV2:
 		return true
-	case DeploymentPrecisionFP8MMV2:
+	case DeploymentPrecisionFP8MmV2:
 		return true
 	case DeploymentPrecisionFP8V2:
 		return true
 	case DeploymentPrecisionNF4:
 		return true
-	case DeploymentPrecisionPRECISIONUNSPECIFIED:
+	case DeploymentPrecisionUnspecified:
 		return true
 	default:
 		return false
@@ -503,34 +503,34 @@ func (e DeploymentPrecision) Valid() bool {
 
 // Defines values for DeploymentShapePresetType.
 const (
-	DeploymentShapePresetTypeAGENTICCODING         DeploymentShapePresetType = "AGENTIC_CODING"
-	DeploymentShapePresetTypeCHAT                  DeploymentShapePresetType = "CHAT"
-	DeploymentShapePresetTypeFAST                  DeploymentShapePresetType = "FAST"
-	DeploymentShapePresetTypeFULLPRECISION         DeploymentShapePresetType = "FULL_PRECISION"
-	DeploymentShapePresetTypeMINIMAL               DeploymentShapePresetType = "MINIMAL"
-	DeploymentShapePresetTypePRESETTYPEUNSPECIFIED DeploymentShapePresetType = "PRESET_TYPE_UNSPECIFIED"
-	DeploymentShapePresetTypeSUMMARIZATION         DeploymentShapePresetType = "SUMMARIZATION"
-	DeploymentShapePresetTypeTHROUGHPUT            DeploymentShapePresetType = "THROUGHPUT"
+	DeploymentShapePresetTypeAgenticCoding DeploymentShapePresetType = "AGENTIC_CODING"
+	DeploymentShapePresetTypeChat          DeploymentShapePresetType = "CHAT"
+	DeploymentShapePresetTypeFast          DeploymentShapePresetType = "FAST"
+	DeploymentShapePresetTypeFullPrecision DeploymentShapePresetType = "FULL_PRECISION"
+	DeploymentShapePresetTypeMinimal       DeploymentShapePresetType = "MINIMAL"
+	DeploymentShapePresetTypeUnspecified   DeploymentShapePresetType = "PRESET_TYPE_UNSPECIFIED"
+	DeploymentShapePresetTypeSummarization DeploymentShapePresetType = "SUMMARIZATION"
+	DeploymentShapePresetTypeThroughput    DeploymentShapePresetType = "THROUGHPUT"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentShapePresetType enum.
 func (e DeploymentShapePresetType) Valid() bool {
 	switch e {
-	case DeploymentShapePresetTypeAGENTICCODING:
+	case DeploymentShapePresetTypeAgenticCoding:
 		return true
-	case DeploymentShapePresetTypeCHAT:
+	case DeploymentShapePresetTypeChat:
 		return true
-	case DeploymentShapePresetTypeFAST:
+	case DeploymentShapePresetTypeFast:
 		return true
-	case DeploymentShapePresetTypeFULLPRECISION:
+	case DeploymentShapePresetTypeFullPrecision:
 		return true
-	case DeploymentShapePresetTypeMINIMAL:
+	case DeploymentShapePresetTypeMinimal:
 		return true
-	case DeploymentShapePresetTypePRESETTYPEUNSPECIFIED:
+	case DeploymentShapePresetTypeUnspecified:
 		return true
-	case DeploymentShapePresetTypeSUMMARIZATION:
+	case DeploymentShapePresetTypeSummarization:
 		return true
-	case DeploymentShapePresetTypeTHROUGHPUT:
+	case DeploymentShapePresetTypeThroughput:
 		return true
 	default:
 		return false
@@ -539,28 +539,28 @@ func (e DeploymentShapePresetType) Valid() bool {
 
 // Defines values for DeploymentShardState.
 const (
-	DeploymentShardStateCREATING         DeploymentShardState = "CREATING"
-	DeploymentShardStateDELETING         DeploymentShardState = "DELETING"
-	DeploymentShardStateFAILED           DeploymentShardState = "FAILED"
-	DeploymentShardStateREADY            DeploymentShardState = "READY"
-	DeploymentShardStateSTATEUNSPECIFIED DeploymentShardState = "STATE_UNSPECIFIED"
-	DeploymentShardStateUPDATING         DeploymentShardState = "UPDATING"
+	DeploymentShardStateCreating    DeploymentShardState = "CREATING"
+	DeploymentShardStateDeleting    DeploymentShardState = "DELETING"
+	DeploymentShardStateFailed      DeploymentShardState = "FAILED"
+	DeploymentShardStateReady       DeploymentShardState = "READY"
+	DeploymentShardStateUnspecified DeploymentShardState = "STATE_UNSPECIFIED"
+	DeploymentShardStateUpdating    DeploymentShardState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentShardState enum.
 func (e DeploymentShardState) Valid() bool {
 	switch e {
-	case DeploymentShardStateCREATING:
+	case DeploymentShardStateCreating:
 		return true
-	case DeploymentShardStateDELETING:
+	case DeploymentShardStateDeleting:
 		return true
-	case DeploymentShardStateFAILED:
+	case DeploymentShardStateFailed:
 		return true
-	case DeploymentShardStateREADY:
+	case DeploymentShardStateReady:
 		return true
-	case DeploymentShardStateSTATEUNSPECIFIED:
+	case DeploymentShardStateUnspecified:
 		return true
-	case DeploymentShardStateUPDATING:
+	case DeploymentShardStateUpdating:
 		return true
 	default:
 		return false
@@ -569,31 +569,31 @@ func (e DeploymentShardState) Valid() bool {
 
 // Defines values for DeploymentState.
 const (
-	DeploymentStateCREATING         DeploymentState = "CREATING"
-	DeploymentStateDELETED          DeploymentState = "DELETED"
-	DeploymentStateDELETING         DeploymentState = "DELETING"
-	DeploymentStateFAILED           DeploymentState = "FAILED"
-	DeploymentStateREADY            DeploymentState = "READY"
-	DeploymentStateSTATEUNSPECIFIED DeploymentState = "STATE_UNSPECIFIED"
-	DeploymentStateUPDATING         DeploymentState = "UPDATING"
+	DeploymentStateCreating    DeploymentState = "CREATING"
+	DeploymentStateDeleted     DeploymentState = "DELETED"
+	DeploymentStateDeleting    DeploymentState = "DELETING"
+	DeploymentStateFailed      DeploymentState = "FAILED"
+	DeploymentStateReady       DeploymentState = "READY"
+	DeploymentStateUnspecified DeploymentState = "STATE_UNSPECIFIED"
+	DeploymentStateUpdating    DeploymentState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the DeploymentState enum.
 func (e DeploymentState) Valid() bool {
 	switch e {
-	case DeploymentStateCREATING:
+	case DeploymentStateCreating:
 		return true
-	case DeploymentStateDELETED:
+	case DeploymentStateDeleted:
 		return true
-	case DeploymentStateDELETING:
+	case DeploymentStateDeleting:
 		return true
-	case DeploymentStateFAILED:
+	case DeploymentStateFailed:
 		return true
-	case DeploymentStateREADY:
+	case DeploymentStateReady:
 		return true
-	case DeploymentStateSTATEUNSPECIFIED:
+	case DeploymentStateUnspecified:
 		return true
-	case DeploymentStateUPDATING:
+	case DeploymentStateUpdating:
 		return true
 	default:
 		return false
@@ -602,19 +602,19 @@ func (e DeploymentState) Valid() bool {
 
 // Defines values for DeveloperPassState.
 const (
-	DeveloperPassStateACTIVE           DeveloperPassState = "ACTIVE"
-	DeveloperPassStateEXPIRED          DeveloperPassState = "EXPIRED"
-	DeveloperPassStateSTATEUNSPECIFIED DeveloperPassState = "STATE_UNSPECIFIED"
+	DeveloperPassStateActive      DeveloperPassState = "ACTIVE"
+	DeveloperPassStateExpired     DeveloperPassState = "EXPIRED"
+	DeveloperPassStateUnspecified DeveloperPassState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the DeveloperPassState enum.
 func (e DeveloperPassState) Valid() bool {
 	switch e {
-	case DeveloperPassStateACTIVE:
+	case DeveloperPassStateActive:
 		return true
-	case DeveloperPassStateEXPIRED:
+	case DeveloperPassStateExpired:
 		return true
-	case DeveloperPassStateSTATEUNSPECIFIED:
+	case DeveloperPassStateUnspecified:
 		return true
 	default:
 		return false
@@ -623,22 +623,22 @@ func (e DeveloperPassState) Valid() bool {
 
 // Defines values for DirectRouteType.
 const (
-	DirectRouteTypeAWSPRIVATELINK             DirectRouteType = "AWS_PRIVATELINK"
-	DirectRouteTypeDIRECTROUTETYPEUNSPECIFIED DirectRouteType = "DIRECT_ROUTE_TYPE_UNSPECIFIED"
-	DirectRouteTypeGCPPRIVATESERVICECONNECT   DirectRouteType = "GCP_PRIVATE_SERVICE_CONNECT"
-	DirectRouteTypeINTERNET                   DirectRouteType = "INTERNET"
+	DirectRouteTypeAwsPrivatelink           DirectRouteType = "AWS_PRIVATELINK"
+	DirectRouteTypeUnspecified              DirectRouteType = "DIRECT_ROUTE_TYPE_UNSPECIFIED"
+	DirectRouteTypeGcpPrivateServiceConnect DirectRouteType = "GCP_PRIVATE_SERVICE_CONNECT"
+	DirectRouteTypeInternet                 DirectRouteType = "INTERNET"
 )
 
 // Valid indicates whether the value is a known member of the DirectRouteType enum.
 func (e DirectRouteType) Valid() bool {
 	switch e {
-	case DirectRouteTypeAWSPRIVATELINK:
+	case DirectRouteTypeAwsPrivatelink:
 		return true
-	case DirectRouteTypeDIRECTROUTETYPEUNSPECIFIED:
+	case DirectRouteTypeUnspecified:
 		return true
-	case DirectRouteTypeGCPPRIVATESERVICECONNECT:
+	case DirectRouteTypeGcpPrivateServiceConnect:
 		return true
-	case DirectRouteTypeINTERNET:
+	case DirectRouteTypeInternet:
 		return true
 	default:
 		return false
@@ -647,22 +647,22 @@ func (e DirectRouteType) Valid() bool {
 
 // Defines values for EvaluatorSourceType.
 const (
-	EvaluatorSourceTypeTYPEGITHUB      EvaluatorSourceType = "TYPE_GITHUB"
-	EvaluatorSourceTypeTYPETEMPORARY   EvaluatorSourceType = "TYPE_TEMPORARY"
-	EvaluatorSourceTypeTYPEUNSPECIFIED EvaluatorSourceType = "TYPE_UNSPECIFIED"
-	EvaluatorSourceTypeTYPEUPLOAD      EvaluatorSourceType = "TYPE_UPLOAD"
+	EvaluatorSourceTypeGithub      EvaluatorSourceType = "TYPE_GITHUB"
+	EvaluatorSourceTypeTemporary   EvaluatorSourceType = "TYPE_TEMPORARY"
+	EvaluatorSourceTypeUnspecified EvaluatorSourceType = "TYPE_UNSPECIFIED"
+	EvaluatorSourceTypeUpload      EvaluatorSourceType = "TYPE_UPLOAD"
 )
 
 // Valid indicates whether the value is a known member of the EvaluatorSourceType enum.
 func (e EvaluatorSourceType) Valid() bool {
 	switch e {
-	case EvaluatorSourceTypeTYPEGITHUB:
+	case EvaluatorSourceTypeGithub:
 		return true
-	case EvaluatorSourceTypeTYPETEMPORARY:
+	case EvaluatorSourceTypeTemporary:
 		return true
-	case EvaluatorSourceTypeTYPEUNSPECIFIED:
+	case EvaluatorSourceTypeUnspecified:
 		return true
-	case EvaluatorSourceTypeTYPEUPLOAD:
+	case EvaluatorSourceTypeUpload:
 		return true
 	default:
 		return false
@@ -671,22 +671,22 @@ func (e EvaluatorSourceType) Valid() bool {
 
 // Defines values for EvaluatorState.
 const (
-	EvaluatorStateACTIVE           EvaluatorState = "ACTIVE"
-	EvaluatorStateBUILDFAILED      EvaluatorState = "BUILD_FAILED"
-	EvaluatorStateBUILDING         EvaluatorState = "BUILDING"
-	EvaluatorStateSTATEUNSPECIFIED EvaluatorState = "STATE_UNSPECIFIED"
+	EvaluatorStateActive      EvaluatorState = "ACTIVE"
+	EvaluatorStateBuildFailed EvaluatorState = "BUILD_FAILED"
+	EvaluatorStateBuilding    EvaluatorState = "BUILDING"
+	EvaluatorStateUnspecified EvaluatorState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the EvaluatorState enum.
 func (e EvaluatorState) Valid() bool {
 	switch e {
-	case EvaluatorStateACTIVE:
+	case EvaluatorStateActive:
 		return true
-	case EvaluatorStateBUILDFAILED:
+	case EvaluatorStateBuildFailed:
 		return true
-	case EvaluatorStateBUILDING:
+	case EvaluatorStateBuilding:
 		return true
-	case EvaluatorStateSTATEUNSPECIFIED:
+	case EvaluatorStateUnspecified:
 		return true
 	default:
 		return false
@@ -695,31 +695,31 @@ func (e EvaluatorState) Valid() bool {
 
 // Defines values for GenericDeploymentState.
 const (
-	GenericDeploymentStateCREATING         GenericDeploymentState = "CREATING"
-	GenericDeploymentStateDELETED          GenericDeploymentState = "DELETED"
-	GenericDeploymentStateDELETING         GenericDeploymentState = "DELETING"
-	GenericDeploymentStateFAILED           GenericDeploymentState = "FAILED"
-	GenericDeploymentStateREADY            GenericDeploymentState = "READY"
-	GenericDeploymentStateSTATEUNSPECIFIED GenericDeploymentState = "STATE_UNSPECIFIED"
-	GenericDeploymentStateUPDATING         GenericDeploymentState = "UPDATING"
+	GenericDeploymentStateCreating    GenericDeploymentState = "CREATING"
+	GenericDeploymentStateDeleted     GenericDeploymentState = "DELETED"
+	GenericDeploymentStateDeleting    GenericDeploymentState = "DELETING"
+	GenericDeploymentStateFailed      GenericDeploymentState = "FAILED"
+	GenericDeploymentStateReady       GenericDeploymentState = "READY"
+	GenericDeploymentStateUnspecified GenericDeploymentState = "STATE_UNSPECIFIED"
+	GenericDeploymentStateUpdating    GenericDeploymentState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the GenericDeploymentState enum.
 func (e GenericDeploymentState) Valid() bool {
 	switch e {
-	case GenericDeploymentStateCREATING:
+	case GenericDeploymentStateCreating:
 		return true
-	case GenericDeploymentStateDELETED:
+	case GenericDeploymentStateDeleted:
 		return true
-	case GenericDeploymentStateDELETING:
+	case GenericDeploymentStateDeleting:
 		return true
-	case GenericDeploymentStateFAILED:
+	case GenericDeploymentStateFailed:
 		return true
-	case GenericDeploymentStateREADY:
+	case GenericDeploymentStateReady:
 		return true
-	case GenericDeploymentStateSTATEUNSPECIFIED:
+	case GenericDeploymentStateUnspecified:
 		return true
-	case GenericDeploymentStateUPDATING:
+	case GenericDeploymentStateUpdating:
 		return true
 	default:
 		return false
@@ -728,25 +728,25 @@ func (e GenericDeploymentState) Valid() bool {
 
 // Defines values for IdentityProviderState.
 const (
-	IdentityProviderStateCREATING         IdentityProviderState = "CREATING"
-	IdentityProviderStateDELETING         IdentityProviderState = "DELETING"
-	IdentityProviderStateREADY            IdentityProviderState = "READY"
-	IdentityProviderStateSTATEUNSPECIFIED IdentityProviderState = "STATE_UNSPECIFIED"
-	IdentityProviderStateUPDATING         IdentityProviderState = "UPDATING"
+	IdentityProviderStateCreating    IdentityProviderState = "CREATING"
+	IdentityProviderStateDeleting    IdentityProviderState = "DELETING"
+	IdentityProviderStateReady       IdentityProviderState = "READY"
+	IdentityProviderStateUnspecified IdentityProviderState = "STATE_UNSPECIFIED"
+	IdentityProviderStateUpdating    IdentityProviderState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderState enum.
 func (e IdentityProviderState) Valid() bool {
 	switch e {
-	case IdentityProviderStateCREATING:
+	case IdentityProviderStateCreating:
 		return true
-	case IdentityProviderStateDELETING:
+	case IdentityProviderStateDeleting:
 		return true
-	case IdentityProviderStateREADY:
+	case IdentityProviderStateReady:
 		return true
-	case IdentityProviderStateSTATEUNSPECIFIED:
+	case IdentityProviderStateUnspecified:
 		return true
-	case IdentityProviderStateUPDATING:
+	case IdentityProviderStateUpdating:
 		return true
 	default:
 		return false
@@ -755,67 +755,67 @@ func (e IdentityProviderState) Valid() bool {
 
 // Defines values for JobState.
 const (
-	JobStateJOBSTATECANCELLED            JobState = "JOB_STATE_CANCELLED"
-	JobStateJOBSTATECANCELLING           JobState = "JOB_STATE_CANCELLING"
-	JobStateJOBSTATECOMPLETED            JobState = "JOB_STATE_COMPLETED"
-	JobStateJOBSTATECREATING             JobState = "JOB_STATE_CREATING"
-	JobStateJOBSTATECREATINGINPUTDATASET JobState = "JOB_STATE_CREATING_INPUT_DATASET"
-	JobStateJOBSTATEDELETED              JobState = "JOB_STATE_DELETED"
-	JobStateJOBSTATEDELETING             JobState = "JOB_STATE_DELETING"
-	JobStateJOBSTATEDELETINGCLEANINGUP   JobState = "JOB_STATE_DELETING_CLEANING_UP"
-	JobStateJOBSTATEEARLYSTOPPED         JobState = "JOB_STATE_EARLY_STOPPED"
-	JobStateJOBSTATEEXPIRED              JobState = "JOB_STATE_EXPIRED"
-	JobStateJOBSTATEFAILED               JobState = "JOB_STATE_FAILED"
-	JobStateJOBSTATEIDLE                 JobState = "JOB_STATE_IDLE"
-	JobStateJOBSTATEPAUSED               JobState = "JOB_STATE_PAUSED"
-	JobStateJOBSTATEPENDING              JobState = "JOB_STATE_PENDING"
-	JobStateJOBSTATEREQUEUEING           JobState = "JOB_STATE_RE_QUEUEING"
-	JobStateJOBSTATERUNNING              JobState = "JOB_STATE_RUNNING"
-	JobStateJOBSTATEUNSPECIFIED          JobState = "JOB_STATE_UNSPECIFIED"
-	JobStateJOBSTATEVALIDATING           JobState = "JOB_STATE_VALIDATING"
-	JobStateJOBSTATEWRITINGRESULTS       JobState = "JOB_STATE_WRITING_RESULTS"
+	JobStateCancelled            JobState = "JOB_STATE_CANCELLED"
+	JobStateCancelling           JobState = "JOB_STATE_CANCELLING"
+	JobStateCompleted            JobState = "JOB_STATE_COMPLETED"
+	JobStateCreating             JobState = "JOB_STATE_CREATING"
+	JobStateCreatingInputDataset JobState = "JOB_STATE_CREATING_INPUT_DATASET"
+	JobStateDeleted              JobState = "JOB_STATE_DELETED"
+	JobStateDeleting             JobState = "JOB_STATE_DELETING"
+	JobStateDeletingCleaningUp   JobState = "JOB_STATE_DELETING_CLEANING_UP"
+	JobStateEarlyStopped         JobState = "JOB_STATE_EARLY_STOPPED"
+	JobStateExpired              JobState = "JOB_STATE_EXPIRED"
+	JobStateFailed               JobState = "JOB_STATE_FAILED"
+	JobStateIdle                 JobState = "JOB_STATE_IDLE"
+	JobStatePaused               JobState = "JOB_STATE_PAUSED"
+	JobStatePending              JobState = "JOB_STATE_PENDING"
+	JobStateReQueueing           JobState = "JOB_STATE_RE_QUEUEING"
+	JobStateRunning              JobState = "JOB_STATE_RUNNING"
+	JobStateUnspecified          JobState = "JOB_STATE_UNSPECIFIED"
+	JobStateValidating           JobState = "JOB_STATE_VALIDATING"
+	JobStateWritingResults       JobState = "JOB_STATE_WRITING_RESULTS"
 )
 
 // Valid indicates whether the value is a known member of the JobState enum.
 func (e JobState) Valid() bool {
 	switch e {
-	case JobStateJOBSTATECANCELLED:
+	case JobStateCancelled:
 		return true
-	case JobStateJOBSTATECANCELLING:
+	case JobStateCancelling:
 		return true
-	case JobStateJOBSTATECOMPLETED:
+	case JobStateCompleted:
 		return true
-	case JobStateJOBSTATECREATING:
+	case JobStateCreating:
 		return true
-	case JobStateJOBSTATECREATINGINPUTDATASET:
+	case JobStateCreatingInputDataset:
 		return true
-	case JobStateJOBSTATEDELETED:
+	case JobStateDeleted:
 		return true
-	case JobStateJOBSTATEDELETING:
+	case JobStateDeleting:
 		return true
-	case JobStateJOBSTATEDELETINGCLEANINGUP:
+	case JobStateDeletingCleaningUp:
 		return true
-	case JobStateJOBSTATEEARLYSTOPPED:
+	case JobStateEarlyStopped:
 		return true
-	case JobStateJOBSTATEEXPIRED:
+	case JobStateExpired:
 		return true
-	case JobStateJOBSTATEFAILED:
+	case JobStateFailed:
 		return true
-	case JobStateJOBSTATEIDLE:
+	case JobStateIdle:
 		return true
-	case JobStateJOBSTATEPAUSED:
+	case JobStatePaused:
 		return true
-	case JobStateJOBSTATEPENDING:
+	case JobStatePending:
 		return true
-	case JobStateJOBSTATEREQUEUEING:
+	case JobStateReQueueing:
 		return true
-	case JobStateJOBSTATERUNNING:
+	case JobStateRunning:
 		return true
-	case JobStateJOBSTATEUNSPECIFIED:
+	case JobStateUnspecified:
 		return true
-	case JobStateJOBSTATEVALIDATING:
+	case JobStateValidating:
 		return true
-	case JobStateJOBSTATEWRITINGRESULTS:
+	case JobStateWritingResults:
 		return true
 	default:
 		return false
@@ -824,46 +824,46 @@ func (e JobState) Valid() bool {
 
 // Defines values for ModelKind.
 const (
-	ModelKindCUSTOMMODEL      ModelKind = "CUSTOM_MODEL"
-	ModelKindDRAFTADDON       ModelKind = "DRAFT_ADDON"
-	ModelKindEMBEDDINGMODEL   ModelKind = "EMBEDDING_MODEL"
-	ModelKindFIREAGENT        ModelKind = "FIRE_AGENT"
-	ModelKindFLUMINAADDON     ModelKind = "FLUMINA_ADDON"
-	ModelKindFLUMINABASEMODEL ModelKind = "FLUMINA_BASE_MODEL"
-	ModelKindHFBASEMODEL      ModelKind = "HF_BASE_MODEL"
-	ModelKindHFPEFTADDON      ModelKind = "HF_PEFT_ADDON"
-	ModelKindHFTEFTADDON      ModelKind = "HF_TEFT_ADDON"
-	ModelKindKINDUNSPECIFIED  ModelKind = "KIND_UNSPECIFIED"
-	ModelKindLIVEMERGE        ModelKind = "LIVE_MERGE"
-	ModelKindSNAPSHOTMODEL    ModelKind = "SNAPSHOT_MODEL"
+	ModelKindCustomModel      ModelKind = "CUSTOM_MODEL"
+	ModelKindDraftAddon       ModelKind = "DRAFT_ADDON"
+	ModelKindEmbeddingModel   ModelKind = "EMBEDDING_MODEL"
+	ModelKindFireAgent        ModelKind = "FIRE_AGENT"
+	ModelKindFluminaAddon     ModelKind = "FLUMINA_ADDON"
+	ModelKindFluminaBaseModel ModelKind = "FLUMINA_BASE_MODEL"
+	ModelKindHfBaseModel      ModelKind = "HF_BASE_MODEL"
+	ModelKindHfPeftAddon      ModelKind = "HF_PEFT_ADDON"
+	ModelKindHfTeftAddon      ModelKind = "HF_TEFT_ADDON"
+	ModelKindUnspecified      ModelKind = "KIND_UNSPECIFIED"
+	ModelKindLiveMerge        ModelKind = "LIVE_MERGE"
+	ModelKindSnapshotModel    ModelKind = "SNAPSHOT_MODEL"
 )
 
 // Valid indicates whether the value is a known member of the ModelKind enum.
 func (e ModelKind) Valid() bool {
 	switch e {
-	case ModelKindCUSTOMMODEL:
+	case ModelKindCustomModel:
 		return true
-	case ModelKindDRAFTADDON:
+	case ModelKindDraftAddon:
 		return true
-	case ModelKindEMBEDDINGMODEL:
+	case ModelKindEmbeddingModel:
 		return true
-	case ModelKindFIREAGENT:
+	case ModelKindFireAgent:
 		return true
-	case ModelKindFLUMINAADDON:
+	case ModelKindFluminaAddon:
 		return true
-	case ModelKindFLUMINABASEMODEL:
+	case ModelKindFluminaBaseModel:
 		return true
-	case ModelKindHFBASEMODEL:
+	case ModelKindHfBaseModel:
 		return true
-	case ModelKindHFPEFTADDON:
+	case ModelKindHfPeftAddon:
 		return true
-	case ModelKindHFTEFTADDON:
+	case ModelKindHfTeftAddon:
 		return true
-	case ModelKindKINDUNSPECIFIED:
+	case ModelKindUnspecified:
 		return true
-	case ModelKindLIVEMERGE:
+	case ModelKindLiveMerge:
 		return true
-	case ModelKindSNAPSHOTMODEL:
+	case ModelKindSnapshotModel:
 		return true
 	default:
 		return false
@@ -872,16 +872,16 @@ func (e ModelKind) Valid() bool {
 
 // Defines values for ModelSnapshotType.
 const (
-	ModelSnapshotTypeFULLSNAPSHOT        ModelSnapshotType = "FULL_SNAPSHOT"
-	ModelSnapshotTypeINCREMENTALSNAPSHOT ModelSnapshotType = "INCREMENTAL_SNAPSHOT"
+	ModelSnapshotTypeFullSnapshot        ModelSnapshotType = "FULL_SNAPSHOT"
+	ModelSnapshotTypeIncrementalSnapshot ModelSnapshotType = "INCREMENTAL_SNAPSHOT"
 )
 
 // Valid indicates whether the value is a known member of the ModelSnapshotType enum.
 func (e ModelSnapshotType) Valid() bool {
 	switch e {
-	case ModelSnapshotTypeFULLSNAPSHOT:
+	case ModelSnapshotTypeFullSnapshot:
 		return true
-	case ModelSnapshotTypeINCREMENTALSNAPSHOT:
+	case ModelSnapshotTypeIncrementalSnapshot:
 		return true
 	default:
 		return false
@@ -890,19 +890,19 @@ func (e ModelSnapshotType) Valid() bool {
 
 // Defines values for ModelState.
 const (
-	ModelStateREADY            ModelState = "READY"
-	ModelStateSTATEUNSPECIFIED ModelState = "STATE_UNSPECIFIED"
-	ModelStateUPLOADING        ModelState = "UPLOADING"
+	ModelStateReady       ModelState = "READY"
+	ModelStateUnspecified ModelState = "STATE_UNSPECIFIED"
+	ModelStateUploading   ModelState = "UPLOADING"
 )
 
 // Valid indicates whether the value is a known member of the ModelState enum.
 func (e ModelState) Valid() bool {
 	switch e {
-	case ModelStateREADY:
+	case ModelStateReady:
 		return true
-	case ModelStateSTATEUNSPECIFIED:
+	case ModelStateUnspecified:
 		return true
-	case ModelStateUPLOADING:
+	case ModelStateUploading:
 		return true
 	default:
 		return false
@@ -911,25 +911,25 @@ func (e ModelState) Valid() bool {
 
 // Defines values for MultiRegion.
 const (
-	MultiRegionAPAC                   MultiRegion = "APAC"
-	MultiRegionEUROPE                 MultiRegion = "EUROPE"
-	MultiRegionGLOBAL                 MultiRegion = "GLOBAL"
-	MultiRegionMULTIREGIONUNSPECIFIED MultiRegion = "MULTI_REGION_UNSPECIFIED"
-	MultiRegionUS                     MultiRegion = "US"
+	MultiRegionApac        MultiRegion = "APAC"
+	MultiRegionEurope      MultiRegion = "EUROPE"
+	MultiRegionGlobal      MultiRegion = "GLOBAL"
+	MultiRegionUnspecified MultiRegion = "MULTI_REGION_UNSPECIFIED"
+	MultiRegionUs          MultiRegion = "US"
 )
 
 // Valid indicates whether the value is a known member of the MultiRegion enum.
 func (e MultiRegion) Valid() bool {
 	switch e {
-	case MultiRegionAPAC:
+	case MultiRegionApac:
 		return true
-	case MultiRegionEUROPE:
+	case MultiRegionEurope:
 		return true
-	case MultiRegionGLOBAL:
+	case MultiRegionGlobal:
 		return true
-	case MultiRegionMULTIREGIONUNSPECIFIED:
+	case MultiRegionUnspecified:
 		return true
-	case MultiRegionUS:
+	case MultiRegionUs:
 		return true
 	default:
 		return false
@@ -938,16 +938,16 @@ func (e MultiRegion) Valid() bool {
 
 // Defines values for PolicySettingsEffect.
 const (
-	PolicySettingsEffectDENY        PolicySettingsEffect = "DENY"
-	PolicySettingsEffectUNSPECIFIED PolicySettingsEffect = "UNSPECIFIED"
+	PolicySettingsEffectDeny        PolicySettingsEffect = "DENY"
+	PolicySettingsEffectUnspecified PolicySettingsEffect = "UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the PolicySettingsEffect enum.
 func (e PolicySettingsEffect) Valid() bool {
 	switch e {
-	case PolicySettingsEffectDENY:
+	case PolicySettingsEffectDeny:
 		return true
-	case PolicySettingsEffectUNSPECIFIED:
+	case PolicySettingsEffectUnspecified:
 		return true
 	default:
 		return false
@@ -956,19 +956,19 @@ func (e PolicySettingsEffect) Valid() bool {
 
 // Defines values for PricingPlanBillingType.
 const (
-	PricingPlanBillingTypeACCELERATORHOURS       PricingPlanBillingType = "ACCELERATOR_HOURS"
-	PricingPlanBillingTypeBILLINGTYPEUNSPECIFIED PricingPlanBillingType = "BILLING_TYPE_UNSPECIFIED"
-	PricingPlanBillingTypeTOKENUSAGE             PricingPlanBillingType = "TOKEN_USAGE"
+	PricingPlanBillingTypeAcceleratorHours PricingPlanBillingType = "ACCELERATOR_HOURS"
+	PricingPlanBillingTypeUnspecified      PricingPlanBillingType = "BILLING_TYPE_UNSPECIFIED"
+	PricingPlanBillingTypeTokenUsage       PricingPlanBillingType = "TOKEN_USAGE"
 )
 
 // Valid indicates whether the value is a known member of the PricingPlanBillingType enum.
 func (e PricingPlanBillingType) Valid() bool {
 	switch e {
-	case PricingPlanBillingTypeACCELERATORHOURS:
+	case PricingPlanBillingTypeAcceleratorHours:
 		return true
-	case PricingPlanBillingTypeBILLINGTYPEUNSPECIFIED:
+	case PricingPlanBillingTypeUnspecified:
 		return true
-	case PricingPlanBillingTypeTOKENUSAGE:
+	case PricingPlanBillingTypeTokenUsage:
 		return true
 	default:
 		return false
@@ -977,19 +977,19 @@ func (e PricingPlanBillingType) Valid() bool {
 
 // Defines values for PricingPlanState.
 const (
-	PricingPlanStateCREATING         PricingPlanState = "CREATING"
-	PricingPlanStateREADY            PricingPlanState = "READY"
-	PricingPlanStateSTATEUNSPECIFIED PricingPlanState = "STATE_UNSPECIFIED"
+	PricingPlanStateCreating    PricingPlanState = "CREATING"
+	PricingPlanStateReady       PricingPlanState = "READY"
+	PricingPlanStateUnspecified PricingPlanState = "STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the PricingPlanState enum.
 func (e PricingPlanState) Valid() bool {
 	switch e {
-	case PricingPlanStateCREATING:
+	case PricingPlanStateCreating:
 		return true
-	case PricingPlanStateREADY:
+	case PricingPlanStateReady:
 		return true
-	case PricingPlanStateSTATEUNSPECIFIED:
+	case PricingPlanStateUnspecified:
 		return true
 	default:
 		return false
@@ -998,16 +998,16 @@ func (e PricingPlanState) Valid() bool {
 
 // Defines values for Purpose.
 const (
-	PurposePURPOSEPILOT       Purpose = "PURPOSE_PILOT"
-	PurposePURPOSEUNSPECIFIED Purpose = "PURPOSE_UNSPECIFIED"
+	PurposePilot       Purpose = "PURPOSE_PILOT"
+	PurposeUnspecified Purpose = "PURPOSE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the Purpose enum.
 func (e Purpose) Valid() bool {
 	switch e {
-	case PurposePURPOSEPILOT:
+	case PurposePilot:
 		return true
-	case PurposePURPOSEUNSPECIFIED:
+	case PurposeUnspecified:
 		return true
 	default:
 		return false
@@ -1016,109 +1016,109 @@ func (e Purpose) Valid() bool {
 
 // Defines values for Region.
 const (
-	RegionAPMALAYSIA1        Region = "AP_MALAYSIA_1"
-	RegionAPTOKYO1           Region = "AP_TOKYO_1"
-	RegionAPTOKYO2           Region = "AP_TOKYO_2"
-	RegionEUFRANKFURT1       Region = "EU_FRANKFURT_1"
-	RegionEUICELAND1         Region = "EU_ICELAND_1"
-	RegionEUICELAND2         Region = "EU_ICELAND_2"
-	RegionEUNETHERLANDS1     Region = "EU_NETHERLANDS_1"
-	RegionNABRITISHCOLUMBIA1 Region = "NA_BRITISHCOLUMBIA_1"
-	RegionREGIONUNSPECIFIED  Region = "REGION_UNSPECIFIED"
-	RegionUSARIZONA1         Region = "US_ARIZONA_1"
-	RegionUSCALIFORNIA1      Region = "US_CALIFORNIA_1"
-	RegionUSCALIFORNIA2      Region = "US_CALIFORNIA_2"
-	RegionUSGEORGIA1         Region = "US_GEORGIA_1"
-	RegionUSGEORGIA2         Region = "US_GEORGIA_2"
-	RegionUSGEORGIA3         Region = "US_GEORGIA_3"
-	RegionUSGEORGIA4         Region = "US_GEORGIA_4"
-	RegionUSILLINOIS1        Region = "US_ILLINOIS_1"
-	RegionUSILLINOIS2        Region = "US_ILLINOIS_2"
-	RegionUSIOWA1            Region = "US_IOWA_1"
-	RegionUSMINNESOTA1       Region = "US_MINNESOTA_1"
-	RegionUSNEWYORK1         Region = "US_NEWYORK_1"
-	RegionUSOHIO1            Region = "US_OHIO_1"
-	RegionUSOHIO2            Region = "US_OHIO_2"
-	RegionUSTEXAS1           Region = "US_TEXAS_1"
-	RegionUSTEXAS2           Region = "US_TEXAS_2"
-	RegionUSUTAH1            Region = "US_UTAH_1"
-	RegionUSVIRGINIA1        Region = "US_VIRGINIA_1"
-	RegionUSVIRGINIA2        Region = "US_VIRGINIA_2"
-	RegionUSWASHINGTON1      Region = "US_WASHINGTON_1"
-	RegionUSWASHINGTON2      Region = "US_WASHINGTON_2"
-	RegionUSWASHINGTON3      Region = "US_WASHINGTON_3"
-	RegionUSWASHINGTON4      Region = "US_WASHINGTON_4"
-	RegionUSWASHINGTON5      Region = "US_WASHINGTON_5"
+	RegionApMalaysia1        Region = "AP_MALAYSIA_1"
+	RegionApTokyo1           Region = "AP_TOKYO_1"
+	RegionApTokyo2           Region = "AP_TOKYO_2"
+	RegionEuFrankfurt1       Region = "EU_FRANKFURT_1"
+	RegionEuIceland1         Region = "EU_ICELAND_1"
+	RegionEuIceland2         Region = "EU_ICELAND_2"
+	RegionEuNetherlands1     Region = "EU_NETHERLANDS_1"
+	RegionNaBritishcolumbia1 Region = "NA_BRITISHCOLUMBIA_1"
+	RegionUnspecified        Region = "REGION_UNSPECIFIED"
+	RegionUsArizona1         Region = "US_ARIZONA_1"
+	RegionUsCalifornia1      Region = "US_CALIFORNIA_1"
+	RegionUsCalifornia2      Region = "US_CALIFORNIA_2"
+	RegionUsGeorgia1         Region = "US_GEORGIA_1"
+	RegionUsGeorgia2         Region = "US_GEORGIA_2"
+	RegionUsGeorgia3         Region = "US_GEORGIA_3"
+	RegionUsGeorgia4         Region = "US_GEORGIA_4"
+	RegionUsIllinois1        Region = "US_ILLINOIS_1"
+	RegionUsIllinois2        Region = "US_ILLINOIS_2"
+	RegionUsIowa1            Region = "US_IOWA_1"
+	RegionUsMinnesota1       Region = "US_MINNESOTA_1"
+	RegionUsNewyork1         Region = "US_NEWYORK_1"
+	RegionUsOhio1            Region = "US_OHIO_1"
+	RegionUsOhio2            Region = "US_OHIO_2"
+	RegionUsTexas1           Region = "US_TEXAS_1"
+	RegionUsTexas2           Region = "US_TEXAS_2"
+	RegionUsUtah1            Region = "US_UTAH_1"
+	RegionUsVirginia1        Region = "US_VIRGINIA_1"
+	RegionUsVirginia2        Region = "US_VIRGINIA_2"
+	RegionUsWashington1      Region = "US_WASHINGTON_1"
+	RegionUsWashington2      Region = "US_WASHINGTON_2"
+	RegionUsWashington3      Region = "US_WASHINGTON_3"
+	RegionUsWashington4      Region = "US_WASHINGTON_4"
+	RegionUsWashington5      Region = "US_WASHINGTON_5"
 )
 
 // Valid indicates whether the value is a known member of the Region enum.
 func (e Region) Valid() bool {
 	switch e {
-	case RegionAPMALAYSIA1:
+	case RegionApMalaysia1:
 		return true
-	case RegionAPTOKYO1:
+	case RegionApTokyo1:
 		return true
-	case RegionAPTOKYO2:
+	case RegionApTokyo2:
 		return true
-	case RegionEUFRANKFURT1:
+	case RegionEuFrankfurt1:
 		return true
-	case RegionEUICELAND1:
+	case RegionEuIceland1:
 		return true
-	case RegionEUICELAND2:
+	case RegionEuIceland2:
 		return true
-	case RegionEUNETHERLANDS1:
+	case RegionEuNetherlands1:
 		return true
-	case RegionNABRITISHCOLUMBIA1:
+	case RegionNaBritishcolumbia1:
 		return true
-	case RegionREGIONUNSPECIFIED:
+	case RegionUnspecified:
 		return true
-	case RegionUSARIZONA1:
+	case RegionUsArizona1:
 		return true
-	case RegionUSCALIFORNIA1:
+	case RegionUsCalifornia1:
 		return true
-	case RegionUSCALIFORNIA2:
+	case RegionUsCalifornia2:
 		return true
-	case RegionUSGEORGIA1:
+	case RegionUsGeorgia1:
 		return true
-	case RegionUSGEORGIA2:
+	case RegionUsGeorgia2:
 		return true
-	case RegionUSGEORGIA3:
+	case RegionUsGeorgia3:
 		return true
-	case RegionUSGEORGIA4:
+	case RegionUsGeorgia4:
 		return true
-	case RegionUSILLINOIS1:
+	case RegionUsIllinois1:
 		return true
-	case RegionUSILLINOIS2:
+	case RegionUsIllinois2:
 		return true
-	case RegionUSIOWA1:
+	case RegionUsIowa1:
 		return true
-	case RegionUSMINNESOTA1:
+	case RegionUsMinnesota1:
 		return true
-	case RegionUSNEWYORK1:
+	case RegionUsNewyork1:
 		return true
-	case RegionUSOHIO1:
+	case RegionUsOhio1:
 		return true
-	case RegionUSOHIO2:
+	case RegionUsOhio2:
 		return true
-	case RegionUSTEXAS1:
+	case RegionUsTexas1:
 		return true
-	case RegionUSTEXAS2:
+	case RegionUsTexas2:
 		return true
-	case RegionUSUTAH1:
+	case RegionUsUtah1:
 		return true
-	case RegionUSVIRGINIA1:
+	case RegionUsVirginia1:
 		return true
-	case RegionUSVIRGINIA2:
+	case RegionUsVirginia2:
 		return true
-	case RegionUSWASHINGTON1:
+	case RegionUsWashington1:
 		return true
-	case RegionUSWASHINGTON2:
+	case RegionUsWashington2:
 		return true
-	case RegionUSWASHINGTON3:
+	case RegionUsWashington3:
 		return true
-	case RegionUSWASHINGTON4:
+	case RegionUsWashington4:
 		return true
-	case RegionUSWASHINGTON5:
+	case RegionUsWashington5:
 		return true
 	default:
 		return false
@@ -1127,28 +1127,28 @@ func (e Region) Valid() bool {
 
 // Defines values for ReinforcementLearningLossConfigMethod.
 const (
-	ReinforcementLearningLossConfigMethodDAPO              ReinforcementLearningLossConfigMethod = "DAPO"
-	ReinforcementLearningLossConfigMethodDPO               ReinforcementLearningLossConfigMethod = "DPO"
-	ReinforcementLearningLossConfigMethodGRPO              ReinforcementLearningLossConfigMethod = "GRPO"
-	ReinforcementLearningLossConfigMethodGSPOTOKEN         ReinforcementLearningLossConfigMethod = "GSPO_TOKEN"
-	ReinforcementLearningLossConfigMethodMETHODUNSPECIFIED ReinforcementLearningLossConfigMethod = "METHOD_UNSPECIFIED"
-	ReinforcementLearningLossConfigMethodORPO              ReinforcementLearningLossConfigMethod = "ORPO"
+	ReinforcementLearningLossConfigMethodDapo        ReinforcementLearningLossConfigMethod = "DAPO"
+	ReinforcementLearningLossConfigMethodDpo         ReinforcementLearningLossConfigMethod = "DPO"
+	ReinforcementLearningLossConfigMethodGrpo        ReinforcementLearningLossConfigMethod = "GRPO"
+	ReinforcementLearningLossConfigMethodGspoToken   ReinforcementLearningLossConfigMethod = "GSPO_TOKEN"
+	ReinforcementLearningLossConfigMethodUnspecified ReinforcementLearningLossConfigMethod = "METHOD_UNSPECIFIED"
+	ReinforcementLearningLossConfigMethodOrpo        ReinforcementLearningLossConfigMethod = "ORPO"
 )
 
 // Valid indicates whether the value is a known member of the ReinforcementLearningLossConfigMethod enum.
 func (e ReinforcementLearningLossConfigMethod) Valid() bool {
 	switch e {
-	case ReinforcementLearningLossConfigMethodDAPO:
+	case ReinforcementLearningLossConfigMethodDapo:
 		return true
-	case ReinforcementLearningLossConfigMethodDPO:
+	case ReinforcementLearningLossConfigMethodDpo:
 		return true
-	case ReinforcementLearningLossConfigMethodGRPO:
+	case ReinforcementLearningLossConfigMethodGrpo:
 		return true
-	case ReinforcementLearningLossConfigMethodGSPOTOKEN:
+	case ReinforcementLearningLossConfigMethodGspoToken:
 		return true
-	case ReinforcementLearningLossConfigMethodMETHODUNSPECIFIED:
+	case ReinforcementLearningLossConfigMethodUnspecified:
 		return true
-	case ReinforcementLearningLossConfigMethodORPO:
+	case ReinforcementLearningLossConfigMethodOrpo:
 		return true
 	default:
 		return false
@@ -1157,19 +1157,19 @@ func (e ReinforcementLearningLossConfigMethod) Valid() bool {
 
 // Defines values for RolloutStrategy.
 const (
-	RolloutStrategyROLLOUTSTRATEGYHOTRELOAD   RolloutStrategy = "ROLLOUT_STRATEGY_HOT_RELOAD"
-	RolloutStrategyROLLOUTSTRATEGYSTANDARD    RolloutStrategy = "ROLLOUT_STRATEGY_STANDARD"
-	RolloutStrategyROLLOUTSTRATEGYUNSPECIFIED RolloutStrategy = "ROLLOUT_STRATEGY_UNSPECIFIED"
+	RolloutStrategyHotReload   RolloutStrategy = "ROLLOUT_STRATEGY_HOT_RELOAD"
+	RolloutStrategyStandard    RolloutStrategy = "ROLLOUT_STRATEGY_STANDARD"
+	RolloutStrategyUnspecified RolloutStrategy = "ROLLOUT_STRATEGY_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the RolloutStrategy enum.
 func (e RolloutStrategy) Valid() bool {
 	switch e {
-	case RolloutStrategyROLLOUTSTRATEGYHOTRELOAD:
+	case RolloutStrategyHotReload:
 		return true
-	case RolloutStrategyROLLOUTSTRATEGYSTANDARD:
+	case RolloutStrategyStandard:
 		return true
-	case RolloutStrategyROLLOUTSTRATEGYUNSPECIFIED:
+	case RolloutStrategyUnspecified:
 		return true
 	default:
 		return false
@@ -1178,25 +1178,25 @@ func (e RolloutStrategy) Valid() bool {
 
 // Defines values for RouterState.
 const (
-	RouterStateCREATING         RouterState = "CREATING"
-	RouterStateDELETING         RouterState = "DELETING"
-	RouterStateREADY            RouterState = "READY"
-	RouterStateSTATEUNSPECIFIED RouterState = "STATE_UNSPECIFIED"
-	RouterStateUPDATING         RouterState = "UPDATING"
+	RouterStateCreating    RouterState = "CREATING"
+	RouterStateDeleting    RouterState = "DELETING"
+	RouterStateReady       RouterState = "READY"
+	RouterStateUnspecified RouterState = "STATE_UNSPECIFIED"
+	RouterStateUpdating    RouterState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the RouterState enum.
 func (e RouterState) Valid() bool {
 	switch e {
-	case RouterStateCREATING:
+	case RouterStateCreating:
 		return true
-	case RouterStateDELETING:
+	case RouterStateDeleting:
 		return true
-	case RouterStateREADY:
+	case RouterStateReady:
 		return true
-	case RouterStateSTATEUNSPECIFIED:
+	case RouterStateUnspecified:
 		return true
-	case RouterStateUPDATING:
+	case RouterStateUpdating:
 		return true
 	default:
 		return false
@@ -1205,19 +1205,19 @@ func (e RouterState) Valid() bool {
 
 // Defines values for TrainingSessionReferenceState.
 const (
-	TrainingSessionReferenceStateADAPTER                                  TrainingSessionReferenceState = "ADAPTER"
-	TrainingSessionReferenceStateBASE                                     TrainingSessionReferenceState = "BASE"
-	TrainingSessionReferenceStateTRAININGSESSIONREFERENCESTATEUNSPECIFIED TrainingSessionReferenceState = "TRAINING_SESSION_REFERENCE_STATE_UNSPECIFIED"
+	TrainingSessionReferenceStateAdapter     TrainingSessionReferenceState = "ADAPTER"
+	TrainingSessionReferenceStateBase        TrainingSessionReferenceState = "BASE"
+	TrainingSessionReferenceStateUnspecified TrainingSessionReferenceState = "TRAINING_SESSION_REFERENCE_STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingSessionReferenceState enum.
 func (e TrainingSessionReferenceState) Valid() bool {
 	switch e {
-	case TrainingSessionReferenceStateADAPTER:
+	case TrainingSessionReferenceStateAdapter:
 		return true
-	case TrainingSessionReferenceStateBASE:
+	case TrainingSessionReferenceStateBase:
 		return true
-	case TrainingSessionReferenceStateTRAININGSESSIONREFERENCESTATEUNSPECIFIED:
+	case TrainingSessionReferenceStateUnspecified:
 		return true
 	default:
 		return false
@@ -1226,19 +1226,19 @@ func (e TrainingSessionReferenceState) Valid() bool {
 
 // Defines values for TrainingSessionState.
 const (
-	TrainingSessionStateFAILED                          TrainingSessionState = "FAILED"
-	TrainingSessionStateREADY                           TrainingSessionState = "READY"
-	TrainingSessionStateTRAININGSESSIONSTATEUNSPECIFIED TrainingSessionState = "TRAINING_SESSION_STATE_UNSPECIFIED"
+	TrainingSessionStateFailed      TrainingSessionState = "FAILED"
+	TrainingSessionStateReady       TrainingSessionState = "READY"
+	TrainingSessionStateUnspecified TrainingSessionState = "TRAINING_SESSION_STATE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingSessionState enum.
 func (e TrainingSessionState) Valid() bool {
 	switch e {
-	case TrainingSessionStateFAILED:
+	case TrainingSessionStateFailed:
 		return true
-	case TrainingSessionStateREADY:
+	case TrainingSessionStateReady:
 		return true
-	case TrainingSessionStateTRAININGSESSIONSTATEUNSPECIFIED:
+	case TrainingSessionStateUnspecified:
 		return true
 	default:
 		return false
@@ -1247,22 +1247,22 @@ func (e TrainingSessionState) Valid() bool {
 
 // Defines values for TrainingShapeTrainerMode.
 const (
-	TrainingShapeTrainerModeFORWARDONLY            TrainingShapeTrainerMode = "FORWARD_ONLY"
-	TrainingShapeTrainerModeLORATRAINER            TrainingShapeTrainerMode = "LORA_TRAINER"
-	TrainingShapeTrainerModePOLICYTRAINER          TrainingShapeTrainerMode = "POLICY_TRAINER"
-	TrainingShapeTrainerModeTRAINERMODEUNSPECIFIED TrainingShapeTrainerMode = "TRAINER_MODE_UNSPECIFIED"
+	TrainingShapeTrainerModeForwardOnly   TrainingShapeTrainerMode = "FORWARD_ONLY"
+	TrainingShapeTrainerModeLoraTrainer   TrainingShapeTrainerMode = "LORA_TRAINER"
+	TrainingShapeTrainerModePolicyTrainer TrainingShapeTrainerMode = "POLICY_TRAINER"
+	TrainingShapeTrainerModeUnspecified   TrainingShapeTrainerMode = "TRAINER_MODE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the TrainingShapeTrainerMode enum.
 func (e TrainingShapeTrainerMode) Valid() bool {
 	switch e {
-	case TrainingShapeTrainerModeFORWARDONLY:
+	case TrainingShapeTrainerModeForwardOnly:
 		return true
-	case TrainingShapeTrainerModeLORATRAINER:
+	case TrainingShapeTrainerModeLoraTrainer:
 		return true
-	case TrainingShapeTrainerModePOLICYTRAINER:
+	case TrainingShapeTrainerModePolicyTrainer:
 		return true
-	case TrainingShapeTrainerModeTRAINERMODEUNSPECIFIED:
+	case TrainingShapeTrainerModeUnspecified:
 		return true
 	default:
 		return false
@@ -1271,25 +1271,25 @@ func (e TrainingShapeTrainerMode) Valid() bool {
 
 // Defines values for UserState.
 const (
-	UserStateCREATING         UserState = "CREATING"
-	UserStateDELETING         UserState = "DELETING"
-	UserStateREADY            UserState = "READY"
-	UserStateSTATEUNSPECIFIED UserState = "STATE_UNSPECIFIED"
-	UserStateUPDATING         UserState = "UPDATING"
+	UserStateCreating    UserState = "CREATING"
+	UserStateDeleting    UserState = "DELETING"
+	UserStateReady       UserState = "READY"
+	UserStateUnspecified UserState = "STATE_UNSPECIFIED"
+	UserStateUpdating    UserState = "UPDATING"
 )
 
 // Valid indicates whether the value is a known member of the UserState enum.
 func (e UserState) Valid() bool {
 	switch e {
-	case UserStateCREATING:
+	case UserStateCreating:
 		return true
-	case UserStateDELETING:
+	case UserStateDeleting:
 		return true
-	case UserStateREADY:
+	case UserStateReady:
 		return true
-	case UserStateSTATEUNSPECIFIED:
+	case UserStateUnspecified:
 		return true
-	case UserStateUPDATING:
+	case UserStateUpdating:
 		return true
 	default:
 		return false
@@ -1298,12 +1298,12 @@ func (e UserState) Valid() bool {
 
 // Defines values for WeightPrecision.
 const (
-	WeightPrecisionBFLOAT16                   WeightPrecision = "BFLOAT16"
-	WeightPrecisionFP4FP8                     WeightPrecision = "FP4_FP8"
-	WeightPrecisionFP8                        WeightPrecision = "FP8"
-	WeightPrecisionINT8                       WeightPrecision = "INT8"
-	WeightPrecisionNF4                        WeightPrecision = "NF4"
-	WeightPrecisionWEIGHTPRECISIONUNSPECIFIED WeightPrecision = "WEIGHT_PRECISION_UNSPECIFIED"
+	WeightPrecisionBFLOAT16    WeightPrecision = "BFLOAT16"
+	WeightPrecisionFP4FP8      WeightPrecision = "FP4_FP8"
+	WeightPrecisionFP8         WeightPrecision = "FP8"
+	WeightPrecisionINT8        WeightPrecision = "INT8"
+	WeightPrecisionNF4         WeightPrecision = "NF4"
+	WeightPrecisionUnspecified WeightPrecision = "WEIGHT_PRECISION_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the WeightPrecision enum.
@@ -1319,7 +1319,7 @@ func (e WeightPrecision) Valid() bool {
 		return true
 	case WeightPrecisionNF4:
 		return true
-	case WeightPrecisionWEIGHTPRECISIONUNSPECIFIED:
+	case WeightPrecisionUnspecified:
 		return true
 	default:
 		return false
@@ -1328,19 +1328,19 @@ func (e WeightPrecision) Valid() bool {
 
 // Defines values for GetAccountUsageFilterOptionsParamsUsageType.
 const (
-	GetAccountUsageFilterOptionsParamsUsageTypeDEDICATEDDEPLOYMENT  GetAccountUsageFilterOptionsParamsUsageType = "DEDICATED_DEPLOYMENT"
-	GetAccountUsageFilterOptionsParamsUsageTypeSERVERLESS           GetAccountUsageFilterOptionsParamsUsageType = "SERVERLESS"
-	GetAccountUsageFilterOptionsParamsUsageTypeUSAGETYPEUNSPECIFIED GetAccountUsageFilterOptionsParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
+	GetAccountUsageFilterOptionsParamsUsageTypeDedicatedDeployment GetAccountUsageFilterOptionsParamsUsageType = "DEDICATED_DEPLOYMENT"
+	GetAccountUsageFilterOptionsParamsUsageTypeServerless          GetAccountUsageFilterOptionsParamsUsageType = "SERVERLESS"
+	GetAccountUsageFilterOptionsParamsUsageTypeUnspecified         GetAccountUsageFilterOptionsParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the GetAccountUsageFilterOptionsParamsUsageType enum.
 func (e GetAccountUsageFilterOptionsParamsUsageType) Valid() bool {
 	switch e {
-	case GetAccountUsageFilterOptionsParamsUsageTypeDEDICATEDDEPLOYMENT:
+	case GetAccountUsageFilterOptionsParamsUsageTypeDedicatedDeployment:
 		return true
-	case GetAccountUsageFilterOptionsParamsUsageTypeSERVERLESS:
+	case GetAccountUsageFilterOptionsParamsUsageTypeServerless:
 		return true
-	case GetAccountUsageFilterOptionsParamsUsageTypeUSAGETYPEUNSPECIFIED:
+	case GetAccountUsageFilterOptionsParamsUsageTypeUnspecified:
 		return true
 	default:
 		return false
@@ -1349,19 +1349,19 @@ func (e GetAccountUsageFilterOptionsParamsUsageType) Valid() bool {
 
 // Defines values for GetAccountUsageParamsUsageType.
 const (
-	GetAccountUsageParamsUsageTypeDEDICATEDDEPLOYMENT  GetAccountUsageParamsUsageType = "DEDICATED_DEPLOYMENT"
-	GetAccountUsageParamsUsageTypeSERVERLESS           GetAccountUsageParamsUsageType = "SERVERLESS"
-	GetAccountUsageParamsUsageTypeUSAGETYPEUNSPECIFIED GetAccountUsageParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
+	GetAccountUsageParamsUsageTypeDedicatedDeployment GetAccountUsageParamsUsageType = "DEDICATED_DEPLOYMENT"
+	GetAccountUsageParamsUsageTypeServerless          GetAccountUsageParamsUsageType = "SERVERLESS"
+	GetAccountUsageParamsUsageTypeUnspecified         GetAccountUsageParamsUsageType = "USAGE_TYPE_UNSPECIFIED"
 )
 
 // Valid indicates whether the value is a known member of the GetAccountUsageParamsUsageType enum.
 func (e GetAccountUsageParamsUsageType) Valid() bool {
 	switch e {
-	case GetAccountUsageParamsUsageTypeDEDICATEDDEPLOYMENT:
+	case GetAccountUsageParamsUsageTypeDedicatedDeployment:
 		return true
-	case GetAccountUsageParamsUsageTypeSERVERLESS:
+	case GetAccountUsageParamsUsageTypeServerless:
 		return true
-	case GetAccountUsageParamsUsageTypeUSAGETYPEUNSPECIFIED:
+	case GetAccountUsageParamsUsageTypeUnspecified:
 		return true
 	default:
 		return false
@@ -7313,6 +7313,8 @@ type PreviewEvaluationJSONRequestBody = PreviewEvaluationBody
 type ValidateAssertionsJSONRequestBody = ValidateAssertionsBody
 
 // CreateEvaluatorJSONRequestBody defines body for CreateEvaluator for application/json ContentType.
+//
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 type CreateEvaluatorJSONRequestBody = CreateEvaluatorBody
 
 // UpdateEvaluatorJSONRequestBody defines body for UpdateEvaluator for application/json ContentType.
@@ -7551,10 +7553,11 @@ func (a ProtobufAny) MarshalJSON() ([]byte, error) {
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
+// HttpRequestDoer performs HTTP requests.
 //
 // The standard http.Client implements this interface.
 type HttpRequestDoer interface {
+	// Do sends req and returns its response, as http.Client.Do does.
 	Do(req *http.Request) (*http.Response, error)
 }
 
@@ -8018,6 +8021,8 @@ type ClientInterface interface {
 	// GetDeploymentMetrics Get Deployment Metrics (Deprecated)
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+	//
+	// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 	GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScaleDeploymentWithBody Scale Deployment to a specific number of replicas or to zero
@@ -8244,20 +8249,20 @@ type ClientInterface interface {
 
 	// CreateEvaluatorWithBody Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEvaluator Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteEvaluator Delete Evaluator
@@ -10519,6 +10524,8 @@ func (c *Client) GetTerminationMessage(ctx context.Context, accountID string, de
 // GetDeploymentMetrics Get Deployment Metrics (Deprecated)
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+//
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (c *Client) GetDeploymentMetrics(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDeploymentMetricsRequest(c.Server, accountID, deploymentID, params)
 	if err != nil {
@@ -11117,11 +11124,11 @@ func (c *Client) ListEvaluators(ctx context.Context, accountID string, params *L
 
 // CreateEvaluatorWithBody Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequestWithBody(c.Server, accountID, contentType, body)
 	if err != nil {
@@ -11136,11 +11143,11 @@ func (c *Client) CreateEvaluatorWithBody(ctx context.Context, accountID string, 
 
 // CreateEvaluator Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *Client) CreateEvaluator(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEvaluatorRequest(c.Server, accountID, body)
 	if err != nil {
@@ -29422,6 +29429,8 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+	//
+	// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 	GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error)
 
 	// ScaleDeploymentWithBodyWithResponse Scale Deployment to a specific number of replicas or to zero
@@ -29678,20 +29687,20 @@ type ClientWithResponsesInterface interface {
 
 	// CreateEvaluatorWithBodyWithResponse Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// CreateEvaluatorWithResponse Create Evaluator (Deprecated)
 	//
-	// Deprecated: Use CreateEvaluatorV2 instead
-	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+	//
+	// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 	CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error)
 
 	// DeleteEvaluatorWithResponse Delete Evaluator
@@ -31047,6 +31056,7 @@ type ClientWithResponsesInterface interface {
 	ValidateModelConfigWithResponse(ctx context.Context, body ValidateModelConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateModelConfigRawResponse, error)
 }
 
+// ListAccountsRawResponse is the answer to ListAccounts: its body, its HTTP response, and the body decoded by status.
 type ListAccountsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31095,6 +31105,7 @@ func (r ListAccountsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountRawResponse is the answer to GetAccount: its body, its HTTP response, and the body decoded by status.
 type GetAccountRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31143,6 +31154,7 @@ func (r GetAccountRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountUsageFilterOptionsRawResponse is the answer to GetAccountUsageFilterOptions: its body, its HTTP response, and the body decoded by status.
 type GetAccountUsageFilterOptionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31191,6 +31203,7 @@ func (r GetAccountUsageFilterOptionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAuditLogsRawResponse is the answer to ListAuditLogs: its body, its HTTP response, and the body decoded by status.
 type ListAuditLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31239,6 +31252,7 @@ func (r ListAuditLogsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListBatchInferenceJobsRawResponse is the answer to ListBatchInferenceJobs: its body, its HTTP response, and the body decoded by status.
 type ListBatchInferenceJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31287,6 +31301,7 @@ func (r ListBatchInferenceJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateBatchInferenceJobRawResponse is the answer to CreateBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type CreateBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31335,6 +31350,7 @@ func (r CreateBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteBatchInferenceJobRawResponse is the answer to DeleteBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type DeleteBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31383,6 +31399,7 @@ func (r DeleteBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetBatchInferenceJobRawResponse is the answer to GetBatchInferenceJob: its body, its HTTP response, and the body decoded by status.
 type GetBatchInferenceJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31431,6 +31448,7 @@ func (r GetBatchInferenceJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetBillingSummaryRawResponse is the answer to GetBillingSummary: its body, its HTTP response, and the body decoded by status.
 type GetBillingSummaryRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31479,6 +31497,7 @@ func (r GetBillingSummaryRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountUsageRawResponse is the answer to GetAccountUsage: its body, its HTTP response, and the body decoded by status.
 type GetAccountUsageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31527,6 +31546,7 @@ func (r GetAccountUsageRawResponse) ContentType() string {
 	return ""
 }
 
+// PromoteCheckpointRawResponse is the answer to PromoteCheckpoint: its body, its HTTP response, and the body decoded by status.
 type PromoteCheckpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31575,6 +31595,7 @@ func (r PromoteCheckpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ListClustersRawResponse is the answer to ListClusters: its body, its HTTP response, and the body decoded by status.
 type ListClustersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31623,6 +31644,7 @@ func (r ListClustersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateClusterRawResponse is the answer to CreateCluster: its body, its HTTP response, and the body decoded by status.
 type CreateClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31671,6 +31693,7 @@ func (r CreateClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteClusterRawResponse is the answer to DeleteCluster: its body, its HTTP response, and the body decoded by status.
 type DeleteClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31719,6 +31742,7 @@ func (r DeleteClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetClusterRawResponse is the answer to GetCluster: its body, its HTTP response, and the body decoded by status.
 type GetClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31767,6 +31791,7 @@ func (r GetClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateClusterRawResponse is the answer to UpdateCluster: its body, its HTTP response, and the body decoded by status.
 type UpdateClusterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31815,6 +31840,7 @@ func (r UpdateClusterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetClusterConnectionInfoRawResponse is the answer to GetClusterConnectionInfo: its body, its HTTP response, and the body decoded by status.
 type GetClusterConnectionInfoRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31863,6 +31889,7 @@ func (r GetClusterConnectionInfoRawResponse) ContentType() string {
 	return ""
 }
 
+// ListCreditRedemptionsRawResponse is the answer to ListCreditRedemptions: its body, its HTTP response, and the body decoded by status.
 type ListCreditRedemptionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31911,6 +31938,7 @@ func (r ListCreditRedemptionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDatasetsRawResponse is the answer to ListDatasets: its body, its HTTP response, and the body decoded by status.
 type ListDatasetsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -31959,6 +31987,7 @@ func (r ListDatasetsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDatasetRawResponse is the answer to CreateDataset: its body, its HTTP response, and the body decoded by status.
 type CreateDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32007,6 +32036,7 @@ func (r CreateDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDatasetRawResponse is the answer to DeleteDataset: its body, its HTTP response, and the body decoded by status.
 type DeleteDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32055,6 +32085,7 @@ func (r DeleteDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetRawResponse is the answer to GetDataset: its body, its HTTP response, and the body decoded by status.
 type GetDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32103,6 +32134,7 @@ func (r GetDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDatasetRawResponse is the answer to UpdateDataset: its body, its HTTP response, and the body decoded by status.
 type UpdateDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32151,6 +32183,7 @@ func (r UpdateDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetDownloadEndpointRawResponse is the answer to GetDatasetDownloadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDatasetDownloadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32199,6 +32232,7 @@ func (r GetDatasetDownloadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDatasetUploadEndpointRawResponse is the answer to GetDatasetUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDatasetUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32247,6 +32281,7 @@ func (r GetDatasetUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// SplitDatasetRawResponse is the answer to SplitDataset: its body, its HTTP response, and the body decoded by status.
 type SplitDatasetRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32295,6 +32330,7 @@ func (r SplitDatasetRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateDatasetUploadRawResponse is the answer to ValidateDatasetUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateDatasetUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32343,6 +32379,7 @@ func (r ValidateDatasetUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeployedModelsRawResponse is the answer to ListDeployedModels: its body, its HTTP response, and the body decoded by status.
 type ListDeployedModelsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32391,6 +32428,7 @@ func (r ListDeployedModelsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeployedModelRawResponse is the answer to CreateDeployedModel: its body, its HTTP response, and the body decoded by status.
 type CreateDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32439,6 +32477,7 @@ func (r CreateDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeployedModelRawResponse is the answer to DeleteDeployedModel: its body, its HTTP response, and the body decoded by status.
 type DeleteDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32487,6 +32526,7 @@ func (r DeleteDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeployedModelRawResponse is the answer to GetDeployedModel: its body, its HTTP response, and the body decoded by status.
 type GetDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32535,6 +32575,7 @@ func (r GetDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeployedModelRawResponse is the answer to UpdateDeployedModel: its body, its HTTP response, and the body decoded by status.
 type UpdateDeployedModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32583,6 +32624,7 @@ func (r UpdateDeployedModelRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShapesRawResponse is the answer to ListDeploymentShapes: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShapesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32631,6 +32673,7 @@ func (r ListDeploymentShapesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeploymentShapeRawResponse is the answer to CreateDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type CreateDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32679,6 +32722,7 @@ func (r CreateDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeploymentShapeRawResponse is the answer to DeleteDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type DeleteDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32727,6 +32771,7 @@ func (r DeleteDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentShapeRawResponse is the answer to GetDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32775,6 +32820,7 @@ func (r GetDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentShapeRawResponse is the answer to UpdateDeploymentShape: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32823,6 +32869,7 @@ func (r UpdateDeploymentShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShapeVersionsRawResponse is the answer to ListDeploymentShapeVersions: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShapeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32871,6 +32918,7 @@ func (r ListDeploymentShapeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentShapeVersionRawResponse is the answer to GetDeploymentShapeVersion: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32919,6 +32967,7 @@ func (r GetDeploymentShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentShapeVersionRawResponse is the answer to UpdateDeploymentShapeVersion: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32967,6 +33016,7 @@ func (r UpdateDeploymentShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentsRawResponse is the answer to ListDeployments: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33015,6 +33065,7 @@ func (r ListDeploymentsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeploymentRawResponse is the answer to CreateDeployment: its body, its HTTP response, and the body decoded by status.
 type CreateDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33063,6 +33114,7 @@ func (r CreateDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDeploymentRawResponse is the answer to DeleteDeployment: its body, its HTTP response, and the body decoded by status.
 type DeleteDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33111,6 +33163,7 @@ func (r DeleteDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentRawResponse is the answer to GetDeployment: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33159,6 +33212,7 @@ func (r GetDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeploymentRawResponse is the answer to UpdateDeployment: its body, its HTTP response, and the body decoded by status.
 type UpdateDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33207,6 +33261,7 @@ func (r UpdateDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ResetLedgerRawResponse is the answer to ResetLedger: its body, its HTTP response, and the body decoded by status.
 type ResetLedgerRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33255,6 +33310,7 @@ func (r ResetLedgerRawResponse) ContentType() string {
 	return ""
 }
 
+// GetLedgerRawResponse is the answer to GetLedger: its body, its HTTP response, and the body decoded by status.
 type GetLedgerRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33303,6 +33359,7 @@ func (r GetLedgerRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeploymentShardsRawResponse is the answer to ListDeploymentShards: its body, its HTTP response, and the body decoded by status.
 type ListDeploymentShardsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33351,6 +33408,7 @@ func (r ListDeploymentShardsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTerminationMessageRawResponse is the answer to GetTerminationMessage: its body, its HTTP response, and the body decoded by status.
 type GetTerminationMessageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33399,6 +33457,7 @@ func (r GetTerminationMessageRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeploymentMetricsRawResponse is the answer to GetDeploymentMetrics: its body, its HTTP response, and the body decoded by status.
 type GetDeploymentMetricsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33447,6 +33506,7 @@ func (r GetDeploymentMetricsRawResponse) ContentType() string {
 	return ""
 }
 
+// ScaleDeploymentRawResponse is the answer to ScaleDeployment: its body, its HTTP response, and the body decoded by status.
 type ScaleDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33495,6 +33555,7 @@ func (r ScaleDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UndeleteDeploymentRawResponse is the answer to UndeleteDeployment: its body, its HTTP response, and the body decoded by status.
 type UndeleteDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33543,6 +33604,7 @@ func (r UndeleteDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDeveloperPassesRawResponse is the answer to ListDeveloperPasses: its body, its HTTP response, and the body decoded by status.
 type ListDeveloperPassesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33591,6 +33653,7 @@ func (r ListDeveloperPassesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDeveloperPassRawResponse is the answer to CreateDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type CreateDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33639,6 +33702,7 @@ func (r CreateDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDeveloperPassRawResponse is the answer to GetDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type GetDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33687,6 +33751,7 @@ func (r GetDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateDeveloperPassRawResponse is the answer to UpdateDeveloperPass: its body, its HTTP response, and the body decoded by status.
 type UpdateDeveloperPassRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33735,6 +33800,7 @@ func (r UpdateDeveloperPassRawResponse) ContentType() string {
 	return ""
 }
 
+// ListDpoJobsRawResponse is the answer to ListDpoJobs: its body, its HTTP response, and the body decoded by status.
 type ListDpoJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33783,6 +33849,7 @@ func (r ListDpoJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateDpoJobRawResponse is the answer to CreateDpoJob: its body, its HTTP response, and the body decoded by status.
 type CreateDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33831,6 +33898,7 @@ func (r CreateDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteDpoJobRawResponse is the answer to DeleteDpoJob: its body, its HTTP response, and the body decoded by status.
 type DeleteDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33879,6 +33947,7 @@ func (r DeleteDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDpoJobRawResponse is the answer to GetDpoJob: its body, its HTTP response, and the body decoded by status.
 type GetDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33927,6 +33996,7 @@ func (r GetDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelDpoJobRawResponse is the answer to CancelDpoJob: its body, its HTTP response, and the body decoded by status.
 type CancelDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33975,6 +34045,7 @@ func (r CancelDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetDpoJobMetricsFileEndpointRawResponse is the answer to GetDpoJobMetricsFileEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetDpoJobMetricsFileEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34023,6 +34094,7 @@ func (r GetDpoJobMetricsFileEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeDpoJobRawResponse is the answer to ResumeDpoJob: its body, its HTTP response, and the body decoded by status.
 type ResumeDpoJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34071,6 +34143,7 @@ func (r ResumeDpoJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluationJobsRawResponse is the answer to ListEvaluationJobs: its body, its HTTP response, and the body decoded by status.
 type ListEvaluationJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34119,6 +34192,7 @@ func (r ListEvaluationJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluationJobRawResponse is the answer to CreateEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34167,6 +34241,7 @@ func (r CreateEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluationJobRawResponse is the answer to DeleteEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34215,6 +34290,7 @@ func (r DeleteEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationJobRawResponse is the answer to GetEvaluationJob: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34263,6 +34339,7 @@ func (r GetEvaluationJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationJobExecutionLogEndpointRawResponse is the answer to GetEvaluationJobExecutionLogEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationJobExecutionLogEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34311,6 +34388,7 @@ func (r GetEvaluationJobExecutionLogEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluationsRawResponse is the answer to ListEvaluations: its body, its HTTP response, and the body decoded by status.
 type ListEvaluationsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34359,6 +34437,7 @@ func (r ListEvaluationsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluationRawResponse is the answer to CreateEvaluation: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34407,6 +34486,7 @@ func (r CreateEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluationRawResponse is the answer to DeleteEvaluation: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34455,6 +34535,7 @@ func (r DeleteEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluationRawResponse is the answer to GetEvaluation: its body, its HTTP response, and the body decoded by status.
 type GetEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34503,6 +34584,7 @@ func (r GetEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// PreviewEvaluationRawResponse is the answer to PreviewEvaluation: its body, its HTTP response, and the body decoded by status.
 type PreviewEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34551,6 +34633,7 @@ func (r PreviewEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateAssertionsRawResponse is the answer to ValidateAssertions: its body, its HTTP response, and the body decoded by status.
 type ValidateAssertionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34599,6 +34682,7 @@ func (r ValidateAssertionsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluatorsRawResponse is the answer to ListEvaluators: its body, its HTTP response, and the body decoded by status.
 type ListEvaluatorsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34647,6 +34731,7 @@ func (r ListEvaluatorsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluatorRawResponse is the answer to CreateEvaluator: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34695,6 +34780,7 @@ func (r CreateEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluatorRawResponse is the answer to DeleteEvaluator: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34743,6 +34829,7 @@ func (r DeleteEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorRawResponse is the answer to GetEvaluator: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34791,6 +34878,7 @@ func (r GetEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateEvaluatorRawResponse is the answer to UpdateEvaluator: its body, its HTTP response, and the body decoded by status.
 type UpdateEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34839,6 +34927,7 @@ func (r UpdateEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// ListEvaluatorVersionsRawResponse is the answer to ListEvaluatorVersions: its body, its HTTP response, and the body decoded by status.
 type ListEvaluatorVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34887,6 +34976,7 @@ func (r ListEvaluatorVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteEvaluatorVersionRawResponse is the answer to DeleteEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type DeleteEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34935,6 +35025,7 @@ func (r DeleteEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorVersionRawResponse is the answer to GetEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -34983,6 +35074,7 @@ func (r GetEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// AliasEvaluatorVersionRawResponse is the answer to AliasEvaluatorVersion: its body, its HTTP response, and the body decoded by status.
 type AliasEvaluatorVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35031,6 +35123,7 @@ func (r AliasEvaluatorVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// RollbackEvaluatorRawResponse is the answer to RollbackEvaluator: its body, its HTTP response, and the body decoded by status.
 type RollbackEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35079,6 +35172,7 @@ func (r RollbackEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorBuildLogEndpointRawResponse is the answer to GetEvaluatorBuildLogEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorBuildLogEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35127,6 +35221,7 @@ func (r GetEvaluatorBuildLogEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorSourceCodeEndpointRawResponse is the answer to GetEvaluatorSourceCodeEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorSourceCodeEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35175,6 +35270,7 @@ func (r GetEvaluatorSourceCodeEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetEvaluatorUploadEndpointRawResponse is the answer to GetEvaluatorUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetEvaluatorUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35223,6 +35319,7 @@ func (r GetEvaluatorUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateEvaluatorUploadRawResponse is the answer to ValidateEvaluatorUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateEvaluatorUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35271,6 +35368,7 @@ func (r ValidateEvaluatorUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// PreviewEvaluatorRawResponse is the answer to PreviewEvaluator: its body, its HTTP response, and the body decoded by status.
 type PreviewEvaluatorRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35319,6 +35417,7 @@ func (r PreviewEvaluatorRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateEvaluatorV2RawResponse is the answer to CreateEvaluatorV2: its body, its HTTP response, and the body decoded by status.
 type CreateEvaluatorV2RawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35367,6 +35466,7 @@ func (r CreateEvaluatorV2RawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentTypesRawResponse is the answer to ListGenericDeploymentTypes: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentTypesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35415,6 +35515,7 @@ func (r ListGenericDeploymentTypesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateGenericDeploymentTypeRawResponse is the answer to CreateGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type CreateGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35463,6 +35564,7 @@ func (r CreateGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentTypeRawResponse is the answer to DeleteGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35511,6 +35613,7 @@ func (r DeleteGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentTypeVersionsRawResponse is the answer to ListGenericDeploymentTypeVersions: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentTypeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35559,6 +35662,7 @@ func (r ListGenericDeploymentTypeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateGenericDeploymentTypeRawResponse is the answer to UpdateGenericDeploymentType: its body, its HTTP response, and the body decoded by status.
 type UpdateGenericDeploymentTypeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35607,6 +35711,7 @@ func (r UpdateGenericDeploymentTypeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentTypeVersionRawResponse is the answer to DeleteGenericDeploymentTypeVersion: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentTypeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35655,6 +35760,7 @@ func (r DeleteGenericDeploymentTypeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetGenericDeploymentTypeVersionRawResponse is the answer to GetGenericDeploymentTypeVersion: its body, its HTTP response, and the body decoded by status.
 type GetGenericDeploymentTypeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35703,6 +35809,7 @@ func (r GetGenericDeploymentTypeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListGenericDeploymentsRawResponse is the answer to ListGenericDeployments: its body, its HTTP response, and the body decoded by status.
 type ListGenericDeploymentsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35751,6 +35858,7 @@ func (r ListGenericDeploymentsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateGenericDeploymentRawResponse is the answer to CreateGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type CreateGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35799,6 +35907,7 @@ func (r CreateGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteGenericDeploymentRawResponse is the answer to DeleteGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type DeleteGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35847,6 +35956,7 @@ func (r DeleteGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// GetGenericDeploymentRawResponse is the answer to GetGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type GetGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35895,6 +36005,7 @@ func (r GetGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateGenericDeploymentRawResponse is the answer to UpdateGenericDeployment: its body, its HTTP response, and the body decoded by status.
 type UpdateGenericDeploymentRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35943,6 +36054,7 @@ func (r UpdateGenericDeploymentRawResponse) ContentType() string {
 	return ""
 }
 
+// ListIdentityProvidersRawResponse is the answer to ListIdentityProviders: its body, its HTTP response, and the body decoded by status.
 type ListIdentityProvidersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35991,6 +36103,7 @@ func (r ListIdentityProvidersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateIdentityProviderRawResponse is the answer to CreateIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type CreateIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36039,6 +36152,7 @@ func (r CreateIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteIdentityProviderRawResponse is the answer to DeleteIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type DeleteIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36087,6 +36201,7 @@ func (r DeleteIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// GetIdentityProviderRawResponse is the answer to GetIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type GetIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36135,6 +36250,7 @@ func (r GetIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateIdentityProviderRawResponse is the answer to UpdateIdentityProvider: its body, its HTTP response, and the body decoded by status.
 type UpdateIdentityProviderRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36183,6 +36299,7 @@ func (r UpdateIdentityProviderRawResponse) ContentType() string {
 	return ""
 }
 
+// ListModelsRawResponse is the answer to ListModels: its body, its HTTP response, and the body decoded by status.
 type ListModelsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36231,6 +36348,7 @@ func (r ListModelsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateModelRawResponse is the answer to CreateModel: its body, its HTTP response, and the body decoded by status.
 type CreateModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36279,6 +36397,7 @@ func (r CreateModelRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteModelRawResponse is the answer to DeleteModel: its body, its HTTP response, and the body decoded by status.
 type DeleteModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36327,6 +36446,7 @@ func (r DeleteModelRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelRawResponse is the answer to GetModel: its body, its HTTP response, and the body decoded by status.
 type GetModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36375,6 +36495,7 @@ func (r GetModelRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateModelRawResponse is the answer to UpdateModel: its body, its HTTP response, and the body decoded by status.
 type UpdateModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36423,6 +36544,7 @@ func (r UpdateModelRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateModelVersionRawResponse is the answer to CreateModelVersion: its body, its HTTP response, and the body decoded by status.
 type CreateModelVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36471,6 +36593,7 @@ func (r CreateModelVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// DeployModelVersionRawResponse is the answer to DeployModelVersion: its body, its HTTP response, and the body decoded by status.
 type DeployModelVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36519,6 +36642,7 @@ func (r DeployModelVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelVersionCountRawResponse is the answer to GetModelVersionCount: its body, its HTTP response, and the body decoded by status.
 type GetModelVersionCountRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36567,6 +36691,7 @@ func (r GetModelVersionCountRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelDownloadEndpointRawResponse is the answer to GetModelDownloadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetModelDownloadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36615,6 +36740,7 @@ func (r GetModelDownloadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// GetModelUploadEndpointRawResponse is the answer to GetModelUploadEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetModelUploadEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36663,6 +36789,7 @@ func (r GetModelUploadEndpointRawResponse) ContentType() string {
 	return ""
 }
 
+// ImportModelRawResponse is the answer to ImportModel: its body, its HTTP response, and the body decoded by status.
 type ImportModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36711,6 +36838,7 @@ func (r ImportModelRawResponse) ContentType() string {
 	return ""
 }
 
+// PrepareModelRawResponse is the answer to PrepareModel: its body, its HTTP response, and the body decoded by status.
 type PrepareModelRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36759,6 +36887,7 @@ func (r PrepareModelRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateModelUploadRawResponse is the answer to ValidateModelUpload: its body, its HTTP response, and the body decoded by status.
 type ValidateModelUploadRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36807,6 +36936,7 @@ func (r ValidateModelUploadRawResponse) ContentType() string {
 	return ""
 }
 
+// GetPolicySettingsRawResponse is the answer to GetPolicySettings: its body, its HTTP response, and the body decoded by status.
 type GetPolicySettingsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36855,6 +36985,7 @@ func (r GetPolicySettingsRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdatePolicySettingsRawResponse is the answer to UpdatePolicySettings: its body, its HTTP response, and the body decoded by status.
 type UpdatePolicySettingsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36903,6 +37034,7 @@ func (r UpdatePolicySettingsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListPricingPlansRawResponse is the answer to ListPricingPlans: its body, its HTTP response, and the body decoded by status.
 type ListPricingPlansRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36951,6 +37083,7 @@ func (r ListPricingPlansRawResponse) ContentType() string {
 	return ""
 }
 
+// GetPricingPlanRawResponse is the answer to GetPricingPlan: its body, its HTTP response, and the body decoded by status.
 type GetPricingPlanRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36999,6 +37132,7 @@ func (r GetPricingPlanRawResponse) ContentType() string {
 	return ""
 }
 
+// ListQuotasRawResponse is the answer to ListQuotas: its body, its HTTP response, and the body decoded by status.
 type ListQuotasRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37047,6 +37181,7 @@ func (r ListQuotasRawResponse) ContentType() string {
 	return ""
 }
 
+// GetQuotaRawResponse is the answer to GetQuota: its body, its HTTP response, and the body decoded by status.
 type GetQuotaRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37095,6 +37230,7 @@ func (r GetQuotaRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateQuotaRawResponse is the answer to UpdateQuota: its body, its HTTP response, and the body decoded by status.
 type UpdateQuotaRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37143,6 +37279,7 @@ func (r UpdateQuotaRawResponse) ContentType() string {
 	return ""
 }
 
+// ListReinforcementFineTuningJobsRawResponse is the answer to ListReinforcementFineTuningJobs: its body, its HTTP response, and the body decoded by status.
 type ListReinforcementFineTuningJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37191,6 +37328,7 @@ func (r ListReinforcementFineTuningJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateReinforcementFineTuningJobRawResponse is the answer to CreateReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CreateReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37239,6 +37377,7 @@ func (r CreateReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteReinforcementFineTuningJobRawResponse is the answer to DeleteReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DeleteReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37287,6 +37426,7 @@ func (r DeleteReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetReinforcementFineTuningJobRawResponse is the answer to GetReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type GetReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37335,6 +37475,7 @@ func (r GetReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateReinforcementFineTuningJobRawResponse is the answer to UpdateReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type UpdateReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37383,6 +37524,7 @@ func (r UpdateReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelReinforcementFineTuningJobRawResponse is the answer to CancelReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CancelReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37431,6 +37573,7 @@ func (r CancelReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DebugReinforcementFineTuningJobRawResponse is the answer to DebugReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DebugReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37479,6 +37622,7 @@ func (r DebugReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetReinforcementFineTuningJobMetricsFileEndpointRawResponse is the answer to GetReinforcementFineTuningJobMetricsFileEndpoint: its body, its HTTP response, and the body decoded by status.
 type GetReinforcementFineTuningJobMetricsFileEndpointRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37527,6 +37671,7 @@ func (r GetReinforcementFineTuningJobMetricsFileEndpointRawResponse) ContentType
 	return ""
 }
 
+// ResumeReinforcementFineTuningJobRawResponse is the answer to ResumeReinforcementFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type ResumeReinforcementFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37575,6 +37720,7 @@ func (r ResumeReinforcementFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRlorTrainerJobsRawResponse is the answer to ListRlorTrainerJobs: its body, its HTTP response, and the body decoded by status.
 type ListRlorTrainerJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37623,6 +37769,7 @@ func (r ListRlorTrainerJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateRlorTrainerJobRawResponse is the answer to CreateRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type CreateRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37671,6 +37818,7 @@ func (r CreateRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteRlorTrainerJobRawResponse is the answer to DeleteRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type DeleteRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37719,6 +37867,7 @@ func (r DeleteRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRlorTrainerJobRawResponse is the answer to GetRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type GetRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37767,6 +37916,7 @@ func (r GetRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRlorTrainerJobCheckpointsRawResponse is the answer to ListRlorTrainerJobCheckpoints: its body, its HTTP response, and the body decoded by status.
 type ListRlorTrainerJobCheckpointsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37815,6 +37965,7 @@ func (r ListRlorTrainerJobCheckpointsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRlorTrainerJobPublicLogsRawResponse is the answer to GetRlorTrainerJobPublicLogs: its body, its HTTP response, and the body decoded by status.
 type GetRlorTrainerJobPublicLogsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37863,6 +38014,7 @@ func (r GetRlorTrainerJobPublicLogsRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelRlorTrainerJobRawResponse is the answer to CancelRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type CancelRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37911,6 +38063,7 @@ func (r CancelRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ExecuteRlorTrainStepRawResponse is the answer to ExecuteRlorTrainStep: its body, its HTTP response, and the body decoded by status.
 type ExecuteRlorTrainStepRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -37959,6 +38112,7 @@ func (r ExecuteRlorTrainStepRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeRlorTrainerJobRawResponse is the answer to ResumeRlorTrainerJob: its body, its HTTP response, and the body decoded by status.
 type ResumeRlorTrainerJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38007,6 +38161,7 @@ func (r ResumeRlorTrainerJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListRoutersRawResponse is the answer to ListRouters: its body, its HTTP response, and the body decoded by status.
 type ListRoutersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38055,6 +38210,7 @@ func (r ListRoutersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateRouterRawResponse is the answer to CreateRouter: its body, its HTTP response, and the body decoded by status.
 type CreateRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38103,6 +38259,7 @@ func (r CreateRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteRouterRawResponse is the answer to DeleteRouter: its body, its HTTP response, and the body decoded by status.
 type DeleteRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38151,6 +38308,7 @@ func (r DeleteRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// GetRouterRawResponse is the answer to GetRouter: its body, its HTTP response, and the body decoded by status.
 type GetRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38199,6 +38357,7 @@ func (r GetRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateRouterRawResponse is the answer to UpdateRouter: its body, its HTTP response, and the body decoded by status.
 type UpdateRouterRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38247,6 +38406,7 @@ func (r UpdateRouterRawResponse) ContentType() string {
 	return ""
 }
 
+// ListSecretsRawResponse is the answer to ListSecrets: its body, its HTTP response, and the body decoded by status.
 type ListSecretsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38295,6 +38455,7 @@ func (r ListSecretsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateSecretRawResponse is the answer to CreateSecret: its body, its HTTP response, and the body decoded by status.
 type CreateSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38343,6 +38504,7 @@ func (r CreateSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSecretRawResponse is the answer to DeleteSecret: its body, its HTTP response, and the body decoded by status.
 type DeleteSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38391,6 +38553,7 @@ func (r DeleteSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// GetSecretRawResponse is the answer to GetSecret: its body, its HTTP response, and the body decoded by status.
 type GetSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38439,6 +38602,7 @@ func (r GetSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateSecretRawResponse is the answer to UpdateSecret: its body, its HTTP response, and the body decoded by status.
 type UpdateSecretRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38487,6 +38651,7 @@ func (r UpdateSecretRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAccountServerlessRateLimitsRawResponse is the answer to ListAccountServerlessRateLimits: its body, its HTTP response, and the body decoded by status.
 type ListAccountServerlessRateLimitsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38535,6 +38700,7 @@ func (r ListAccountServerlessRateLimitsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountServerlessTokenUsageRawResponse is the answer to GetAccountServerlessTokenUsage: its body, its HTTP response, and the body decoded by status.
 type GetAccountServerlessTokenUsageRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38583,6 +38749,7 @@ func (r GetAccountServerlessTokenUsageRawResponse) ContentType() string {
 	return ""
 }
 
+// ListSupervisedFineTuningJobsRawResponse is the answer to ListSupervisedFineTuningJobs: its body, its HTTP response, and the body decoded by status.
 type ListSupervisedFineTuningJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38631,6 +38798,7 @@ func (r ListSupervisedFineTuningJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateSupervisedFineTuningJobRawResponse is the answer to CreateSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CreateSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38679,6 +38847,7 @@ func (r CreateSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteSupervisedFineTuningJobRawResponse is the answer to DeleteSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type DeleteSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38727,6 +38896,7 @@ func (r DeleteSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetSupervisedFineTuningJobRawResponse is the answer to GetSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type GetSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38775,6 +38945,7 @@ func (r GetSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// CancelSupervisedFineTuningJobRawResponse is the answer to CancelSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type CancelSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38823,6 +38994,7 @@ func (r CancelSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ResumeSupervisedFineTuningJobRawResponse is the answer to ResumeSupervisedFineTuningJob: its body, its HTTP response, and the body decoded by status.
 type ResumeSupervisedFineTuningJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38871,6 +39043,7 @@ func (r ResumeSupervisedFineTuningJobRawResponse) ContentType() string {
 	return ""
 }
 
+// EstimateSupervisedFineTuningJobCostRawResponse is the answer to EstimateSupervisedFineTuningJobCost: its body, its HTTP response, and the body decoded by status.
 type EstimateSupervisedFineTuningJobCostRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38919,6 +39092,7 @@ func (r EstimateSupervisedFineTuningJobCostRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrailsRawResponse is the answer to ListTrails: its body, its HTTP response, and the body decoded by status.
 type ListTrailsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -38967,6 +39141,7 @@ func (r ListTrailsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrailRawResponse is the answer to CreateTrail: its body, its HTTP response, and the body decoded by status.
 type CreateTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39015,6 +39190,7 @@ func (r CreateTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrailRawResponse is the answer to DeleteTrail: its body, its HTTP response, and the body decoded by status.
 type DeleteTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39063,6 +39239,7 @@ func (r DeleteTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrailRawResponse is the answer to GetTrail: its body, its HTTP response, and the body decoded by status.
 type GetTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39111,6 +39288,7 @@ func (r GetTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrailRawResponse is the answer to UpdateTrail: its body, its HTTP response, and the body decoded by status.
 type UpdateTrailRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39159,6 +39337,7 @@ func (r UpdateTrailRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrailMetricsRawResponse is the answer to GetTrailMetrics: its body, its HTTP response, and the body decoded by status.
 type GetTrailMetricsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39207,6 +39386,7 @@ func (r GetTrailMetricsRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingSessionJobsRawResponse is the answer to ListTrainingSessionJobs: its body, its HTTP response, and the body decoded by status.
 type ListTrainingSessionJobsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39255,6 +39435,7 @@ func (r ListTrainingSessionJobsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingSessionJobRawResponse is the answer to CreateTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39303,6 +39484,7 @@ func (r CreateTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrainingSessionJobRawResponse is the answer to DeleteTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type DeleteTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39351,6 +39533,7 @@ func (r DeleteTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingSessionJobRawResponse is the answer to GetTrainingSessionJob: its body, its HTTP response, and the body decoded by status.
 type GetTrainingSessionJobRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39399,6 +39582,7 @@ func (r GetTrainingSessionJobRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingSessionsRawResponse is the answer to ListTrainingSessions: its body, its HTTP response, and the body decoded by status.
 type ListTrainingSessionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39447,6 +39631,7 @@ func (r ListTrainingSessionsRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingSessionRawResponse is the answer to CreateTrainingSession: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingSessionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39495,6 +39680,7 @@ func (r CreateTrainingSessionRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingSessionRawResponse is the answer to GetTrainingSession: its body, its HTTP response, and the body decoded by status.
 type GetTrainingSessionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39543,6 +39729,7 @@ func (r GetTrainingSessionRawResponse) ContentType() string {
 	return ""
 }
 
+// ExecuteTrainingSessionLoadStateRawResponse is the answer to ExecuteTrainingSessionLoadState: its body, its HTTP response, and the body decoded by status.
 type ExecuteTrainingSessionLoadStateRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39591,6 +39778,7 @@ func (r ExecuteTrainingSessionLoadStateRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingShapesRawResponse is the answer to ListTrainingShapes: its body, its HTTP response, and the body decoded by status.
 type ListTrainingShapesRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39639,6 +39827,7 @@ func (r ListTrainingShapesRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateTrainingShapeRawResponse is the answer to CreateTrainingShape: its body, its HTTP response, and the body decoded by status.
 type CreateTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39687,6 +39876,7 @@ func (r CreateTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteTrainingShapeRawResponse is the answer to DeleteTrainingShape: its body, its HTTP response, and the body decoded by status.
 type DeleteTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39735,6 +39925,7 @@ func (r DeleteTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingShapeRawResponse is the answer to GetTrainingShape: its body, its HTTP response, and the body decoded by status.
 type GetTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39783,6 +39974,7 @@ func (r GetTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrainingShapeRawResponse is the answer to UpdateTrainingShape: its body, its HTTP response, and the body decoded by status.
 type UpdateTrainingShapeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39831,6 +40023,7 @@ func (r UpdateTrainingShapeRawResponse) ContentType() string {
 	return ""
 }
 
+// ListTrainingShapeVersionsRawResponse is the answer to ListTrainingShapeVersions: its body, its HTTP response, and the body decoded by status.
 type ListTrainingShapeVersionsRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39879,6 +40072,7 @@ func (r ListTrainingShapeVersionsRawResponse) ContentType() string {
 	return ""
 }
 
+// GetTrainingShapeVersionRawResponse is the answer to GetTrainingShapeVersion: its body, its HTTP response, and the body decoded by status.
 type GetTrainingShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39927,6 +40121,7 @@ func (r GetTrainingShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateTrainingShapeVersionRawResponse is the answer to UpdateTrainingShapeVersion: its body, its HTTP response, and the body decoded by status.
 type UpdateTrainingShapeVersionRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -39975,6 +40170,7 @@ func (r UpdateTrainingShapeVersionRawResponse) ContentType() string {
 	return ""
 }
 
+// ListUsersRawResponse is the answer to ListUsers: its body, its HTTP response, and the body decoded by status.
 type ListUsersRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40023,6 +40219,7 @@ func (r ListUsersRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateUserRawResponse is the answer to CreateUser: its body, its HTTP response, and the body decoded by status.
 type CreateUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40071,6 +40268,7 @@ func (r CreateUserRawResponse) ContentType() string {
 	return ""
 }
 
+// GetUserRawResponse is the answer to GetUser: its body, its HTTP response, and the body decoded by status.
 type GetUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40119,6 +40317,7 @@ func (r GetUserRawResponse) ContentType() string {
 	return ""
 }
 
+// UpdateUserRawResponse is the answer to UpdateUser: its body, its HTTP response, and the body decoded by status.
 type UpdateUserRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40167,6 +40366,7 @@ func (r UpdateUserRawResponse) ContentType() string {
 	return ""
 }
 
+// ListAPIKeysRawResponse is the answer to ListAPIKeys: its body, its HTTP response, and the body decoded by status.
 type ListAPIKeysRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40215,6 +40415,7 @@ func (r ListAPIKeysRawResponse) ContentType() string {
 	return ""
 }
 
+// CreateAPIKeyRawResponse is the answer to CreateAPIKey: its body, its HTTP response, and the body decoded by status.
 type CreateAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40263,6 +40464,7 @@ func (r CreateAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// GetAPIKeyRawResponse is the answer to GetAPIKey: its body, its HTTP response, and the body decoded by status.
 type GetAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40311,6 +40513,7 @@ func (r GetAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// DeleteAPIKeyRawResponse is the answer to DeleteAPIKey: its body, its HTTP response, and the body decoded by status.
 type DeleteAPIKeyRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40359,6 +40562,7 @@ func (r DeleteAPIKeyRawResponse) ContentType() string {
 	return ""
 }
 
+// TestEvaluationRawResponse is the answer to TestEvaluation: its body, its HTTP response, and the body decoded by status.
 type TestEvaluationRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40407,6 +40611,7 @@ func (r TestEvaluationRawResponse) ContentType() string {
 	return ""
 }
 
+// RefreshSessionTokenRawResponse is the answer to RefreshSessionToken: its body, its HTTP response, and the body decoded by status.
 type RefreshSessionTokenRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40455,6 +40660,7 @@ func (r RefreshSessionTokenRawResponse) ContentType() string {
 	return ""
 }
 
+// RedeemCreditCodeRawResponse is the answer to RedeemCreditCode: its body, its HTTP response, and the body decoded by status.
 type RedeemCreditCodeRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -40503,6 +40709,7 @@ func (r RedeemCreditCodeRawResponse) ContentType() string {
 	return ""
 }
 
+// ValidateModelConfigRawResponse is the answer to ValidateModelConfig: its body, its HTTP response, and the body decoded by status.
 type ValidateModelConfigRawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -41407,6 +41614,8 @@ func (c *ClientWithResponses) GetTerminationMessageWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/accounts/{account_id}/deployments/{deployment_id}:metrics (the `GetDeploymentMetrics` operationId).
+//
+// Deprecated: the Gateway deprecates GetDeploymentMetrics and names no replacement.
 func (c *ClientWithResponses) GetDeploymentMetricsWithResponse(ctx context.Context, accountID string, deploymentID string, params *GetDeploymentMetricsParams, reqEditors ...RequestEditorFn) (*GetDeploymentMetricsRawResponse, error) {
 	rsp, err := c.GetDeploymentMetrics(ctx, accountID, deploymentID, params, reqEditors...)
 	if err != nil {
@@ -41887,11 +42096,11 @@ func (c *ClientWithResponses) ListEvaluatorsWithResponse(ctx context.Context, ac
 
 // CreateEvaluatorWithBodyWithResponse Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Context, accountID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluatorWithBody(ctx, accountID, contentType, body, reqEditors...)
 	if err != nil {
@@ -41902,11 +42111,11 @@ func (c *ClientWithResponses) CreateEvaluatorWithBodyWithResponse(ctx context.Co
 
 // CreateEvaluatorWithResponse Create Evaluator (Deprecated)
 //
-// Deprecated: Use CreateEvaluatorV2 instead
-//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/accounts/{account_id}/evaluators (the `CreateEvaluator` operationId).
+//
+// Deprecated: use CreateEvaluatorV2 instead: the Gateway deprecates CreateEvaluator.
 func (c *ClientWithResponses) CreateEvaluatorWithResponse(ctx context.Context, accountID string, body CreateEvaluatorJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEvaluatorRawResponse, error) {
 	rsp, err := c.CreateEvaluator(ctx, accountID, body, reqEditors...)
 	if err != nil {
@@ -44329,7 +44538,7 @@ func (c *ClientWithResponses) ValidateModelConfigWithResponse(ctx context.Contex
 	return ParseValidateModelConfigRawResponse(rsp)
 }
 
-// ParseListAccountsRawResponse parses an HTTP response from a ListAccountsWithResponse call
+// ParseListAccountsRawResponse parses an HTTP response to ListAccountsWithResponse
 func ParseListAccountsRawResponse(rsp *http.Response) (*ListAccountsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44362,7 +44571,7 @@ func ParseListAccountsRawResponse(rsp *http.Response) (*ListAccountsRawResponse,
 	return response, nil
 }
 
-// ParseGetAccountRawResponse parses an HTTP response from a GetAccountWithResponse call
+// ParseGetAccountRawResponse parses an HTTP response to GetAccountWithResponse
 func ParseGetAccountRawResponse(rsp *http.Response) (*GetAccountRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44395,7 +44604,7 @@ func ParseGetAccountRawResponse(rsp *http.Response) (*GetAccountRawResponse, err
 	return response, nil
 }
 
-// ParseGetAccountUsageFilterOptionsRawResponse parses an HTTP response from a GetAccountUsageFilterOptionsWithResponse call
+// ParseGetAccountUsageFilterOptionsRawResponse parses an HTTP response to GetAccountUsageFilterOptionsWithResponse
 func ParseGetAccountUsageFilterOptionsRawResponse(rsp *http.Response) (*GetAccountUsageFilterOptionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44428,7 +44637,7 @@ func ParseGetAccountUsageFilterOptionsRawResponse(rsp *http.Response) (*GetAccou
 	return response, nil
 }
 
-// ParseListAuditLogsRawResponse parses an HTTP response from a ListAuditLogsWithResponse call
+// ParseListAuditLogsRawResponse parses an HTTP response to ListAuditLogsWithResponse
 func ParseListAuditLogsRawResponse(rsp *http.Response) (*ListAuditLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44461,7 +44670,7 @@ func ParseListAuditLogsRawResponse(rsp *http.Response) (*ListAuditLogsRawRespons
 	return response, nil
 }
 
-// ParseListBatchInferenceJobsRawResponse parses an HTTP response from a ListBatchInferenceJobsWithResponse call
+// ParseListBatchInferenceJobsRawResponse parses an HTTP response to ListBatchInferenceJobsWithResponse
 func ParseListBatchInferenceJobsRawResponse(rsp *http.Response) (*ListBatchInferenceJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44494,7 +44703,7 @@ func ParseListBatchInferenceJobsRawResponse(rsp *http.Response) (*ListBatchInfer
 	return response, nil
 }
 
-// ParseCreateBatchInferenceJobRawResponse parses an HTTP response from a CreateBatchInferenceJobWithResponse call
+// ParseCreateBatchInferenceJobRawResponse parses an HTTP response to CreateBatchInferenceJobWithResponse
 func ParseCreateBatchInferenceJobRawResponse(rsp *http.Response) (*CreateBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44527,7 +44736,7 @@ func ParseCreateBatchInferenceJobRawResponse(rsp *http.Response) (*CreateBatchIn
 	return response, nil
 }
 
-// ParseDeleteBatchInferenceJobRawResponse parses an HTTP response from a DeleteBatchInferenceJobWithResponse call
+// ParseDeleteBatchInferenceJobRawResponse parses an HTTP response to DeleteBatchInferenceJobWithResponse
 func ParseDeleteBatchInferenceJobRawResponse(rsp *http.Response) (*DeleteBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44560,7 +44769,7 @@ func ParseDeleteBatchInferenceJobRawResponse(rsp *http.Response) (*DeleteBatchIn
 	return response, nil
 }
 
-// ParseGetBatchInferenceJobRawResponse parses an HTTP response from a GetBatchInferenceJobWithResponse call
+// ParseGetBatchInferenceJobRawResponse parses an HTTP response to GetBatchInferenceJobWithResponse
 func ParseGetBatchInferenceJobRawResponse(rsp *http.Response) (*GetBatchInferenceJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44593,7 +44802,7 @@ func ParseGetBatchInferenceJobRawResponse(rsp *http.Response) (*GetBatchInferenc
 	return response, nil
 }
 
-// ParseGetBillingSummaryRawResponse parses an HTTP response from a GetBillingSummaryWithResponse call
+// ParseGetBillingSummaryRawResponse parses an HTTP response to GetBillingSummaryWithResponse
 func ParseGetBillingSummaryRawResponse(rsp *http.Response) (*GetBillingSummaryRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44626,7 +44835,7 @@ func ParseGetBillingSummaryRawResponse(rsp *http.Response) (*GetBillingSummaryRa
 	return response, nil
 }
 
-// ParseGetAccountUsageRawResponse parses an HTTP response from a GetAccountUsageWithResponse call
+// ParseGetAccountUsageRawResponse parses an HTTP response to GetAccountUsageWithResponse
 func ParseGetAccountUsageRawResponse(rsp *http.Response) (*GetAccountUsageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44659,7 +44868,7 @@ func ParseGetAccountUsageRawResponse(rsp *http.Response) (*GetAccountUsageRawRes
 	return response, nil
 }
 
-// ParsePromoteCheckpointRawResponse parses an HTTP response from a PromoteCheckpointWithResponse call
+// ParsePromoteCheckpointRawResponse parses an HTTP response to PromoteCheckpointWithResponse
 func ParsePromoteCheckpointRawResponse(rsp *http.Response) (*PromoteCheckpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44692,7 +44901,7 @@ func ParsePromoteCheckpointRawResponse(rsp *http.Response) (*PromoteCheckpointRa
 	return response, nil
 }
 
-// ParseListClustersRawResponse parses an HTTP response from a ListClustersWithResponse call
+// ParseListClustersRawResponse parses an HTTP response to ListClustersWithResponse
 func ParseListClustersRawResponse(rsp *http.Response) (*ListClustersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44725,7 +44934,7 @@ func ParseListClustersRawResponse(rsp *http.Response) (*ListClustersRawResponse,
 	return response, nil
 }
 
-// ParseCreateClusterRawResponse parses an HTTP response from a CreateClusterWithResponse call
+// ParseCreateClusterRawResponse parses an HTTP response to CreateClusterWithResponse
 func ParseCreateClusterRawResponse(rsp *http.Response) (*CreateClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44758,7 +44967,7 @@ func ParseCreateClusterRawResponse(rsp *http.Response) (*CreateClusterRawRespons
 	return response, nil
 }
 
-// ParseDeleteClusterRawResponse parses an HTTP response from a DeleteClusterWithResponse call
+// ParseDeleteClusterRawResponse parses an HTTP response to DeleteClusterWithResponse
 func ParseDeleteClusterRawResponse(rsp *http.Response) (*DeleteClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44791,7 +45000,7 @@ func ParseDeleteClusterRawResponse(rsp *http.Response) (*DeleteClusterRawRespons
 	return response, nil
 }
 
-// ParseGetClusterRawResponse parses an HTTP response from a GetClusterWithResponse call
+// ParseGetClusterRawResponse parses an HTTP response to GetClusterWithResponse
 func ParseGetClusterRawResponse(rsp *http.Response) (*GetClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44824,7 +45033,7 @@ func ParseGetClusterRawResponse(rsp *http.Response) (*GetClusterRawResponse, err
 	return response, nil
 }
 
-// ParseUpdateClusterRawResponse parses an HTTP response from a UpdateClusterWithResponse call
+// ParseUpdateClusterRawResponse parses an HTTP response to UpdateClusterWithResponse
 func ParseUpdateClusterRawResponse(rsp *http.Response) (*UpdateClusterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44857,7 +45066,7 @@ func ParseUpdateClusterRawResponse(rsp *http.Response) (*UpdateClusterRawRespons
 	return response, nil
 }
 
-// ParseGetClusterConnectionInfoRawResponse parses an HTTP response from a GetClusterConnectionInfoWithResponse call
+// ParseGetClusterConnectionInfoRawResponse parses an HTTP response to GetClusterConnectionInfoWithResponse
 func ParseGetClusterConnectionInfoRawResponse(rsp *http.Response) (*GetClusterConnectionInfoRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44890,7 +45099,7 @@ func ParseGetClusterConnectionInfoRawResponse(rsp *http.Response) (*GetClusterCo
 	return response, nil
 }
 
-// ParseListCreditRedemptionsRawResponse parses an HTTP response from a ListCreditRedemptionsWithResponse call
+// ParseListCreditRedemptionsRawResponse parses an HTTP response to ListCreditRedemptionsWithResponse
 func ParseListCreditRedemptionsRawResponse(rsp *http.Response) (*ListCreditRedemptionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44923,7 +45132,7 @@ func ParseListCreditRedemptionsRawResponse(rsp *http.Response) (*ListCreditRedem
 	return response, nil
 }
 
-// ParseListDatasetsRawResponse parses an HTTP response from a ListDatasetsWithResponse call
+// ParseListDatasetsRawResponse parses an HTTP response to ListDatasetsWithResponse
 func ParseListDatasetsRawResponse(rsp *http.Response) (*ListDatasetsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44956,7 +45165,7 @@ func ParseListDatasetsRawResponse(rsp *http.Response) (*ListDatasetsRawResponse,
 	return response, nil
 }
 
-// ParseCreateDatasetRawResponse parses an HTTP response from a CreateDatasetWithResponse call
+// ParseCreateDatasetRawResponse parses an HTTP response to CreateDatasetWithResponse
 func ParseCreateDatasetRawResponse(rsp *http.Response) (*CreateDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -44989,7 +45198,7 @@ func ParseCreateDatasetRawResponse(rsp *http.Response) (*CreateDatasetRawRespons
 	return response, nil
 }
 
-// ParseDeleteDatasetRawResponse parses an HTTP response from a DeleteDatasetWithResponse call
+// ParseDeleteDatasetRawResponse parses an HTTP response to DeleteDatasetWithResponse
 func ParseDeleteDatasetRawResponse(rsp *http.Response) (*DeleteDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45022,7 +45231,7 @@ func ParseDeleteDatasetRawResponse(rsp *http.Response) (*DeleteDatasetRawRespons
 	return response, nil
 }
 
-// ParseGetDatasetRawResponse parses an HTTP response from a GetDatasetWithResponse call
+// ParseGetDatasetRawResponse parses an HTTP response to GetDatasetWithResponse
 func ParseGetDatasetRawResponse(rsp *http.Response) (*GetDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45055,7 +45264,7 @@ func ParseGetDatasetRawResponse(rsp *http.Response) (*GetDatasetRawResponse, err
 	return response, nil
 }
 
-// ParseUpdateDatasetRawResponse parses an HTTP response from a UpdateDatasetWithResponse call
+// ParseUpdateDatasetRawResponse parses an HTTP response to UpdateDatasetWithResponse
 func ParseUpdateDatasetRawResponse(rsp *http.Response) (*UpdateDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45088,7 +45297,7 @@ func ParseUpdateDatasetRawResponse(rsp *http.Response) (*UpdateDatasetRawRespons
 	return response, nil
 }
 
-// ParseGetDatasetDownloadEndpointRawResponse parses an HTTP response from a GetDatasetDownloadEndpointWithResponse call
+// ParseGetDatasetDownloadEndpointRawResponse parses an HTTP response to GetDatasetDownloadEndpointWithResponse
 func ParseGetDatasetDownloadEndpointRawResponse(rsp *http.Response) (*GetDatasetDownloadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45121,7 +45330,7 @@ func ParseGetDatasetDownloadEndpointRawResponse(rsp *http.Response) (*GetDataset
 	return response, nil
 }
 
-// ParseGetDatasetUploadEndpointRawResponse parses an HTTP response from a GetDatasetUploadEndpointWithResponse call
+// ParseGetDatasetUploadEndpointRawResponse parses an HTTP response to GetDatasetUploadEndpointWithResponse
 func ParseGetDatasetUploadEndpointRawResponse(rsp *http.Response) (*GetDatasetUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45154,7 +45363,7 @@ func ParseGetDatasetUploadEndpointRawResponse(rsp *http.Response) (*GetDatasetUp
 	return response, nil
 }
 
-// ParseSplitDatasetRawResponse parses an HTTP response from a SplitDatasetWithResponse call
+// ParseSplitDatasetRawResponse parses an HTTP response to SplitDatasetWithResponse
 func ParseSplitDatasetRawResponse(rsp *http.Response) (*SplitDatasetRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45187,7 +45396,7 @@ func ParseSplitDatasetRawResponse(rsp *http.Response) (*SplitDatasetRawResponse,
 	return response, nil
 }
 
-// ParseValidateDatasetUploadRawResponse parses an HTTP response from a ValidateDatasetUploadWithResponse call
+// ParseValidateDatasetUploadRawResponse parses an HTTP response to ValidateDatasetUploadWithResponse
 func ParseValidateDatasetUploadRawResponse(rsp *http.Response) (*ValidateDatasetUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45220,7 +45429,7 @@ func ParseValidateDatasetUploadRawResponse(rsp *http.Response) (*ValidateDataset
 	return response, nil
 }
 
-// ParseListDeployedModelsRawResponse parses an HTTP response from a ListDeployedModelsWithResponse call
+// ParseListDeployedModelsRawResponse parses an HTTP response to ListDeployedModelsWithResponse
 func ParseListDeployedModelsRawResponse(rsp *http.Response) (*ListDeployedModelsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45253,7 +45462,7 @@ func ParseListDeployedModelsRawResponse(rsp *http.Response) (*ListDeployedModels
 	return response, nil
 }
 
-// ParseCreateDeployedModelRawResponse parses an HTTP response from a CreateDeployedModelWithResponse call
+// ParseCreateDeployedModelRawResponse parses an HTTP response to CreateDeployedModelWithResponse
 func ParseCreateDeployedModelRawResponse(rsp *http.Response) (*CreateDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45286,7 +45495,7 @@ func ParseCreateDeployedModelRawResponse(rsp *http.Response) (*CreateDeployedMod
 	return response, nil
 }
 
-// ParseDeleteDeployedModelRawResponse parses an HTTP response from a DeleteDeployedModelWithResponse call
+// ParseDeleteDeployedModelRawResponse parses an HTTP response to DeleteDeployedModelWithResponse
 func ParseDeleteDeployedModelRawResponse(rsp *http.Response) (*DeleteDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45319,7 +45528,7 @@ func ParseDeleteDeployedModelRawResponse(rsp *http.Response) (*DeleteDeployedMod
 	return response, nil
 }
 
-// ParseGetDeployedModelRawResponse parses an HTTP response from a GetDeployedModelWithResponse call
+// ParseGetDeployedModelRawResponse parses an HTTP response to GetDeployedModelWithResponse
 func ParseGetDeployedModelRawResponse(rsp *http.Response) (*GetDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45352,7 +45561,7 @@ func ParseGetDeployedModelRawResponse(rsp *http.Response) (*GetDeployedModelRawR
 	return response, nil
 }
 
-// ParseUpdateDeployedModelRawResponse parses an HTTP response from a UpdateDeployedModelWithResponse call
+// ParseUpdateDeployedModelRawResponse parses an HTTP response to UpdateDeployedModelWithResponse
 func ParseUpdateDeployedModelRawResponse(rsp *http.Response) (*UpdateDeployedModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45385,7 +45594,7 @@ func ParseUpdateDeployedModelRawResponse(rsp *http.Response) (*UpdateDeployedMod
 	return response, nil
 }
 
-// ParseListDeploymentShapesRawResponse parses an HTTP response from a ListDeploymentShapesWithResponse call
+// ParseListDeploymentShapesRawResponse parses an HTTP response to ListDeploymentShapesWithResponse
 func ParseListDeploymentShapesRawResponse(rsp *http.Response) (*ListDeploymentShapesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45418,7 +45627,7 @@ func ParseListDeploymentShapesRawResponse(rsp *http.Response) (*ListDeploymentSh
 	return response, nil
 }
 
-// ParseCreateDeploymentShapeRawResponse parses an HTTP response from a CreateDeploymentShapeWithResponse call
+// ParseCreateDeploymentShapeRawResponse parses an HTTP response to CreateDeploymentShapeWithResponse
 func ParseCreateDeploymentShapeRawResponse(rsp *http.Response) (*CreateDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45451,7 +45660,7 @@ func ParseCreateDeploymentShapeRawResponse(rsp *http.Response) (*CreateDeploymen
 	return response, nil
 }
 
-// ParseDeleteDeploymentShapeRawResponse parses an HTTP response from a DeleteDeploymentShapeWithResponse call
+// ParseDeleteDeploymentShapeRawResponse parses an HTTP response to DeleteDeploymentShapeWithResponse
 func ParseDeleteDeploymentShapeRawResponse(rsp *http.Response) (*DeleteDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45484,7 +45693,7 @@ func ParseDeleteDeploymentShapeRawResponse(rsp *http.Response) (*DeleteDeploymen
 	return response, nil
 }
 
-// ParseGetDeploymentShapeRawResponse parses an HTTP response from a GetDeploymentShapeWithResponse call
+// ParseGetDeploymentShapeRawResponse parses an HTTP response to GetDeploymentShapeWithResponse
 func ParseGetDeploymentShapeRawResponse(rsp *http.Response) (*GetDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45517,7 +45726,7 @@ func ParseGetDeploymentShapeRawResponse(rsp *http.Response) (*GetDeploymentShape
 	return response, nil
 }
 
-// ParseUpdateDeploymentShapeRawResponse parses an HTTP response from a UpdateDeploymentShapeWithResponse call
+// ParseUpdateDeploymentShapeRawResponse parses an HTTP response to UpdateDeploymentShapeWithResponse
 func ParseUpdateDeploymentShapeRawResponse(rsp *http.Response) (*UpdateDeploymentShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45550,7 +45759,7 @@ func ParseUpdateDeploymentShapeRawResponse(rsp *http.Response) (*UpdateDeploymen
 	return response, nil
 }
 
-// ParseListDeploymentShapeVersionsRawResponse parses an HTTP response from a ListDeploymentShapeVersionsWithResponse call
+// ParseListDeploymentShapeVersionsRawResponse parses an HTTP response to ListDeploymentShapeVersionsWithResponse
 func ParseListDeploymentShapeVersionsRawResponse(rsp *http.Response) (*ListDeploymentShapeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45583,7 +45792,7 @@ func ParseListDeploymentShapeVersionsRawResponse(rsp *http.Response) (*ListDeplo
 	return response, nil
 }
 
-// ParseGetDeploymentShapeVersionRawResponse parses an HTTP response from a GetDeploymentShapeVersionWithResponse call
+// ParseGetDeploymentShapeVersionRawResponse parses an HTTP response to GetDeploymentShapeVersionWithResponse
 func ParseGetDeploymentShapeVersionRawResponse(rsp *http.Response) (*GetDeploymentShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45616,7 +45825,7 @@ func ParseGetDeploymentShapeVersionRawResponse(rsp *http.Response) (*GetDeployme
 	return response, nil
 }
 
-// ParseUpdateDeploymentShapeVersionRawResponse parses an HTTP response from a UpdateDeploymentShapeVersionWithResponse call
+// ParseUpdateDeploymentShapeVersionRawResponse parses an HTTP response to UpdateDeploymentShapeVersionWithResponse
 func ParseUpdateDeploymentShapeVersionRawResponse(rsp *http.Response) (*UpdateDeploymentShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45649,7 +45858,7 @@ func ParseUpdateDeploymentShapeVersionRawResponse(rsp *http.Response) (*UpdateDe
 	return response, nil
 }
 
-// ParseListDeploymentsRawResponse parses an HTTP response from a ListDeploymentsWithResponse call
+// ParseListDeploymentsRawResponse parses an HTTP response to ListDeploymentsWithResponse
 func ParseListDeploymentsRawResponse(rsp *http.Response) (*ListDeploymentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45682,7 +45891,7 @@ func ParseListDeploymentsRawResponse(rsp *http.Response) (*ListDeploymentsRawRes
 	return response, nil
 }
 
-// ParseCreateDeploymentRawResponse parses an HTTP response from a CreateDeploymentWithResponse call
+// ParseCreateDeploymentRawResponse parses an HTTP response to CreateDeploymentWithResponse
 func ParseCreateDeploymentRawResponse(rsp *http.Response) (*CreateDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45715,7 +45924,7 @@ func ParseCreateDeploymentRawResponse(rsp *http.Response) (*CreateDeploymentRawR
 	return response, nil
 }
 
-// ParseDeleteDeploymentRawResponse parses an HTTP response from a DeleteDeploymentWithResponse call
+// ParseDeleteDeploymentRawResponse parses an HTTP response to DeleteDeploymentWithResponse
 func ParseDeleteDeploymentRawResponse(rsp *http.Response) (*DeleteDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45748,7 +45957,7 @@ func ParseDeleteDeploymentRawResponse(rsp *http.Response) (*DeleteDeploymentRawR
 	return response, nil
 }
 
-// ParseGetDeploymentRawResponse parses an HTTP response from a GetDeploymentWithResponse call
+// ParseGetDeploymentRawResponse parses an HTTP response to GetDeploymentWithResponse
 func ParseGetDeploymentRawResponse(rsp *http.Response) (*GetDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45781,7 +45990,7 @@ func ParseGetDeploymentRawResponse(rsp *http.Response) (*GetDeploymentRawRespons
 	return response, nil
 }
 
-// ParseUpdateDeploymentRawResponse parses an HTTP response from a UpdateDeploymentWithResponse call
+// ParseUpdateDeploymentRawResponse parses an HTTP response to UpdateDeploymentWithResponse
 func ParseUpdateDeploymentRawResponse(rsp *http.Response) (*UpdateDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45814,7 +46023,7 @@ func ParseUpdateDeploymentRawResponse(rsp *http.Response) (*UpdateDeploymentRawR
 	return response, nil
 }
 
-// ParseResetLedgerRawResponse parses an HTTP response from a ResetLedgerWithResponse call
+// ParseResetLedgerRawResponse parses an HTTP response to ResetLedgerWithResponse
 func ParseResetLedgerRawResponse(rsp *http.Response) (*ResetLedgerRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45847,7 +46056,7 @@ func ParseResetLedgerRawResponse(rsp *http.Response) (*ResetLedgerRawResponse, e
 	return response, nil
 }
 
-// ParseGetLedgerRawResponse parses an HTTP response from a GetLedgerWithResponse call
+// ParseGetLedgerRawResponse parses an HTTP response to GetLedgerWithResponse
 func ParseGetLedgerRawResponse(rsp *http.Response) (*GetLedgerRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45880,7 +46089,7 @@ func ParseGetLedgerRawResponse(rsp *http.Response) (*GetLedgerRawResponse, error
 	return response, nil
 }
 
-// ParseListDeploymentShardsRawResponse parses an HTTP response from a ListDeploymentShardsWithResponse call
+// ParseListDeploymentShardsRawResponse parses an HTTP response to ListDeploymentShardsWithResponse
 func ParseListDeploymentShardsRawResponse(rsp *http.Response) (*ListDeploymentShardsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45913,7 +46122,7 @@ func ParseListDeploymentShardsRawResponse(rsp *http.Response) (*ListDeploymentSh
 	return response, nil
 }
 
-// ParseGetTerminationMessageRawResponse parses an HTTP response from a GetTerminationMessageWithResponse call
+// ParseGetTerminationMessageRawResponse parses an HTTP response to GetTerminationMessageWithResponse
 func ParseGetTerminationMessageRawResponse(rsp *http.Response) (*GetTerminationMessageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45946,7 +46155,7 @@ func ParseGetTerminationMessageRawResponse(rsp *http.Response) (*GetTerminationM
 	return response, nil
 }
 
-// ParseGetDeploymentMetricsRawResponse parses an HTTP response from a GetDeploymentMetricsWithResponse call
+// ParseGetDeploymentMetricsRawResponse parses an HTTP response to GetDeploymentMetricsWithResponse
 func ParseGetDeploymentMetricsRawResponse(rsp *http.Response) (*GetDeploymentMetricsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -45979,7 +46188,7 @@ func ParseGetDeploymentMetricsRawResponse(rsp *http.Response) (*GetDeploymentMet
 	return response, nil
 }
 
-// ParseScaleDeploymentRawResponse parses an HTTP response from a ScaleDeploymentWithResponse call
+// ParseScaleDeploymentRawResponse parses an HTTP response to ScaleDeploymentWithResponse
 func ParseScaleDeploymentRawResponse(rsp *http.Response) (*ScaleDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46012,7 +46221,7 @@ func ParseScaleDeploymentRawResponse(rsp *http.Response) (*ScaleDeploymentRawRes
 	return response, nil
 }
 
-// ParseUndeleteDeploymentRawResponse parses an HTTP response from a UndeleteDeploymentWithResponse call
+// ParseUndeleteDeploymentRawResponse parses an HTTP response to UndeleteDeploymentWithResponse
 func ParseUndeleteDeploymentRawResponse(rsp *http.Response) (*UndeleteDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46045,7 +46254,7 @@ func ParseUndeleteDeploymentRawResponse(rsp *http.Response) (*UndeleteDeployment
 	return response, nil
 }
 
-// ParseListDeveloperPassesRawResponse parses an HTTP response from a ListDeveloperPassesWithResponse call
+// ParseListDeveloperPassesRawResponse parses an HTTP response to ListDeveloperPassesWithResponse
 func ParseListDeveloperPassesRawResponse(rsp *http.Response) (*ListDeveloperPassesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46078,7 +46287,7 @@ func ParseListDeveloperPassesRawResponse(rsp *http.Response) (*ListDeveloperPass
 	return response, nil
 }
 
-// ParseCreateDeveloperPassRawResponse parses an HTTP response from a CreateDeveloperPassWithResponse call
+// ParseCreateDeveloperPassRawResponse parses an HTTP response to CreateDeveloperPassWithResponse
 func ParseCreateDeveloperPassRawResponse(rsp *http.Response) (*CreateDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46111,7 +46320,7 @@ func ParseCreateDeveloperPassRawResponse(rsp *http.Response) (*CreateDeveloperPa
 	return response, nil
 }
 
-// ParseGetDeveloperPassRawResponse parses an HTTP response from a GetDeveloperPassWithResponse call
+// ParseGetDeveloperPassRawResponse parses an HTTP response to GetDeveloperPassWithResponse
 func ParseGetDeveloperPassRawResponse(rsp *http.Response) (*GetDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46144,7 +46353,7 @@ func ParseGetDeveloperPassRawResponse(rsp *http.Response) (*GetDeveloperPassRawR
 	return response, nil
 }
 
-// ParseUpdateDeveloperPassRawResponse parses an HTTP response from a UpdateDeveloperPassWithResponse call
+// ParseUpdateDeveloperPassRawResponse parses an HTTP response to UpdateDeveloperPassWithResponse
 func ParseUpdateDeveloperPassRawResponse(rsp *http.Response) (*UpdateDeveloperPassRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46177,7 +46386,7 @@ func ParseUpdateDeveloperPassRawResponse(rsp *http.Response) (*UpdateDeveloperPa
 	return response, nil
 }
 
-// ParseListDpoJobsRawResponse parses an HTTP response from a ListDpoJobsWithResponse call
+// ParseListDpoJobsRawResponse parses an HTTP response to ListDpoJobsWithResponse
 func ParseListDpoJobsRawResponse(rsp *http.Response) (*ListDpoJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46210,7 +46419,7 @@ func ParseListDpoJobsRawResponse(rsp *http.Response) (*ListDpoJobsRawResponse, e
 	return response, nil
 }
 
-// ParseCreateDpoJobRawResponse parses an HTTP response from a CreateDpoJobWithResponse call
+// ParseCreateDpoJobRawResponse parses an HTTP response to CreateDpoJobWithResponse
 func ParseCreateDpoJobRawResponse(rsp *http.Response) (*CreateDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46243,7 +46452,7 @@ func ParseCreateDpoJobRawResponse(rsp *http.Response) (*CreateDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseDeleteDpoJobRawResponse parses an HTTP response from a DeleteDpoJobWithResponse call
+// ParseDeleteDpoJobRawResponse parses an HTTP response to DeleteDpoJobWithResponse
 func ParseDeleteDpoJobRawResponse(rsp *http.Response) (*DeleteDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46276,7 +46485,7 @@ func ParseDeleteDpoJobRawResponse(rsp *http.Response) (*DeleteDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseGetDpoJobRawResponse parses an HTTP response from a GetDpoJobWithResponse call
+// ParseGetDpoJobRawResponse parses an HTTP response to GetDpoJobWithResponse
 func ParseGetDpoJobRawResponse(rsp *http.Response) (*GetDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46309,7 +46518,7 @@ func ParseGetDpoJobRawResponse(rsp *http.Response) (*GetDpoJobRawResponse, error
 	return response, nil
 }
 
-// ParseCancelDpoJobRawResponse parses an HTTP response from a CancelDpoJobWithResponse call
+// ParseCancelDpoJobRawResponse parses an HTTP response to CancelDpoJobWithResponse
 func ParseCancelDpoJobRawResponse(rsp *http.Response) (*CancelDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46342,7 +46551,7 @@ func ParseCancelDpoJobRawResponse(rsp *http.Response) (*CancelDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseGetDpoJobMetricsFileEndpointRawResponse parses an HTTP response from a GetDpoJobMetricsFileEndpointWithResponse call
+// ParseGetDpoJobMetricsFileEndpointRawResponse parses an HTTP response to GetDpoJobMetricsFileEndpointWithResponse
 func ParseGetDpoJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetDpoJobMetricsFileEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46375,7 +46584,7 @@ func ParseGetDpoJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetDpoJo
 	return response, nil
 }
 
-// ParseResumeDpoJobRawResponse parses an HTTP response from a ResumeDpoJobWithResponse call
+// ParseResumeDpoJobRawResponse parses an HTTP response to ResumeDpoJobWithResponse
 func ParseResumeDpoJobRawResponse(rsp *http.Response) (*ResumeDpoJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46408,7 +46617,7 @@ func ParseResumeDpoJobRawResponse(rsp *http.Response) (*ResumeDpoJobRawResponse,
 	return response, nil
 }
 
-// ParseListEvaluationJobsRawResponse parses an HTTP response from a ListEvaluationJobsWithResponse call
+// ParseListEvaluationJobsRawResponse parses an HTTP response to ListEvaluationJobsWithResponse
 func ParseListEvaluationJobsRawResponse(rsp *http.Response) (*ListEvaluationJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46441,7 +46650,7 @@ func ParseListEvaluationJobsRawResponse(rsp *http.Response) (*ListEvaluationJobs
 	return response, nil
 }
 
-// ParseCreateEvaluationJobRawResponse parses an HTTP response from a CreateEvaluationJobWithResponse call
+// ParseCreateEvaluationJobRawResponse parses an HTTP response to CreateEvaluationJobWithResponse
 func ParseCreateEvaluationJobRawResponse(rsp *http.Response) (*CreateEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46474,7 +46683,7 @@ func ParseCreateEvaluationJobRawResponse(rsp *http.Response) (*CreateEvaluationJ
 	return response, nil
 }
 
-// ParseDeleteEvaluationJobRawResponse parses an HTTP response from a DeleteEvaluationJobWithResponse call
+// ParseDeleteEvaluationJobRawResponse parses an HTTP response to DeleteEvaluationJobWithResponse
 func ParseDeleteEvaluationJobRawResponse(rsp *http.Response) (*DeleteEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46507,7 +46716,7 @@ func ParseDeleteEvaluationJobRawResponse(rsp *http.Response) (*DeleteEvaluationJ
 	return response, nil
 }
 
-// ParseGetEvaluationJobRawResponse parses an HTTP response from a GetEvaluationJobWithResponse call
+// ParseGetEvaluationJobRawResponse parses an HTTP response to GetEvaluationJobWithResponse
 func ParseGetEvaluationJobRawResponse(rsp *http.Response) (*GetEvaluationJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46540,7 +46749,7 @@ func ParseGetEvaluationJobRawResponse(rsp *http.Response) (*GetEvaluationJobRawR
 	return response, nil
 }
 
-// ParseGetEvaluationJobExecutionLogEndpointRawResponse parses an HTTP response from a GetEvaluationJobExecutionLogEndpointWithResponse call
+// ParseGetEvaluationJobExecutionLogEndpointRawResponse parses an HTTP response to GetEvaluationJobExecutionLogEndpointWithResponse
 func ParseGetEvaluationJobExecutionLogEndpointRawResponse(rsp *http.Response) (*GetEvaluationJobExecutionLogEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46573,7 +46782,7 @@ func ParseGetEvaluationJobExecutionLogEndpointRawResponse(rsp *http.Response) (*
 	return response, nil
 }
 
-// ParseListEvaluationsRawResponse parses an HTTP response from a ListEvaluationsWithResponse call
+// ParseListEvaluationsRawResponse parses an HTTP response to ListEvaluationsWithResponse
 func ParseListEvaluationsRawResponse(rsp *http.Response) (*ListEvaluationsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46606,7 +46815,7 @@ func ParseListEvaluationsRawResponse(rsp *http.Response) (*ListEvaluationsRawRes
 	return response, nil
 }
 
-// ParseCreateEvaluationRawResponse parses an HTTP response from a CreateEvaluationWithResponse call
+// ParseCreateEvaluationRawResponse parses an HTTP response to CreateEvaluationWithResponse
 func ParseCreateEvaluationRawResponse(rsp *http.Response) (*CreateEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46639,7 +46848,7 @@ func ParseCreateEvaluationRawResponse(rsp *http.Response) (*CreateEvaluationRawR
 	return response, nil
 }
 
-// ParseDeleteEvaluationRawResponse parses an HTTP response from a DeleteEvaluationWithResponse call
+// ParseDeleteEvaluationRawResponse parses an HTTP response to DeleteEvaluationWithResponse
 func ParseDeleteEvaluationRawResponse(rsp *http.Response) (*DeleteEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46672,7 +46881,7 @@ func ParseDeleteEvaluationRawResponse(rsp *http.Response) (*DeleteEvaluationRawR
 	return response, nil
 }
 
-// ParseGetEvaluationRawResponse parses an HTTP response from a GetEvaluationWithResponse call
+// ParseGetEvaluationRawResponse parses an HTTP response to GetEvaluationWithResponse
 func ParseGetEvaluationRawResponse(rsp *http.Response) (*GetEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46705,7 +46914,7 @@ func ParseGetEvaluationRawResponse(rsp *http.Response) (*GetEvaluationRawRespons
 	return response, nil
 }
 
-// ParsePreviewEvaluationRawResponse parses an HTTP response from a PreviewEvaluationWithResponse call
+// ParsePreviewEvaluationRawResponse parses an HTTP response to PreviewEvaluationWithResponse
 func ParsePreviewEvaluationRawResponse(rsp *http.Response) (*PreviewEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46738,7 +46947,7 @@ func ParsePreviewEvaluationRawResponse(rsp *http.Response) (*PreviewEvaluationRa
 	return response, nil
 }
 
-// ParseValidateAssertionsRawResponse parses an HTTP response from a ValidateAssertionsWithResponse call
+// ParseValidateAssertionsRawResponse parses an HTTP response to ValidateAssertionsWithResponse
 func ParseValidateAssertionsRawResponse(rsp *http.Response) (*ValidateAssertionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46771,7 +46980,7 @@ func ParseValidateAssertionsRawResponse(rsp *http.Response) (*ValidateAssertions
 	return response, nil
 }
 
-// ParseListEvaluatorsRawResponse parses an HTTP response from a ListEvaluatorsWithResponse call
+// ParseListEvaluatorsRawResponse parses an HTTP response to ListEvaluatorsWithResponse
 func ParseListEvaluatorsRawResponse(rsp *http.Response) (*ListEvaluatorsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46804,7 +47013,7 @@ func ParseListEvaluatorsRawResponse(rsp *http.Response) (*ListEvaluatorsRawRespo
 	return response, nil
 }
 
-// ParseCreateEvaluatorRawResponse parses an HTTP response from a CreateEvaluatorWithResponse call
+// ParseCreateEvaluatorRawResponse parses an HTTP response to CreateEvaluatorWithResponse
 func ParseCreateEvaluatorRawResponse(rsp *http.Response) (*CreateEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46837,7 +47046,7 @@ func ParseCreateEvaluatorRawResponse(rsp *http.Response) (*CreateEvaluatorRawRes
 	return response, nil
 }
 
-// ParseDeleteEvaluatorRawResponse parses an HTTP response from a DeleteEvaluatorWithResponse call
+// ParseDeleteEvaluatorRawResponse parses an HTTP response to DeleteEvaluatorWithResponse
 func ParseDeleteEvaluatorRawResponse(rsp *http.Response) (*DeleteEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46870,7 +47079,7 @@ func ParseDeleteEvaluatorRawResponse(rsp *http.Response) (*DeleteEvaluatorRawRes
 	return response, nil
 }
 
-// ParseGetEvaluatorRawResponse parses an HTTP response from a GetEvaluatorWithResponse call
+// ParseGetEvaluatorRawResponse parses an HTTP response to GetEvaluatorWithResponse
 func ParseGetEvaluatorRawResponse(rsp *http.Response) (*GetEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46903,7 +47112,7 @@ func ParseGetEvaluatorRawResponse(rsp *http.Response) (*GetEvaluatorRawResponse,
 	return response, nil
 }
 
-// ParseUpdateEvaluatorRawResponse parses an HTTP response from a UpdateEvaluatorWithResponse call
+// ParseUpdateEvaluatorRawResponse parses an HTTP response to UpdateEvaluatorWithResponse
 func ParseUpdateEvaluatorRawResponse(rsp *http.Response) (*UpdateEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46936,7 +47145,7 @@ func ParseUpdateEvaluatorRawResponse(rsp *http.Response) (*UpdateEvaluatorRawRes
 	return response, nil
 }
 
-// ParseListEvaluatorVersionsRawResponse parses an HTTP response from a ListEvaluatorVersionsWithResponse call
+// ParseListEvaluatorVersionsRawResponse parses an HTTP response to ListEvaluatorVersionsWithResponse
 func ParseListEvaluatorVersionsRawResponse(rsp *http.Response) (*ListEvaluatorVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -46969,7 +47178,7 @@ func ParseListEvaluatorVersionsRawResponse(rsp *http.Response) (*ListEvaluatorVe
 	return response, nil
 }
 
-// ParseDeleteEvaluatorVersionRawResponse parses an HTTP response from a DeleteEvaluatorVersionWithResponse call
+// ParseDeleteEvaluatorVersionRawResponse parses an HTTP response to DeleteEvaluatorVersionWithResponse
 func ParseDeleteEvaluatorVersionRawResponse(rsp *http.Response) (*DeleteEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47002,7 +47211,7 @@ func ParseDeleteEvaluatorVersionRawResponse(rsp *http.Response) (*DeleteEvaluato
 	return response, nil
 }
 
-// ParseGetEvaluatorVersionRawResponse parses an HTTP response from a GetEvaluatorVersionWithResponse call
+// ParseGetEvaluatorVersionRawResponse parses an HTTP response to GetEvaluatorVersionWithResponse
 func ParseGetEvaluatorVersionRawResponse(rsp *http.Response) (*GetEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47035,7 +47244,7 @@ func ParseGetEvaluatorVersionRawResponse(rsp *http.Response) (*GetEvaluatorVersi
 	return response, nil
 }
 
-// ParseAliasEvaluatorVersionRawResponse parses an HTTP response from a AliasEvaluatorVersionWithResponse call
+// ParseAliasEvaluatorVersionRawResponse parses an HTTP response to AliasEvaluatorVersionWithResponse
 func ParseAliasEvaluatorVersionRawResponse(rsp *http.Response) (*AliasEvaluatorVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47068,7 +47277,7 @@ func ParseAliasEvaluatorVersionRawResponse(rsp *http.Response) (*AliasEvaluatorV
 	return response, nil
 }
 
-// ParseRollbackEvaluatorRawResponse parses an HTTP response from a RollbackEvaluatorWithResponse call
+// ParseRollbackEvaluatorRawResponse parses an HTTP response to RollbackEvaluatorWithResponse
 func ParseRollbackEvaluatorRawResponse(rsp *http.Response) (*RollbackEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47101,7 +47310,7 @@ func ParseRollbackEvaluatorRawResponse(rsp *http.Response) (*RollbackEvaluatorRa
 	return response, nil
 }
 
-// ParseGetEvaluatorBuildLogEndpointRawResponse parses an HTTP response from a GetEvaluatorBuildLogEndpointWithResponse call
+// ParseGetEvaluatorBuildLogEndpointRawResponse parses an HTTP response to GetEvaluatorBuildLogEndpointWithResponse
 func ParseGetEvaluatorBuildLogEndpointRawResponse(rsp *http.Response) (*GetEvaluatorBuildLogEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47134,7 +47343,7 @@ func ParseGetEvaluatorBuildLogEndpointRawResponse(rsp *http.Response) (*GetEvalu
 	return response, nil
 }
 
-// ParseGetEvaluatorSourceCodeEndpointRawResponse parses an HTTP response from a GetEvaluatorSourceCodeEndpointWithResponse call
+// ParseGetEvaluatorSourceCodeEndpointRawResponse parses an HTTP response to GetEvaluatorSourceCodeEndpointWithResponse
 func ParseGetEvaluatorSourceCodeEndpointRawResponse(rsp *http.Response) (*GetEvaluatorSourceCodeEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47167,7 +47376,7 @@ func ParseGetEvaluatorSourceCodeEndpointRawResponse(rsp *http.Response) (*GetEva
 	return response, nil
 }
 
-// ParseGetEvaluatorUploadEndpointRawResponse parses an HTTP response from a GetEvaluatorUploadEndpointWithResponse call
+// ParseGetEvaluatorUploadEndpointRawResponse parses an HTTP response to GetEvaluatorUploadEndpointWithResponse
 func ParseGetEvaluatorUploadEndpointRawResponse(rsp *http.Response) (*GetEvaluatorUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47200,7 +47409,7 @@ func ParseGetEvaluatorUploadEndpointRawResponse(rsp *http.Response) (*GetEvaluat
 	return response, nil
 }
 
-// ParseValidateEvaluatorUploadRawResponse parses an HTTP response from a ValidateEvaluatorUploadWithResponse call
+// ParseValidateEvaluatorUploadRawResponse parses an HTTP response to ValidateEvaluatorUploadWithResponse
 func ParseValidateEvaluatorUploadRawResponse(rsp *http.Response) (*ValidateEvaluatorUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47233,7 +47442,7 @@ func ParseValidateEvaluatorUploadRawResponse(rsp *http.Response) (*ValidateEvalu
 	return response, nil
 }
 
-// ParsePreviewEvaluatorRawResponse parses an HTTP response from a PreviewEvaluatorWithResponse call
+// ParsePreviewEvaluatorRawResponse parses an HTTP response to PreviewEvaluatorWithResponse
 func ParsePreviewEvaluatorRawResponse(rsp *http.Response) (*PreviewEvaluatorRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47266,7 +47475,7 @@ func ParsePreviewEvaluatorRawResponse(rsp *http.Response) (*PreviewEvaluatorRawR
 	return response, nil
 }
 
-// ParseCreateEvaluatorV2RawResponse parses an HTTP response from a CreateEvaluatorV2WithResponse call
+// ParseCreateEvaluatorV2RawResponse parses an HTTP response to CreateEvaluatorV2WithResponse
 func ParseCreateEvaluatorV2RawResponse(rsp *http.Response) (*CreateEvaluatorV2RawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47299,7 +47508,7 @@ func ParseCreateEvaluatorV2RawResponse(rsp *http.Response) (*CreateEvaluatorV2Ra
 	return response, nil
 }
 
-// ParseListGenericDeploymentTypesRawResponse parses an HTTP response from a ListGenericDeploymentTypesWithResponse call
+// ParseListGenericDeploymentTypesRawResponse parses an HTTP response to ListGenericDeploymentTypesWithResponse
 func ParseListGenericDeploymentTypesRawResponse(rsp *http.Response) (*ListGenericDeploymentTypesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47332,7 +47541,7 @@ func ParseListGenericDeploymentTypesRawResponse(rsp *http.Response) (*ListGeneri
 	return response, nil
 }
 
-// ParseCreateGenericDeploymentTypeRawResponse parses an HTTP response from a CreateGenericDeploymentTypeWithResponse call
+// ParseCreateGenericDeploymentTypeRawResponse parses an HTTP response to CreateGenericDeploymentTypeWithResponse
 func ParseCreateGenericDeploymentTypeRawResponse(rsp *http.Response) (*CreateGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47365,7 +47574,7 @@ func ParseCreateGenericDeploymentTypeRawResponse(rsp *http.Response) (*CreateGen
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentTypeRawResponse parses an HTTP response from a DeleteGenericDeploymentTypeWithResponse call
+// ParseDeleteGenericDeploymentTypeRawResponse parses an HTTP response to DeleteGenericDeploymentTypeWithResponse
 func ParseDeleteGenericDeploymentTypeRawResponse(rsp *http.Response) (*DeleteGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47398,7 +47607,7 @@ func ParseDeleteGenericDeploymentTypeRawResponse(rsp *http.Response) (*DeleteGen
 	return response, nil
 }
 
-// ParseListGenericDeploymentTypeVersionsRawResponse parses an HTTP response from a ListGenericDeploymentTypeVersionsWithResponse call
+// ParseListGenericDeploymentTypeVersionsRawResponse parses an HTTP response to ListGenericDeploymentTypeVersionsWithResponse
 func ParseListGenericDeploymentTypeVersionsRawResponse(rsp *http.Response) (*ListGenericDeploymentTypeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47431,7 +47640,7 @@ func ParseListGenericDeploymentTypeVersionsRawResponse(rsp *http.Response) (*Lis
 	return response, nil
 }
 
-// ParseUpdateGenericDeploymentTypeRawResponse parses an HTTP response from a UpdateGenericDeploymentTypeWithResponse call
+// ParseUpdateGenericDeploymentTypeRawResponse parses an HTTP response to UpdateGenericDeploymentTypeWithResponse
 func ParseUpdateGenericDeploymentTypeRawResponse(rsp *http.Response) (*UpdateGenericDeploymentTypeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47464,7 +47673,7 @@ func ParseUpdateGenericDeploymentTypeRawResponse(rsp *http.Response) (*UpdateGen
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentTypeVersionRawResponse parses an HTTP response from a DeleteGenericDeploymentTypeVersionWithResponse call
+// ParseDeleteGenericDeploymentTypeVersionRawResponse parses an HTTP response to DeleteGenericDeploymentTypeVersionWithResponse
 func ParseDeleteGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*DeleteGenericDeploymentTypeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47497,7 +47706,7 @@ func ParseDeleteGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*De
 	return response, nil
 }
 
-// ParseGetGenericDeploymentTypeVersionRawResponse parses an HTTP response from a GetGenericDeploymentTypeVersionWithResponse call
+// ParseGetGenericDeploymentTypeVersionRawResponse parses an HTTP response to GetGenericDeploymentTypeVersionWithResponse
 func ParseGetGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*GetGenericDeploymentTypeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47530,7 +47739,7 @@ func ParseGetGenericDeploymentTypeVersionRawResponse(rsp *http.Response) (*GetGe
 	return response, nil
 }
 
-// ParseListGenericDeploymentsRawResponse parses an HTTP response from a ListGenericDeploymentsWithResponse call
+// ParseListGenericDeploymentsRawResponse parses an HTTP response to ListGenericDeploymentsWithResponse
 func ParseListGenericDeploymentsRawResponse(rsp *http.Response) (*ListGenericDeploymentsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47563,7 +47772,7 @@ func ParseListGenericDeploymentsRawResponse(rsp *http.Response) (*ListGenericDep
 	return response, nil
 }
 
-// ParseCreateGenericDeploymentRawResponse parses an HTTP response from a CreateGenericDeploymentWithResponse call
+// ParseCreateGenericDeploymentRawResponse parses an HTTP response to CreateGenericDeploymentWithResponse
 func ParseCreateGenericDeploymentRawResponse(rsp *http.Response) (*CreateGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47596,7 +47805,7 @@ func ParseCreateGenericDeploymentRawResponse(rsp *http.Response) (*CreateGeneric
 	return response, nil
 }
 
-// ParseDeleteGenericDeploymentRawResponse parses an HTTP response from a DeleteGenericDeploymentWithResponse call
+// ParseDeleteGenericDeploymentRawResponse parses an HTTP response to DeleteGenericDeploymentWithResponse
 func ParseDeleteGenericDeploymentRawResponse(rsp *http.Response) (*DeleteGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47629,7 +47838,7 @@ func ParseDeleteGenericDeploymentRawResponse(rsp *http.Response) (*DeleteGeneric
 	return response, nil
 }
 
-// ParseGetGenericDeploymentRawResponse parses an HTTP response from a GetGenericDeploymentWithResponse call
+// ParseGetGenericDeploymentRawResponse parses an HTTP response to GetGenericDeploymentWithResponse
 func ParseGetGenericDeploymentRawResponse(rsp *http.Response) (*GetGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47662,7 +47871,7 @@ func ParseGetGenericDeploymentRawResponse(rsp *http.Response) (*GetGenericDeploy
 	return response, nil
 }
 
-// ParseUpdateGenericDeploymentRawResponse parses an HTTP response from a UpdateGenericDeploymentWithResponse call
+// ParseUpdateGenericDeploymentRawResponse parses an HTTP response to UpdateGenericDeploymentWithResponse
 func ParseUpdateGenericDeploymentRawResponse(rsp *http.Response) (*UpdateGenericDeploymentRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47695,7 +47904,7 @@ func ParseUpdateGenericDeploymentRawResponse(rsp *http.Response) (*UpdateGeneric
 	return response, nil
 }
 
-// ParseListIdentityProvidersRawResponse parses an HTTP response from a ListIdentityProvidersWithResponse call
+// ParseListIdentityProvidersRawResponse parses an HTTP response to ListIdentityProvidersWithResponse
 func ParseListIdentityProvidersRawResponse(rsp *http.Response) (*ListIdentityProvidersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47728,7 +47937,7 @@ func ParseListIdentityProvidersRawResponse(rsp *http.Response) (*ListIdentityPro
 	return response, nil
 }
 
-// ParseCreateIdentityProviderRawResponse parses an HTTP response from a CreateIdentityProviderWithResponse call
+// ParseCreateIdentityProviderRawResponse parses an HTTP response to CreateIdentityProviderWithResponse
 func ParseCreateIdentityProviderRawResponse(rsp *http.Response) (*CreateIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47761,7 +47970,7 @@ func ParseCreateIdentityProviderRawResponse(rsp *http.Response) (*CreateIdentity
 	return response, nil
 }
 
-// ParseDeleteIdentityProviderRawResponse parses an HTTP response from a DeleteIdentityProviderWithResponse call
+// ParseDeleteIdentityProviderRawResponse parses an HTTP response to DeleteIdentityProviderWithResponse
 func ParseDeleteIdentityProviderRawResponse(rsp *http.Response) (*DeleteIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47794,7 +48003,7 @@ func ParseDeleteIdentityProviderRawResponse(rsp *http.Response) (*DeleteIdentity
 	return response, nil
 }
 
-// ParseGetIdentityProviderRawResponse parses an HTTP response from a GetIdentityProviderWithResponse call
+// ParseGetIdentityProviderRawResponse parses an HTTP response to GetIdentityProviderWithResponse
 func ParseGetIdentityProviderRawResponse(rsp *http.Response) (*GetIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47827,7 +48036,7 @@ func ParseGetIdentityProviderRawResponse(rsp *http.Response) (*GetIdentityProvid
 	return response, nil
 }
 
-// ParseUpdateIdentityProviderRawResponse parses an HTTP response from a UpdateIdentityProviderWithResponse call
+// ParseUpdateIdentityProviderRawResponse parses an HTTP response to UpdateIdentityProviderWithResponse
 func ParseUpdateIdentityProviderRawResponse(rsp *http.Response) (*UpdateIdentityProviderRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47860,7 +48069,7 @@ func ParseUpdateIdentityProviderRawResponse(rsp *http.Response) (*UpdateIdentity
 	return response, nil
 }
 
-// ParseListModelsRawResponse parses an HTTP response from a ListModelsWithResponse call
+// ParseListModelsRawResponse parses an HTTP response to ListModelsWithResponse
 func ParseListModelsRawResponse(rsp *http.Response) (*ListModelsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47893,7 +48102,7 @@ func ParseListModelsRawResponse(rsp *http.Response) (*ListModelsRawResponse, err
 	return response, nil
 }
 
-// ParseCreateModelRawResponse parses an HTTP response from a CreateModelWithResponse call
+// ParseCreateModelRawResponse parses an HTTP response to CreateModelWithResponse
 func ParseCreateModelRawResponse(rsp *http.Response) (*CreateModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47926,7 +48135,7 @@ func ParseCreateModelRawResponse(rsp *http.Response) (*CreateModelRawResponse, e
 	return response, nil
 }
 
-// ParseDeleteModelRawResponse parses an HTTP response from a DeleteModelWithResponse call
+// ParseDeleteModelRawResponse parses an HTTP response to DeleteModelWithResponse
 func ParseDeleteModelRawResponse(rsp *http.Response) (*DeleteModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47959,7 +48168,7 @@ func ParseDeleteModelRawResponse(rsp *http.Response) (*DeleteModelRawResponse, e
 	return response, nil
 }
 
-// ParseGetModelRawResponse parses an HTTP response from a GetModelWithResponse call
+// ParseGetModelRawResponse parses an HTTP response to GetModelWithResponse
 func ParseGetModelRawResponse(rsp *http.Response) (*GetModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -47992,7 +48201,7 @@ func ParseGetModelRawResponse(rsp *http.Response) (*GetModelRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateModelRawResponse parses an HTTP response from a UpdateModelWithResponse call
+// ParseUpdateModelRawResponse parses an HTTP response to UpdateModelWithResponse
 func ParseUpdateModelRawResponse(rsp *http.Response) (*UpdateModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48025,7 +48234,7 @@ func ParseUpdateModelRawResponse(rsp *http.Response) (*UpdateModelRawResponse, e
 	return response, nil
 }
 
-// ParseCreateModelVersionRawResponse parses an HTTP response from a CreateModelVersionWithResponse call
+// ParseCreateModelVersionRawResponse parses an HTTP response to CreateModelVersionWithResponse
 func ParseCreateModelVersionRawResponse(rsp *http.Response) (*CreateModelVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48058,7 +48267,7 @@ func ParseCreateModelVersionRawResponse(rsp *http.Response) (*CreateModelVersion
 	return response, nil
 }
 
-// ParseDeployModelVersionRawResponse parses an HTTP response from a DeployModelVersionWithResponse call
+// ParseDeployModelVersionRawResponse parses an HTTP response to DeployModelVersionWithResponse
 func ParseDeployModelVersionRawResponse(rsp *http.Response) (*DeployModelVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48091,7 +48300,7 @@ func ParseDeployModelVersionRawResponse(rsp *http.Response) (*DeployModelVersion
 	return response, nil
 }
 
-// ParseGetModelVersionCountRawResponse parses an HTTP response from a GetModelVersionCountWithResponse call
+// ParseGetModelVersionCountRawResponse parses an HTTP response to GetModelVersionCountWithResponse
 func ParseGetModelVersionCountRawResponse(rsp *http.Response) (*GetModelVersionCountRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48124,7 +48333,7 @@ func ParseGetModelVersionCountRawResponse(rsp *http.Response) (*GetModelVersionC
 	return response, nil
 }
 
-// ParseGetModelDownloadEndpointRawResponse parses an HTTP response from a GetModelDownloadEndpointWithResponse call
+// ParseGetModelDownloadEndpointRawResponse parses an HTTP response to GetModelDownloadEndpointWithResponse
 func ParseGetModelDownloadEndpointRawResponse(rsp *http.Response) (*GetModelDownloadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48157,7 +48366,7 @@ func ParseGetModelDownloadEndpointRawResponse(rsp *http.Response) (*GetModelDown
 	return response, nil
 }
 
-// ParseGetModelUploadEndpointRawResponse parses an HTTP response from a GetModelUploadEndpointWithResponse call
+// ParseGetModelUploadEndpointRawResponse parses an HTTP response to GetModelUploadEndpointWithResponse
 func ParseGetModelUploadEndpointRawResponse(rsp *http.Response) (*GetModelUploadEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48190,7 +48399,7 @@ func ParseGetModelUploadEndpointRawResponse(rsp *http.Response) (*GetModelUpload
 	return response, nil
 }
 
-// ParseImportModelRawResponse parses an HTTP response from a ImportModelWithResponse call
+// ParseImportModelRawResponse parses an HTTP response to ImportModelWithResponse
 func ParseImportModelRawResponse(rsp *http.Response) (*ImportModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48223,7 +48432,7 @@ func ParseImportModelRawResponse(rsp *http.Response) (*ImportModelRawResponse, e
 	return response, nil
 }
 
-// ParsePrepareModelRawResponse parses an HTTP response from a PrepareModelWithResponse call
+// ParsePrepareModelRawResponse parses an HTTP response to PrepareModelWithResponse
 func ParsePrepareModelRawResponse(rsp *http.Response) (*PrepareModelRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48256,7 +48465,7 @@ func ParsePrepareModelRawResponse(rsp *http.Response) (*PrepareModelRawResponse,
 	return response, nil
 }
 
-// ParseValidateModelUploadRawResponse parses an HTTP response from a ValidateModelUploadWithResponse call
+// ParseValidateModelUploadRawResponse parses an HTTP response to ValidateModelUploadWithResponse
 func ParseValidateModelUploadRawResponse(rsp *http.Response) (*ValidateModelUploadRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48289,7 +48498,7 @@ func ParseValidateModelUploadRawResponse(rsp *http.Response) (*ValidateModelUplo
 	return response, nil
 }
 
-// ParseGetPolicySettingsRawResponse parses an HTTP response from a GetPolicySettingsWithResponse call
+// ParseGetPolicySettingsRawResponse parses an HTTP response to GetPolicySettingsWithResponse
 func ParseGetPolicySettingsRawResponse(rsp *http.Response) (*GetPolicySettingsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48322,7 +48531,7 @@ func ParseGetPolicySettingsRawResponse(rsp *http.Response) (*GetPolicySettingsRa
 	return response, nil
 }
 
-// ParseUpdatePolicySettingsRawResponse parses an HTTP response from a UpdatePolicySettingsWithResponse call
+// ParseUpdatePolicySettingsRawResponse parses an HTTP response to UpdatePolicySettingsWithResponse
 func ParseUpdatePolicySettingsRawResponse(rsp *http.Response) (*UpdatePolicySettingsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48355,7 +48564,7 @@ func ParseUpdatePolicySettingsRawResponse(rsp *http.Response) (*UpdatePolicySett
 	return response, nil
 }
 
-// ParseListPricingPlansRawResponse parses an HTTP response from a ListPricingPlansWithResponse call
+// ParseListPricingPlansRawResponse parses an HTTP response to ListPricingPlansWithResponse
 func ParseListPricingPlansRawResponse(rsp *http.Response) (*ListPricingPlansRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48388,7 +48597,7 @@ func ParseListPricingPlansRawResponse(rsp *http.Response) (*ListPricingPlansRawR
 	return response, nil
 }
 
-// ParseGetPricingPlanRawResponse parses an HTTP response from a GetPricingPlanWithResponse call
+// ParseGetPricingPlanRawResponse parses an HTTP response to GetPricingPlanWithResponse
 func ParseGetPricingPlanRawResponse(rsp *http.Response) (*GetPricingPlanRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48421,7 +48630,7 @@ func ParseGetPricingPlanRawResponse(rsp *http.Response) (*GetPricingPlanRawRespo
 	return response, nil
 }
 
-// ParseListQuotasRawResponse parses an HTTP response from a ListQuotasWithResponse call
+// ParseListQuotasRawResponse parses an HTTP response to ListQuotasWithResponse
 func ParseListQuotasRawResponse(rsp *http.Response) (*ListQuotasRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48454,7 +48663,7 @@ func ParseListQuotasRawResponse(rsp *http.Response) (*ListQuotasRawResponse, err
 	return response, nil
 }
 
-// ParseGetQuotaRawResponse parses an HTTP response from a GetQuotaWithResponse call
+// ParseGetQuotaRawResponse parses an HTTP response to GetQuotaWithResponse
 func ParseGetQuotaRawResponse(rsp *http.Response) (*GetQuotaRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48487,7 +48696,7 @@ func ParseGetQuotaRawResponse(rsp *http.Response) (*GetQuotaRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateQuotaRawResponse parses an HTTP response from a UpdateQuotaWithResponse call
+// ParseUpdateQuotaRawResponse parses an HTTP response to UpdateQuotaWithResponse
 func ParseUpdateQuotaRawResponse(rsp *http.Response) (*UpdateQuotaRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48520,7 +48729,7 @@ func ParseUpdateQuotaRawResponse(rsp *http.Response) (*UpdateQuotaRawResponse, e
 	return response, nil
 }
 
-// ParseListReinforcementFineTuningJobsRawResponse parses an HTTP response from a ListReinforcementFineTuningJobsWithResponse call
+// ParseListReinforcementFineTuningJobsRawResponse parses an HTTP response to ListReinforcementFineTuningJobsWithResponse
 func ParseListReinforcementFineTuningJobsRawResponse(rsp *http.Response) (*ListReinforcementFineTuningJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48553,7 +48762,7 @@ func ParseListReinforcementFineTuningJobsRawResponse(rsp *http.Response) (*ListR
 	return response, nil
 }
 
-// ParseCreateReinforcementFineTuningJobRawResponse parses an HTTP response from a CreateReinforcementFineTuningJobWithResponse call
+// ParseCreateReinforcementFineTuningJobRawResponse parses an HTTP response to CreateReinforcementFineTuningJobWithResponse
 func ParseCreateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*CreateReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48586,7 +48795,7 @@ func ParseCreateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Crea
 	return response, nil
 }
 
-// ParseDeleteReinforcementFineTuningJobRawResponse parses an HTTP response from a DeleteReinforcementFineTuningJobWithResponse call
+// ParseDeleteReinforcementFineTuningJobRawResponse parses an HTTP response to DeleteReinforcementFineTuningJobWithResponse
 func ParseDeleteReinforcementFineTuningJobRawResponse(rsp *http.Response) (*DeleteReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48619,7 +48828,7 @@ func ParseDeleteReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Dele
 	return response, nil
 }
 
-// ParseGetReinforcementFineTuningJobRawResponse parses an HTTP response from a GetReinforcementFineTuningJobWithResponse call
+// ParseGetReinforcementFineTuningJobRawResponse parses an HTTP response to GetReinforcementFineTuningJobWithResponse
 func ParseGetReinforcementFineTuningJobRawResponse(rsp *http.Response) (*GetReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48652,7 +48861,7 @@ func ParseGetReinforcementFineTuningJobRawResponse(rsp *http.Response) (*GetRein
 	return response, nil
 }
 
-// ParseUpdateReinforcementFineTuningJobRawResponse parses an HTTP response from a UpdateReinforcementFineTuningJobWithResponse call
+// ParseUpdateReinforcementFineTuningJobRawResponse parses an HTTP response to UpdateReinforcementFineTuningJobWithResponse
 func ParseUpdateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*UpdateReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48685,7 +48894,7 @@ func ParseUpdateReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Upda
 	return response, nil
 }
 
-// ParseCancelReinforcementFineTuningJobRawResponse parses an HTTP response from a CancelReinforcementFineTuningJobWithResponse call
+// ParseCancelReinforcementFineTuningJobRawResponse parses an HTTP response to CancelReinforcementFineTuningJobWithResponse
 func ParseCancelReinforcementFineTuningJobRawResponse(rsp *http.Response) (*CancelReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48718,7 +48927,7 @@ func ParseCancelReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Canc
 	return response, nil
 }
 
-// ParseDebugReinforcementFineTuningJobRawResponse parses an HTTP response from a DebugReinforcementFineTuningJobWithResponse call
+// ParseDebugReinforcementFineTuningJobRawResponse parses an HTTP response to DebugReinforcementFineTuningJobWithResponse
 func ParseDebugReinforcementFineTuningJobRawResponse(rsp *http.Response) (*DebugReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48751,7 +48960,7 @@ func ParseDebugReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Debug
 	return response, nil
 }
 
-// ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse parses an HTTP response from a GetReinforcementFineTuningJobMetricsFileEndpointWithResponse call
+// ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse parses an HTTP response to GetReinforcementFineTuningJobMetricsFileEndpointWithResponse
 func ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse(rsp *http.Response) (*GetReinforcementFineTuningJobMetricsFileEndpointRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48784,7 +48993,7 @@ func ParseGetReinforcementFineTuningJobMetricsFileEndpointRawResponse(rsp *http.
 	return response, nil
 }
 
-// ParseResumeReinforcementFineTuningJobRawResponse parses an HTTP response from a ResumeReinforcementFineTuningJobWithResponse call
+// ParseResumeReinforcementFineTuningJobRawResponse parses an HTTP response to ResumeReinforcementFineTuningJobWithResponse
 func ParseResumeReinforcementFineTuningJobRawResponse(rsp *http.Response) (*ResumeReinforcementFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48817,7 +49026,7 @@ func ParseResumeReinforcementFineTuningJobRawResponse(rsp *http.Response) (*Resu
 	return response, nil
 }
 
-// ParseListRlorTrainerJobsRawResponse parses an HTTP response from a ListRlorTrainerJobsWithResponse call
+// ParseListRlorTrainerJobsRawResponse parses an HTTP response to ListRlorTrainerJobsWithResponse
 func ParseListRlorTrainerJobsRawResponse(rsp *http.Response) (*ListRlorTrainerJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48850,7 +49059,7 @@ func ParseListRlorTrainerJobsRawResponse(rsp *http.Response) (*ListRlorTrainerJo
 	return response, nil
 }
 
-// ParseCreateRlorTrainerJobRawResponse parses an HTTP response from a CreateRlorTrainerJobWithResponse call
+// ParseCreateRlorTrainerJobRawResponse parses an HTTP response to CreateRlorTrainerJobWithResponse
 func ParseCreateRlorTrainerJobRawResponse(rsp *http.Response) (*CreateRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48883,7 +49092,7 @@ func ParseCreateRlorTrainerJobRawResponse(rsp *http.Response) (*CreateRlorTraine
 	return response, nil
 }
 
-// ParseDeleteRlorTrainerJobRawResponse parses an HTTP response from a DeleteRlorTrainerJobWithResponse call
+// ParseDeleteRlorTrainerJobRawResponse parses an HTTP response to DeleteRlorTrainerJobWithResponse
 func ParseDeleteRlorTrainerJobRawResponse(rsp *http.Response) (*DeleteRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48916,7 +49125,7 @@ func ParseDeleteRlorTrainerJobRawResponse(rsp *http.Response) (*DeleteRlorTraine
 	return response, nil
 }
 
-// ParseGetRlorTrainerJobRawResponse parses an HTTP response from a GetRlorTrainerJobWithResponse call
+// ParseGetRlorTrainerJobRawResponse parses an HTTP response to GetRlorTrainerJobWithResponse
 func ParseGetRlorTrainerJobRawResponse(rsp *http.Response) (*GetRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48949,7 +49158,7 @@ func ParseGetRlorTrainerJobRawResponse(rsp *http.Response) (*GetRlorTrainerJobRa
 	return response, nil
 }
 
-// ParseListRlorTrainerJobCheckpointsRawResponse parses an HTTP response from a ListRlorTrainerJobCheckpointsWithResponse call
+// ParseListRlorTrainerJobCheckpointsRawResponse parses an HTTP response to ListRlorTrainerJobCheckpointsWithResponse
 func ParseListRlorTrainerJobCheckpointsRawResponse(rsp *http.Response) (*ListRlorTrainerJobCheckpointsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -48982,7 +49191,7 @@ func ParseListRlorTrainerJobCheckpointsRawResponse(rsp *http.Response) (*ListRlo
 	return response, nil
 }
 
-// ParseGetRlorTrainerJobPublicLogsRawResponse parses an HTTP response from a GetRlorTrainerJobPublicLogsWithResponse call
+// ParseGetRlorTrainerJobPublicLogsRawResponse parses an HTTP response to GetRlorTrainerJobPublicLogsWithResponse
 func ParseGetRlorTrainerJobPublicLogsRawResponse(rsp *http.Response) (*GetRlorTrainerJobPublicLogsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49015,7 +49224,7 @@ func ParseGetRlorTrainerJobPublicLogsRawResponse(rsp *http.Response) (*GetRlorTr
 	return response, nil
 }
 
-// ParseCancelRlorTrainerJobRawResponse parses an HTTP response from a CancelRlorTrainerJobWithResponse call
+// ParseCancelRlorTrainerJobRawResponse parses an HTTP response to CancelRlorTrainerJobWithResponse
 func ParseCancelRlorTrainerJobRawResponse(rsp *http.Response) (*CancelRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49048,7 +49257,7 @@ func ParseCancelRlorTrainerJobRawResponse(rsp *http.Response) (*CancelRlorTraine
 	return response, nil
 }
 
-// ParseExecuteRlorTrainStepRawResponse parses an HTTP response from a ExecuteRlorTrainStepWithResponse call
+// ParseExecuteRlorTrainStepRawResponse parses an HTTP response to ExecuteRlorTrainStepWithResponse
 func ParseExecuteRlorTrainStepRawResponse(rsp *http.Response) (*ExecuteRlorTrainStepRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49081,7 +49290,7 @@ func ParseExecuteRlorTrainStepRawResponse(rsp *http.Response) (*ExecuteRlorTrain
 	return response, nil
 }
 
-// ParseResumeRlorTrainerJobRawResponse parses an HTTP response from a ResumeRlorTrainerJobWithResponse call
+// ParseResumeRlorTrainerJobRawResponse parses an HTTP response to ResumeRlorTrainerJobWithResponse
 func ParseResumeRlorTrainerJobRawResponse(rsp *http.Response) (*ResumeRlorTrainerJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49114,7 +49323,7 @@ func ParseResumeRlorTrainerJobRawResponse(rsp *http.Response) (*ResumeRlorTraine
 	return response, nil
 }
 
-// ParseListRoutersRawResponse parses an HTTP response from a ListRoutersWithResponse call
+// ParseListRoutersRawResponse parses an HTTP response to ListRoutersWithResponse
 func ParseListRoutersRawResponse(rsp *http.Response) (*ListRoutersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49147,7 +49356,7 @@ func ParseListRoutersRawResponse(rsp *http.Response) (*ListRoutersRawResponse, e
 	return response, nil
 }
 
-// ParseCreateRouterRawResponse parses an HTTP response from a CreateRouterWithResponse call
+// ParseCreateRouterRawResponse parses an HTTP response to CreateRouterWithResponse
 func ParseCreateRouterRawResponse(rsp *http.Response) (*CreateRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49180,7 +49389,7 @@ func ParseCreateRouterRawResponse(rsp *http.Response) (*CreateRouterRawResponse,
 	return response, nil
 }
 
-// ParseDeleteRouterRawResponse parses an HTTP response from a DeleteRouterWithResponse call
+// ParseDeleteRouterRawResponse parses an HTTP response to DeleteRouterWithResponse
 func ParseDeleteRouterRawResponse(rsp *http.Response) (*DeleteRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49213,7 +49422,7 @@ func ParseDeleteRouterRawResponse(rsp *http.Response) (*DeleteRouterRawResponse,
 	return response, nil
 }
 
-// ParseGetRouterRawResponse parses an HTTP response from a GetRouterWithResponse call
+// ParseGetRouterRawResponse parses an HTTP response to GetRouterWithResponse
 func ParseGetRouterRawResponse(rsp *http.Response) (*GetRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49246,7 +49455,7 @@ func ParseGetRouterRawResponse(rsp *http.Response) (*GetRouterRawResponse, error
 	return response, nil
 }
 
-// ParseUpdateRouterRawResponse parses an HTTP response from a UpdateRouterWithResponse call
+// ParseUpdateRouterRawResponse parses an HTTP response to UpdateRouterWithResponse
 func ParseUpdateRouterRawResponse(rsp *http.Response) (*UpdateRouterRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49279,7 +49488,7 @@ func ParseUpdateRouterRawResponse(rsp *http.Response) (*UpdateRouterRawResponse,
 	return response, nil
 }
 
-// ParseListSecretsRawResponse parses an HTTP response from a ListSecretsWithResponse call
+// ParseListSecretsRawResponse parses an HTTP response to ListSecretsWithResponse
 func ParseListSecretsRawResponse(rsp *http.Response) (*ListSecretsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49312,7 +49521,7 @@ func ParseListSecretsRawResponse(rsp *http.Response) (*ListSecretsRawResponse, e
 	return response, nil
 }
 
-// ParseCreateSecretRawResponse parses an HTTP response from a CreateSecretWithResponse call
+// ParseCreateSecretRawResponse parses an HTTP response to CreateSecretWithResponse
 func ParseCreateSecretRawResponse(rsp *http.Response) (*CreateSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49345,7 +49554,7 @@ func ParseCreateSecretRawResponse(rsp *http.Response) (*CreateSecretRawResponse,
 	return response, nil
 }
 
-// ParseDeleteSecretRawResponse parses an HTTP response from a DeleteSecretWithResponse call
+// ParseDeleteSecretRawResponse parses an HTTP response to DeleteSecretWithResponse
 func ParseDeleteSecretRawResponse(rsp *http.Response) (*DeleteSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49378,7 +49587,7 @@ func ParseDeleteSecretRawResponse(rsp *http.Response) (*DeleteSecretRawResponse,
 	return response, nil
 }
 
-// ParseGetSecretRawResponse parses an HTTP response from a GetSecretWithResponse call
+// ParseGetSecretRawResponse parses an HTTP response to GetSecretWithResponse
 func ParseGetSecretRawResponse(rsp *http.Response) (*GetSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49411,7 +49620,7 @@ func ParseGetSecretRawResponse(rsp *http.Response) (*GetSecretRawResponse, error
 	return response, nil
 }
 
-// ParseUpdateSecretRawResponse parses an HTTP response from a UpdateSecretWithResponse call
+// ParseUpdateSecretRawResponse parses an HTTP response to UpdateSecretWithResponse
 func ParseUpdateSecretRawResponse(rsp *http.Response) (*UpdateSecretRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49444,7 +49653,7 @@ func ParseUpdateSecretRawResponse(rsp *http.Response) (*UpdateSecretRawResponse,
 	return response, nil
 }
 
-// ParseListAccountServerlessRateLimitsRawResponse parses an HTTP response from a ListAccountServerlessRateLimitsWithResponse call
+// ParseListAccountServerlessRateLimitsRawResponse parses an HTTP response to ListAccountServerlessRateLimitsWithResponse
 func ParseListAccountServerlessRateLimitsRawResponse(rsp *http.Response) (*ListAccountServerlessRateLimitsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49477,7 +49686,7 @@ func ParseListAccountServerlessRateLimitsRawResponse(rsp *http.Response) (*ListA
 	return response, nil
 }
 
-// ParseGetAccountServerlessTokenUsageRawResponse parses an HTTP response from a GetAccountServerlessTokenUsageWithResponse call
+// ParseGetAccountServerlessTokenUsageRawResponse parses an HTTP response to GetAccountServerlessTokenUsageWithResponse
 func ParseGetAccountServerlessTokenUsageRawResponse(rsp *http.Response) (*GetAccountServerlessTokenUsageRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49510,7 +49719,7 @@ func ParseGetAccountServerlessTokenUsageRawResponse(rsp *http.Response) (*GetAcc
 	return response, nil
 }
 
-// ParseListSupervisedFineTuningJobsRawResponse parses an HTTP response from a ListSupervisedFineTuningJobsWithResponse call
+// ParseListSupervisedFineTuningJobsRawResponse parses an HTTP response to ListSupervisedFineTuningJobsWithResponse
 func ParseListSupervisedFineTuningJobsRawResponse(rsp *http.Response) (*ListSupervisedFineTuningJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49543,7 +49752,7 @@ func ParseListSupervisedFineTuningJobsRawResponse(rsp *http.Response) (*ListSupe
 	return response, nil
 }
 
-// ParseCreateSupervisedFineTuningJobRawResponse parses an HTTP response from a CreateSupervisedFineTuningJobWithResponse call
+// ParseCreateSupervisedFineTuningJobRawResponse parses an HTTP response to CreateSupervisedFineTuningJobWithResponse
 func ParseCreateSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CreateSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49576,7 +49785,7 @@ func ParseCreateSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CreateS
 	return response, nil
 }
 
-// ParseDeleteSupervisedFineTuningJobRawResponse parses an HTTP response from a DeleteSupervisedFineTuningJobWithResponse call
+// ParseDeleteSupervisedFineTuningJobRawResponse parses an HTTP response to DeleteSupervisedFineTuningJobWithResponse
 func ParseDeleteSupervisedFineTuningJobRawResponse(rsp *http.Response) (*DeleteSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49609,7 +49818,7 @@ func ParseDeleteSupervisedFineTuningJobRawResponse(rsp *http.Response) (*DeleteS
 	return response, nil
 }
 
-// ParseGetSupervisedFineTuningJobRawResponse parses an HTTP response from a GetSupervisedFineTuningJobWithResponse call
+// ParseGetSupervisedFineTuningJobRawResponse parses an HTTP response to GetSupervisedFineTuningJobWithResponse
 func ParseGetSupervisedFineTuningJobRawResponse(rsp *http.Response) (*GetSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49642,7 +49851,7 @@ func ParseGetSupervisedFineTuningJobRawResponse(rsp *http.Response) (*GetSupervi
 	return response, nil
 }
 
-// ParseCancelSupervisedFineTuningJobRawResponse parses an HTTP response from a CancelSupervisedFineTuningJobWithResponse call
+// ParseCancelSupervisedFineTuningJobRawResponse parses an HTTP response to CancelSupervisedFineTuningJobWithResponse
 func ParseCancelSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CancelSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49675,7 +49884,7 @@ func ParseCancelSupervisedFineTuningJobRawResponse(rsp *http.Response) (*CancelS
 	return response, nil
 }
 
-// ParseResumeSupervisedFineTuningJobRawResponse parses an HTTP response from a ResumeSupervisedFineTuningJobWithResponse call
+// ParseResumeSupervisedFineTuningJobRawResponse parses an HTTP response to ResumeSupervisedFineTuningJobWithResponse
 func ParseResumeSupervisedFineTuningJobRawResponse(rsp *http.Response) (*ResumeSupervisedFineTuningJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49708,7 +49917,7 @@ func ParseResumeSupervisedFineTuningJobRawResponse(rsp *http.Response) (*ResumeS
 	return response, nil
 }
 
-// ParseEstimateSupervisedFineTuningJobCostRawResponse parses an HTTP response from a EstimateSupervisedFineTuningJobCostWithResponse call
+// ParseEstimateSupervisedFineTuningJobCostRawResponse parses an HTTP response to EstimateSupervisedFineTuningJobCostWithResponse
 func ParseEstimateSupervisedFineTuningJobCostRawResponse(rsp *http.Response) (*EstimateSupervisedFineTuningJobCostRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49741,7 +49950,7 @@ func ParseEstimateSupervisedFineTuningJobCostRawResponse(rsp *http.Response) (*E
 	return response, nil
 }
 
-// ParseListTrailsRawResponse parses an HTTP response from a ListTrailsWithResponse call
+// ParseListTrailsRawResponse parses an HTTP response to ListTrailsWithResponse
 func ParseListTrailsRawResponse(rsp *http.Response) (*ListTrailsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49774,7 +49983,7 @@ func ParseListTrailsRawResponse(rsp *http.Response) (*ListTrailsRawResponse, err
 	return response, nil
 }
 
-// ParseCreateTrailRawResponse parses an HTTP response from a CreateTrailWithResponse call
+// ParseCreateTrailRawResponse parses an HTTP response to CreateTrailWithResponse
 func ParseCreateTrailRawResponse(rsp *http.Response) (*CreateTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49807,7 +50016,7 @@ func ParseCreateTrailRawResponse(rsp *http.Response) (*CreateTrailRawResponse, e
 	return response, nil
 }
 
-// ParseDeleteTrailRawResponse parses an HTTP response from a DeleteTrailWithResponse call
+// ParseDeleteTrailRawResponse parses an HTTP response to DeleteTrailWithResponse
 func ParseDeleteTrailRawResponse(rsp *http.Response) (*DeleteTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49840,7 +50049,7 @@ func ParseDeleteTrailRawResponse(rsp *http.Response) (*DeleteTrailRawResponse, e
 	return response, nil
 }
 
-// ParseGetTrailRawResponse parses an HTTP response from a GetTrailWithResponse call
+// ParseGetTrailRawResponse parses an HTTP response to GetTrailWithResponse
 func ParseGetTrailRawResponse(rsp *http.Response) (*GetTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49873,7 +50082,7 @@ func ParseGetTrailRawResponse(rsp *http.Response) (*GetTrailRawResponse, error) 
 	return response, nil
 }
 
-// ParseUpdateTrailRawResponse parses an HTTP response from a UpdateTrailWithResponse call
+// ParseUpdateTrailRawResponse parses an HTTP response to UpdateTrailWithResponse
 func ParseUpdateTrailRawResponse(rsp *http.Response) (*UpdateTrailRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49906,7 +50115,7 @@ func ParseUpdateTrailRawResponse(rsp *http.Response) (*UpdateTrailRawResponse, e
 	return response, nil
 }
 
-// ParseGetTrailMetricsRawResponse parses an HTTP response from a GetTrailMetricsWithResponse call
+// ParseGetTrailMetricsRawResponse parses an HTTP response to GetTrailMetricsWithResponse
 func ParseGetTrailMetricsRawResponse(rsp *http.Response) (*GetTrailMetricsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49939,7 +50148,7 @@ func ParseGetTrailMetricsRawResponse(rsp *http.Response) (*GetTrailMetricsRawRes
 	return response, nil
 }
 
-// ParseListTrainingSessionJobsRawResponse parses an HTTP response from a ListTrainingSessionJobsWithResponse call
+// ParseListTrainingSessionJobsRawResponse parses an HTTP response to ListTrainingSessionJobsWithResponse
 func ParseListTrainingSessionJobsRawResponse(rsp *http.Response) (*ListTrainingSessionJobsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -49972,7 +50181,7 @@ func ParseListTrainingSessionJobsRawResponse(rsp *http.Response) (*ListTrainingS
 	return response, nil
 }
 
-// ParseCreateTrainingSessionJobRawResponse parses an HTTP response from a CreateTrainingSessionJobWithResponse call
+// ParseCreateTrainingSessionJobRawResponse parses an HTTP response to CreateTrainingSessionJobWithResponse
 func ParseCreateTrainingSessionJobRawResponse(rsp *http.Response) (*CreateTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50005,7 +50214,7 @@ func ParseCreateTrainingSessionJobRawResponse(rsp *http.Response) (*CreateTraini
 	return response, nil
 }
 
-// ParseDeleteTrainingSessionJobRawResponse parses an HTTP response from a DeleteTrainingSessionJobWithResponse call
+// ParseDeleteTrainingSessionJobRawResponse parses an HTTP response to DeleteTrainingSessionJobWithResponse
 func ParseDeleteTrainingSessionJobRawResponse(rsp *http.Response) (*DeleteTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50038,7 +50247,7 @@ func ParseDeleteTrainingSessionJobRawResponse(rsp *http.Response) (*DeleteTraini
 	return response, nil
 }
 
-// ParseGetTrainingSessionJobRawResponse parses an HTTP response from a GetTrainingSessionJobWithResponse call
+// ParseGetTrainingSessionJobRawResponse parses an HTTP response to GetTrainingSessionJobWithResponse
 func ParseGetTrainingSessionJobRawResponse(rsp *http.Response) (*GetTrainingSessionJobRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50071,7 +50280,7 @@ func ParseGetTrainingSessionJobRawResponse(rsp *http.Response) (*GetTrainingSess
 	return response, nil
 }
 
-// ParseListTrainingSessionsRawResponse parses an HTTP response from a ListTrainingSessionsWithResponse call
+// ParseListTrainingSessionsRawResponse parses an HTTP response to ListTrainingSessionsWithResponse
 func ParseListTrainingSessionsRawResponse(rsp *http.Response) (*ListTrainingSessionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50104,7 +50313,7 @@ func ParseListTrainingSessionsRawResponse(rsp *http.Response) (*ListTrainingSess
 	return response, nil
 }
 
-// ParseCreateTrainingSessionRawResponse parses an HTTP response from a CreateTrainingSessionWithResponse call
+// ParseCreateTrainingSessionRawResponse parses an HTTP response to CreateTrainingSessionWithResponse
 func ParseCreateTrainingSessionRawResponse(rsp *http.Response) (*CreateTrainingSessionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50137,7 +50346,7 @@ func ParseCreateTrainingSessionRawResponse(rsp *http.Response) (*CreateTrainingS
 	return response, nil
 }
 
-// ParseGetTrainingSessionRawResponse parses an HTTP response from a GetTrainingSessionWithResponse call
+// ParseGetTrainingSessionRawResponse parses an HTTP response to GetTrainingSessionWithResponse
 func ParseGetTrainingSessionRawResponse(rsp *http.Response) (*GetTrainingSessionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50170,7 +50379,7 @@ func ParseGetTrainingSessionRawResponse(rsp *http.Response) (*GetTrainingSession
 	return response, nil
 }
 
-// ParseExecuteTrainingSessionLoadStateRawResponse parses an HTTP response from a ExecuteTrainingSessionLoadStateWithResponse call
+// ParseExecuteTrainingSessionLoadStateRawResponse parses an HTTP response to ExecuteTrainingSessionLoadStateWithResponse
 func ParseExecuteTrainingSessionLoadStateRawResponse(rsp *http.Response) (*ExecuteTrainingSessionLoadStateRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50203,7 +50412,7 @@ func ParseExecuteTrainingSessionLoadStateRawResponse(rsp *http.Response) (*Execu
 	return response, nil
 }
 
-// ParseListTrainingShapesRawResponse parses an HTTP response from a ListTrainingShapesWithResponse call
+// ParseListTrainingShapesRawResponse parses an HTTP response to ListTrainingShapesWithResponse
 func ParseListTrainingShapesRawResponse(rsp *http.Response) (*ListTrainingShapesRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50236,7 +50445,7 @@ func ParseListTrainingShapesRawResponse(rsp *http.Response) (*ListTrainingShapes
 	return response, nil
 }
 
-// ParseCreateTrainingShapeRawResponse parses an HTTP response from a CreateTrainingShapeWithResponse call
+// ParseCreateTrainingShapeRawResponse parses an HTTP response to CreateTrainingShapeWithResponse
 func ParseCreateTrainingShapeRawResponse(rsp *http.Response) (*CreateTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50269,7 +50478,7 @@ func ParseCreateTrainingShapeRawResponse(rsp *http.Response) (*CreateTrainingSha
 	return response, nil
 }
 
-// ParseDeleteTrainingShapeRawResponse parses an HTTP response from a DeleteTrainingShapeWithResponse call
+// ParseDeleteTrainingShapeRawResponse parses an HTTP response to DeleteTrainingShapeWithResponse
 func ParseDeleteTrainingShapeRawResponse(rsp *http.Response) (*DeleteTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50302,7 +50511,7 @@ func ParseDeleteTrainingShapeRawResponse(rsp *http.Response) (*DeleteTrainingSha
 	return response, nil
 }
 
-// ParseGetTrainingShapeRawResponse parses an HTTP response from a GetTrainingShapeWithResponse call
+// ParseGetTrainingShapeRawResponse parses an HTTP response to GetTrainingShapeWithResponse
 func ParseGetTrainingShapeRawResponse(rsp *http.Response) (*GetTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50335,7 +50544,7 @@ func ParseGetTrainingShapeRawResponse(rsp *http.Response) (*GetTrainingShapeRawR
 	return response, nil
 }
 
-// ParseUpdateTrainingShapeRawResponse parses an HTTP response from a UpdateTrainingShapeWithResponse call
+// ParseUpdateTrainingShapeRawResponse parses an HTTP response to UpdateTrainingShapeWithResponse
 func ParseUpdateTrainingShapeRawResponse(rsp *http.Response) (*UpdateTrainingShapeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50368,7 +50577,7 @@ func ParseUpdateTrainingShapeRawResponse(rsp *http.Response) (*UpdateTrainingSha
 	return response, nil
 }
 
-// ParseListTrainingShapeVersionsRawResponse parses an HTTP response from a ListTrainingShapeVersionsWithResponse call
+// ParseListTrainingShapeVersionsRawResponse parses an HTTP response to ListTrainingShapeVersionsWithResponse
 func ParseListTrainingShapeVersionsRawResponse(rsp *http.Response) (*ListTrainingShapeVersionsRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50401,7 +50610,7 @@ func ParseListTrainingShapeVersionsRawResponse(rsp *http.Response) (*ListTrainin
 	return response, nil
 }
 
-// ParseGetTrainingShapeVersionRawResponse parses an HTTP response from a GetTrainingShapeVersionWithResponse call
+// ParseGetTrainingShapeVersionRawResponse parses an HTTP response to GetTrainingShapeVersionWithResponse
 func ParseGetTrainingShapeVersionRawResponse(rsp *http.Response) (*GetTrainingShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50434,7 +50643,7 @@ func ParseGetTrainingShapeVersionRawResponse(rsp *http.Response) (*GetTrainingSh
 	return response, nil
 }
 
-// ParseUpdateTrainingShapeVersionRawResponse parses an HTTP response from a UpdateTrainingShapeVersionWithResponse call
+// ParseUpdateTrainingShapeVersionRawResponse parses an HTTP response to UpdateTrainingShapeVersionWithResponse
 func ParseUpdateTrainingShapeVersionRawResponse(rsp *http.Response) (*UpdateTrainingShapeVersionRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50467,7 +50676,7 @@ func ParseUpdateTrainingShapeVersionRawResponse(rsp *http.Response) (*UpdateTrai
 	return response, nil
 }
 
-// ParseListUsersRawResponse parses an HTTP response from a ListUsersWithResponse call
+// ParseListUsersRawResponse parses an HTTP response to ListUsersWithResponse
 func ParseListUsersRawResponse(rsp *http.Response) (*ListUsersRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50500,7 +50709,7 @@ func ParseListUsersRawResponse(rsp *http.Response) (*ListUsersRawResponse, error
 	return response, nil
 }
 
-// ParseCreateUserRawResponse parses an HTTP response from a CreateUserWithResponse call
+// ParseCreateUserRawResponse parses an HTTP response to CreateUserWithResponse
 func ParseCreateUserRawResponse(rsp *http.Response) (*CreateUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50533,7 +50742,7 @@ func ParseCreateUserRawResponse(rsp *http.Response) (*CreateUserRawResponse, err
 	return response, nil
 }
 
-// ParseGetUserRawResponse parses an HTTP response from a GetUserWithResponse call
+// ParseGetUserRawResponse parses an HTTP response to GetUserWithResponse
 func ParseGetUserRawResponse(rsp *http.Response) (*GetUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50566,7 +50775,7 @@ func ParseGetUserRawResponse(rsp *http.Response) (*GetUserRawResponse, error) {
 	return response, nil
 }
 
-// ParseUpdateUserRawResponse parses an HTTP response from a UpdateUserWithResponse call
+// ParseUpdateUserRawResponse parses an HTTP response to UpdateUserWithResponse
 func ParseUpdateUserRawResponse(rsp *http.Response) (*UpdateUserRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50599,7 +50808,7 @@ func ParseUpdateUserRawResponse(rsp *http.Response) (*UpdateUserRawResponse, err
 	return response, nil
 }
 
-// ParseListAPIKeysRawResponse parses an HTTP response from a ListAPIKeysWithResponse call
+// ParseListAPIKeysRawResponse parses an HTTP response to ListAPIKeysWithResponse
 func ParseListAPIKeysRawResponse(rsp *http.Response) (*ListAPIKeysRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50632,7 +50841,7 @@ func ParseListAPIKeysRawResponse(rsp *http.Response) (*ListAPIKeysRawResponse, e
 	return response, nil
 }
 
-// ParseCreateAPIKeyRawResponse parses an HTTP response from a CreateAPIKeyWithResponse call
+// ParseCreateAPIKeyRawResponse parses an HTTP response to CreateAPIKeyWithResponse
 func ParseCreateAPIKeyRawResponse(rsp *http.Response) (*CreateAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50665,7 +50874,7 @@ func ParseCreateAPIKeyRawResponse(rsp *http.Response) (*CreateAPIKeyRawResponse,
 	return response, nil
 }
 
-// ParseGetAPIKeyRawResponse parses an HTTP response from a GetAPIKeyWithResponse call
+// ParseGetAPIKeyRawResponse parses an HTTP response to GetAPIKeyWithResponse
 func ParseGetAPIKeyRawResponse(rsp *http.Response) (*GetAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50698,7 +50907,7 @@ func ParseGetAPIKeyRawResponse(rsp *http.Response) (*GetAPIKeyRawResponse, error
 	return response, nil
 }
 
-// ParseDeleteAPIKeyRawResponse parses an HTTP response from a DeleteAPIKeyWithResponse call
+// ParseDeleteAPIKeyRawResponse parses an HTTP response to DeleteAPIKeyWithResponse
 func ParseDeleteAPIKeyRawResponse(rsp *http.Response) (*DeleteAPIKeyRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50731,7 +50940,7 @@ func ParseDeleteAPIKeyRawResponse(rsp *http.Response) (*DeleteAPIKeyRawResponse,
 	return response, nil
 }
 
-// ParseTestEvaluationRawResponse parses an HTTP response from a TestEvaluationWithResponse call
+// ParseTestEvaluationRawResponse parses an HTTP response to TestEvaluationWithResponse
 func ParseTestEvaluationRawResponse(rsp *http.Response) (*TestEvaluationRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50764,7 +50973,7 @@ func ParseTestEvaluationRawResponse(rsp *http.Response) (*TestEvaluationRawRespo
 	return response, nil
 }
 
-// ParseRefreshSessionTokenRawResponse parses an HTTP response from a RefreshSessionTokenWithResponse call
+// ParseRefreshSessionTokenRawResponse parses an HTTP response to RefreshSessionTokenWithResponse
 func ParseRefreshSessionTokenRawResponse(rsp *http.Response) (*RefreshSessionTokenRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50797,7 +51006,7 @@ func ParseRefreshSessionTokenRawResponse(rsp *http.Response) (*RefreshSessionTok
 	return response, nil
 }
 
-// ParseRedeemCreditCodeRawResponse parses an HTTP response from a RedeemCreditCodeWithResponse call
+// ParseRedeemCreditCodeRawResponse parses an HTTP response to RedeemCreditCodeWithResponse
 func ParseRedeemCreditCodeRawResponse(rsp *http.Response) (*RedeemCreditCodeRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
@@ -50830,7 +51039,7 @@ func ParseRedeemCreditCodeRawResponse(rsp *http.Response) (*RedeemCreditCodeRawR
 	return response, nil
 }
 
-// ParseValidateModelConfigRawResponse parses an HTTP response from a ValidateModelConfigWithResponse call
+// ParseValidateModelConfigRawResponse parses an HTTP response to ValidateModelConfigWithResponse
 func ParseValidateModelConfigRawResponse(rsp *http.Response) (*ValidateModelConfigRawResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()

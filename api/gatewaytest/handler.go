@@ -29,6 +29,7 @@ const Account = "acct"
 // Helper method, as a testing.TB, has failures blamed at the test's line
 // where one is on the stack (see report.go).
 type Reporter interface {
+	// Errorf reports one failure, formatted as fmt.Sprintf does.
 	Errorf(format string, args ...any)
 }
 

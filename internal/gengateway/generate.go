@@ -82,6 +82,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 		return nil, err
 	}
 	serverSchemas := sortedSchemaNames(spec)
+	deprecated := markDeprecations(spec, upstreamIDs)
 	if err := stripSchemaPrefixes(spec); err != nil {
 		return nil, err
 	}
@@ -115,6 +116,10 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("format %s: %w", cfg.Output, err)
 	}
+	formatted, _, err = renameEnumConstants(formatted)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Output, err)
+	}
 	if err := checkUniqueDeclarations(formatted); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Output, err)
 	}
@@ -132,6 +137,7 @@ func generate(configPath, specPath string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	serviceDeprecations(services, deprecated)
 	opIndex := map[string]int{}
 	for i, row := range table.Rows {
 		opIndex[row.ID] = i

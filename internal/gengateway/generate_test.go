@@ -119,35 +119,104 @@ func TestSensitiveFields(t *testing.T) {
 	}
 }
 
-// TestVendoredClientTemplateIsUpstreamPlusPathChecks: gen/templates/client.tmpl
-// is the pinned oapi-codegen's own client template with exactly one
-// addition, the pathparam.Check of every path parameter, after the path
-// parameter loop. An upgrade of oapi-codegen that changes its template fails
-// here: copy the new upstream template and add the check again.
-func TestVendoredClientTemplateIsUpstreamPlusPathChecks(t *testing.T) {
+// templateEdit is one change of a vendored oapi-codegen template: Old,
+// found exactly once in the pinned upstream template, becomes New.
+type templateEdit struct{ Why, Old, New string }
+
+// templateEdits are the changes that gen/templates makes to oapi-codegen's
+// own templates, by template file name; nothing else differs.
+var templateEdits = map[string][]templateEdit{
+	"client.tmpl": {
+		{
+			Why: "every request builder checks its path parameters (pathparam.Check) before building the path",
+			Old: "{{range $paramIdx, $param := .PathParams}}\n    var pathParam{{$paramIdx}} string\n",
+			New: "{{range $paramIdx, $param := .PathParams}}\n    var pathParam{{$paramIdx}} string\n" +
+				"    if err := pathparam.Check(\"{{.ParamName}}\", {{.GoVariableName}}); err != nil {\n        return nil, err\n    }\n",
+		},
+		{
+			Why: "a doc comment starts with the name it documents",
+			Old: "// Doer performs HTTP requests.",
+			New: "// HttpRequestDoer performs HTTP requests.",
+		},
+		{
+			Why: "every exported method has a doc comment",
+			Old: "\tDo(req *http.Request) (*http.Response, error)\n",
+			New: "\t// Do sends req and returns its response, as http.Client.Do does.\n\tDo(req *http.Request) (*http.Response, error)\n",
+		},
+		{
+			Why: "Deprecated: is a paragraph of its own, or tools do not see it",
+			Old: "{{with .DeprecationComment}}{{.}}\n{{end -}}func (c *{{ $clientTypeName }}) {{$opid}}{{if .HasBody}}",
+			New: "{{with .DeprecationComment}}//\n{{.}}\n{{end -}}func (c *{{ $clientTypeName }}) {{$opid}}{{if .HasBody}}",
+		},
+		{
+			Why: "Deprecated: is a paragraph of its own, or tools do not see it",
+			Old: "{{with $deprecationComment}}{{.}}\n{{end -}}func (c *{{ $clientTypeName }}) {{$opid}}{{.Suffix}}",
+			New: "{{with $deprecationComment}}//\n{{.}}\n{{end -}}func (c *{{ $clientTypeName }}) {{$opid}}{{.Suffix}}",
+		},
+	},
+	"client-with-responses.tmpl": {
+		{
+			Why: "Deprecated: is a paragraph of its own, or tools do not see it",
+			Old: "{{with $deprecationComment}}{{.}}\n{{end -}}func (c *ClientWithResponses)",
+			New: "{{with $deprecationComment}}//\n{{.}}\n{{end -}}func (c *ClientWithResponses)",
+		},
+		{
+			Why: "every exported type has a doc comment",
+			Old: "{{end}}\ntype {{genResponseTypeName $opid | ucFirst}} struct {\n",
+			New: "{{end}}\n// {{genResponseTypeName $opid | ucFirst}} is the answer to {{$opid}}: its body, its HTTP response, and the body decoded by status.\n" +
+				"type {{genResponseTypeName $opid | ucFirst}} struct {\n",
+		},
+		{
+			Why: "the article follows the next word's sound (a UpdateUser...): no article",
+			Old: "parses an HTTP response from a {{$opid}}WithResponse call",
+			New: "parses an HTTP response to {{$opid}}WithResponse",
+		},
+	},
+}
+
+// TestVendoredTemplatesAreUpstreamPlusEdits: every template of
+// gen/templates is the pinned oapi-codegen's own with exactly the edits of
+// templateEdits, and the configuration uses each. An upgrade of
+// oapi-codegen that changes a template fails here: copy the new upstream
+// template and apply the edits again.
+func TestVendoredTemplatesAreUpstreamPlusEdits(t *testing.T) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/oapi-codegen/oapi-codegen/v2").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	upstream, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "pkg", "codegen", "templates", "client.tmpl"))
+	vendoredFiles, err := filepath.Glob("../../gen/templates/*.tmpl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vendored, err := os.ReadFile("../../gen/templates/client.tmpl")
+	if len(vendoredFiles) != len(templateEdits) {
+		t.Errorf("gen/templates has %d templates, templateEdits describes %d", len(vendoredFiles), len(templateEdits))
+	}
+	config, err := os.ReadFile("../../gen/oapi-codegen.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const loop = "{{range $paramIdx, $param := .PathParams}}\n    var pathParam{{$paramIdx}} string\n"
-	const check = `    if err := pathparam.Check("{{.ParamName}}", {{.GoVariableName}}); err != nil {
-        return nil, err
-    }
-`
-	if n := strings.Count(string(upstream), loop); n != 1 {
-		t.Fatalf("the pinned upstream template has the path parameter loop %d times, want 1: re-vendor gen/templates/client.tmpl", n)
-	}
-	want := strings.Replace(string(upstream), loop, loop+check, 1)
-	if string(vendored) != want {
-		t.Error("gen/templates/client.tmpl is not the pinned upstream template plus the path parameter check: re-vendor it from oapi-codegen's pkg/codegen/templates/client.tmpl")
+	for name, edits := range templateEdits {
+		if !strings.Contains(string(config), name+": templates/"+name) {
+			t.Errorf("gen/oapi-codegen.yaml does not use templates/%s", name)
+		}
+		upstream, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "pkg", "codegen", "templates", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vendored, err := os.ReadFile(filepath.Join("../../gen/templates", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := string(upstream)
+		for _, e := range edits {
+			if n := strings.Count(want, e.Old); n != 1 {
+				t.Fatalf("%s: the pinned upstream template has %q %d times, want 1 (%s): re-vendor gen/templates/%s", name, e.Old, n, e.Why, name)
+			}
+			want = strings.Replace(want, e.Old, e.New, 1)
+		}
+		if string(vendored) != want {
+			t.Errorf("gen/templates/%s is not the pinned upstream template plus templateEdits: re-vendor it from oapi-codegen's pkg/codegen/templates/%s", name, name)
+		}
 	}
 }
 

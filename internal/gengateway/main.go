@@ -19,6 +19,14 @@
 //  4. api/services.gen.go gives every operation a method on its resource's
 //     service (client.Secrets.Update), with iterators for List operations;
 //     api/services.gen_test.go lists them for README.md's table.
+//  5. Enum constants are the type's name and the value in CamelCase, less
+//     the value's repetition of the type's name (gen.JobStateCompleted);
+//     a clash fails generation (enumnames.go).
+//  6. An operation the spec deprecates (its flag, its summary or its
+//     description) gets an attached "Deprecated:" paragraph naming the
+//     method to use instead, in gen and in api (deprecation.go); the
+//     generated English follows prose.go's rules (articles by sound,
+//     services named in words).
 //
 // Usage (from gen/generate.go):
 //

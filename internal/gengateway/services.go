@@ -46,6 +46,7 @@ type serviceMethod struct {
 	Path        string
 	Summary     string
 	Description string
+	Deprecated  string              // the doc's "Deprecated:" paragraph, "" when the operation is not
 	Account     bool                // the path has account_id, filled from the Client
 	Args        []serviceArg        // the other path parameters, in path order
 	BuildArgs   []string            // the request builder's arguments after server

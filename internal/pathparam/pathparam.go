@@ -34,8 +34,21 @@ type Error struct {
 	Reason string
 }
 
+// Error reports where the parameter goes, its name, and what is wrong.
 func (e *Error) Error() string {
 	return fmt.Sprintf("invalid %s parameter %s: %s", e.In, e.Param, e.Reason)
+}
+
+// AsPublic, set once by package api when it is initialized, fills target
+// when it points to the exported error type that api declares for an
+// *Error (*api.InvalidParamError), which this internal package cannot name.
+// It is read only by As.
+var AsPublic func(e *Error, target any) bool
+
+// As lets errors.As find an *Error as api's exported error type: see
+// AsPublic.
+func (e *Error) As(target any) bool {
+	return AsPublic != nil && AsPublic(e, target)
 }
 
 // Check returns an *Error when value cannot be placed in a path segment

@@ -6,8 +6,8 @@ import (
 )
 
 // attribute links each Go API break to the spec changes that caused it,
-// by the names oapi-codegen derives from the spec: a removed constant
-// RegionUSIOWA1 ends with the enum value US_IOWA_1 (and names the
+// by the names the generator derives from the spec: a removed constant
+// RegionUsIowa1 ends with the enum value US_IOWA_1 (and names the
 // property region), a removed field ReplicaStats.PartialReplicaCount
 // is the property partialReplicaCount, a removed method or type
 // (*Client).GetModel, GetModelParams names the operation Gateway_GetModel.

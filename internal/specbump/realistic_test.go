@@ -131,14 +131,14 @@ func TestRealisticEnumValueAddedToAResponsePasses(t *testing.T) {
 		t.Errorf("Go breaks %q, want none", got)
 	}
 	assertContains(t, r.out,
-		"- gen.AcceleratorTypeNVIDIAGB300288GB: added\n",
-		"- gen.DeploymentPrecisionFP4MX: added\n",
+		"- gen.AcceleratorTypeNvidiaGB300288GB: added\n",
+		"- gen.DeploymentPrecisionFP4Mx: added\n",
 		"- note: `response-property-enum-value-added` (oasdiff ERR) `NVIDIA_GB300_288GB`",
 	)
 	if n := strings.Count(r.out, "- note: `response-property-enum-value-added` (oasdiff ERR) `NVIDIA_GB300_288GB`"); n != 1 {
 		t.Errorf("the accelerator's note appears %d times, want once", n)
 	}
-	if !regexp.MustCompile(`\bAcceleratorTypeNVIDIAGB300288GB\s+AcceleratorType = "NVIDIA_GB300_288GB"`).MatchString(readFile(t, filepath.Join(repo, "gen", "gateway.gen.go"))) {
+	if !regexp.MustCompile(`\bAcceleratorTypeNvidiaGB300288GB\s+AcceleratorType = "NVIDIA_GB300_288GB"`).MatchString(readFile(t, filepath.Join(repo, "gen", "gateway.gen.go"))) {
 		t.Error("gen/gateway.gen.go lacks the new accelerator's constant")
 	}
 }
@@ -194,7 +194,7 @@ func TestRealisticGoBreaksAreRefusedAndAttributed(t *testing.T) {
 				"REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.",
 				"Gateway spec: 4.259.0 -> 4.260.0, from 1 docs page: `get-model.md`.",
 			},
-			wantBreak: "gen.ModelKindFIREAGENT: removed",
+			wantBreak: "gen.ModelKindFireAgent: removed",
 			wantCause: "`response-property-enum-value-removed` `FIRE_AGENT`",
 		},
 	}

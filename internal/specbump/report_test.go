@@ -106,7 +106,7 @@ func sampleReport() *bumpReport {
 	required := &wireGroup{check: "request-property-became-required", level: "ERR", property: "value",
 		findings: []finding{{level: "ERR", check: "request-property-became-required", operation: "PATCH /v1/e", id: "Gateway_UpdateSecret", text: "the request property `value` became required", args: []any{"value"}}}}
 	br := &goChange{pkg: "gen", ident: "GatewayReplicaStats.PartialReplicaCount", message: "GatewayReplicaStats.PartialReplicaCount: removed"}
-	add := &goChange{pkg: "gen", ident: "AcceleratorTypeNVIDIAGB300288GB", message: "AcceleratorTypeNVIDIAGB300288GB: added", compatible: true}
+	add := &goChange{pkg: "gen", ident: "AcceleratorTypeNvidiaGB300288GB", message: "AcceleratorTypeNvidiaGB300288GB: added", compatible: true}
 	groups := []*wireGroup{enumAdded, removed, required}
 	attribute([]*goChange{br}, groups)
 	return &bumpReport{
@@ -166,7 +166,7 @@ func TestChangelogEntry(t *testing.T) {
 	entry := sampleReport().changelogEntry("2025-01-02")
 	for _, want := range []string{
 		"## 4.259.0 -> 4.260.0 (2025-01-02)\n\n- REFUSED: 1 Go API break needs ALLOW_BREAKING=1. Nothing was written.\n- Gateway spec: 4.259.0 -> 4.260.0",
-		"### Go API additions\n\n- gen.AcceleratorTypeNVIDIAGB300288GB: added\n",
+		"### Go API additions\n\n- gen.AcceleratorTypeNvidiaGB300288GB: added\n",
 		"  - ERR `response-property-enum-value-added` `POST /v1/c` Gateway_X: added the new `NVIDIA_GB300_288GB` enum value\n",
 	} {
 		if !strings.Contains(entry, want) {
