@@ -20,11 +20,9 @@ import (
 
 // send makes one call of op.
 func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option, build func(server, account string) (*http.Request, error)) (*http.Response, error) {
-	s := c.defaults
-	for _, opt := range opts {
-		if err := opt(&optionTarget{call: &s}); err != nil {
-			return nil, fmt.Errorf("%s: %w", op.ID, err)
-		}
+	s, err := applyCallOptions(c.defaults, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op.ID, err)
 	}
 	account := ""
 	if onAccount(op) {
@@ -134,8 +132,7 @@ func newDecodeError(resp *http.Response, data []byte, err error) *DecodeError {
 
 // Editor turns options into a request editor for the generated client that
 // Raw returns: c.Raw().GetSecretWithResponse(ctx, acct, id, nil,
-// api.Editor(api.WithMaxRetries(5))). Options that configure a Client are
-// refused there too.
+// api.Editor(api.WithMaxRetries(5))).
 func Editor(opts ...Option) gen.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
 		edit := &editedSettings{opts: opts}
@@ -157,10 +154,9 @@ type rawDoer struct{ c *Client }
 func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
 	s := d.c.defaults
 	if edit, ok := req.Context().Value(editedSettingsKey{}).(*editedSettings); ok {
-		for _, opt := range edit.opts {
-			if err := opt(&optionTarget{call: &s}); err != nil {
-				return nil, err
-			}
+		var err error
+		if s, err = applyCallOptions(s, edit.opts); err != nil {
+			return nil, err
 		}
 	}
 	return d.c.p.send(req, &s)

@@ -230,27 +230,27 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 	const keyWithNewline = "fw-key-with-newline\n"
 	cases := []struct {
 		name string
-		opts []api.Option
+		opts []api.ClientOption
 		want string
 	}{
 		{"no key", nil, "FIREWORKS_API_KEY"},
-		{"empty key option", []api.Option{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
-		{"key with a newline", []api.Option{api.WithAPIKey(keyWithNewline)}, "white space"},
-		{"plain http to a remote host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
-		{"another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
-		{"no host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
-		{"credentials in the URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
-		{"credentials in a URL of another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},
-		{"credentials in an unparsable URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@host:port:bad")}, "not a valid URL"},
-		{"a key too short to redact", []api.Option{api.WithAPIKey("abc")}, "shorter than"},
-		{"a query", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
-		{"negative retries", []api.Option{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
-		{"zero timeout", []api.Option{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
-		{"nil http client", []api.Option{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
-		{"budget without a window", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: 20})}, "Window"},
-		{"budget that allows nothing", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Window: time.Second})}, "no retry"},
-		{"negative budget", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: -1, Window: time.Second})}, "negative"},
-		{"empty account", []api.Option{api.WithAPIKey(testAPIKey), api.WithAccount("")}, "account_id: empty value"},
+		{"empty key option", []api.ClientOption{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
+		{"key with a newline", []api.ClientOption{api.WithAPIKey(keyWithNewline)}, "white space"},
+		{"plain http to a remote host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
+		{"another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
+		{"no host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
+		{"credentials in the URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in a URL of another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in an unparsable URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@host:port:bad")}, "not a valid URL"},
+		{"a key too short to redact", []api.ClientOption{api.WithAPIKey("abc")}, "shorter than"},
+		{"a query", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
+		{"negative retries", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
+		{"zero timeout", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
+		{"nil http client", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
+		{"budget without a window", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: 20})}, "Window"},
+		{"budget that allows nothing", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Window: time.Second})}, "no retry"},
+		{"negative budget", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: -1, Window: time.Second})}, "negative"},
+		{"empty account", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithAccount("")}, "account_id: empty value"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -95,9 +95,9 @@ func (s *scriptedTransport) Calls() []call {
 }
 
 // newClient returns a Client that sends through rt, with the test key.
-func newClient(t testing.TB, rt http.RoundTripper, opts ...api.Option) *api.Client {
+func newClient(t testing.TB, rt http.RoundTripper, opts ...api.ClientOption) *api.Client {
 	t.Helper()
-	c, err := api.New(append([]api.Option{
+	c, err := api.New(append([]api.ClientOption{
 		api.WithAPIKey(testAPIKey),
 		api.WithBaseURL(testBaseURL),
 		api.WithAccount("acct"),

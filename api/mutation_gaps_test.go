@@ -329,7 +329,7 @@ func TestDiscardedBodiesPastTheDrainLimitAreClosedUnread(t *testing.T) {
 	}
 }
 
-func checkHugeDiscardedBodies(t *testing.T, ctx context.Context, opts ...api.Option) {
+func checkHugeDiscardedBodies(t *testing.T, ctx context.Context, opts ...api.ClientOption) {
 	const (
 		huge  = 64 << 20
 		chunk = 32 << 10
@@ -574,7 +574,7 @@ func TestStatusesOutside2xxAreErrors(t *testing.T) {
 }
 
 // countingGetBody wraps a request's GetBody to count its calls.
-func countingGetBody(n *atomic.Int32) api.Option {
+func countingGetBody(n *atomic.Int32) api.ClientOption {
 	return api.WithMiddleware(func(next api.Doer) api.Doer {
 		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
 			if get := req.GetBody; get != nil {
@@ -661,10 +661,9 @@ func TestDeleteAnswers(t *testing.T) {
 func TestWithRefusesBadOptions(t *testing.T) {
 	c := newClient(t, script(step{status: 200, body: secretJSON}))
 	for name, opt := range map[string]api.Option{
-		"a negative retry count": api.WithMaxRetries(-1),
-		"an empty account":       api.WithAccount(""),
-		"an API key":             api.WithAPIKey(testAPIKey),
-		"a base URL":             api.WithBaseURL(testBaseURL),
+		"a negative retry count":  api.WithMaxRetries(-1),
+		"an empty account":        api.WithAccount(""),
+		"an account with a space": api.WithAccount("team a"),
 	} {
 		if d, err := c.With(api.WithAccount("other"), opt); err == nil || d != nil {
 			t.Errorf("%s: With gave %v, %v; want nil and an error", name, d, err)

@@ -57,13 +57,13 @@ func (s *secretsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(page)
 }
 
-func listClient(t testing.TB, s *secretsServer, opts ...api.Option) *api.Client {
+func listClient(t testing.TB, s *secretsServer, opts ...api.ClientOption) *api.Client {
 	t.Helper()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct")}, opts...)...)
+	c, err := api.New(append([]api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -357,9 +357,9 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *AccountsService) Wait(ctx context.Context, opts ...Option) (*gen.Account, error) {
+func (s *AccountsService) Wait(ctx context.Context, opts ...WaitOption) (*gen.Account, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for account %s: %w", s.client.Account(), err)
 	}
@@ -490,9 +490,9 @@ func (s *BatchInferenceJobsService) ListAll(ctx context.Context, params *gen.Lis
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...Option) (*gen.BatchInferenceJob, error) {
+func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...WaitOption) (*gen.BatchInferenceJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for batch inference job %s: %w", batchInferenceJobID, err)
 	}
@@ -606,9 +606,9 @@ func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...Option) (*gen.Cluster, error) {
+func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...WaitOption) (*gen.Cluster, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for cluster %s: %w", clusterID, err)
 	}
@@ -778,9 +778,9 @@ func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, 
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...Option) (*gen.Dataset, error) {
+func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...WaitOption) (*gen.Dataset, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for dataset %s: %w", datasetID, err)
 	}
@@ -808,7 +808,7 @@ func (s *DatasetsService) poll(ctx context.Context, datasetID string, ws *waitSe
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the dataset. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []File, opts ...Option) error {
+func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "dataset",
 		id:   datasetID,
@@ -836,7 +836,7 @@ func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...Option) ([]string, error) {
+func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dataset",
 		id:   datasetID,
@@ -924,9 +924,9 @@ func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID stri
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...Option) (*gen.DeployedModel, error) {
+func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...WaitOption) (*gen.DeployedModel, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for deployed model %s: %w", deployedModelID, err)
 	}
@@ -1222,9 +1222,9 @@ func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, pa
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
+func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...WaitOption) (*gen.Deployment, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for deployment %s: %w", deploymentID, err)
 	}
@@ -1308,9 +1308,9 @@ func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID st
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...Option) (*gen.DeveloperPass, error) {
+func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...WaitOption) (*gen.DeveloperPass, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for developer pass %s: %w", developerPasseID, err)
 	}
@@ -1413,9 +1413,9 @@ func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Op
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
+func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...WaitOption) (*gen.DpoJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for dpo job %s: %w", dpoJobID, err)
 	}
@@ -1439,7 +1439,7 @@ func (s *DpoJobsService) poll(ctx context.Context, dpoJobID string, ws *waitSett
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dpo job",
 		id:   dpoJobID,
@@ -1527,9 +1527,9 @@ func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEva
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...Option) (*gen.EvaluationJob, error) {
+func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...WaitOption) (*gen.EvaluationJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for evaluation job %s: %w", evaluationJobID, err)
 	}
@@ -1553,7 +1553,7 @@ func (s *EvaluationJobsService) poll(ctx context.Context, evaluationJobID string
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluation job",
 		id:   evaluationJobID,
@@ -1907,9 +1907,9 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...Option) (*gen.Evaluator, error) {
+func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...WaitOption) (*gen.Evaluator, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for evaluator %s: %w", evaluatorID, err)
 	}
@@ -1937,7 +1937,7 @@ func (s *EvaluatorsService) poll(ctx context.Context, evaluatorID string, ws *wa
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the evaluator. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, files []File, opts ...Option) error {
+func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -1965,7 +1965,7 @@ func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, file
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -1985,7 +1985,7 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -2191,9 +2191,9 @@ func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymen
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...Option) (*gen.GenericDeployment, error) {
+func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...WaitOption) (*gen.GenericDeployment, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for generic deployment %s: %w", genericDeploymentID, err)
 	}
@@ -2285,9 +2285,9 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...Option) (*gen.IdentityProvider, error) {
+func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...WaitOption) (*gen.IdentityProvider, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for identity provider %s: %w", identityProviderID, err)
 	}
@@ -2454,9 +2454,9 @@ func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, para
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...Option) (*gen.Model, error) {
+func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...WaitOption) (*gen.Model, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for model %s: %w", modelID, err)
 	}
@@ -2484,7 +2484,7 @@ func (s *ModelsService) poll(ctx context.Context, modelID string, ws *waitSettin
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the model. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File, opts ...Option) error {
+func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "model",
 		id:   modelID,
@@ -2512,7 +2512,7 @@ func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...Option) ([]string, error) {
+func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "model",
 		id:   modelID,
@@ -2576,9 +2576,9 @@ func (s *PricingPlansService) ListAll(ctx context.Context, params *gen.ListPrici
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...Option) (*gen.PricingPlan, error) {
+func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...WaitOption) (*gen.PricingPlan, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for pricing plan %s: %w", pricingPlanID, err)
 	}
@@ -2762,9 +2762,9 @@ func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinfor
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...WaitOption) (*gen.ReinforcementFineTuningJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for reinforcement fine tuning job %s: %w", reinforcementFineTuningJobID, err)
 	}
@@ -2788,7 +2788,7 @@ func (s *ReinforcementFineTuningJobsService) poll(ctx context.Context, reinforce
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "reinforcement fine tuning job",
 		id:   reinforcementFineTuningJobID,
@@ -2936,9 +2936,9 @@ func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID st
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
+func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...WaitOption) (*gen.RlorTrainerJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for rlor trainer job %s: %w", rlorTrainerJobID, err)
 	}
@@ -3030,9 +3030,9 @@ func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.U
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...Option) (*gen.Router, error) {
+func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...WaitOption) (*gen.Router, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for router %s: %w", routerID, err)
 	}
@@ -3211,9 +3211,9 @@ func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervised
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
+func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...WaitOption) (*gen.SupervisedFineTuningJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for supervised fine tuning job %s: %w", supervisedFineTuningJobID, err)
 	}
@@ -3373,9 +3373,9 @@ func (s *TrainingSessionJobsService) ListAll(ctx context.Context, params *gen.Li
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...Option) (*gen.TrainingSessionJob, error) {
+func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...WaitOption) (*gen.TrainingSessionJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for training session job %s: %w", trainingSessionJobID, err)
 	}
@@ -3459,9 +3459,9 @@ func (s *TrainingSessionsService) ListAll(ctx context.Context, trainingSessionJo
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...Option) (*gen.TrainingSession, error) {
+func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...WaitOption) (*gen.TrainingSession, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for training session %s: %w", trainingSessionID, err)
 	}
@@ -3665,9 +3665,9 @@ func (s *UsersService) Update(ctx context.Context, userID string, body gen.Updat
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *UsersService) Wait(ctx context.Context, userID string, opts ...Option) (*gen.User, error) {
+func (s *UsersService) Wait(ctx context.Context, userID string, opts ...WaitOption) (*gen.User, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for user %s: %w", userID, err)
 	}

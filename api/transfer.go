@@ -107,19 +107,23 @@ type transferSettings struct {
 	waitAfter bool
 }
 
-func transferOption(name string, set func(*transferSettings) error) Option {
-	return func(t *optionTarget) error {
-		if t.transfer == nil {
-			return fmt.Errorf("%s is an option of Upload and Download", name)
-		}
-		return set(t.transfer)
-	}
-}
+// transferOption is a TransferOption: it sets a transfer's settings.
+type transferOption func(*transferSettings) error
+
+func (o transferOption) applyToWorkflow(t *workflowTarget) error { return o(t.transfer) }
+func (transferOption) isTransferOption()                         {}
+func (transferOption) isUploadOption()                           {}
+
+// uploadOption is an UploadOption that only an Upload takes.
+type uploadOption func(*transferSettings) error
+
+func (o uploadOption) applyToWorkflow(t *workflowTarget) error { return o(t.transfer) }
+func (uploadOption) isUploadOption()                           {}
 
 // WithParallelTransfers moves at most n files at once
 // (DefaultParallelTransfers).
-func WithParallelTransfers(n int) Option {
-	return transferOption("WithParallelTransfers", func(t *transferSettings) error {
+func WithParallelTransfers(n int) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		if n < 1 {
 			return fmt.Errorf("WithParallelTransfers: %d is below 1", n)
 		}
@@ -129,8 +133,8 @@ func WithParallelTransfers(n int) Option {
 }
 
 // OnTransferProgress calls f as bytes move, from one goroutine at a time.
-func OnTransferProgress(f func(TransferProgress)) Option {
-	return transferOption("OnTransferProgress", func(t *transferSettings) error {
+func OnTransferProgress(f func(TransferProgress)) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		t.progress = f
 		return nil
 	})
@@ -139,8 +143,8 @@ func OnTransferProgress(f func(TransferProgress)) Option {
 // WaitAfterUpload makes Upload, once the upload is validated, wait for the
 // resource to be ready (its service's Wait, with the wait options given to
 // Upload).
-func WaitAfterUpload() Option {
-	return transferOption("WaitAfterUpload", func(t *transferSettings) error {
+func WaitAfterUpload() UploadOption {
+	return uploadOption(func(t *transferSettings) error {
 		t.waitAfter = true
 		return nil
 	})
@@ -272,9 +276,9 @@ type uploadSteps struct {
 // then validates the upload (again while it answers FAILED_PRECONDITION:
 // storage may not show every file at once), and, with WaitAfterUpload,
 // waits for the resource.
-func upload(ctx context.Context, c *Client, files []File, opts []Option, steps uploadSteps) error {
+func upload(ctx context.Context, c *Client, files []File, opts []UploadOption, steps uploadSteps) error {
 	ws, ts := newWaitSettings(), transferSettings{parallel: DefaultParallelTransfers}
-	s, err := c.resolve(opts, &ws, &ts)
+	s, err := resolveWorkflow(c, opts, &ws, &ts)
 	if err != nil {
 		return fmt.Errorf("upload to %s %s: %w", steps.noun, steps.id, err)
 	}
@@ -431,9 +435,9 @@ type downloadSteps struct {
 // sends) is right. It returns the paths written. A name that would land
 // outside dir (an absolute path, "..") is refused before anything is
 // fetched.
-func download(ctx context.Context, c *Client, dir string, opts []Option, steps downloadSteps) ([]string, error) {
+func download(ctx context.Context, c *Client, dir string, opts []TransferOption, steps downloadSteps) ([]string, error) {
 	ts := transferSettings{parallel: DefaultParallelTransfers}
-	s, err := c.resolve(opts, nil, &ts)
+	s, err := resolveWorkflow(c, opts, nil, &ts)
 	if err != nil {
 		return nil, fmt.Errorf("download from %s %s: %w", steps.noun, steps.id, err)
 	}

@@ -61,12 +61,12 @@ func (s *contractServer) received() []string {
 
 // newContractClient starts a contractServer and returns a client in
 // contract mode that calls it at pathPrefix.
-func newContractClient(t *testing.T, pathPrefix string, answers map[string]contractAnswer, opts ...api.Option) (*api.Client, *contractServer) {
+func newContractClient(t *testing.T, pathPrefix string, answers map[string]contractAnswer, opts ...api.ClientOption) (*api.Client, *contractServer) {
 	t.Helper()
 	fake := &contractServer{answers: answers}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	opts = append([]api.Option{
+	opts = append([]api.ClientOption{
 		api.WithAPIKey(contractAPIKey),
 		api.WithBaseURL(srv.URL + pathPrefix),
 		api.WithHTTPClient(srv.Client()),

@@ -200,9 +200,9 @@ func (s *{{$svc.Name}}Service) {{.Name}}All(ctx context.Context{{pathParams .}},
 // that disappears ends it with ErrNotFound; the context bounds it. Options:
 // UntilReady, UntilStates, FailOnStates, WithPollInterval, OnWaitProgress,
 // and the call options of Get. See README.md ("Waiting for a resource").
-func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...Option) (*gen.{{.Get.Result}}, error) {
+func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...WaitOption) (*gen.{{.Get.Result}}, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for {{.Noun}} %s: %w", {{lastArg .Get}}, err)
 	}
@@ -231,7 +231,7 @@ func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the {{.Noun}}. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}}, files []File, opts ...Option) error {
+func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}}, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: {{printf "%q" .Noun}},
 		id:   {{lastArg .Endpoint}},
@@ -262,7 +262,7 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 // size (and any checksum storage sends) is right. A file name that would
 // land outside dir is refused. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...Option) ([]string, error) {
+func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: {{printf "%q" (noun $svc)}},
 		id:   {{lastArg .Endpoint}},
