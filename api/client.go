@@ -49,23 +49,36 @@ func New(opts ...ClientOption) (*Client, error) {
 			return nil, fmt.Errorf("api: %w", err)
 		}
 	}
+	keyFrom := "WithAPIKey"
 	if !cfg.apiKeySet {
-		cfg.apiKey = os.Getenv(EnvAPIKey)
+		cfg.apiKey, keyFrom = os.Getenv(EnvAPIKey), EnvAPIKey
 	}
 	if err := checkAPIKey(cfg.apiKey); err != nil {
+		if cfg.apiKey != "" {
+			return nil, fmt.Errorf("api: %w (from %s)", err, keyFrom)
+		}
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	if defaults.account == "" {
-		defaults.account = os.Getenv(EnvAccountID)
+		if v := os.Getenv(EnvAccountID); v != "" {
+			if err := pathparam.Check(accountParam, v); err != nil {
+				return nil, fmt.Errorf("api: %s: %w: fix the variable, or use WithAccount", EnvAccountID, err)
+			}
+			defaults.account = v
+		}
+	}
+	baseFrom := "WithBaseURL"
+	if cfg.baseURL == "" {
+		cfg.baseURL, baseFrom = os.Getenv(EnvBaseURL), EnvBaseURL
 	}
 	if cfg.baseURL == "" {
-		cfg.baseURL = os.Getenv(EnvBaseURL)
-	}
-	if cfg.baseURL == "" {
-		cfg.baseURL = DefaultBaseURL
+		cfg.baseURL, baseFrom = DefaultBaseURL, ""
 	}
 	base, err := parseBaseURL(cfg.baseURL)
 	if err != nil {
+		if baseFrom == EnvBaseURL {
+			return nil, fmt.Errorf("api: %s: %w", EnvBaseURL, err)
+		}
 		return nil, fmt.Errorf("api: %w", err)
 	}
 
