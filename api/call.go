@@ -22,20 +22,27 @@ import (
 func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option, build func(server, account string) (*http.Request, error)) (*http.Response, error) {
 	s, err := applyCallOptions(c.defaults, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op.ID, err)
+		return nil, refused(op, err)
 	}
 	account := ""
 	if onAccount(op) {
 		if s.account == "" {
-			return nil, fmt.Errorf("%s %s: %w", op.Method, op.Path, ErrNoAccount)
+			return nil, refused(op, ErrNoAccount)
 		}
 		account = s.account
 	}
 	req, err := build(c.p.server, account)
 	if err != nil {
-		return nil, err
+		return nil, refused(op, err) // a path parameter the builder refused
 	}
 	return c.p.send(req.WithContext(ctx), &s)
+}
+
+// refused is the error of a call refused before anything was sent: a bad
+// option, no account, a bad parameter. It names the operation, its method
+// and its path template, the same way for every cause.
+func refused(op *gen.OperationInfo, err error) error {
+	return fmt.Errorf("%s (%s %s): %w", op.ID, op.Method, op.Path, err)
 }
 
 // onAccount reports whether op acts on an account, whose id the Client
@@ -53,7 +60,7 @@ func onAccount(op *gen.OperationInfo) bool {
 // that op requires and the call left out: params nil, or a string or time
 // left at its zero value.
 func missingQueryParam(op *gen.OperationInfo, name, how string) error {
-	return fmt.Errorf("%s %s: %w", op.Method, op.Path, &InvalidParamError{In: "query", Param: name, Reason: "required by " + op.ID + ", but " + how})
+	return refused(op, &InvalidParamError{In: "query", Param: name, Reason: "required, but " + how})
 }
 
 // isZero reports whether v is its type's zero value, asking v itself when
@@ -112,10 +119,10 @@ func newDecodeError(resp *http.Response, data []byte, err error) *DecodeError {
 	e := &DecodeError{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
 	var secrets []string
 	if rb, ok := resp.Body.(*responseBody); ok {
-		e.Method, e.Path, e.Attempts = rb.req.Method, rb.req.URL.Path, rb.attempts
+		e.Method, e.Path, e.Attempts = rb.req.Method, rb.req.URL.EscapedPath(), rb.attempts
 		secrets = rb.p.requestSecrets(rb.req)
 	} else if resp.Request != nil { // a middleware's own body
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		e.Method, e.Path = resp.Request.Method, resp.Request.URL.EscapedPath()
 	}
 	snippet := data[:min(len(data), MaxDecodeSnippet)]
 	found := redact.Collect(nil, data)

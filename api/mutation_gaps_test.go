@@ -747,7 +747,7 @@ func TestErrorText(t *testing.T) {
 			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512)},
 		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 400, Message: strings.Repeat("m", 513), Attempts: 1},
 			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512) + "…"},
-		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 1, Err: io.ErrUnexpectedEOF}, "POST /v1/y: unexpected EOF [after 1 attempts]"},
+		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 1, Err: io.ErrUnexpectedEOF}, "POST /v1/y: unexpected EOF [after 1 attempt]"},
 		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 2, Err: context.Canceled,
 			Last: &api.Error{StatusCode: 429, Code: api.CodeResourceExhausted}},
 			"POST /v1/y: context canceled [after 2 attempts] (last attempt: 429 Too Many Requests (RESOURCE_EXHAUSTED))"},

@@ -68,7 +68,7 @@ type endOfChain struct{ p *pipeline }
 func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
 	s, _ := req.Context().Value(callSettingsKey{}).(*callSettings)
 	if s == nil {
-		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Err: errors.New("a middleware sent a request that is not a call of the Client")}
+		return nil, &TransportError{Method: req.Method, Path: req.URL.EscapedPath(), Err: errors.New("a middleware sent a request that is not a call of the Client")}
 	}
 	return e.p.attempts(req, s, &e.p.api)
 }
@@ -313,7 +313,7 @@ func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, s
 	}
 	p.logger.LogAttrs(ctx, level, msg,
 		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("path", req.URL.EscapedPath()),
 		slog.Int("status", status),
 		slog.Int("attempt", attempt),
 		slog.Duration("wait", wait),
