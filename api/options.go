@@ -154,6 +154,7 @@ type callSettings struct {
 	maxRetries         int
 	timeout            time.Duration
 	retryNonIdempotent bool
+	into               *Response // WithResponseInto's, nil for none
 }
 
 // clientConfig is what only New may set. The Client keeps it, once, in

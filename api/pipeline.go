@@ -104,6 +104,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			p.budget.recordAttempt(true)
 			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
+			if d == &p.api {
+				p.fillResponse(s, req, resp, attempt)
+			}
 			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, p: p, req: req, attempts: attempt}
 			return resp, nil
 		} else {
@@ -131,6 +134,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			defer cancel()
 			if err != nil {
 				return nil, p.transportError(req, attempt, unwrapURLError(err), nil)
+			}
+			if d == &p.api {
+				p.fillResponse(s, req, resp, attempt)
 			}
 			return nil, p.newError(req, resp, attempt)
 		}
