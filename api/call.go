@@ -63,6 +63,13 @@ func missingQueryParam(op *gen.OperationInfo, name, how string) error {
 	return refused(op, &InvalidParamError{In: "query", Param: name, Reason: "required, but " + how})
 }
 
+// missingBodyField reports, before anything is sent, a string (or a
+// date-time) of the request body that op requires and the call left at
+// its zero value: sent, it would blank the field or be refused.
+func missingBodyField(op *gen.OperationInfo, name string) error {
+	return refused(op, &InvalidParamError{In: "body", Param: name, Reason: "required, but left at its zero value"})
+}
+
 // isZero reports whether v is its type's zero value, asking v itself when
 // it knows (time.Time).
 func isZero[T comparable](v T) bool {

@@ -169,6 +169,8 @@ func argsFor(mt reflect.Type, op gen.OperationInfo, account string) ([]reflect.V
 			args = append(args, reflect.ValueOf(v))
 		case in.Kind() == reflect.Pointer:
 			args = append(args, filledParams(in.Elem()))
+		case in.Kind() == reflect.Struct:
+			args = append(args, filledParams(in).Elem()) // a body, its required strings set
 		default:
 			args = append(args, reflect.Zero(in))
 		}

@@ -170,6 +170,9 @@ func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.Cre
 // Delete calls DeleteApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys:delete.
 // Delete API Key
 func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.DeleteAPIKeyBody, opts ...Option) error {
+	if isZero(body.KeyID) {
+		return missingBodyField(&gen.Operations[34], "keyId")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[34], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteAPIKeyRequest(server, account, userID, body)
 	}))
@@ -338,6 +341,9 @@ func (s *AccountsService) ListServerlessRateLimits(ctx context.Context, params *
 // TestEvaluation calls TestEvaluation: POST /v1/accounts/{account_id}:testeval.
 // Similar to preview evaluation, but no need to create the evaluation entry first.
 func (s *AccountsService) TestEvaluation(ctx context.Context, body gen.TestEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
+	if isZero(body.SampleData) {
+		return nil, missingBodyField(&gen.Operations[170], "sampleData")
+	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[170], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewTestEvaluationRequest(server, account, body)
 	}))
@@ -516,6 +522,15 @@ type CheckpointsService service
 // Promote calls PromoteCheckpoint: POST /v1/accounts/{account_id}/checkpoints/{checkpoint_id}:promote.
 // Promote a checkpoint to a model. The checkpoint is identified by account + snapshot ID; the trainer job ID is passed in the request body to resolve the GCS bucket.
 func (s *CheckpointsService) Promote(ctx context.Context, checkpointID string, body gen.PromoteCheckpointBody, opts ...Option) (*gen.PromoteCheckpointResponse, error) {
+	if isZero(body.OutputModel) {
+		return nil, missingBodyField(&gen.Operations[159], "outputModel")
+	}
+	if isZero(body.TrainerJobID) {
+		return nil, missingBodyField(&gen.Operations[159], "trainerJobId")
+	}
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[159], "baseModel")
+	}
 	return decode[gen.PromoteCheckpointResponse](s.client.send(ctx, &gen.Operations[159], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPromoteCheckpointRequest(server, account, checkpointID, body)
 	}))
@@ -527,6 +542,9 @@ type ClustersService service
 // Create calls CreateCluster: POST /v1/accounts/{account_id}/clusters.
 // Create Cluster
 func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody, opts ...Option) (*gen.Cluster, error) {
+	if isZero(body.ClusterID) {
+		return nil, missingBodyField(&gen.Operations[7], "clusterId")
+	}
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[7], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateClusterRequest(server, account, body)
 	}))
@@ -632,6 +650,12 @@ type CreditCodesService service
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
 // APIs for credit codes. Redeem Credit Code
 func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCodeRequest, opts ...Option) (*gen.RedeemCreditCodeResponse, error) {
+	if isZero(body.Code) {
+		return nil, missingBodyField(&gen.Operations[160], "code")
+	}
+	if isZero(body.Name) {
+		return nil, missingBodyField(&gen.Operations[160], "name")
+	}
 	return decode[gen.RedeemCreditCodeResponse](s.client.send(ctx, &gen.Operations[160], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRedeemCreditCodeRequest(server, body)
 	}))
@@ -679,6 +703,9 @@ type DatasetsService service
 // Create calls CreateDataset: POST /v1/accounts/{account_id}/datasets.
 // Create Dataset
 func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody, opts ...Option) (*gen.Dataset, error) {
+	if isZero(body.DatasetID) {
+		return nil, missingBodyField(&gen.Operations[8], "datasetId")
+	}
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[8], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDatasetRequest(server, account, body)
 	}))
@@ -1002,6 +1029,9 @@ type DeploymentShapesService service
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
 // CRUD APIs for deployment shape. Create Deployment Shape
 func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.CreateDeploymentShapeParams, body gen.DeploymentShape, opts ...Option) (*gen.DeploymentShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[11], "baseModel")
+	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[11], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentShapeRequest(server, account, params, body)
 	}))
@@ -1059,6 +1089,9 @@ func (s *DeploymentShapesService) ListAll(ctx context.Context, params *gen.ListD
 // Update calls UpdateDeploymentShape: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
 // Update Deployment Shape
 func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID string, params *gen.UpdateDeploymentShapeParams, body gen.UpdateDeploymentShapeBody, opts ...Option) (*gen.DeploymentShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[176], "baseModel")
+	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[176], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeRequest(server, account, deploymentShapeID, params, body)
 	}))
@@ -1106,6 +1139,9 @@ type DeploymentsService service
 // Create calls CreateDeployment: POST /v1/accounts/{account_id}/deployments.
 // Create Deployment
 func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeploymentParams, body gen.Deployment, opts ...Option) (*gen.Deployment, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[10], "baseModel")
+	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[10], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentRequest(server, account, params, body)
 	}))
@@ -1211,6 +1247,9 @@ func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, 
 // Update calls UpdateDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}.
 // Update Deployment
 func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, params *gen.UpdateDeploymentParams, body gen.UpdateDeploymentBody, opts ...Option) (*gen.Deployment, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[175], "baseModel")
+	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[175], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentRequest(server, account, deploymentID, params, body)
 	}))
@@ -1341,6 +1380,9 @@ func (s *DpoJobsService) Cancel(ctx context.Context, dpoJobID string, opts ...Op
 
 // Create calls CreateDpoJob: POST /v1/accounts/{account_id}/dpoJobs.
 func (s *DpoJobsService) Create(ctx context.Context, params *gen.CreateDpoJobParams, body gen.DpoJob, opts ...Option) (*gen.DpoJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[13], "dataset")
+	}
 	return decode[gen.DpoJob](s.client.send(ctx, &gen.Operations[13], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDpoJobRequest(server, account, params, body)
 	}))
@@ -1630,6 +1672,9 @@ func (s *EvaluationsService) ListAll(ctx context.Context, params *gen.ListEvalua
 // Preview calls PreviewEvaluation: POST /v1/accounts/{account_id}/evaluations/{evaluation_id}:preview.
 // Preview an evaluation with sample data
 func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, body gen.PreviewEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
+	if isZero(body.SampleData) {
+		return nil, missingBodyField(&gen.Operations[157], "sampleData")
+	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[157], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPreviewEvaluationRequest(server, account, evaluationID, body)
 	}))
@@ -1649,6 +1694,9 @@ type EvaluatorVersionsService service
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
 // Alias Evaluator Revision - assign or update a user-specified alias
 func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string, versionID string, body gen.AliasEvaluatorVersionBody, opts ...Option) (*gen.EvaluatorVersion, error) {
+	if isZero(body.AliasID) {
+		return nil, missingBodyField(&gen.Operations[0], "aliasId")
+	}
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[0], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewAliasEvaluatorVersionRequest(server, account, evaluatorID, versionID, body)
 	}))
@@ -2123,6 +2171,9 @@ type GenericDeploymentsService service
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
 // Create Generic Deployment
 func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.CreateGenericDeploymentParams, body gen.GenericDeployment, opts ...Option) (*gen.GenericDeployment, error) {
+	if isZero(body.GenericDeploymentType) {
+		return nil, missingBodyField(&gen.Operations[18], "genericDeploymentType")
+	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[18], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateGenericDeploymentRequest(server, account, params, body)
 	}))
@@ -2180,6 +2231,9 @@ func (s *GenericDeploymentsService) ListAll(ctx context.Context, params *gen.Lis
 // Update calls UpdateGenericDeployment: PATCH /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
 // Create Generic Deployment
 func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymentID string, body gen.UpdateGenericDeploymentBody, opts ...Option) (*gen.GenericDeployment, error) {
+	if isZero(body.GenericDeploymentType) {
+		return nil, missingBodyField(&gen.Operations[180], "genericDeploymentType")
+	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[180], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentRequest(server, account, genericDeploymentID, body)
 	}))
@@ -2319,6 +2373,12 @@ func (s *ModelVersionsService) Create(ctx context.Context, modelID string, param
 // Deploy calls DeployModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions/{version_id}:deploy.
 // Deploy Model Version
 func (s *ModelVersionsService) Deploy(ctx context.Context, modelID string, versionID string, body gen.DeployModelVersionBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
+	if isZero(body.Deployment) {
+		return nil, missingBodyField(&gen.Operations[59], "deployment")
+	}
+	if isZero(body.RolloutStrategy) {
+		return nil, missingBodyField(&gen.Operations[59], "rolloutStrategy")
+	}
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[59], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeployModelVersionRequest(server, account, modelID, versionID, body)
 	}))
@@ -2338,6 +2398,9 @@ type ModelsService service
 // Create calls CreateModel: POST /v1/accounts/{account_id}/models.
 // Create Model
 func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, opts ...Option) (*gen.Model, error) {
+	if isZero(body.ModelID) {
+		return nil, missingBodyField(&gen.Operations[21], "modelId")
+	}
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[21], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelRequest(server, account, body)
 	}))
@@ -2435,6 +2498,9 @@ func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.Upd
 // ValidateConfig calls ValidateModelConfig: POST /v1/validateModelConfig.
 // Validate Model Config
 func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateModelConfigRequest, opts ...Option) error {
+	if isZero(body.ConfigJSON) {
+		return missingBodyField(&gen.Operations[196], "configJson")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[196], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelConfigRequest(server, body)
 	}))
@@ -2671,6 +2737,12 @@ func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinfor
 // Create calls CreateReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs.
 // Create Reinforcement Fine-tuning Job
 func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params *gen.CreateReinforcementFineTuningJobParams, body gen.ReinforcementFineTuningJob, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[23], "dataset")
+	}
+	if isZero(body.Evaluator) {
+		return nil, missingBodyField(&gen.Operations[23], "evaluator")
+	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[23], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateReinforcementFineTuningJobRequest(server, account, params, body)
 	}))
@@ -2751,6 +2823,12 @@ func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinfor
 // Update calls UpdateReinforcementFineTuningJob: PATCH /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
 // Update Reinforcement Fine-tuning Job
 func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinforcementFineTuningJobID string, body gen.UpdateReinforcementFineTuningJobBody, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[186], "dataset")
+	}
+	if isZero(body.Evaluator) {
+		return nil, missingBodyField(&gen.Operations[186], "evaluator")
+	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[186], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, body)
 	}))
@@ -2868,6 +2946,12 @@ func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID st
 // ExecuteRlorTrainStep calls ExecuteRlorTrainStep: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:executeTrainStep.
 // Execute one training step for keep-alive Reinforcement Fine-tuning Step
 func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorTrainerJobID string, body gen.ExecuteRlorTrainStepBody, opts ...Option) error {
+	if isZero(body.Dataset) {
+		return missingBodyField(&gen.Operations[61], "dataset")
+	}
+	if isZero(body.OutputModel) {
+		return missingBodyField(&gen.Operations[61], "outputModel")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[61], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteRlorTrainStepRequest(server, account, rlorTrainerJobID, body)
 	}))
@@ -3055,6 +3139,12 @@ type SecretsService service
 
 // Create calls CreateSecret: POST /v1/accounts/{account_id}/secrets.
 func (s *SecretsService) Create(ctx context.Context, body gen.Secret, opts ...Option) (*gen.Secret, error) {
+	if isZero(body.Name) {
+		return nil, missingBodyField(&gen.Operations[26], "name")
+	}
+	if isZero(body.KeyName) {
+		return nil, missingBodyField(&gen.Operations[26], "keyName")
+	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[26], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSecretRequest(server, account, body)
 	}))
@@ -3116,6 +3206,9 @@ func (s *SecretsService) ListAll(ctx context.Context, params *gen.ListSecretsPar
 
 // Update calls UpdateSecret: PATCH /v1/accounts/{account_id}/secrets/{secret_id}.
 func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.UpdateSecretBody, opts ...Option) (*gen.Secret, error) {
+	if isZero(body.KeyName) {
+		return nil, missingBodyField(&gen.Operations[188], "keyName")
+	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[188], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateSecretRequest(server, account, secretID, body)
 	}))
@@ -3135,6 +3228,9 @@ func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervised
 // Create calls CreateSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs.
 // Create Supervised Fine-tuning Job
 func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *gen.CreateSupervisedFineTuningJobParams, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[27], "dataset")
+	}
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[27], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSupervisedFineTuningJobRequest(server, account, params, body)
 	}))
@@ -3151,6 +3247,9 @@ func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervised
 // EstimateCost calls EstimateSupervisedFineTuningJobCost: POST /v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost.
 // Estimate the cost of a Supervised Fine-tuning Job
 func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.EstimateSupervisedFineTuningJobCostResponse, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[60], "dataset")
+	}
 	return decode[gen.EstimateSupervisedFineTuningJobCostResponse](s.client.send(ctx, &gen.Operations[60], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewEstimateSupervisedFineTuningJobCostRequest(server, account, body)
 	}))
@@ -3313,6 +3412,9 @@ type TrainingSessionJobsService service
 // Create calls CreateTrainingSessionJob: POST /v1/accounts/{account_id}/trainingSessionJobs.
 // Create a training session job that binds an account to a shared trainer.
 func (s *TrainingSessionJobsService) Create(ctx context.Context, params *gen.CreateTrainingSessionJobParams, body gen.TrainingSessionJob, opts ...Option) (*gen.TrainingSessionJob, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[30], "baseModel")
+	}
 	return decode[gen.TrainingSessionJob](s.client.send(ctx, &gen.Operations[30], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingSessionJobRequest(server, account, params, body)
 	}))
@@ -3407,6 +3509,9 @@ func (s *TrainingSessionsService) Create(ctx context.Context, trainingSessionJob
 // ExecuteLoadState calls ExecuteTrainingSessionLoadState: POST /v1/accounts/{account_id}/trainingSessionJobs/{training_session_job_id}/trainingSessions/{training_session_id}:loadState.
 // Load or switch the LoRA adapter state for a training session.
 func (s *TrainingSessionsService) ExecuteLoadState(ctx context.Context, trainingSessionJobID string, trainingSessionID string, body gen.ExecuteTrainingSessionLoadStateBody, opts ...Option) (*gen.TrainingSession, error) {
+	if isZero(body.Path) {
+		return nil, missingBodyField(&gen.Operations[62], "path")
+	}
 	return decode[gen.TrainingSession](s.client.send(ctx, &gen.Operations[62], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteTrainingSessionLoadStateRequest(server, account, trainingSessionJobID, trainingSessionID, body)
 	}))
@@ -3537,6 +3642,12 @@ type TrainingShapesService service
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.
 // CRUD APIs for training shape. Create Training Shape
 func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTrainingShapeParams, body gen.TrainingShape, opts ...Option) (*gen.TrainingShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[31], "baseModel")
+	}
+	if isZero(body.TrainerImageTag) {
+		return nil, missingBodyField(&gen.Operations[31], "trainerImageTag")
+	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[31], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingShapeRequest(server, account, params, body)
 	}))
@@ -3594,6 +3705,12 @@ func (s *TrainingShapesService) ListAll(ctx context.Context, params *gen.ListTra
 // Update calls UpdateTrainingShape: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
 // Update Training Shape
 func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID string, body gen.UpdateTrainingShapeBody, opts ...Option) (*gen.TrainingShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[190], "baseModel")
+	}
+	if isZero(body.TrainerImageTag) {
+		return nil, missingBodyField(&gen.Operations[190], "trainerImageTag")
+	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[190], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeRequest(server, account, trainingShapeID, body)
 	}))
@@ -3605,6 +3722,9 @@ type UsersService service
 // Create calls CreateUser: POST /v1/accounts/{account_id}/users.
 // Create User
 func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams, body gen.User, opts ...Option) (*gen.User, error) {
+	if isZero(body.Role) {
+		return nil, missingBodyField(&gen.Operations[32], "role")
+	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[32], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateUserRequest(server, account, params, body)
 	}))
@@ -3654,6 +3774,9 @@ func (s *UsersService) ListAll(ctx context.Context, params *gen.ListUsersParams,
 // Update calls UpdateUser: PATCH /v1/accounts/{account_id}/users/{user_id}.
 // Update User
 func (s *UsersService) Update(ctx context.Context, userID string, body gen.UpdateUserBody, opts ...Option) (*gen.User, error) {
+	if isZero(body.Role) {
+		return nil, missingBodyField(&gen.Operations[192], "role")
+	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateUserRequest(server, account, userID, body)
 	}))

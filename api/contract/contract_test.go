@@ -294,11 +294,11 @@ func TestContractKeepsRetriesWorking(t *testing.T) {
 }
 
 func TestContractWithBaseURLPath(t *testing.T) {
-	c, _ := newContractClient(t, "/gateway/v1", map[string]contractAnswer{
-		"GET /gateway/v1/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
+	c, _ := newContractClient(t, "/gateway", map[string]contractAnswer{
+		"GET /gateway/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
 	})
 	_, err := c.Secrets.Get(context.Background(), "s1", nil)
-	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
+	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
 }
 
 // Check calls against the spec in tests: a server that drifted from it is

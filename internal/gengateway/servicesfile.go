@@ -162,6 +162,11 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{params .}}, opts .
 		return {{if $m.Result}}nil, {{end}}missingQueryParam(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}", "left at its zero value")
 	}
 {{- end}}{{end}}
+{{- range .BodyStrings}}
+	if isZero(body.{{.Field}}) {
+		return {{if $m.Result}}nil, {{end}}missingBodyField(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}")
+	}
+{{- end}}
 	return {{if .Result}}decode[gen.{{.Result}}]{{else}}discard{{end}}(s.client.send(ctx, &gen.Operations[{{opIndex .ID}}], opts, func(server, account string) (*http.Request, error) {
 		return gen.New{{.GoName}}Request(server{{range .BuildArgs}}, {{.}}{{end}})
 	}))
