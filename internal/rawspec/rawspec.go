@@ -70,7 +70,7 @@ func Read(path string) (*Spec, error) {
 		return nil, err
 	}
 	var doc struct {
-		Info  struct{ Version string } `yaml:"info"`
+		Info       struct{ Version string } `yaml:"info"`
 		Paths      map[string]map[string]yaml.Node
 		Components struct {
 			Schemas map[string]*schema
