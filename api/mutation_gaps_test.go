@@ -475,7 +475,7 @@ func TestListStopsWhenTheStartTokenComesBack(t *testing.T) {
 	c := listClient(t, s)
 	var err error
 	n := 0
-	for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(2)), PageToken: ptr("offset-2")}) {
+	for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: api.Ptr(int32(2)), PageToken: api.Ptr("offset-2")}) {
 		if e != nil {
 			err = e
 			break
