@@ -20,24 +20,29 @@ import (
 
 // send makes one call of op.
 func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option, build func(server, account string) (*http.Request, error)) (*http.Response, error) {
-	s := c.defaults
-	for _, opt := range opts {
-		if err := opt(&optionTarget{call: &s}); err != nil {
-			return nil, fmt.Errorf("%s: %w", op.ID, err)
-		}
+	s, err := applyCallOptions(c.defaults, opts)
+	if err != nil {
+		return nil, refused(op, err)
 	}
 	account := ""
 	if onAccount(op) {
 		if s.account == "" {
-			return nil, fmt.Errorf("%s %s: %w", op.Method, op.Path, ErrNoAccount)
+			return nil, refused(op, ErrNoAccount)
 		}
 		account = s.account
 	}
 	req, err := build(c.p.server, account)
 	if err != nil {
-		return nil, publicParamError(err)
+		return nil, refused(op, publicParamError(err)) // a path parameter the builder refused
 	}
 	return c.p.send(req.WithContext(ctx), &s)
+}
+
+// refused is the error of a call refused before anything was sent: a bad
+// option, no account, a bad parameter. It names the operation, its method
+// and its path template, the same way for every cause.
+func refused(op *gen.OperationInfo, err error) error {
+	return fmt.Errorf("%s (%s %s): %w", op.ID, op.Method, op.Path, err)
 }
 
 // onAccount reports whether op acts on an account, whose id the Client
@@ -55,7 +60,14 @@ func onAccount(op *gen.OperationInfo) bool {
 // that op requires and the call left out: params nil, or a string or time
 // left at its zero value.
 func missingQueryParam(op *gen.OperationInfo, name, how string) error {
-	return fmt.Errorf("%s %s: %w", op.Method, op.Path, &InvalidParamError{In: "query", Param: name, Reason: "required by " + op.ID + ", but " + how})
+	return refused(op, &InvalidParamError{In: "query", Param: name, Reason: "required, but " + how})
+}
+
+// missingBodyField reports, before anything is sent, a string (or a
+// date-time) of the request body that op requires and the call left at
+// its zero value: sent, it would blank the field or be refused.
+func missingBodyField(op *gen.OperationInfo, name string) error {
+	return refused(op, &InvalidParamError{In: "body", Param: name, Reason: "required, but left at its zero value"})
 }
 
 // isZero reports whether v is its type's zero value, asking v itself when
@@ -114,10 +126,10 @@ func newDecodeError(resp *http.Response, data []byte, err error) *DecodeError {
 	e := &DecodeError{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
 	var secrets []string
 	if rb, ok := resp.Body.(*responseBody); ok {
-		e.Method, e.Path, e.Attempts = rb.req.Method, rb.req.URL.Path, rb.attempts
+		e.Method, e.Path, e.Attempts = rb.req.Method, rb.req.URL.EscapedPath(), rb.attempts
 		secrets = rb.p.requestSecrets(rb.req)
 	} else if resp.Request != nil { // a middleware's own body
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		e.Method, e.Path = resp.Request.Method, resp.Request.URL.EscapedPath()
 	}
 	snippet := data[:min(len(data), MaxDecodeSnippet)]
 	found := redact.Collect(nil, data)
@@ -134,8 +146,7 @@ func newDecodeError(resp *http.Response, data []byte, err error) *DecodeError {
 
 // Editor turns options into a request editor for the generated client that
 // Raw returns: c.Raw().GetSecretWithResponse(ctx, acct, id, nil,
-// api.Editor(api.WithMaxRetries(5))). Options that configure a Client are
-// refused there too.
+// api.Editor(api.WithMaxRetries(5))).
 func Editor(opts ...Option) gen.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
 		edit := &editedSettings{opts: opts}
@@ -157,10 +168,9 @@ type rawDoer struct{ c *Client }
 func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
 	s := d.c.defaults
 	if edit, ok := req.Context().Value(editedSettingsKey{}).(*editedSettings); ok {
-		for _, opt := range edit.opts {
-			if err := opt(&optionTarget{call: &s}); err != nil {
-				return nil, err
-			}
+		var err error
+		if s, err = applyCallOptions(s, edit.opts); err != nil {
+			return nil, err
 		}
 	}
 	return d.c.p.send(req, &s)

@@ -30,31 +30,47 @@ type service struct{ client *Client }
 // is no usable API key or the base URL is not https (or http to a loopback
 // address). A Client without an account can still make the calls that act
 // on none (Accounts.List); the others fail with ErrNoAccount.
-func New(opts ...Option) (*Client, error) {
+func New(opts ...ClientOption) (*Client, error) {
 	cfg := clientConfig{maxRetryWait: DefaultMaxRetryWait, budget: DefaultRetryBudget}
 	defaults := callSettings{maxRetries: DefaultMaxRetries, timeout: DefaultTimeout}
 	for _, opt := range opts {
-		if err := opt(&optionTarget{call: &defaults, client: &cfg}); err != nil {
+		if opt == nil {
+			continue
+		}
+		if err := opt.applyToClient(&cfg, &defaults); err != nil {
 			return nil, fmt.Errorf("api: %w", err)
 		}
 	}
+	keyFrom := "WithAPIKey"
 	if !cfg.apiKeySet {
-		cfg.apiKey = os.Getenv(EnvAPIKey)
+		cfg.apiKey, keyFrom = os.Getenv(EnvAPIKey), EnvAPIKey
 	}
 	if err := checkAPIKey(cfg.apiKey); err != nil {
+		if cfg.apiKey != "" {
+			return nil, fmt.Errorf("api: %w (from %s)", err, keyFrom)
+		}
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	if defaults.account == "" {
-		defaults.account = os.Getenv(EnvAccountID)
+		if v := os.Getenv(EnvAccountID); v != "" {
+			if err := checkAccount(v); err != nil {
+				return nil, fmt.Errorf("api: %s: %w: fix the variable, or use WithAccount", EnvAccountID, err)
+			}
+			defaults.account = v
+		}
+	}
+	baseFrom := "WithBaseURL"
+	if cfg.baseURL == "" {
+		cfg.baseURL, baseFrom = os.Getenv(EnvBaseURL), EnvBaseURL
 	}
 	if cfg.baseURL == "" {
-		cfg.baseURL = os.Getenv(EnvBaseURL)
-	}
-	if cfg.baseURL == "" {
-		cfg.baseURL = DefaultBaseURL
+		cfg.baseURL, baseFrom = DefaultBaseURL, ""
 	}
 	base, err := parseBaseURL(cfg.baseURL)
 	if err != nil {
+		if baseFrom == EnvBaseURL {
+			return nil, fmt.Errorf("api: %s: %w", EnvBaseURL, err)
+		}
 		return nil, fmt.Errorf("api: %w", err)
 	}
 
@@ -110,14 +126,12 @@ func newClient(p *pipeline, defaults callSettings) (*Client, error) {
 // With returns a Client that shares c's connections, credentials and
 // retry budget, with other settings for its calls: another account
 // (WithAccount), retries (WithMaxRetries, WithRetryNonIdempotent) or
-// timeout (WithTimeout). Options that shape a Client (WithAPIKey,
-// WithHTTPClient, ...) are refused: use New for those.
+// timeout (WithTimeout). It takes Options only: those that shape a Client
+// (a ClientOption such as WithAPIKey) go to New.
 func (c *Client) With(opts ...Option) (*Client, error) {
-	defaults := c.defaults
-	for _, opt := range opts {
-		if err := opt(&optionTarget{call: &defaults}); err != nil {
-			return nil, fmt.Errorf("api: %w", err)
-		}
+	defaults, err := applyCallOptions(c.defaults, opts)
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
 	}
 	return newClient(c.p, defaults)
 }

@@ -169,6 +169,8 @@ func argsFor(mt reflect.Type, op gen.OperationInfo, account string) ([]reflect.V
 			args = append(args, reflect.ValueOf(v))
 		case in.Kind() == reflect.Pointer:
 			args = append(args, filledParams(in.Elem()))
+		case in.Kind() == reflect.Struct:
+			args = append(args, filledParams(in).Elem()) // a body, its required strings set
 		default:
 			args = append(args, reflect.Zero(in))
 		}
@@ -230,27 +232,34 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 	const keyWithNewline = "fw-key-with-newline\n"
 	cases := []struct {
 		name string
-		opts []api.Option
+		opts []api.ClientOption
 		want string
 	}{
 		{"no key", nil, "FIREWORKS_API_KEY"},
-		{"empty key option", []api.Option{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
-		{"key with a newline", []api.Option{api.WithAPIKey(keyWithNewline)}, "white space"},
-		{"plain http to a remote host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
-		{"another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
-		{"no host", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
-		{"credentials in the URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
-		{"credentials in a URL of another scheme", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},
-		{"credentials in an unparsable URL", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@host:port:bad")}, "not a valid URL"},
-		{"a key too short to redact", []api.Option{api.WithAPIKey("abc")}, "shorter than"},
-		{"a query", []api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
-		{"negative retries", []api.Option{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
-		{"zero timeout", []api.Option{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
-		{"nil http client", []api.Option{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
-		{"budget without a window", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: 20})}, "Window"},
-		{"budget that allows nothing", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Window: time.Second})}, "no retry"},
-		{"negative budget", []api.Option{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: -1, Window: time.Second})}, "negative"},
-		{"empty account", []api.Option{api.WithAPIKey(testAPIKey), api.WithAccount("")}, "account_id: empty value"},
+		{"empty key option", []api.ClientOption{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
+		{"key with a newline", []api.ClientOption{api.WithAPIKey(keyWithNewline)}, "white space"},
+		{"plain http to a remote host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
+		{"another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
+		{"no host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
+		{"credentials in the URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in a URL of another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},
+		{"credentials in an unparsable URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@host:port:bad")}, "not a valid URL"},
+		{"a key too short to redact", []api.ClientOption{api.WithAPIKey("abc")}, "shorter than"},
+		{"a query", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?x=1")}, "query"},
+		{"negative retries", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithMaxRetries(-1)}, "negative"},
+		{"zero timeout", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithTimeout(0)}, "not positive"},
+		{"nil http client", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithHTTPClient(nil)}, "nil"},
+		{"budget without a window", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: 20})}, "Window"},
+		{"budget that allows nothing", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Window: time.Second})}, "no retry"},
+		{"negative budget", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithRetryBudget(api.RetryBudget{Percent: -1, Window: time.Second})}, "negative"},
+		{"empty account", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithAccount("")}, "account_id: empty value"},
+		{"an account with a space", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithAccount("team a")}, "white space"},
+		{"an inference URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai/inference/v1")}, "inference URL; the Gateway's base URL is the host alone (https://api.fireworks.ai)"},
+		{"a base URL ending in /v1", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai/v1/")}, "the SDK adds /v1/... to every path itself: use https://api.fireworks.ai"},
+		{"a fragment", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai#top")}, "fragment"},
+		{"an empty query", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://api.fireworks.ai?")}, "query"},
+		{"a bad port, with a password", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai:44x3")}, "the port is not a number"},
+		{"a bad escape in the password", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password%zz@api.fireworks.ai")}, "not followed by two hexadecimal digits"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,10 +275,41 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 			}
 		})
 	}
-	for _, ok := range []string{"http://127.0.0.1:8080", "http://localhost:1234", "http://[::1]:99", "https://api.fireworks.ai/base/path"} {
+	for _, ok := range []string{"http://127.0.0.1:8080", "http://localhost:1234", "http://[::1]:99", "https://proxy.example.test/fireworks-gateway"} {
 		if _, err := api.New(api.WithAPIKey(testAPIKey), api.WithBaseURL(ok)); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
+	}
+}
+
+// TestNewNamesTheVariableThatHoldsWhiteSpace: a value read from the
+// environment with white space (a trailing newline from a file or a shell)
+// is refused by New, in one line that names the variable and never quotes
+// the value; nothing is sent.
+func TestNewNamesTheVariableThatHoldsWhiteSpace(t *testing.T) {
+	for _, tc := range []struct{ env, value, want string }{
+		{api.EnvAccountID, "my-account\n", "FIREWORKS_ACCOUNT_ID: invalid path parameter account_id: contains a control character: fix the variable, or use WithAccount"},
+		{api.EnvAccountID, "team a", "FIREWORKS_ACCOUNT_ID: invalid path parameter account_id: contains white space"},
+		{api.EnvAPIKey, "fw-key-from-a-file-0123\n", "(from FIREWORKS_API_KEY)"},
+		{api.EnvBaseURL, "https://api.fireworks.ai\n", "FIREWORKS_BASE_URL: base URL: not a valid URL (it holds a control character"},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Setenv(api.EnvAPIKey, testAPIKey)
+			t.Setenv(api.EnvAccountID, "")
+			t.Setenv(api.EnvBaseURL, "")
+			t.Setenv(tc.env, tc.value)
+			_, err := api.New()
+			if err == nil {
+				t.Fatalf("New took %s with white space", tc.env)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+				t.Errorf("err = %q, want one line that says %q", msg, tc.want)
+			}
+			if tc.env == api.EnvAPIKey && strings.Contains(msg, strings.TrimSpace(tc.value)) {
+				t.Error("the error quotes the API key")
+			}
+		})
 	}
 }
 

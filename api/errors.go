@@ -85,7 +85,8 @@ type Error struct {
 	Details []json.RawMessage
 	// RequestID is the response's x-request-id header, if present.
 	RequestID string
-	// Method and Path are the request's; Path never includes the query.
+	// Method and Path are the request's; Path is escaped as it was sent
+	// (EscapedPath) and never includes the query.
 	Method, Path string
 	// Attempts is how many times the request was sent.
 	Attempts int
@@ -104,7 +105,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s", e.Method, e.Path, e.status())
 	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " [after %d attempts]", e.Attempts)
+		fmt.Fprintf(&b, " [after %s]", attemptsText(e.Attempts))
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [request id %s]", oneLine(e.RequestID, maxRequestIDInError))
@@ -123,6 +124,14 @@ func (e *Error) status() string {
 		fmt.Fprintf(&b, ": %s", oneLine(e.Message, maxMessageInError))
 	}
 	return b.String()
+}
+
+// attemptsText is "1 attempt", "2 attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
 }
 
 // maxRequestIDInError bounds the request id in Error(); Error.RequestID
@@ -174,7 +183,8 @@ func (e *Error) Is(target error) bool {
 // while waiting to retry, Last is the failure of the last attempt, and
 // errors.As finds it too (an *Error, say).
 type TransportError struct {
-	// Method and Path are the request's; Path never includes the query.
+	// Method and Path are the request's; Path is escaped as it was sent
+	// (EscapedPath) and never includes the query.
 	Method, Path string
 	// Attempts is how many times the request was sent.
 	Attempts int
@@ -196,7 +206,7 @@ func (e *TransportError) Error() string {
 	if cause == "" && e.Err != nil {
 		cause = e.Err.Error()
 	}
-	msg := fmt.Sprintf("%s %s: %s [after %d attempts]", e.Method, e.Path, oneLine(cause, maxMessageInError), e.Attempts)
+	msg := fmt.Sprintf("%s %s: %s [after %s]", e.Method, e.Path, oneLine(cause, maxMessageInError), attemptsText(e.Attempts))
 	switch last := e.Last.(type) {
 	case *Error:
 		msg += " (last attempt: " + last.status() + ")"
@@ -218,7 +228,8 @@ func (e *TransportError) Unwrap() []error {
 // returns (not JSON at all, cut short, or of another shape): the server
 // answered, but the SDK cannot give its result.
 type DecodeError struct {
-	// Method and Path are the request's; Path never includes the query.
+	// Method and Path are the request's; Path is escaped as it was sent
+	// (EscapedPath) and never includes the query.
 	Method, Path string
 	// StatusCode is the answer's HTTP status.
 	StatusCode int
@@ -263,7 +274,8 @@ type ContractError struct {
 	// Operation is the operation id, such as "UpdateSecret"; empty when no
 	// operation of the spec matches the request's method and path.
 	Operation string
-	// Method and Path are the request's; Path never includes the query.
+	// Method and Path are the request's; Path is escaped as it was sent
+	// (EscapedPath) and never includes the query.
 	Method, Path string
 	// Direction is ContractRequest or ContractResponse.
 	Direction string

@@ -143,3 +143,55 @@ func TestTransportErrorHasOperationAndAttempts(t *testing.T) {
 		t.Errorf("Error() = %q, want method and path without the query", err)
 	}
 }
+
+// TestRefusalsNameTheOperation: every call refused before sending (a bad
+// option, no account, a bad path parameter, a missing required query
+// parameter) says so in one style: the operation, its method and its path
+// template, then the cause.
+func TestRefusalsNameTheOperation(t *testing.T) {
+	t.Setenv(api.EnvAccountID, "")
+	rt := script(step{status: 200, body: secretJSON})
+	c := newClient(t, rt)
+	noAccount, err := api.New(api.WithAPIKey(testAPIKey), api.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"a bad option": func() error { _, err := c.Secrets.Get(ctx, "sec", nil, api.WithTimeout(-1)); return err },
+		"no account":   func() error { _, err := noAccount.Secrets.Get(ctx, "sec", nil); return err },
+		"a bad path parameter": func() error {
+			_, err := c.Secrets.Get(ctx, "a/b", nil)
+			return err
+		},
+	} {
+		err := call()
+		if want := "GetSecret (GET /v1/accounts/{account_id}/secrets/{secret_id}): "; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: err = %v, want it to start with %q", name, err, want)
+		}
+	}
+	_, err = c.Accounts.GetUsage(ctx, nil)
+	if want := "GetAccountUsage (GET /v1/accounts/{account_id}/billingUsage): invalid query parameter "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("a missing query parameter: err = %v, want it to start with %q", err, want)
+	}
+	if n := len(rt.Calls()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestErrorsShowThePathAsSent: an error's Path is the path as it went out,
+// escaped, so that a secret id holding '?' reads as the one resource it
+// named, not as a path with a query.
+func TestErrorsShowThePathAsSent(t *testing.T) {
+	rt := script(step{status: 404, body: `{"code":5,"message":"no"}`})
+	c := newClient(t, rt)
+	_, err := c.Secrets.Get(context.Background(), "s1?x=1", nil)
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v", err)
+	}
+	sent := strings.TrimPrefix(rt.Calls()[0].url, testBaseURL)
+	if want := "/v1/accounts/acct/secrets/s1%3Fx=1"; apiErr.Path != want || sent != want || !strings.Contains(err.Error(), want) {
+		t.Errorf("Path %q, sent %q, error %q; want %q throughout", apiErr.Path, sent, err, want)
+	}
+}

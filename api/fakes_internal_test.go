@@ -32,9 +32,9 @@ func answer(req *http.Request, status int, header http.Header, body []byte) *htt
 
 // newInternalClient returns a Client that sends through rt, with the test
 // key.
-func newInternalClient(t testing.TB, rt http.RoundTripper, opts ...Option) *Client {
+func newInternalClient(t testing.TB, rt http.RoundTripper, opts ...ClientOption) *Client {
 	t.Helper()
-	c, err := New(append([]Option{
+	c, err := New(append([]ClientOption{
 		WithAPIKey(internalTestKey),
 		WithBaseURL(internalTestBaseURL),
 		WithAccount("acct"),

@@ -95,9 +95,9 @@ func (s *scriptedTransport) Calls() []call {
 }
 
 // newClient returns a Client that sends through rt, with the test key.
-func newClient(t testing.TB, rt http.RoundTripper, opts ...api.Option) *api.Client {
+func newClient(t testing.TB, rt http.RoundTripper, opts ...api.ClientOption) *api.Client {
 	t.Helper()
-	c, err := api.New(append([]api.Option{
+	c, err := api.New(append([]api.ClientOption{
 		api.WithAPIKey(testAPIKey),
 		api.WithBaseURL(testBaseURL),
 		api.WithAccount("acct"),
@@ -111,11 +111,9 @@ func newClient(t testing.TB, rt http.RoundTripper, opts ...api.Option) *api.Clie
 
 const secretJSON = `{"name":"accounts/acct/secrets/sec","keyName":"API_KEY"}`
 
-func ptr[T any](v T) *T { return &v }
-
 // updateSecret calls UpdateSecret, the reference PATCH operation.
 func updateSecret(ctx context.Context, c *api.Client, opts ...api.Option) (*gen.Secret, error) {
-	return c.Secrets.Update(ctx, "sec", gen.UpdateSecretBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, opts...)
+	return c.Secrets.Update(ctx, "sec", gen.UpdateSecretBody{KeyName: "API_KEY", Value: api.Ptr(testSecretValue)}, opts...)
 }
 
 // callMethod calls one operation of each method class on the Secrets
@@ -138,7 +136,7 @@ func callMethod(ctx context.Context, c *api.Client, method string, opts ...api.O
 }
 
 func createBody() gen.Secret {
-	return gen.Secret{Name: "accounts/acct/secrets/sec", KeyName: "API_KEY", Value: ptr(testSecretValue)}
+	return gen.Secret{Name: "accounts/acct/secrets/sec", KeyName: "API_KEY", Value: api.Ptr(testSecretValue)}
 }
 
 func getSecretParams(readMask string) gen.GetSecretParams {

@@ -50,3 +50,9 @@ func init() {
 		return ok
 	}
 }
+
+// checkAccount refuses an account id that cannot be the account_id path
+// segment (see pathparam), as an *InvalidParamError.
+func checkAccount(id string) error {
+	return publicParamError(pathparam.Check(accountParam, id))
+}

@@ -3,22 +3,24 @@ package api_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/fireworks-gateway/go-sdk/api"
 )
 
 // TestInvalidParamErrorIsAnAPITypeForServicesAndRaw: a refused path
-// parameter is an *api.InvalidParamError itself from a service call, and
-// errors.As finds one in the generated raw client's error too, with the
-// same fields; nothing is sent.
+// parameter is an *api.InvalidParamError from a service call (wrapped in
+// the operation's name), and errors.As finds one in the generated raw
+// client's error too, with the same fields; nothing is sent.
 func TestInvalidParamErrorIsAnAPITypeForServicesAndRaw(t *testing.T) {
 	rt := script(step{status: 200, body: secretJSON})
 	c := newClient(t, rt)
 	ctx := context.Background()
 
 	_, err := c.Secrets.Get(ctx, "../other", nil)
-	pe, ok := err.(*api.InvalidParamError)
+	var pe *api.InvalidParamError
+	ok := errors.As(err, &pe)
 	if !ok || pe.In != "path" || pe.Param != "secret_id" || pe.Reason == "" {
 		t.Errorf("service call: err = %v (%T), want an *api.InvalidParamError for path parameter secret_id", err, err)
 	}
@@ -27,7 +29,7 @@ func TestInvalidParamErrorIsAnAPITypeForServicesAndRaw(t *testing.T) {
 	var rawPE *api.InvalidParamError
 	if !errors.As(rawErr, &rawPE) || rawPE.In != "path" || rawPE.Param != "secret_id" {
 		t.Errorf("raw call: err = %v (%T), want errors.As to find an *api.InvalidParamError for secret_id", rawErr, rawErr)
-	} else if ok && (rawPE.Reason != pe.Reason || rawErr.Error() != err.Error()) {
+	} else if ok && (rawPE.Reason != pe.Reason || !strings.HasSuffix(err.Error(), ": "+rawErr.Error())) {
 		t.Errorf("raw call: %q, service call: %q: want the same refusal", rawErr, err)
 	}
 	var other *api.Error

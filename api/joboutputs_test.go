@@ -48,7 +48,7 @@ func TestFineTuningJobOutputsDownloadAgainstTheFake(t *testing.T) {
 		var progress []api.TransferProgress
 		for _, out := range []struct {
 			file     string
-			download func(context.Context, string, string, ...api.Option) ([]string, error)
+			download func(context.Context, string, string, ...api.TransferOption) ([]string, error)
 		}{
 			{"metrics-file", c.SupervisedFineTuningJobs.DownloadMetricsFile},
 			{"trainer-logs", c.SupervisedFineTuningJobs.DownloadTrainerLogs},
@@ -91,7 +91,7 @@ func TestJobOutputsOfAMissingJobAreNotFound(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake, c := memoryClient(t)
 		ctx := context.Background()
-		for name, download := range map[string]func(context.Context, string, string, ...api.Option) ([]string, error){
+		for name, download := range map[string]func(context.Context, string, string, ...api.TransferOption) ([]string, error){
 			"SupervisedFineTuningJobs.DownloadMetricsFile": c.SupervisedFineTuningJobs.DownloadMetricsFile,
 			"DpoJobs.DownloadMetricsFile":                  c.DpoJobs.DownloadMetricsFile,
 			"DpoJobs.DownloadTrainerLogs":                  c.DpoJobs.DownloadTrainerLogs,

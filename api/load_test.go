@@ -45,9 +45,9 @@ func TestLoadWithRandomFaults(t *testing.T) {
 				case 0:
 					_, err = c.Secrets.Get(ctx, id, nil)
 				case 1:
-					_, err = c.Secrets.List(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(20))})
+					_, err = c.Secrets.List(ctx, &gen.ListSecretsParams{PageSize: api.Ptr(int32(20))})
 				case 2:
-					_, err = c.Secrets.Update(ctx, id, gen.UpdateSecretBody{KeyName: "K", Value: ptr(fmt.Sprintf("sk-load-%d", i))})
+					_, err = c.Secrets.Update(ctx, id, gen.UpdateSecretBody{KeyName: "K", Value: api.Ptr(fmt.Sprintf("sk-load-%d", i))})
 				case 3:
 					_, err = c.Accounts.Get(ctx, nil)
 				}

@@ -329,7 +329,7 @@ func TestDiscardedBodiesPastTheDrainLimitAreClosedUnread(t *testing.T) {
 	}
 }
 
-func checkHugeDiscardedBodies(t *testing.T, ctx context.Context, opts ...api.Option) {
+func checkHugeDiscardedBodies(t *testing.T, ctx context.Context, opts ...api.ClientOption) {
 	const (
 		huge  = 64 << 20
 		chunk = 32 << 10
@@ -475,7 +475,7 @@ func TestListStopsWhenTheStartTokenComesBack(t *testing.T) {
 	c := listClient(t, s)
 	var err error
 	n := 0
-	for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(2)), PageToken: ptr("offset-2")}) {
+	for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: api.Ptr(int32(2)), PageToken: api.Ptr("offset-2")}) {
 		if e != nil {
 			err = e
 			break
@@ -574,7 +574,7 @@ func TestStatusesOutside2xxAreErrors(t *testing.T) {
 }
 
 // countingGetBody wraps a request's GetBody to count its calls.
-func countingGetBody(n *atomic.Int32) api.Option {
+func countingGetBody(n *atomic.Int32) api.ClientOption {
 	return api.WithMiddleware(func(next api.Doer) api.Doer {
 		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
 			if get := req.GetBody; get != nil {
@@ -661,10 +661,9 @@ func TestDeleteAnswers(t *testing.T) {
 func TestWithRefusesBadOptions(t *testing.T) {
 	c := newClient(t, script(step{status: 200, body: secretJSON}))
 	for name, opt := range map[string]api.Option{
-		"a negative retry count": api.WithMaxRetries(-1),
-		"an empty account":       api.WithAccount(""),
-		"an API key":             api.WithAPIKey(testAPIKey),
-		"a base URL":             api.WithBaseURL(testBaseURL),
+		"a negative retry count":  api.WithMaxRetries(-1),
+		"an empty account":        api.WithAccount(""),
+		"an account with a space": api.WithAccount("team a"),
 	} {
 		if d, err := c.With(api.WithAccount("other"), opt); err == nil || d != nil {
 			t.Errorf("%s: With gave %v, %v; want nil and an error", name, d, err)
@@ -748,7 +747,7 @@ func TestErrorText(t *testing.T) {
 			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512)},
 		{&api.Error{Method: "GET", Path: "/v1/x", StatusCode: 400, Message: strings.Repeat("m", 513), Attempts: 1},
 			"GET /v1/x: 400 Bad Request: " + strings.Repeat("m", 512) + "…"},
-		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 1, Err: io.ErrUnexpectedEOF}, "POST /v1/y: unexpected EOF [after 1 attempts]"},
+		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 1, Err: io.ErrUnexpectedEOF}, "POST /v1/y: unexpected EOF [after 1 attempt]"},
 		{&api.TransportError{Method: "POST", Path: "/v1/y", Attempts: 2, Err: context.Canceled,
 			Last: &api.Error{StatusCode: 429, Code: api.CodeResourceExhausted}},
 			"POST /v1/y: context canceled [after 2 attempts] (last attempt: 429 Too Many Requests (RESOURCE_EXHAUSTED))"},

@@ -33,11 +33,11 @@ func countingServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic
 
 // loopbackClient returns a Client for srv with its own transport, closed
 // with the test.
-func loopbackClient(t *testing.T, srv *httptest.Server, opts ...api.Option) *api.Client {
+func loopbackClient(t *testing.T, srv *httptest.Server, opts ...api.ClientOption) *api.Client {
 	t.Helper()
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := api.New(append([]api.Option{
+	c, err := api.New(append([]api.ClientOption{
 		api.WithAccount("acct"),
 		api.WithAPIKey(testAPIKey),
 		api.WithBaseURL(srv.URL),

@@ -24,25 +24,137 @@ const (
 	EnvAccountID = "FIREWORKS_ACCOUNT_ID"
 )
 
-// An Option configures a Client when given to New (or Client.With), and
-// one call when given after the call's arguments:
+// Options say by their type where they may be given, so that an option
+// given where it means nothing does not compile:
 //
-//	client, err := api.New(api.WithAccount("acme"), api.WithMaxRetries(4))
-//	secret, err := client.Secrets.Get(ctx, "s", nil, api.WithTimeout(5*time.Second))
+//   - an Option (WithAccount, WithMaxRetries, WithTimeout,
+//     WithRetryNonIdempotent, WithResponseInto) configures one call when
+//     given after the call's arguments, and every call of a Client when
+//     given to New or Client.With; every Wait, Upload and Download takes
+//     Options too, for the calls it makes;
 //
-// Options that shape the Client itself (WithAPIKey, WithBaseURL,
-// WithHTTPClient, WithLogger, WithMiddleware, WithRetryBudget,
-// WithMaxRetryWait, WithUserAgent) are refused, before anything is sent,
-// when given to a call.
-type Option func(*optionTarget) error
+//   - a ClientOption (WithAPIKey, WithBaseURL, WithHTTPClient, WithLogger,
+//     WithMiddleware, WithRetryBudget, WithMaxRetryWait, WithUserAgent)
+//     configures the Client itself: only New takes it;
+//
+//   - a WaitOption (UntilStates, WithPollInterval, OnWaitProgress...) is
+//     taken by the Wait methods, and by Upload (for WaitAfterUpload);
+//
+//   - a TransferOption (WithParallelTransfers, OnTransferProgress...) is
+//     taken by Upload and the Download methods;
+//
+//   - an UploadOption is what Upload takes: any of the above but a
+//     ClientOption, and WaitAfterUpload.
+//
+//     client, err := api.New(api.WithAccount("acme"), api.WithMaxRetries(4))
+//     secret, err := client.Secrets.Get(ctx, "s", nil, api.WithTimeout(5*time.Second))
+//
+// What stays a check when the option is applied, before anything is sent,
+// is its value: a negative count, an empty account, a state the resource
+// does not have. A nil option is ignored.
+type Option interface {
+	ClientOption
+	WaitOption
+	TransferOption
+	applyToCall(*callSettings) error
+}
 
-// optionTarget is what an option sets: a call's settings, and the
-// Client's configuration when the option is given to New.
-type optionTarget struct {
+// A ClientOption configures a Client: New takes it. Every Option is one
+// too, setting the default of every call.
+type ClientOption interface {
+	applyToClient(*clientConfig, *callSettings) error
+}
+
+// A WaitOption configures a Wait, or the wait of an Upload with
+// WaitAfterUpload. Every Option is one too, for the polls' calls.
+type WaitOption interface {
+	UploadOption
+	isWaitOption()
+}
+
+// A TransferOption configures an Upload or a Download. Every Option is one
+// too, for the transfer's calls.
+type TransferOption interface {
+	UploadOption
+	isTransferOption()
+}
+
+// An UploadOption configures an Upload: every Option, WaitOption and
+// TransferOption is one, and so is WaitAfterUpload.
+type UploadOption interface {
+	workflowOption
+	isUploadOption()
+}
+
+// workflowOption is what the options of a Wait, an Upload and a Download
+// have in common: they set a workflow's settings.
+type workflowOption interface {
+	applyToWorkflow(*workflowTarget) error
+}
+
+// workflowTarget is what a workflow's options set: the settings of the
+// calls it makes, and its own (nil for those it has none of).
+type workflowTarget struct {
 	call     *callSettings
-	client   *clientConfig     // nil for a call and for Client.With
-	wait     *waitSettings     // set for Wait (and Upload), nil otherwise
-	transfer *transferSettings // set for Upload and Download, nil otherwise
+	wait     *waitSettings
+	transfer *transferSettings
+}
+
+// callOption is an Option: it sets call settings, wherever it is given.
+type callOption func(*callSettings) error
+
+func (o callOption) applyToCall(s *callSettings) error                    { return o(s) }
+func (o callOption) applyToClient(_ *clientConfig, s *callSettings) error { return o(s) }
+func (o callOption) applyToWorkflow(t *workflowTarget) error              { return o(t.call) }
+func (callOption) isWaitOption()                                          {}
+func (callOption) isTransferOption()                                      {}
+func (callOption) isUploadOption()                                        {}
+
+// clientOption is a ClientOption: it sets what only New may set.
+type clientOption func(*clientConfig) error
+
+func (o clientOption) applyToClient(c *clientConfig, _ *callSettings) error { return o(c) }
+
+// resolveWorkflow applies a workflow's options to the Client's call
+// defaults and to the workflow's own settings (w and tr, nil for those it
+// has none of), and returns the call settings of its calls.
+func resolveWorkflow[O workflowOption](c *Client, opts []O, w *waitSettings, tr *transferSettings) (callSettings, error) {
+	s := c.defaults
+	for i, opt := range opts {
+		if workflowOption(opt) == nil {
+			continue
+		}
+		if err := opt.applyToWorkflow(&workflowTarget{call: &s, wait: w, transfer: tr}); err != nil {
+			return s, optionError(i, len(opts), err)
+		}
+	}
+	return s, nil
+}
+
+// applyCallOptions applies opts to a copy of defaults: the settings of one
+// call. A nil option is skipped.
+func applyCallOptions(defaults callSettings, opts []Option) (callSettings, error) {
+	s := defaults
+	for i, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt.applyToCall(&s); err != nil {
+			return s, optionError(i, len(opts), err)
+		}
+	}
+	return s, nil
+}
+
+// optionError is the error of the i-th of n options, refused before
+// anything is sent: an *InvalidParamError (In "option") whose reason is
+// the option's own words, or the one the option gave for the parameter it
+// sets.
+func optionError(i, n int, err error) error {
+	if ip, ok := err.(*InvalidParamError); ok {
+		return ip // a parameter an option sets (WithAccount's account_id)
+	}
+	return &InvalidParamError{In: "option", Param: fmt.Sprintf("%d of %d", i+1, n), Reason: err.Error()}
 }
 
 // callSettings are what a call may change: the Client's are the defaults.
@@ -51,6 +163,7 @@ type callSettings struct {
 	maxRetries         int
 	timeout            time.Duration
 	retryNonIdempotent bool
+	into               *Response // WithResponseInto's, nil for none
 }
 
 // clientConfig is what only New may set. The Client keeps it, once, in
@@ -67,20 +180,10 @@ type clientConfig struct {
 	middleware   []func(Doer) Doer
 }
 
-// clientOption is an Option that only New takes.
-func clientOption(name string, set func(*clientConfig) error) Option {
-	return func(t *optionTarget) error {
-		if t.client == nil {
-			return fmt.Errorf("%s configures a Client: give it to api.New, not to a call", name)
-		}
-		return set(t.client)
-	}
-}
-
 // WithAPIKey sets the API key, instead of FIREWORKS_API_KEY. A key shorter
 // than 8 characters is refused.
-func WithAPIKey(key string) Option {
-	return clientOption("WithAPIKey", func(c *clientConfig) error {
+func WithAPIKey(key string) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		c.apiKey, c.apiKeySet = key, true
 		return nil
 	})
@@ -88,8 +191,8 @@ func WithAPIKey(key string) Option {
 
 // WithBaseURL sets the API's base URL, instead of FIREWORKS_BASE_URL or
 // DefaultBaseURL. It must be https, or http to a loopback address.
-func WithBaseURL(u string) Option {
-	return clientOption("WithBaseURL", func(c *clientConfig) error {
+func WithBaseURL(u string) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		c.baseURL = u
 		return nil
 	})
@@ -99,21 +202,21 @@ func WithBaseURL(u string) Option {
 // path), instead of FIREWORKS_ACCOUNT_ID: for every call of a Client when
 // given to New or Client.With, for one call when given to the call.
 func WithAccount(id string) Option {
-	return func(t *optionTarget) error {
-		if id == "" {
-			return &InvalidParamError{In: "path", Param: accountParam, Reason: "empty value (WithAccount)"}
+	return callOption(func(s *callSettings) error {
+		if err := checkAccount(id); err != nil {
+			return err // an *InvalidParamError naming account_id
 		}
-		t.call.account = id
+		s.account = id
 		return nil
-	}
+	})
 }
 
 // WithHTTPClient makes the Client send its requests through hc, whose
 // Transport (for tracing, proxies, metrics) and Jar keep working. The
 // Client never modifies hc: it uses a copy whose redirects never carry the
 // API key to another origin.
-func WithHTTPClient(hc *http.Client) Option {
-	return clientOption("WithHTTPClient", func(c *clientConfig) error {
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		if hc == nil {
 			return errors.New("WithHTTPClient: nil *http.Client")
 		}
@@ -127,13 +230,13 @@ func WithHTTPClient(hc *http.Client) Option {
 // Client's retry budget (see WithRetryBudget), which a healthy API always
 // leaves.
 func WithMaxRetries(n int) Option {
-	return func(t *optionTarget) error {
+	return callOption(func(s *callSettings) error {
 		if n < 0 {
 			return fmt.Errorf("WithMaxRetries: %d is negative", n)
 		}
-		t.call.maxRetries = n
+		s.maxRetries = n
 		return nil
-	}
+	})
 }
 
 // WithTimeout bounds each attempt (connecting, sending, and reading the
@@ -141,13 +244,13 @@ func WithMaxRetries(n int) Option {
 // bounds the whole call. The files' transfers of an Upload or a Download
 // are bounded by their progress instead (WithTransferIdleTimeout).
 func WithTimeout(d time.Duration) Option {
-	return func(t *optionTarget) error {
+	return callOption(func(s *callSettings) error {
 		if d <= 0 {
 			return fmt.Errorf("WithTimeout: %v is not positive", d)
 		}
-		t.call.timeout = d
+		s.timeout = d
 		return nil
-	}
+	})
 }
 
 // WithRetryNonIdempotent lets POST and PATCH requests be retried after
@@ -155,17 +258,17 @@ func WithTimeout(d time.Duration) Option {
 // connection, a timeout, a 500, a 503 without Retry-After), for every call
 // or for one. Use it only where a duplicated create or update is harmless.
 func WithRetryNonIdempotent() Option {
-	return func(t *optionTarget) error {
-		t.call.retryNonIdempotent = true
+	return callOption(func(s *callSettings) error {
+		s.retryNonIdempotent = true
 		return nil
-	}
+	})
 }
 
 // WithMaxRetryWait caps the wait a server may ask for with Retry-After or
 // retry-after-ms. A response that asks for longer is not retried: its error
 // comes back at once, with the wait in Error.RetryAfter.
-func WithMaxRetryWait(d time.Duration) Option {
-	return clientOption("WithMaxRetryWait", func(c *clientConfig) error {
+func WithMaxRetryWait(d time.Duration) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		if d < 0 {
 			return fmt.Errorf("WithMaxRetryWait: %v is negative", d)
 		}
@@ -176,8 +279,8 @@ func WithMaxRetryWait(d time.Duration) Option {
 
 // WithRetryBudget sets the retry budget shared by every call of the Client
 // (see RetryBudget; DefaultRetryBudget without this option).
-func WithRetryBudget(b RetryBudget) Option {
-	return clientOption("WithRetryBudget", func(c *clientConfig) error {
+func WithRetryBudget(b RetryBudget) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		if err := b.validate(); err != nil {
 			return fmt.Errorf("WithRetryBudget: %w", err)
 		}
@@ -189,8 +292,8 @@ func WithRetryBudget(b RetryBudget) Option {
 // WithoutRetryBudget lets every call retry up to its WithMaxRetries,
 // whatever the other calls meet: a failing API then gets up to
 // 1+MaxRetries requests for each call.
-func WithoutRetryBudget() Option {
-	return clientOption("WithoutRetryBudget", func(c *clientConfig) error {
+func WithoutRetryBudget() ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		c.budget = RetryBudget{}
 		return nil
 	})
@@ -200,8 +303,8 @@ func WithoutRetryBudget() Option {
 // level, to l: method, path, status, attempt, wait and duration. Logs never
 // hold the API key, a query string, a request or response body, or a
 // secret value.
-func WithLogger(l *slog.Logger) Option {
-	return clientOption("WithLogger", func(c *clientConfig) error {
+func WithLogger(l *slog.Logger) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		c.logger = l
 		return nil
 	})
@@ -209,8 +312,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithUserAgent puts product (such as "my-app/1.2") before the SDK's own
 // User-Agent.
-func WithUserAgent(product string) Option {
-	return clientOption("WithUserAgent", func(c *clientConfig) error {
+func WithUserAgent(product string) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		c.userAgent = product
 		return nil
 	})
@@ -232,8 +335,8 @@ func (f DoerFunc) Do(req *http.Request) (*http.Response, error) { return f(req) 
 // and error mapping; the first middleware given is the outermost. Each
 // request a middleware sees is one call as the caller made it; errors it
 // returns come back to the caller as they are.
-func WithMiddleware(mw func(next Doer) Doer) Option {
-	return clientOption("WithMiddleware", func(c *clientConfig) error {
+func WithMiddleware(mw func(next Doer) Doer) ClientOption {
+	return clientOption(func(c *clientConfig) error {
 		if mw == nil {
 			return errors.New("WithMiddleware: nil middleware")
 		}

@@ -141,12 +141,12 @@ func BenchmarkListSecrets(b *testing.B) {
 func pagesHandler(b *testing.B, total, pageSize int) http.Handler {
 	pages := map[string][]byte{}
 	for offset := 0; offset < total; offset += pageSize {
-		page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: ptr(int32(total))}
+		page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: api.Ptr(int32(total))}
 		for i := offset; i < min(offset+pageSize, total); i++ {
 			*page.Secrets = append(*page.Secrets, gen.Secret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
 		}
 		if next := offset + pageSize; next < total {
-			page.NextPageToken = ptr(strconv.Itoa(next))
+			page.NextPageToken = api.Ptr(strconv.Itoa(next))
 		}
 		raw, err := json.Marshal(page)
 		if err != nil {

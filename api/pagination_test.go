@@ -42,7 +42,7 @@ func (s *secretsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok := q.Get("pageToken"); tok != "" {
 		offset, _ = strconv.Atoi(tok[len("offset-"):])
 	}
-	page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: ptr(int32(s.n))}
+	page := gen.ListSecretsResponse{Secrets: &[]gen.Secret{}, TotalSize: api.Ptr(int32(s.n))}
 	for i := offset; i < min(offset+size, s.n); i++ {
 		*page.Secrets = append(*page.Secrets, gen.Secret{Name: fmt.Sprintf("accounts/acct/secrets/s%05d", i), KeyName: "K"})
 	}
@@ -57,13 +57,13 @@ func (s *secretsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(page)
 }
 
-func listClient(t testing.TB, s *secretsServer, opts ...api.Option) *api.Client {
+func listClient(t testing.TB, s *secretsServer, opts ...api.ClientOption) *api.Client {
 	t.Helper()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct")}, opts...)...)
+	c, err := api.New(append([]api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL(srv.URL), api.WithHTTPClient(&http.Client{Transport: tr}), api.WithAccount("acct")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +83,10 @@ func TestListAllYieldsEveryItemOnce(t *testing.T) {
 		{1, nil, 1},
 		{50, nil, 1}, // exactly one full default page
 		{51, nil, 2},
-		{200, ptr(int32(200)), 1}, // exactly one full maximal page
-		{1000, ptr(int32(200)), 5},
-		{10, ptr(int32(3)), 4},
-		{450, ptr(int32(1000)), 3}, // above the maximum: the server pages by 200
+		{200, api.Ptr(int32(200)), 1}, // exactly one full maximal page
+		{1000, api.Ptr(int32(200)), 5},
+		{10, api.Ptr(int32(3)), 4},
+		{450, api.Ptr(int32(1000)), 3}, // above the maximum: the server pages by 200
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%d items, page size %v", tc.items, paging.Deref(tc.pageSize)), func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestListAllYieldsEveryItemOnce(t *testing.T) {
 func TestListPagesGiveTotalSizeAndKeepParams(t *testing.T) {
 	s := &secretsServer{n: 25}
 	c := listClient(t, s)
-	params := &gen.ListSecretsParams{PageSize: ptr(int32(10)), Filter: ptr("keyName=K")}
+	params := &gen.ListSecretsParams{PageSize: api.Ptr(int32(10)), Filter: api.Ptr("keyName=K")}
 	var sizes []int
 	for page, err := range c.Secrets.ListPages(context.Background(), params) {
 		if err != nil {
@@ -144,7 +144,7 @@ func TestListStartsFromCallerToken(t *testing.T) {
 	s := &secretsServer{n: 30}
 	c := listClient(t, s)
 	n := 0
-	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageToken: ptr("offset-20")}) {
+	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageToken: api.Ptr("offset-20")}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestListStopsOnRepeatedToken(t *testing.T) {
 			// The loop is cut well within 4 pages of 2 items; without the
 			// check it would never end, so it is bounded here.
 			const maxItems = 20
-			for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(2))}) {
+			for _, e := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: api.Ptr(int32(2))}) {
 				if e != nil {
 					err = e
 					break
@@ -202,7 +202,7 @@ func TestListEndsOnCancellation(t *testing.T) {
 	defer cancel()
 	var err error
 	n := 0
-	for _, e := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for _, e := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: api.Ptr(int32(10))}) {
 		if e != nil {
 			err = e
 			break
@@ -245,7 +245,7 @@ func TestListPageRequestsGoThroughTheWrapper(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for _, err := range c.Secrets.ListAll(context.Background(), &gen.ListSecretsParams{PageSize: api.Ptr(int32(10))}) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", n, err)
 		}
@@ -326,11 +326,11 @@ func TestListAgainstTheFake(t *testing.T) {
 		items     int
 		wantPages int
 	}{
-		{"many", ptr(int32(1)), 430, 430},
-		{"many", ptr(int32(7)), 430, 62},
+		{"many", api.Ptr(int32(1)), 430, 430},
+		{"many", api.Ptr(int32(7)), 430, 62},
 		{"many", nil, 430, 9},
-		{"many", ptr(int32(200)), 430, 3},
-		{"many", ptr(int32(5000)), 430, 3}, // coerced to 200
+		{"many", api.Ptr(int32(200)), 430, 3},
+		{"many", api.Ptr(int32(5000)), 430, 3}, // coerced to 200
 		{"empty", nil, 0, 1},
 		{"onepage", nil, gatewaytest.DefaultPageSize, 1},
 	} {
@@ -349,7 +349,7 @@ func TestListAgainstTheFake(t *testing.T) {
 	fake.ResetJournal()
 	n := 0
 	var err error
-	for _, e := range c.Secrets.ListAll(cctx, &gen.ListSecretsParams{PageSize: ptr(int32(50))}, api.WithAccount("many")) {
+	for _, e := range c.Secrets.ListAll(cctx, &gen.ListSecretsParams{PageSize: api.Ptr(int32(50))}, api.WithAccount("many")) {
 		if e != nil {
 			err = e
 			break

@@ -71,7 +71,7 @@ type endOfChain struct{ p *pipeline }
 func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
 	s, _ := req.Context().Value(callSettingsKey{}).(*callSettings)
 	if s == nil {
-		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Err: errors.New("a middleware sent a request that is not a call of the Client")}
+		return nil, &TransportError{Method: req.Method, Path: req.URL.EscapedPath(), Err: errors.New("a middleware sent a request that is not a call of the Client")}
 	}
 	return e.p.attempts(req, s, &e.p.api)
 }
@@ -118,6 +118,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			p.budget.recordAttempt(true)
 			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
+			if d == &p.api {
+				p.fillResponse(s, req, resp, attempt)
+			}
 			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, p: p, req: req, attempts: attempt}
 			return resp, nil
 		} else {
@@ -146,6 +149,9 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			if err != nil {
 				failure = p.transportError(req, attempt, unwrapURLError(err), nil)
 			} else {
+				if d == &p.api {
+					p.fillResponse(s, req, resp, attempt)
+				}
 				failure = p.newError(req, resp, attempt)
 			}
 			cancel()
@@ -344,7 +350,7 @@ func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, s
 	}
 	p.logger.LogAttrs(ctx, level, msg,
 		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("path", req.URL.EscapedPath()),
 		slog.Int("status", status),
 		slog.Int("attempt", attempt),
 		slog.Duration("wait", wait),

@@ -91,11 +91,11 @@ func TestServerRequestedWaitIsHonoured(t *testing.T) {
 func TestServerWaitAboveCapIsNotRetried(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts []api.Option
+		opts []api.ClientOption
 		ask  string
 	}{
 		{"default cap of 60s", nil, "61"},
-		{"WithMaxRetryWait(5s)", []api.Option{api.WithMaxRetryWait(5 * time.Second)}, "10"},
+		{"WithMaxRetryWait(5s)", []api.ClientOption{api.WithMaxRetryWait(5 * time.Second)}, "10"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -189,13 +189,13 @@ func TestCallerDeadlineIsNotRetried(t *testing.T) {
 func TestPerAttemptTimeout(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		opts    []api.Option
+		opts    []api.ClientOption
 		editors []api.Option
 		want    time.Duration
 	}{
 		{"default 60s", nil, nil, 60 * time.Second},
-		{"WithTimeout", []api.Option{api.WithTimeout(2 * time.Second)}, nil, 2 * time.Second},
-		{"CallTimeout overrides WithTimeout", []api.Option{api.WithTimeout(2 * time.Second)}, []api.Option{api.WithTimeout(500 * time.Millisecond)}, 500 * time.Millisecond},
+		{"WithTimeout", []api.ClientOption{api.WithTimeout(2 * time.Second)}, nil, 2 * time.Second},
+		{"CallTimeout overrides WithTimeout", []api.ClientOption{api.WithTimeout(2 * time.Second)}, []api.Option{api.WithTimeout(500 * time.Millisecond)}, 500 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -224,13 +224,13 @@ func TestPerAttemptTimeout(t *testing.T) {
 func TestCallMaxRetriesOverridesClient(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		opts    []api.Option
+		opts    []api.ClientOption
 		editors []api.Option
 		want    int
 	}{
 		{"default 2 retries", nil, nil, 3},
-		{"WithMaxRetries(0)", []api.Option{api.WithMaxRetries(0)}, nil, 1},
-		{"CallMaxRetries(4) over WithMaxRetries(0)", []api.Option{api.WithMaxRetries(0)}, []api.Option{api.WithMaxRetries(4)}, 5},
+		{"WithMaxRetries(0)", []api.ClientOption{api.WithMaxRetries(0)}, nil, 1},
+		{"CallMaxRetries(4) over WithMaxRetries(0)", []api.ClientOption{api.WithMaxRetries(0)}, []api.Option{api.WithMaxRetries(4)}, 5},
 		{"CallMaxRetries(0)", nil, []api.Option{api.WithMaxRetries(0)}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -70,7 +70,7 @@ func TestRetryPolicy(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					synctest.Test(t, func(t *testing.T) {
 						rt := script(row.step)
-						opts := []api.Option{api.WithTimeout(time.Second)}
+						opts := []api.ClientOption{api.WithTimeout(time.Second)}
 						if optIn == "client" {
 							opts = append(opts, api.WithRetryNonIdempotent())
 						}

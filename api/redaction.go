@@ -29,7 +29,7 @@ func (p *pipeline) newError(req *http.Request, resp *http.Response, attempts int
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Request-Id"),
 		Method:     req.Method,
-		Path:       req.URL.Path,
+		Path:       req.URL.EscapedPath(),
 		Attempts:   attempts,
 		Body:       body,
 		Response:   resp,
@@ -64,7 +64,7 @@ func (p *pipeline) newError(req *http.Request, resp *http.Response, attempts int
 // transportError builds the *TransportError of a call that got no
 // response, with the cause's text redacted.
 func (p *pipeline) transportError(req *http.Request, attempts int, cause, last error) *TransportError {
-	e := &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempts, Err: cause, Last: last}
+	e := &TransportError{Method: req.Method, Path: req.URL.EscapedPath(), Attempts: attempts, Err: cause, Last: last}
 	if cause != nil {
 		e.cause = redact.String(cause.Error(), p.requestSecrets(req))
 	}

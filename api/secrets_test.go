@@ -100,10 +100,10 @@ func TestLogsNeverHoldSecrets(t *testing.T) {
 		)
 		c := newClient(t, rt, api.WithLogger(logger))
 		if _, err := c.Secrets.Update(context.Background(), "sec",
-			gen.UpdateSecretBody{KeyName: "API_KEY", Value: ptr(testSecretValue)}, api.WithMaxRetries(1)); err != nil {
+			gen.UpdateSecretBody{KeyName: "API_KEY", Value: api.Ptr(testSecretValue)}, api.WithMaxRetries(1)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Secrets.List(context.Background(), &gen.ListSecretsParams{Filter: ptr("keyName=" + testSecretValue)}); err != nil {
+		if _, err := c.Secrets.List(context.Background(), &gen.ListSecretsParams{Filter: api.Ptr("keyName=" + testSecretValue)}); err != nil {
 			t.Fatal(err)
 		}
 		out := logs.String()
@@ -142,7 +142,7 @@ func TestEverySensitiveFieldIsRedacted(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func() error{
 		"refresh token": func() error {
-			_, err := c.Auth.RefreshSessionToken(ctx, gen.RefreshSessionTokenRequest{RefreshToken: ptr(refresh)})
+			_, err := c.Auth.RefreshSessionToken(ctx, gen.RefreshSessionTokenRequest{RefreshToken: api.Ptr(refresh)})
 			return err
 		},
 		"client secret": func() error {

@@ -170,6 +170,9 @@ func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.Cre
 // Delete calls DeleteApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys:delete.
 // Delete API Key.
 func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.DeleteAPIKeyBody, opts ...Option) error {
+	if isZero(body.KeyID) {
+		return missingBodyField(&gen.Operations[34], "keyId")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[34], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeleteAPIKeyRequest(server, account, userID, body)
 	}))
@@ -338,6 +341,9 @@ func (s *AccountsService) ListServerlessRateLimits(ctx context.Context, params *
 // TestEvaluation calls TestEvaluation: POST /v1/accounts/{account_id}:testeval.
 // Similar to preview evaluation, but no need to create the evaluation entry first.
 func (s *AccountsService) TestEvaluation(ctx context.Context, body gen.TestEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
+	if isZero(body.SampleData) {
+		return nil, missingBodyField(&gen.Operations[170], "sampleData")
+	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[170], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewTestEvaluationRequest(server, account, body)
 	}))
@@ -360,9 +366,9 @@ func (s *AccountsService) UpdatePolicySettings(ctx context.Context, body gen.Upd
 // AccountState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *AccountsService) Wait(ctx context.Context, opts ...Option) (*gen.Account, error) {
+func (s *AccountsService) Wait(ctx context.Context, opts ...WaitOption) (*gen.Account, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -505,9 +511,9 @@ func (s *BatchInferenceJobsService) ListAll(ctx context.Context, params *gen.Lis
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...Option) (*gen.BatchInferenceJob, error) {
+func (s *BatchInferenceJobsService) Wait(ctx context.Context, batchInferenceJobID string, opts ...WaitOption) (*gen.BatchInferenceJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -540,6 +546,15 @@ type CheckpointsService service
 // Promote calls PromoteCheckpoint: POST /v1/accounts/{account_id}/checkpoints/{checkpoint_id}:promote.
 // Promote a checkpoint to a model. The checkpoint is identified by account + snapshot ID; the trainer job ID is passed in the request body to resolve the GCS bucket.
 func (s *CheckpointsService) Promote(ctx context.Context, checkpointID string, body gen.PromoteCheckpointBody, opts ...Option) (*gen.PromoteCheckpointResponse, error) {
+	if isZero(body.OutputModel) {
+		return nil, missingBodyField(&gen.Operations[159], "outputModel")
+	}
+	if isZero(body.TrainerJobID) {
+		return nil, missingBodyField(&gen.Operations[159], "trainerJobId")
+	}
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[159], "baseModel")
+	}
 	return decode[gen.PromoteCheckpointResponse](s.client.send(ctx, &gen.Operations[159], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPromoteCheckpointRequest(server, account, checkpointID, body)
 	}))
@@ -551,6 +566,9 @@ type ClustersService service
 // Create calls CreateCluster: POST /v1/accounts/{account_id}/clusters.
 // Create Cluster.
 func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody, opts ...Option) (*gen.Cluster, error) {
+	if isZero(body.ClusterID) {
+		return nil, missingBodyField(&gen.Operations[7], "clusterId")
+	}
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[7], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateClusterRequest(server, account, body)
 	}))
@@ -632,9 +650,9 @@ func (s *ClustersService) Update(ctx context.Context, clusterID string, body gen
 // ClusterState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...Option) (*gen.Cluster, error) {
+func (s *ClustersService) Wait(ctx context.Context, clusterID string, opts ...WaitOption) (*gen.Cluster, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -667,6 +685,12 @@ type CreditCodesService service
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
 // APIs for credit codes. Redeem Credit Code.
 func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCodeRequest, opts ...Option) (*gen.RedeemCreditCodeResponse, error) {
+	if isZero(body.Code) {
+		return nil, missingBodyField(&gen.Operations[160], "code")
+	}
+	if isZero(body.Name) {
+		return nil, missingBodyField(&gen.Operations[160], "name")
+	}
 	return decode[gen.RedeemCreditCodeResponse](s.client.send(ctx, &gen.Operations[160], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewRedeemCreditCodeRequest(server, body)
 	}))
@@ -714,6 +738,9 @@ type DatasetsService service
 // Create calls CreateDataset: POST /v1/accounts/{account_id}/datasets.
 // Create Dataset.
 func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody, opts ...Option) (*gen.Dataset, error) {
+	if isZero(body.DatasetID) {
+		return nil, missingBodyField(&gen.Operations[8], "datasetId")
+	}
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[8], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDatasetRequest(server, account, body)
 	}))
@@ -816,9 +843,9 @@ func (s *DatasetsService) ValidateUpload(ctx context.Context, datasetID string, 
 // DatasetState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...Option) (*gen.Dataset, error) {
+func (s *DatasetsService) Wait(ctx context.Context, datasetID string, opts ...WaitOption) (*gen.Dataset, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -855,7 +882,7 @@ func (s *DatasetsService) poll(ctx context.Context, datasetID string, ws *waitSe
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the dataset. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []File, opts ...Option) error {
+func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "dataset",
 		id:   datasetID,
@@ -885,7 +912,7 @@ func (s *DatasetsService) Upload(ctx context.Context, datasetID string, files []
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...Option) ([]string, error) {
+func (s *DatasetsService) Download(ctx context.Context, datasetID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dataset",
 		id:   datasetID,
@@ -976,9 +1003,9 @@ func (s *DeployedModelsService) Update(ctx context.Context, deployedModelID stri
 // DeployedModelState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...Option) (*gen.DeployedModel, error) {
+func (s *DeployedModelsService) Wait(ctx context.Context, deployedModelID string, opts ...WaitOption) (*gen.DeployedModel, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -1063,6 +1090,9 @@ type DeploymentShapesService service
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
 // CRUD APIs for deployment shape. Create Deployment Shape.
 func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.CreateDeploymentShapeParams, body gen.DeploymentShape, opts ...Option) (*gen.DeploymentShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[11], "baseModel")
+	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[11], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentShapeRequest(server, account, params, body)
 	}))
@@ -1120,6 +1150,9 @@ func (s *DeploymentShapesService) ListAll(ctx context.Context, params *gen.ListD
 // Update calls UpdateDeploymentShape: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
 // Update Deployment Shape.
 func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID string, params *gen.UpdateDeploymentShapeParams, body gen.UpdateDeploymentShapeBody, opts ...Option) (*gen.DeploymentShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[176], "baseModel")
+	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[176], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentShapeRequest(server, account, deploymentShapeID, params, body)
 	}))
@@ -1167,6 +1200,9 @@ type DeploymentsService service
 // Create calls CreateDeployment: POST /v1/accounts/{account_id}/deployments.
 // Create Deployment.
 func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeploymentParams, body gen.Deployment, opts ...Option) (*gen.Deployment, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[10], "baseModel")
+	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[10], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDeploymentRequest(server, account, params, body)
 	}))
@@ -1274,6 +1310,9 @@ func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, 
 // Update calls UpdateDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}.
 // Update Deployment.
 func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, params *gen.UpdateDeploymentParams, body gen.UpdateDeploymentBody, opts ...Option) (*gen.Deployment, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[175], "baseModel")
+	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[175], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateDeploymentRequest(server, account, deploymentID, params, body)
 	}))
@@ -1288,9 +1327,9 @@ func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, pa
 // DeploymentState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...Option) (*gen.Deployment, error) {
+func (s *DeploymentsService) Wait(ctx context.Context, deploymentID string, opts ...WaitOption) (*gen.Deployment, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -1386,9 +1425,9 @@ func (s *DeveloperPassesService) Update(ctx context.Context, developerPasseID st
 // DeveloperPassState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...Option) (*gen.DeveloperPass, error) {
+func (s *DeveloperPassesService) Wait(ctx context.Context, developerPasseID string, opts ...WaitOption) (*gen.DeveloperPass, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -1428,6 +1467,9 @@ func (s *DpoJobsService) Cancel(ctx context.Context, dpoJobID string, opts ...Op
 
 // Create calls CreateDpoJob: POST /v1/accounts/{account_id}/dpoJobs.
 func (s *DpoJobsService) Create(ctx context.Context, params *gen.CreateDpoJobParams, body gen.DpoJob, opts ...Option) (*gen.DpoJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[13], "dataset")
+	}
 	return decode[gen.DpoJob](s.client.send(ctx, &gen.Operations[13], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateDpoJobRequest(server, account, params, body)
 	}))
@@ -1503,9 +1545,9 @@ func (s *DpoJobsService) Resume(ctx context.Context, dpoJobID string, opts ...Op
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...Option) (*gen.DpoJob, error) {
+func (s *DpoJobsService) Wait(ctx context.Context, dpoJobID string, opts ...WaitOption) (*gen.DpoJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -1539,7 +1581,7 @@ func (s *DpoJobsService) poll(ctx context.Context, dpoJobID string, ws *waitSett
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dpo job",
 		id:   dpoJobID,
@@ -1560,7 +1602,7 @@ func (s *DpoJobsService) DownloadMetricsFile(ctx context.Context, dpoJobID strin
 // storage sends) is right. A dpo job that has no such file (yet) is an error
 // of ErrNoFile. OnTransferProgress reports the bytes. See README.md
 // ("Uploading and downloading files").
-func (s *DpoJobsService) DownloadTrainerLogs(ctx context.Context, dpoJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *DpoJobsService) DownloadTrainerLogs(ctx context.Context, dpoJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "dpo job",
 		id:   dpoJobID,
@@ -1651,9 +1693,9 @@ func (s *EvaluationJobsService) ListAll(ctx context.Context, params *gen.ListEva
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...Option) (*gen.EvaluationJob, error) {
+func (s *EvaluationJobsService) Wait(ctx context.Context, evaluationJobID string, opts ...WaitOption) (*gen.EvaluationJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -1687,7 +1729,7 @@ func (s *EvaluationJobsService) poll(ctx context.Context, evaluationJobID string
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluationJobsService) DownloadExecutionLog(ctx context.Context, evaluationJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluation job",
 		id:   evaluationJobID,
@@ -1764,6 +1806,9 @@ func (s *EvaluationsService) ListAll(ctx context.Context, params *gen.ListEvalua
 // Preview calls PreviewEvaluation: POST /v1/accounts/{account_id}/evaluations/{evaluation_id}:preview.
 // Preview an evaluation with sample data.
 func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, body gen.PreviewEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
+	if isZero(body.SampleData) {
+		return nil, missingBodyField(&gen.Operations[157], "sampleData")
+	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[157], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewPreviewEvaluationRequest(server, account, evaluationID, body)
 	}))
@@ -1783,6 +1828,9 @@ type EvaluatorVersionsService service
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
 // Alias Evaluator Revision - assign or update a user-specified alias.
 func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string, versionID string, body gen.AliasEvaluatorVersionBody, opts ...Option) (*gen.EvaluatorVersion, error) {
+	if isZero(body.AliasID) {
+		return nil, missingBodyField(&gen.Operations[0], "aliasId")
+	}
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[0], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewAliasEvaluatorVersionRequest(server, account, evaluatorID, versionID, body)
 	}))
@@ -2034,9 +2082,9 @@ func (s *EvaluatorsService) ValidateUpload(ctx context.Context, evaluatorID stri
 // EvaluatorState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...Option) (*gen.Evaluator, error) {
+func (s *EvaluatorsService) Wait(ctx context.Context, evaluatorID string, opts ...WaitOption) (*gen.Evaluator, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2073,7 +2121,7 @@ func (s *EvaluatorsService) poll(ctx context.Context, evaluatorID string, ws *wa
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the evaluator. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, files []File, opts ...Option) error {
+func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -2103,7 +2151,7 @@ func (s *EvaluatorsService) Upload(ctx context.Context, evaluatorID string, file
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -2124,7 +2172,7 @@ func (s *EvaluatorsService) DownloadBuildLog(ctx context.Context, evaluatorID st
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...Option) ([]string, error) {
+func (s *EvaluatorsService) DownloadSourceCode(ctx context.Context, evaluatorID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "evaluator",
 		id:   evaluatorID,
@@ -2262,6 +2310,9 @@ type GenericDeploymentsService service
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
 // Create Generic Deployment.
 func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.CreateGenericDeploymentParams, body gen.GenericDeployment, opts ...Option) (*gen.GenericDeployment, error) {
+	if isZero(body.GenericDeploymentType) {
+		return nil, missingBodyField(&gen.Operations[18], "genericDeploymentType")
+	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[18], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateGenericDeploymentRequest(server, account, params, body)
 	}))
@@ -2319,6 +2370,9 @@ func (s *GenericDeploymentsService) ListAll(ctx context.Context, params *gen.Lis
 // Update calls UpdateGenericDeployment: PATCH /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
 // Create Generic Deployment.
 func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymentID string, body gen.UpdateGenericDeploymentBody, opts ...Option) (*gen.GenericDeployment, error) {
+	if isZero(body.GenericDeploymentType) {
+		return nil, missingBodyField(&gen.Operations[180], "genericDeploymentType")
+	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[180], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateGenericDeploymentRequest(server, account, genericDeploymentID, body)
 	}))
@@ -2333,9 +2387,9 @@ func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymen
 // GenericDeploymentState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...Option) (*gen.GenericDeployment, error) {
+func (s *GenericDeploymentsService) Wait(ctx context.Context, genericDeploymentID string, opts ...WaitOption) (*gen.GenericDeployment, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2439,9 +2493,9 @@ func (s *IdentityProvidersService) Update(ctx context.Context, identityProviderI
 // IdentityProviderState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...Option) (*gen.IdentityProvider, error) {
+func (s *IdentityProvidersService) Wait(ctx context.Context, identityProviderID string, opts ...WaitOption) (*gen.IdentityProvider, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2482,6 +2536,12 @@ func (s *ModelVersionsService) Create(ctx context.Context, modelID string, param
 // Deploy calls DeployModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions/{version_id}:deploy.
 // Deploy Model Version.
 func (s *ModelVersionsService) Deploy(ctx context.Context, modelID string, versionID string, body gen.DeployModelVersionBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
+	if isZero(body.Deployment) {
+		return nil, missingBodyField(&gen.Operations[59], "deployment")
+	}
+	if isZero(body.RolloutStrategy) {
+		return nil, missingBodyField(&gen.Operations[59], "rolloutStrategy")
+	}
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[59], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewDeployModelVersionRequest(server, account, modelID, versionID, body)
 	}))
@@ -2501,6 +2561,9 @@ type ModelsService service
 // Create calls CreateModel: POST /v1/accounts/{account_id}/models.
 // Create Model.
 func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, opts ...Option) (*gen.Model, error) {
+	if isZero(body.ModelID) {
+		return nil, missingBodyField(&gen.Operations[21], "modelId")
+	}
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[21], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateModelRequest(server, account, body)
 	}))
@@ -2598,6 +2661,9 @@ func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.Upd
 // ValidateConfig calls ValidateModelConfig: POST /v1/validateModelConfig.
 // Validate Model Config.
 func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateModelConfigRequest, opts ...Option) error {
+	if isZero(body.ConfigJSON) {
+		return missingBodyField(&gen.Operations[196], "configJson")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[196], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewValidateModelConfigRequest(server, body)
 	}))
@@ -2620,9 +2686,9 @@ func (s *ModelsService) ValidateUpload(ctx context.Context, modelID string, para
 // ModelState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...Option) (*gen.Model, error) {
+func (s *ModelsService) Wait(ctx context.Context, modelID string, opts ...WaitOption) (*gen.Model, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2659,7 +2725,7 @@ func (s *ModelsService) poll(ctx context.Context, modelID string, ws *waitSettin
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the model. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File, opts ...Option) error {
+func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: "model",
 		id:   modelID,
@@ -2689,7 +2755,7 @@ func (s *ModelsService) Upload(ctx context.Context, modelID string, files []File
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...Option) ([]string, error) {
+func (s *ModelsService) Download(ctx context.Context, modelID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "model",
 		id:   modelID,
@@ -2756,9 +2822,9 @@ func (s *PricingPlansService) ListAll(ctx context.Context, params *gen.ListPrici
 // PricingPlanState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...Option) (*gen.PricingPlan, error) {
+func (s *PricingPlansService) Wait(ctx context.Context, pricingPlanID string, opts ...WaitOption) (*gen.PricingPlan, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2857,6 +2923,12 @@ func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinfor
 // Create calls CreateReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs.
 // Create Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params *gen.CreateReinforcementFineTuningJobParams, body gen.ReinforcementFineTuningJob, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[23], "dataset")
+	}
+	if isZero(body.Evaluator) {
+		return nil, missingBodyField(&gen.Operations[23], "evaluator")
+	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[23], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateReinforcementFineTuningJobRequest(server, account, params, body)
 	}))
@@ -2937,6 +3009,12 @@ func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinfor
 // Update calls UpdateReinforcementFineTuningJob: PATCH /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
 // Update Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinforcementFineTuningJobID string, body gen.UpdateReinforcementFineTuningJobBody, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[186], "dataset")
+	}
+	if isZero(body.Evaluator) {
+		return nil, missingBodyField(&gen.Operations[186], "evaluator")
+	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[186], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateReinforcementFineTuningJobRequest(server, account, reinforcementFineTuningJobID, body)
 	}))
@@ -2951,9 +3029,9 @@ func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinfor
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
+func (s *ReinforcementFineTuningJobsService) Wait(ctx context.Context, reinforcementFineTuningJobID string, opts ...WaitOption) (*gen.ReinforcementFineTuningJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -2987,7 +3065,7 @@ func (s *ReinforcementFineTuningJobsService) poll(ctx context.Context, reinforce
 // land outside dir is refused; no file to fetch is an error of ErrNoFile.
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
-func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "reinforcement fine tuning job",
 		id:   reinforcementFineTuningJobID,
@@ -3008,7 +3086,7 @@ func (s *ReinforcementFineTuningJobsService) DownloadMetricsFile(ctx context.Con
 // storage sends) is right. A reinforcement fine tuning job that has no such file (yet) is an error
 // of ErrNoFile. OnTransferProgress reports the bytes. See README.md
 // ("Uploading and downloading files").
-func (s *ReinforcementFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *ReinforcementFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, reinforcementFineTuningJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "reinforcement fine tuning job",
 		id:   reinforcementFineTuningJobID,
@@ -3088,6 +3166,12 @@ func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID st
 // ExecuteRlorTrainStep calls ExecuteRlorTrainStep: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:executeTrainStep.
 // Execute one training step for keep-alive Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorTrainerJobID string, body gen.ExecuteRlorTrainStepBody, opts ...Option) error {
+	if isZero(body.Dataset) {
+		return missingBodyField(&gen.Operations[61], "dataset")
+	}
+	if isZero(body.OutputModel) {
+		return missingBodyField(&gen.Operations[61], "outputModel")
+	}
 	return discard(s.client.send(ctx, &gen.Operations[61], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteRlorTrainStepRequest(server, account, rlorTrainerJobID, body)
 	}))
@@ -3159,9 +3243,9 @@ func (s *RlorTrainerJobsService) Resume(ctx context.Context, rlorTrainerJobID st
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...Option) (*gen.RlorTrainerJob, error) {
+func (s *RlorTrainerJobsService) Wait(ctx context.Context, rlorTrainerJobID string, opts ...WaitOption) (*gen.RlorTrainerJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -3265,9 +3349,9 @@ func (s *RoutersService) Update(ctx context.Context, routerID string, body gen.U
 // RouterState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...Option) (*gen.Router, error) {
+func (s *RoutersService) Wait(ctx context.Context, routerID string, opts ...WaitOption) (*gen.Router, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -3299,6 +3383,12 @@ type SecretsService service
 
 // Create calls CreateSecret: POST /v1/accounts/{account_id}/secrets.
 func (s *SecretsService) Create(ctx context.Context, body gen.Secret, opts ...Option) (*gen.Secret, error) {
+	if isZero(body.Name) {
+		return nil, missingBodyField(&gen.Operations[26], "name")
+	}
+	if isZero(body.KeyName) {
+		return nil, missingBodyField(&gen.Operations[26], "keyName")
+	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[26], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSecretRequest(server, account, body)
 	}))
@@ -3358,6 +3448,9 @@ func (s *SecretsService) ListAll(ctx context.Context, params *gen.ListSecretsPar
 
 // Update calls UpdateSecret: PATCH /v1/accounts/{account_id}/secrets/{secret_id}.
 func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.UpdateSecretBody, opts ...Option) (*gen.Secret, error) {
+	if isZero(body.KeyName) {
+		return nil, missingBodyField(&gen.Operations[188], "keyName")
+	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[188], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateSecretRequest(server, account, secretID, body)
 	}))
@@ -3377,6 +3470,9 @@ func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervised
 // Create calls CreateSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs.
 // Create Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *gen.CreateSupervisedFineTuningJobParams, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[27], "dataset")
+	}
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[27], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateSupervisedFineTuningJobRequest(server, account, params, body)
 	}))
@@ -3393,6 +3489,9 @@ func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervised
 // EstimateCost calls EstimateSupervisedFineTuningJobCost: POST /v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost.
 // Estimate the cost of a Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.EstimateSupervisedFineTuningJobCostResponse, error) {
+	if isZero(body.Dataset) {
+		return nil, missingBodyField(&gen.Operations[60], "dataset")
+	}
 	return decode[gen.EstimateSupervisedFineTuningJobCostResponse](s.client.send(ctx, &gen.Operations[60], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewEstimateSupervisedFineTuningJobCostRequest(server, account, body)
 	}))
@@ -3456,9 +3555,9 @@ func (s *SupervisedFineTuningJobsService) Resume(ctx context.Context, supervised
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
+func (s *SupervisedFineTuningJobsService) Wait(ctx context.Context, supervisedFineTuningJobID string, opts ...WaitOption) (*gen.SupervisedFineTuningJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -3492,7 +3591,7 @@ func (s *SupervisedFineTuningJobsService) poll(ctx context.Context, supervisedFi
 // storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
 // of ErrNoFile. OnTransferProgress reports the bytes. See README.md
 // ("Uploading and downloading files").
-func (s *SupervisedFineTuningJobsService) DownloadMetricsFile(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *SupervisedFineTuningJobsService) DownloadMetricsFile(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "supervised fine tuning job",
 		id:   supervisedFineTuningJobID,
@@ -3513,7 +3612,7 @@ func (s *SupervisedFineTuningJobsService) DownloadMetricsFile(ctx context.Contex
 // storage sends) is right. A supervised fine tuning job that has no such file (yet) is an error
 // of ErrNoFile. OnTransferProgress reports the bytes. See README.md
 // ("Uploading and downloading files").
-func (s *SupervisedFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...Option) ([]string, error) {
+func (s *SupervisedFineTuningJobsService) DownloadTrainerLogs(ctx context.Context, supervisedFineTuningJobID string, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: "supervised fine tuning job",
 		id:   supervisedFineTuningJobID,
@@ -3609,6 +3708,9 @@ type TrainingSessionJobsService service
 // Create calls CreateTrainingSessionJob: POST /v1/accounts/{account_id}/trainingSessionJobs.
 // Create a training session job that binds an account to a shared trainer.
 func (s *TrainingSessionJobsService) Create(ctx context.Context, params *gen.CreateTrainingSessionJobParams, body gen.TrainingSessionJob, opts ...Option) (*gen.TrainingSessionJob, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[30], "baseModel")
+	}
 	return decode[gen.TrainingSessionJob](s.client.send(ctx, &gen.Operations[30], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingSessionJobRequest(server, account, params, body)
 	}))
@@ -3672,9 +3774,9 @@ func (s *TrainingSessionJobsService) ListAll(ctx context.Context, params *gen.Li
 // JobState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...Option) (*gen.TrainingSessionJob, error) {
+func (s *TrainingSessionJobsService) Wait(ctx context.Context, trainingSessionJobID string, opts ...WaitOption) (*gen.TrainingSessionJob, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -3715,6 +3817,9 @@ func (s *TrainingSessionsService) Create(ctx context.Context, trainingSessionJob
 // ExecuteLoadState calls ExecuteTrainingSessionLoadState: POST /v1/accounts/{account_id}/trainingSessionJobs/{training_session_job_id}/trainingSessions/{training_session_id}:loadState.
 // Load or switch the LoRA adapter state for a training session.
 func (s *TrainingSessionsService) ExecuteLoadState(ctx context.Context, trainingSessionJobID string, trainingSessionID string, body gen.ExecuteTrainingSessionLoadStateBody, opts ...Option) (*gen.TrainingSession, error) {
+	if isZero(body.Path) {
+		return nil, missingBodyField(&gen.Operations[62], "path")
+	}
 	return decode[gen.TrainingSession](s.client.send(ctx, &gen.Operations[62], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewExecuteTrainingSessionLoadStateRequest(server, account, trainingSessionJobID, trainingSessionID, body)
 	}))
@@ -3770,9 +3875,9 @@ func (s *TrainingSessionsService) ListAll(ctx context.Context, trainingSessionJo
 // TrainingSessionState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...Option) (*gen.TrainingSession, error) {
+func (s *TrainingSessionsService) Wait(ctx context.Context, trainingSessionJobID string, trainingSessionID string, opts ...WaitOption) (*gen.TrainingSession, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -3857,6 +3962,12 @@ type TrainingShapesService service
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.
 // CRUD APIs for training shape. Create Training Shape.
 func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTrainingShapeParams, body gen.TrainingShape, opts ...Option) (*gen.TrainingShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[31], "baseModel")
+	}
+	if isZero(body.TrainerImageTag) {
+		return nil, missingBodyField(&gen.Operations[31], "trainerImageTag")
+	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[31], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateTrainingShapeRequest(server, account, params, body)
 	}))
@@ -3914,6 +4025,12 @@ func (s *TrainingShapesService) ListAll(ctx context.Context, params *gen.ListTra
 // Update calls UpdateTrainingShape: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
 // Update Training Shape.
 func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID string, body gen.UpdateTrainingShapeBody, opts ...Option) (*gen.TrainingShape, error) {
+	if isZero(body.BaseModel) {
+		return nil, missingBodyField(&gen.Operations[190], "baseModel")
+	}
+	if isZero(body.TrainerImageTag) {
+		return nil, missingBodyField(&gen.Operations[190], "trainerImageTag")
+	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[190], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateTrainingShapeRequest(server, account, trainingShapeID, body)
 	}))
@@ -3925,6 +4042,9 @@ type UsersService service
 // Create calls CreateUser: POST /v1/accounts/{account_id}/users.
 // Create User.
 func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams, body gen.User, opts ...Option) (*gen.User, error) {
+	if isZero(body.Role) {
+		return nil, missingBodyField(&gen.Operations[32], "role")
+	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[32], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewCreateUserRequest(server, account, params, body)
 	}))
@@ -3974,6 +4094,9 @@ func (s *UsersService) ListAll(ctx context.Context, params *gen.ListUsersParams,
 // Update calls UpdateUser: PATCH /v1/accounts/{account_id}/users/{user_id}.
 // Update User.
 func (s *UsersService) Update(ctx context.Context, userID string, body gen.UpdateUserBody, opts ...Option) (*gen.User, error) {
+	if isZero(body.Role) {
+		return nil, missingBodyField(&gen.Operations[192], "role")
+	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {
 		return gen.NewUpdateUserRequest(server, account, userID, body)
 	}))
@@ -3988,9 +4111,9 @@ func (s *UsersService) Update(ctx context.Context, userID string, body gen.Updat
 // UserState, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *UsersService) Wait(ctx context.Context, userID string, opts ...Option) (*gen.User, error) {
+func (s *UsersService) Wait(ctx context.Context, userID string, opts ...WaitOption) (*gen.User, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}

@@ -113,25 +113,23 @@ func newTransferSettings() transferSettings {
 		validateFor: DefaultValidateTimeout}
 }
 
-// resolveTransfer applies the options of an Upload or a Download (resolve
-// refuses a nil one).
-func (c *Client) resolveTransfer(opts []Option, ws *waitSettings, ts *transferSettings) (callSettings, error) {
-	return c.resolve(opts, ws, ts)
-}
+// transferOption is a TransferOption: it sets a transfer's settings.
+type transferOption func(*transferSettings) error
 
-func transferOption(name string, set func(*transferSettings) error) Option {
-	return func(t *optionTarget) error {
-		if t.transfer == nil {
-			return fmt.Errorf("%s is an option of Upload and Download", name)
-		}
-		return set(t.transfer)
-	}
-}
+func (o transferOption) applyToWorkflow(t *workflowTarget) error { return o(t.transfer) }
+func (transferOption) isTransferOption()                         {}
+func (transferOption) isUploadOption()                           {}
+
+// uploadOption is an UploadOption that only an Upload takes.
+type uploadOption func(*transferSettings) error
+
+func (o uploadOption) applyToWorkflow(t *workflowTarget) error { return o(t.transfer) }
+func (uploadOption) isUploadOption()                           {}
 
 // WithParallelTransfers moves at most n files at once
 // (DefaultParallelTransfers).
-func WithParallelTransfers(n int) Option {
-	return transferOption("WithParallelTransfers", func(t *transferSettings) error {
+func WithParallelTransfers(n int) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		if n < 1 {
 			return fmt.Errorf("WithParallelTransfers: %d is below 1", n)
 		}
@@ -147,8 +145,8 @@ func WithParallelTransfers(n int) Option {
 // once the retries are spent. A transfer that keeps moving is never cut
 // off: WithTimeout bounds the API calls of an Upload or Download, not the
 // files' transfers.
-func WithTransferIdleTimeout(d time.Duration) Option {
-	return transferOption("WithTransferIdleTimeout", func(t *transferSettings) error {
+func WithTransferIdleTimeout(d time.Duration) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		if d <= 0 {
 			return fmt.Errorf("WithTransferIdleTimeout: %v is not positive", d)
 		}
@@ -161,8 +159,8 @@ func WithTransferIdleTimeout(d time.Duration) Option {
 // not announce to n bytes (default DefaultMaxDownloadSize); a file that
 // brings more fails with ErrDownloadTooLarge and leaves nothing on disk.
 // A file whose size storage announces is bounded by that size.
-func WithMaxDownloadSize(n int64) Option {
-	return transferOption("WithMaxDownloadSize", func(t *transferSettings) error {
+func WithMaxDownloadSize(n int64) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		if n < 1 {
 			return fmt.Errorf("WithMaxDownloadSize: %d is below 1", n)
 		}
@@ -172,8 +170,8 @@ func WithMaxDownloadSize(n int64) Option {
 }
 
 // OnTransferProgress calls f as bytes move, from one goroutine at a time.
-func OnTransferProgress(f func(TransferProgress)) Option {
-	return transferOption("OnTransferProgress", func(t *transferSettings) error {
+func OnTransferProgress(f func(TransferProgress)) TransferOption {
+	return transferOption(func(t *transferSettings) error {
 		t.progress = f
 		return nil
 	})
@@ -182,8 +180,8 @@ func OnTransferProgress(f func(TransferProgress)) Option {
 // WaitAfterUpload makes Upload, once the upload is validated, wait for the
 // resource to be ready (its service's Wait, with the wait options given to
 // Upload).
-func WaitAfterUpload() Option {
-	return transferOption("WaitAfterUpload", func(t *transferSettings) error {
+func WaitAfterUpload() UploadOption {
+	return uploadOption(func(t *transferSettings) error {
 		t.waitAfter = true
 		return nil
 	})
@@ -192,8 +190,8 @@ func WaitAfterUpload() Option {
 // WithValidateTimeout bounds how long Upload polls ValidateUpload while it
 // answers FAILED_PRECONDITION (DefaultValidateTimeout); then Upload fails
 // with a *WaitError of ErrUploadNotVisible. The context bounds it too.
-func WithValidateTimeout(d time.Duration) Option {
-	return transferOption("WithValidateTimeout", func(t *transferSettings) error {
+func WithValidateTimeout(d time.Duration) UploadOption {
+	return uploadOption(func(t *transferSettings) error {
 		if d <= 0 {
 			return fmt.Errorf("WithValidateTimeout: %v is not a duration above 0", d)
 		}
@@ -335,9 +333,9 @@ type uploadSteps struct {
 // then validates the upload (again while it answers FAILED_PRECONDITION:
 // storage may not show every file at once), and, with WaitAfterUpload,
 // waits for the resource.
-func upload(ctx context.Context, c *Client, files []File, opts []Option, steps uploadSteps) error {
+func upload(ctx context.Context, c *Client, files []File, opts []UploadOption, steps uploadSteps) error {
 	ws, ts := newWaitSettings(), newTransferSettings()
-	s, err := c.resolveTransfer(opts, &ws, &ts)
+	s, err := resolveWorkflow(c, opts, &ws, &ts)
 	if err == nil && steps.checkWait != nil {
 		err = steps.checkWait(&ws)
 	}

@@ -345,12 +345,12 @@ func base64Of(crc uint32) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// TestTransferOptionsAreCheckedBeforeSending: a nil option, an idle time
-// or a size bound that is not positive, is refused before any request; a
-// transfer option given to another call is refused.
+// TestTransferOptionsAreCheckedBeforeSending: an idle time or a size
+// bound that is not positive is refused before any request (a transfer
+// option given to another call does not compile: see
+// TestMisplacedOptionsDoNotCompile).
 func TestTransferOptionsAreCheckedBeforeSending(t *testing.T) {
-	for name, opt := range map[string]api.Option{
-		"nil":           nil,
+	for name, opt := range map[string]api.TransferOption{
 		"idle 0":        api.WithTransferIdleTimeout(0),
 		"idle negative": api.WithTransferIdleTimeout(-time.Second),
 		"max size 0":    api.WithMaxDownloadSize(0),
@@ -368,10 +368,6 @@ func TestTransferOptionsAreCheckedBeforeSending(t *testing.T) {
 		if len(srv.puts) != 0 || len(srv.gets) != 0 {
 			t.Errorf("%s: a request went to storage", name)
 		}
-	}
-	c := newClient(t, newStorageServer())
-	if _, err := c.Secrets.Get(context.Background(), "s", nil, api.WithTransferIdleTimeout(time.Minute)); err == nil || !strings.Contains(err.Error(), "Upload and Download") {
-		t.Errorf("WithTransferIdleTimeout on a Get: %v", err)
 	}
 }
 

@@ -120,11 +120,15 @@ var stallCases = []stallCase{
 }
 
 // transferOnce runs the case's transfer into a fresh directory.
-func (c stallCase) transferOnce(t *testing.T, f *transferFake, ctx context.Context, opts ...api.Option) (string, error) {
+func (c stallCase) transferOnce(t *testing.T, f *transferFake, ctx context.Context, opts ...api.TransferOption) (string, error) {
 	dir := t.TempDir()
 	if c.upload {
 		data := bytes.Repeat([]byte("u"), dripSize)
-		return dir, f.client.Datasets.Upload(ctx, "ds1", []api.File{api.FileFromReader("a.bin", bytes.NewReader(data), dripSize)}, opts...)
+		up := make([]api.UploadOption, len(opts))
+		for i, o := range opts {
+			up[i] = o
+		}
+		return dir, f.client.Datasets.Upload(ctx, "ds1", []api.File{api.FileFromReader("a.bin", bytes.NewReader(data), dripSize)}, up...)
 	}
 	_, err := f.client.Datasets.Download(ctx, "ds1", dir, opts...)
 	return dir, err

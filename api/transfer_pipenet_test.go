@@ -62,7 +62,7 @@ type transferFake struct {
 
 // newTransferFake starts the fake inside the test's bubble; it is closed
 // when the test ends. Every request to /storage/ goes to storage.
-func newTransferFake(t *testing.T, storage http.HandlerFunc, opts ...api.Option) *transferFake {
+func newTransferFake(t *testing.T, storage http.HandlerFunc, opts ...api.ClientOption) *transferFake {
 	t.Helper()
 	f := &transferFake{downloads: []string{"data.bin"}}
 	l := &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
@@ -112,7 +112,7 @@ func newTransferFake(t *testing.T, storage http.HandlerFunc, opts ...api.Option)
 		transport.CloseIdleConnections()
 		f.srv.Close()
 	})
-	c, err := api.New(append([]api.Option{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://127.0.0.1"),
+	c, err := api.New(append([]api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://127.0.0.1"),
 		api.WithAccount("acct"), api.WithHTTPClient(&http.Client{Transport: transport})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)

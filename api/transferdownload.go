@@ -30,9 +30,9 @@ import (
 // "..") is refused before anything is fetched; a symlink inside dir that
 // leads outside is refused by the operating system when the file is
 // written.
-func download(ctx context.Context, c *Client, dir string, opts []Option, steps downloadSteps) ([]string, error) {
+func download(ctx context.Context, c *Client, dir string, opts []TransferOption, steps downloadSteps) ([]string, error) {
 	ts := newTransferSettings()
-	s, err := c.resolveTransfer(opts, nil, &ts)
+	s, err := resolveWorkflow(c, opts, nil, &ts)
 	if err != nil {
 		return nil, fmt.Errorf("download from %s %s: %w", steps.noun, steps.id, err)
 	}

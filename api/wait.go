@@ -140,20 +140,24 @@ func newWaitSettings() waitSettings {
 	return waitSettings{first: DefaultFirstPoll, max: DefaultMaxPoll}
 }
 
-// waitOption is an Option that only Wait (and Upload's wait) takes.
-func waitOption(name string, set func(*waitSettings) error) Option {
-	return func(t *optionTarget) error {
-		if t.wait == nil {
-			return fmt.Errorf("%s is an option of Wait", name)
-		}
-		return set(t.wait)
+// waitOption is a WaitOption: it sets a wait's settings, in a Wait or in
+// an Upload's wait.
+type waitOption func(*waitSettings) error
+
+func (o waitOption) applyToWorkflow(t *workflowTarget) error {
+	if t.wait == nil {
+		// Only a workflow that waits takes a WaitOption; none other can.
+		return errors.New("a wait option given to a call that does not wait")
 	}
+	return o(t.wait)
 }
+func (waitOption) isWaitOption()   {}
+func (waitOption) isUploadOption() {}
 
 // UntilReady waits for the resource's success states (READY, COMPLETED,
 // ACTIVE...: gen.States' Success), which is what Wait does without it.
-func UntilReady() Option {
-	return waitOption("UntilReady", func(w *waitSettings) error {
+func UntilReady() WaitOption {
+	return waitOption(func(w *waitSettings) error {
 		w.until = nil
 		return nil
 	})
@@ -161,8 +165,8 @@ func UntilReady() Option {
 
 // UntilStates makes Wait end, successfully, when the state is one of
 // states, instead of the enum's success states.
-func UntilStates(states ...string) Option {
-	return waitOption("UntilStates", func(w *waitSettings) error {
+func UntilStates(states ...string) WaitOption {
+	return waitOption(func(w *waitSettings) error {
 		if len(states) == 0 {
 			return errors.New("UntilStates: no state")
 		}
@@ -173,8 +177,8 @@ func UntilStates(states ...string) Option {
 
 // FailOnStates makes Wait end with an ErrFailedState *WaitError when the
 // state is one of states, instead of the enum's failure states.
-func FailOnStates(states ...string) Option {
-	return waitOption("FailOnStates", func(w *waitSettings) error {
+func FailOnStates(states ...string) WaitOption {
+	return waitOption(func(w *waitSettings) error {
 		w.failOn = states
 		return nil
 	})
@@ -183,8 +187,8 @@ func FailOnStates(states ...string) Option {
 // WithPollInterval sets the wait after the first poll and the longest wait
 // between polls (DefaultFirstPoll, DefaultMaxPoll); each wait is half as
 // long again as the one before, less up to a quarter of jitter.
-func WithPollInterval(first, max time.Duration) Option {
-	return waitOption("WithPollInterval", func(w *waitSettings) error {
+func WithPollInterval(first, max time.Duration) WaitOption {
+	return waitOption(func(w *waitSettings) error {
 		if first <= 0 || max < first {
 			return fmt.Errorf("WithPollInterval: want 0 < first <= max, got %v and %v", first, max)
 		}
@@ -194,8 +198,8 @@ func WithPollInterval(first, max time.Duration) Option {
 }
 
 // OnWaitProgress calls f after every poll of a wait.
-func OnWaitProgress(f func(WaitProgress)) Option {
-	return waitOption("OnWaitProgress", func(w *waitSettings) error {
+func OnWaitProgress(f func(WaitProgress)) WaitOption {
+	return waitOption(func(w *waitSettings) error {
 		w.progress = f
 		return nil
 	})
@@ -203,37 +207,16 @@ func OnWaitProgress(f func(WaitProgress)) Option {
 
 // withSettings hands a call the settings a workflow resolved already.
 func withSettings(s callSettings) Option {
-	return func(t *optionTarget) error {
-		*t.call = s
+	return callOption(func(c *callSettings) error {
+		*c = s
 		return nil
-	}
-}
-
-// resolve applies a workflow's options: the call settings its calls make,
-// and its own (wait and transfer settings; nil for those it has none of).
-// An option it refuses (a nil one too, not a panic) is an
-// *InvalidParamError, before anything is sent.
-func (c *Client) resolve(opts []Option, w *waitSettings, tr *transferSettings) (callSettings, error) {
-	s := c.defaults
-	for i, opt := range opts {
-		var err error
-		if opt == nil {
-			err = errors.New("a nil Option")
-		} else {
-			err = opt(&optionTarget{call: &s, wait: w, transfer: tr})
-		}
-		if err != nil {
-			return s, &InvalidParamError{In: "option", Param: fmt.Sprintf("%d of %d", i+1, len(opts)), Reason: err.Error()}
-		}
-	}
-	return s, nil
+	})
 }
 
 // accountOf is the account of a call made with settings (a workflow's
 // resolved settings: WithAccount for the call, else the Client's).
 func (c *Client) accountOf(settings Option) string {
-	s := c.defaults
-	_ = settings(&optionTarget{call: &s}) // resolved settings (withSettings): never refused
+	s, _ := applyCallOptions(c.defaults, []Option{settings}) // resolved settings (withSettings): never refused
 	return s.account
 }
 

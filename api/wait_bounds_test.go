@@ -169,7 +169,7 @@ func TestWaitRefusesAnAnswerForAnotherResource(t *testing.T) {
 // valid states, before any request; Upload refuses them before its
 // first call too.
 func TestWaitRefusesStatesTheEnumLacks(t *testing.T) {
-	for _, opt := range []api.Option{api.UntilStates("READDY"), api.FailOnStates("FAILED", "NOPE")} {
+	for _, opt := range []api.WaitOption{api.UntilStates("READDY"), api.FailOnStates("FAILED", "NOPE")} {
 		rt := script(step{status: 200, body: deploymentJSON("READY", "")})
 		_, err := newClient(t, rt).Deployments.Wait(context.Background(), "d1", opt)
 		var ip *api.InvalidParamError
@@ -191,30 +191,24 @@ func TestWaitRefusesStatesTheEnumLacks(t *testing.T) {
 	}
 }
 
-// TestWorkflowsRefuseANilOption: a nil Option, or a bad one, given to
-// Wait, Upload or Download is an *InvalidParamError before any request,
-// not a panic.
-func TestWorkflowsRefuseANilOption(t *testing.T) {
+// TestWorkflowsRefuseABadOption: a bad option given to Wait, Upload or
+// Download is an *InvalidParamError (In "option") before any request, not
+// a panic; a nil one is ignored (see TestNilOptionsAreIgnored).
+func TestWorkflowsRefuseABadOption(t *testing.T) {
 	rt := script(step{status: 200, body: deploymentJSON("READY", "")})
 	c := newClient(t, rt)
 	var ip *api.InvalidParamError
-	if _, err := c.Deployments.Wait(context.Background(), "d1", nil); !errors.As(err, &ip) || !strings.Contains(err.Error(), "nil") {
-		t.Errorf("Wait: %v", err)
-	}
-	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithPollInterval(0, 0)); !errors.As(err, &ip) || !strings.Contains(err.Error(), "WithPollInterval") {
+	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithPollInterval(0, 0)); !errors.As(err, &ip) || ip.In != "option" || !strings.Contains(err.Error(), "WithPollInterval") {
 		t.Errorf("Wait with WithPollInterval(0, 0): %v", err)
 	}
-	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithParallelTransfers(2)); !errors.As(err, &ip) {
-		t.Errorf("Wait with a transfer option: %v", err)
+	if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a", strings.NewReader("x"), 1)}, api.WaitAfterUpload(), api.WithParallelTransfers(0)); !errors.As(err, &ip) || ip.In != "option" {
+		t.Errorf("Upload took WithParallelTransfers(0): %v", err)
 	}
-	if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a", strings.NewReader("x"), 1)}, api.WaitAfterUpload(), nil); !errors.As(err, &ip) {
-		t.Errorf("Upload took a nil option: %v", err)
+	if _, err := c.Datasets.Download(context.Background(), "ds1", t.TempDir(), api.WithMaxDownloadSize(0)); !errors.As(err, &ip) || ip.In != "option" {
+		t.Errorf("Download took WithMaxDownloadSize(0): %v", err)
 	}
-	if _, err := c.Datasets.Download(context.Background(), "ds1", t.TempDir(), nil); !errors.As(err, &ip) {
-		t.Errorf("Download took a nil option: %v", err)
-	}
-	if _, err := c.SupervisedFineTuningJobs.DownloadTrainerLogs(context.Background(), "j1", t.TempDir(), nil); !errors.As(err, &ip) {
-		t.Errorf("DownloadTrainerLogs took a nil option: %v", err)
+	if _, err := c.SupervisedFineTuningJobs.DownloadTrainerLogs(context.Background(), "j1", t.TempDir(), api.WithTimeout(-1)); !errors.As(err, &ip) || ip.In != "option" {
+		t.Errorf("DownloadTrainerLogs took WithTimeout(-1): %v", err)
 	}
 	if n := len(rt.Calls()); n != 0 {
 		t.Errorf("%d calls", n)

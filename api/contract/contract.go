@@ -45,7 +45,7 @@ import (
 //
 // It is a middleware (see api.WithMiddleware): middlewares given before it
 // see the call before it is checked; those given after it, after.
-func WithValidation() api.Option {
+func WithValidation() api.ClientOption {
 	spec, err := specvalidate.Load()
 	return api.WithMiddleware(func(next api.Doer) api.Doer {
 		if err != nil {

@@ -69,12 +69,12 @@ func (s *contractServer) received() []string {
 
 // newContractClient starts a contractServer and returns a client in
 // contract mode that calls it at pathPrefix.
-func newContractClient(t *testing.T, pathPrefix string, answers map[string]contractAnswer, opts ...api.Option) (*api.Client, *contractServer) {
+func newContractClient(t *testing.T, pathPrefix string, answers map[string]contractAnswer, opts ...api.ClientOption) (*api.Client, *contractServer) {
 	t.Helper()
 	fake := &contractServer{answers: answers}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	opts = append([]api.Option{
+	opts = append([]api.ClientOption{
 		api.WithAPIKey(contractAPIKey),
 		api.WithBaseURL(srv.URL + pathPrefix),
 		api.WithHTTPClient(srv.Client()),
@@ -336,11 +336,11 @@ func TestContractKeepsRetriesWorking(t *testing.T) {
 }
 
 func TestContractWithBaseURLPath(t *testing.T) {
-	c, _ := newContractClient(t, "/gateway/v1", map[string]contractAnswer{
-		"GET /gateway/v1/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
+	c, _ := newContractClient(t, "/gateway", map[string]contractAnswer{
+		"GET /gateway/v1/accounts/acc/secrets/s1": {body: `{"keyName":"K"}`},
 	})
 	_, err := c.Secrets.Get(context.Background(), "s1", nil)
-	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
+	wantContractError(t, err, "GetSecret", "GET", "/gateway/v1/accounts/acc/secrets/s1", api.ContractResponse, "response body at /name: required property is missing")
 }
 
 // Check calls against the spec in tests: a server that drifted from it is

@@ -286,7 +286,7 @@ func TestHandlersAreValidatedToo(t *testing.T) {
 func TestJournalRedactsCredentialsAndSecrets(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
-	if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "S", KeyName: "K", Value: ptr(secretValue)}); err != nil {
+	if _, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "S", KeyName: "K", Value: api.Ptr(secretValue)}); err != nil {
 		t.Fatal(err)
 	}
 	entries := fake.Requests(gen.OpCreateSecret)
@@ -325,7 +325,7 @@ func TestConcurrentClients(t *testing.T) {
 					errs <- err
 					return
 				}
-				for _, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(7))}) {
+				for _, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: api.Ptr(int32(7))}) {
 					if err != nil {
 						errs <- err
 						return

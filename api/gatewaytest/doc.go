@@ -7,10 +7,14 @@
 //
 //	func TestRotateKey(t *testing.T) {
 //		fake, client := gatewaytest.Start(t)
-//		fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, Times: 1})
+//		fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, RetryAfterMs: "10", Times: 1})
 //		// ... run the code under test with client ...
 //		if v, _ := fake.SecretValue("acct", "my-secret"); v != "new" { ... }
 //	}
+//
+// (The package's Example runs the same steps, and shows why the fault
+// carries retry-after-ms: an update that met a bare 503 may have been
+// applied, so the SDK does not repeat it.)
 //
 // The fake cannot drift from the spec, because it is driven by the spec
 // embedded in package gen:

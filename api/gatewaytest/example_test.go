@@ -15,6 +15,40 @@ import (
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
+// The test of a key rotation, as the package documentation sketches it
+// (in a test, gatewaytest.Start(t) starts the fake and its client and
+// closes them with the test). The update meets a 503 that says when to
+// come back (retry-after-ms), so the client retries it; a bare 503 on an
+// update is not retried, since the server may have applied it.
+func Example() {
+	fake, err := gatewaytest.NewServer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fake.Close()
+	client, err := fake.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := fake.AddSecret(gatewaytest.Account, "my-secret", "SERVICE_TOKEN", "old"); err != nil {
+		log.Fatal(err)
+	}
+
+	fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, RetryAfterMs: "10", Times: 1})
+	_, err = client.Secrets.Update(ctx, "my-secret", gen.UpdateSecretBody{KeyName: "SERVICE_TOKEN", Value: api.Ptr("new")})
+	v, _ := fake.SecretValue(gatewaytest.Account, "my-secret")
+	fmt.Println("with retry-after-ms:", err, v)
+
+	fake.Inject(gen.OpUpdateSecret, gatewaytest.Fault{Status: 503, Times: 1})
+	_, err = client.Secrets.Update(ctx, "my-secret", gen.UpdateSecretBody{KeyName: "SERVICE_TOKEN", Value: api.Ptr("newer")})
+	v, _ = fake.SecretValue(gatewaytest.Account, "my-secret")
+	fmt.Println("a bare 503:", errors.Is(err, api.ErrUnavailable), v)
+	// Output:
+	// with retry-after-ms: <nil> new
+	// a bare 503: true new
+}
+
 // In a test, gatewaytest.Start(t) does all of this and closes the fake with
 // the test. Here the fake answers one update with 503, the client retries,
 // and the test reads the value that arrived, which the API never returns.

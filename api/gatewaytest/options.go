@@ -14,7 +14,7 @@ type config struct {
 	reporter     Reporter
 	apiKey       string
 	journalLimit int
-	clientOpts   []api.Option
+	clientOpts   []api.ClientOption
 	strict       bool
 	settle       settlePolicy
 	urlExpiry    time.Duration
@@ -58,7 +58,7 @@ func WithJournalLimit(n int) Option {
 
 // WithClientOptions adds options to the api.Client that Start and
 // NewClient return.
-func WithClientOptions(opts ...api.Option) Option {
+func WithClientOptions(opts ...api.ClientOption) Option {
 	return func(c *config) { c.clientOpts = append(c.clientOpts, opts...) }
 }
 

@@ -15,8 +15,6 @@ import (
 
 const secretValue = "sk-contract-test-value-9f8e7d"
 
-func ptr[T any](v T) *T { return &v }
-
 // TestSecretsLifecycle: create, get, list, update and delete through the
 // wrapper; duplicates and missing secrets give typed errors; the value is
 // stored and never returned.
@@ -24,7 +22,7 @@ func TestSecretsLifecycle(t *testing.T) {
 	fake, c := gatewaytest.Start(t)
 	ctx := context.Background()
 
-	created, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: ptr(secretValue)})
+	created, err := c.Raw().CreateSecretWithResponse(ctx, "acct", gen.Secret{Name: "WOLFRAM", KeyName: "WOLFRAM_ALPHA_API_KEY", Value: api.Ptr(secretValue)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +54,7 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Errorf("list: %s", list.Body)
 	}
 
-	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretBody{KeyName: "RENAMED", Value: ptr("sk-rotated-value-123")}); err != nil {
+	if _, err := c.Raw().UpdateSecretWithResponse(ctx, "acct", "WOLFRAM", gen.UpdateSecretBody{KeyName: "RENAMED", Value: api.Ptr("sk-rotated-value-123")}); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := fake.SecretValue("acct", "WOLFRAM"); v != "sk-rotated-value-123" {
@@ -115,10 +113,10 @@ func TestListSecretsPaginates(t *testing.T) {
 		want     []int
 	}{
 		{nil, repeat(50, 9)},
-		{ptr(int32(500)), []int{200, 200, 50}},
-		{ptr(int32(200)), []int{200, 200, 50}},
-		{ptr(int32(449)), []int{200, 200, 50}},
-		{ptr(int32(150)), []int{150, 150, 150}},
+		{api.Ptr(int32(500)), []int{200, 200, 50}},
+		{api.Ptr(int32(200)), []int{200, 200, 50}},
+		{api.Ptr(int32(449)), []int{200, 200, 50}},
+		{api.Ptr(int32(150)), []int{150, 150, 150}},
 	} {
 		var sizes []int
 		seen := map[string]bool{}
@@ -153,7 +151,7 @@ func TestListSecretsPaginates(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d secrets in an empty account", n)
 	}
-	_, err := c.Raw().ListSecretsWithResponse(ctx, "acct", &gen.ListSecretsParams{PageToken: ptr("not-a-token")})
+	_, err := c.Raw().ListSecretsWithResponse(ctx, "acct", &gen.ListSecretsParams{PageToken: api.Ptr("not-a-token")})
 	var apiErr *api.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad token: err = %v, want a 400", err)

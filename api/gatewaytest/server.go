@@ -24,7 +24,7 @@ type Server struct {
 	URL string
 
 	running     *httptest.Server
-	clientOpts  []api.Option
+	clientOpts  []api.ClientOption
 	connections atomic.Int64
 
 	mu         sync.Mutex
@@ -89,7 +89,7 @@ func Start(t testing.TB, opts ...Option) (*Server, *api.Client) {
 
 // NewClient returns an api.Client for the running fake, with the options
 // given WithClientOptions, then opts.
-func (s *Server) NewClient(opts ...api.Option) (*api.Client, error) {
+func (s *Server) NewClient(opts ...api.ClientOption) (*api.Client, error) {
 	if s.URL == "" {
 		return nil, errors.New("gatewaytest: the server is not running (call Start)")
 	}
@@ -104,7 +104,7 @@ func (s *Server) NewClient(opts ...api.Option) (*api.Client, error) {
 	s.mu.Lock()
 	s.transports = append(s.transports, transport)
 	s.mu.Unlock()
-	base := []api.Option{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport})}
+	base := []api.ClientOption{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport})}
 	return api.New(append(append(base, s.clientOpts...), opts...)...)
 }
 

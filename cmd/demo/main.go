@@ -124,7 +124,7 @@ func lifecycle(ctx context.Context, out *printer, c *api.Client, fake *gatewayte
 
 	step(3, "list the account's secrets, 10 a page")
 	n := 0
-	for s, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: ptr(int32(10))}) {
+	for s, err := range c.Secrets.ListAll(ctx, &gen.ListSecretsParams{PageSize: api.Ptr(int32(10))}) {
 		if err != nil {
 			return err
 		}
@@ -174,8 +174,6 @@ func randomSuffix() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // retryPrinter is a slog.Handler that prints the SDK's retry lines (info
 // level) readably, and drops its per-attempt debug lines.

@@ -24,7 +24,7 @@ func workflow(ctx context.Context, out *printer, c *api.Client, fake *gatewaytes
 	datasetID := "sdk-demo-" + randomSuffix()
 
 	step(7, fmt.Sprintf("create dataset %s", datasetID))
-	if _, err := c.Datasets.Create(ctx, gen.CreateDatasetBody{DatasetID: datasetID, Dataset: gen.Dataset{DisplayName: ptr("SDK demo")}}); err != nil {
+	if _, err := c.Datasets.Create(ctx, gen.CreateDatasetBody{DatasetID: datasetID, Dataset: gen.Dataset{DisplayName: api.Ptr("SDK demo")}}); err != nil {
 		return err
 	}
 	defer func() {
@@ -61,7 +61,7 @@ func workflow(ctx context.Context, out *printer, c *api.Client, fake *gatewaytes
 	}
 
 	step(9, "create a deployment of "+model+" and wait until it is READY")
-	dep, err := c.Deployments.Create(ctx, nil, gen.Deployment{BaseModel: model, DisplayName: ptr("SDK demo"), MinReplicaCount: ptr(int32(0))})
+	dep, err := c.Deployments.Create(ctx, nil, gen.Deployment{BaseModel: model, DisplayName: api.Ptr("SDK demo"), MinReplicaCount: api.Ptr(int32(0))})
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ type serviceMethod struct {
 	Params      string              // the Go type of the query parameters, "" when none
 	Required    []requiredParam     // the query parameters the operation requires, in spec order
 	Body        string              // the Go type of the body, "" when none
+	BodyStrings []requiredParam     // the body's required strings and date-times, checked before sending
 	EmptyBody   bool                // the body has no properties: the method sends {} and takes none
 	Result      string              // the Go type of the 200 body, "" when it has no properties
 	ResultRef   string              // the component schema of the 200 body
@@ -74,6 +75,47 @@ type requiredParam struct {
 	Field     string // its field in the params struct: "StartTime"
 	CheckZero bool   // a string or a date-time: the zero value is refused
 }
+
+// requiredBodyStrings are the properties of a request body that the spec
+// marks required and that are strings or date-times (an enum is a string),
+// in their Go fields: left at the zero value ("" or time.Time{}), which no
+// caller means, they are refused before sending, so that a PATCH never
+// blanks a required field (UpdateSecret's keyName) by accident. Read-only
+// properties (the server's, never sent on purpose), nullable ones, bytes
+// and nested objects' properties are not checked. An operation that takes
+// an update mask (a parameter or body property named updateMask or
+// update_mask) gets no check: its fields outside the mask are left out on
+// purpose.
+func requiredBodyStrings(o *openapi3.Operation, body *openapi3.SchemaRef) []requiredParam {
+	for _, p := range o.Parameters {
+		if p.Value != nil && isUpdateMask(p.Value.Name) {
+			return nil
+		}
+	}
+	if body == nil || body.Value == nil {
+		return nil
+	}
+	for name := range body.Value.Properties {
+		if isUpdateMask(name) {
+			return nil
+		}
+	}
+	var out []requiredParam
+	for _, name := range body.Value.Required {
+		prop := body.Value.Properties[name]
+		if prop == nil || prop.Value == nil {
+			continue
+		}
+		v := prop.Value
+		if !v.Type.Is(openapi3.TypeString) || v.ReadOnly || v.Nullable || v.Format == "byte" || v.Format == "binary" {
+			continue
+		}
+		out = append(out, requiredParam{Name: name, Field: codegen.Property{JsonFieldName: name}.GoFieldName(), CheckZero: true})
+	}
+	return out
+}
+
+func isUpdateMask(name string) bool { return name == "updateMask" || name == "update_mask" }
 
 // resourceServices groups every operation into a service, by rule:
 //
@@ -280,6 +322,7 @@ func newServiceMethod(op specOperation, svc *service, parent string, list *listO
 		if hasFields(mt.Schema.Value) {
 			m.Body = bodyType(m.GoName, mt.Schema)
 			m.BuildArgs = append(m.BuildArgs, "body")
+			m.BodyStrings = requiredBodyStrings(o, mt.Schema)
 		} else {
 			m.EmptyBody = true
 			m.BuildArgs = append(m.BuildArgs, "gen."+m.GoName+"JSONRequestBody{}")

@@ -180,6 +180,11 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{params .}}, opts .
 		return {{if $m.Result}}nil, {{end}}missingQueryParam(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}", "left at its zero value")
 	}
 {{- end}}{{end}}
+{{- range .BodyStrings}}
+	if isZero(body.{{.Field}}) {
+		return {{if $m.Result}}nil, {{end}}missingBodyField(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}")
+	}
+{{- end}}
 	return {{if .Result}}decode[gen.{{.Result}}]{{else}}discard{{end}}(s.client.send(ctx, &gen.Operations[{{opIndex .ID}}], opts, func(server, account string) (*http.Request, error) {
 		return gen.New{{.GoName}}Request(server{{range .BuildArgs}}, {{.}}{{end}})
 	}))
@@ -221,9 +226,9 @@ func (s *{{$svc.Name}}Service) {{.Name}}All(ctx context.Context{{pathParams .}},
 // {{.StateType}}, checked before the first poll), WithPollInterval,
 // OnWaitProgress, and the call options of Get. See README.md ("Waiting for
 // a resource").
-func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...Option) (*gen.{{.Get.Result}}, error) {
+func (s *{{$svc.Name}}Service) Wait(ctx context.Context{{pathParams .Get}}, opts ...WaitOption) (*gen.{{.Get.Result}}, error) {
 	ws := newWaitSettings()
-	settings, err := s.client.resolve(opts, &ws, nil)
+	settings, err := resolveWorkflow(s.client, opts, &ws, nil)
 	if err == nil {
 		err = s.checkStates(&ws)
 	}
@@ -261,7 +266,7 @@ func (s *{{$svc.Name}}Service) poll(ctx context.Context{{pathParams .Get}}, ws *
 // again while it answers FAILED_PRECONDITION, and with WaitAfterUpload it
 // waits for the {{.Noun}}. OnTransferProgress reports the bytes. See
 // README.md ("Uploading and downloading files").
-func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}}, files []File, opts ...Option) error {
+func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}}, files []File, opts ...UploadOption) error {
 	return upload(ctx, s.client, files, opts, uploadSteps{
 		noun: {{printf "%q" .Noun}},
 		id:   {{lastArg .Endpoint}},
@@ -304,7 +309,7 @@ func (s *{{$svc.Name}}Service) Upload(ctx context.Context{{pathParams .Endpoint}
 // OnTransferProgress reports the bytes. See README.md ("Uploading and
 // downloading files").
 {{- end}}
-func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...Option) ([]string, error) {
+func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{pathParams .Endpoint}}, dir string, opts ...TransferOption) ([]string, error) {
 	return download(ctx, s.client, dir, opts, downloadSteps{
 		noun: {{printf "%q" (noun $svc)}},
 		id:   {{lastArg .Endpoint}},

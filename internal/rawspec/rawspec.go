@@ -22,6 +22,34 @@ type Operation struct {
 	QueryParams []string
 	// RequiredQuery are the query parameters marked required, in spec order.
 	RequiredQuery []Param
+	// RequiredBody are the JSON request body's top-level properties marked
+	// required, in spec order, with their types resolved through $ref.
+	RequiredBody []BodyProperty
+}
+
+// BodyProperty is a property of a request body, as its schema says.
+type BodyProperty struct {
+	Name, Type, Format string
+	ReadOnly, Nullable bool
+}
+
+// schema is the part of a schema object the tests read.
+type schema struct {
+	Ref        string `yaml:"$ref"`
+	Type       string
+	Format     string
+	ReadOnly   bool `yaml:"readOnly"`
+	Nullable   bool
+	Required   []string
+	Properties map[string]*schema
+}
+
+// resolve follows s's $ref (#/components/schemas/Name) in schemas.
+func resolve(s *schema, schemas map[string]*schema) *schema {
+	for i := 0; s != nil && s.Ref != "" && i < 10; i++ {
+		s = schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+	}
+	return s
 }
 
 // Param is a parameter's name and its schema's type ("string", "integer"...).
@@ -42,8 +70,11 @@ func Read(path string) (*Spec, error) {
 		return nil, err
 	}
 	var doc struct {
-		Info  struct{ Version string } `yaml:"info"`
-		Paths map[string]map[string]yaml.Node
+		Info       struct{ Version string } `yaml:"info"`
+		Paths      map[string]map[string]yaml.Node
+		Components struct {
+			Schemas map[string]*schema
+		}
 	}
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -62,6 +93,9 @@ func Read(path string) (*Spec, error) {
 					Required bool
 					Schema   struct{ Type string }
 				}
+				RequestBody struct {
+					Content map[string]struct{ Schema *schema }
+				} `yaml:"requestBody"`
 			}
 			if err := node.Decode(&op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", m, p, err)
@@ -72,6 +106,17 @@ func Read(path string) (*Spec, error) {
 					o.QueryParams = append(o.QueryParams, param.Name)
 					if param.Required {
 						o.RequiredQuery = append(o.RequiredQuery, Param{Name: param.Name, Type: param.Schema.Type})
+					}
+				}
+			}
+			if body := resolve(op.RequestBody.Content["application/json"].Schema, doc.Components.Schemas); body != nil {
+				for _, name := range body.Required {
+					prop := body.Properties[name]
+					// A property's own readOnly (or nullable) counts beside
+					// its $ref, as OpenAPI 3.1 lets it.
+					if r := resolve(prop, doc.Components.Schemas); r != nil {
+						o.RequiredBody = append(o.RequiredBody, BodyProperty{Name: name, Type: r.Type, Format: r.Format,
+							ReadOnly: prop.ReadOnly || r.ReadOnly, Nullable: prop.Nullable || r.Nullable})
 					}
 				}
 			}
