@@ -65,6 +65,7 @@ type clientConfig struct {
 	logger       *slog.Logger
 	userAgent    string
 	middleware   []func(Doer) Doer
+	creds        credentialConfig // the credential chain's options (credentials.go)
 }
 
 // clientOption is an Option that only New takes.

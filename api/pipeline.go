@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/internal/credentials"
 )
 
 // pipeline owns the life of a call once its request is built: one attempt
@@ -33,12 +35,16 @@ type pipeline struct {
 	doer Doer
 }
 
-// destination is where a pipeline's attempts go: the API, with its key,
-// or a signed URL of storage, with none.
+// destination is where a pipeline's attempts go: the API, with its
+// credential, or a signed URL of storage, with none.
 type destination struct {
 	client *http.Client // the caller's or ours, with guarded redirects
 	origin origin       // every attempt must stay on it
-	auth   []string     // the Authorization header's value, shared read-only; nil for none
+	auth   []string     // the Authorization header's value for a static key, shared read-only; nil for none
+	// cred gives the credential of each attempt when it may change (a
+	// session, the caller's source); nil for a static key or none.
+	cred    credentials.Source
+	headers http.Header // FIREWORKS_CUSTOM_HEADERS, added to each attempt; nil for none
 }
 
 // maxDrain is how much of a discarded response body is read so that its
@@ -83,6 +89,13 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		maxRetries = 0 // a body that cannot be rewound is sent once
 	}
 	repeatable := idempotent(req.Method) || s.retryNonIdempotent
+	resendable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	var sent *sentCredential // the credential of the last attempt, when it may change
+	if d.cred != nil {
+		sent = &sentCredential{}
+		req = req.WithContext(context.WithValue(ctx, sentCredentialKey{}, sent))
+	}
+	reauthorized := false // a refused session token was refreshed once
 	p.budget.startCall()
 
 	// What the last retried attempt left, to build its error if the wait
@@ -91,7 +104,14 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 	var lastResp *http.Response
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout, d.auth)
+		auth := d.auth
+		if sent != nil {
+			var err error
+			if auth, err = sent.next(ctx, d.cred); err != nil {
+				return nil, p.transportError(req, attempt-1, err, nil)
+			}
+		}
+		attemptReq, cancel, err := p.newAttempt(req, attempt, s.timeout, d, auth)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
@@ -106,6 +126,15 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
 			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, p: p, req: req, attempts: attempt}
 			return resp, nil
+		} else if inv, ok := d.cred.(credentials.Invalidator); ok && resp.StatusCode == http.StatusUnauthorized && !reauthorized && resendable {
+			// The session's token was refused (revoked, or expired
+			// early): refresh it, once, and send the call again.
+			reauthorized = true
+			inv.Invalidate(sent.token)
+			bufferBody(resp)
+			cancel()
+			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, true)
+			continue
 		} else {
 			var body []byte
 			if needsBody(resp) {
@@ -158,7 +187,7 @@ func needsBody(resp *http.Response) bool { return resp.StatusCode == http.Status
 // newAttempt prepares one attempt: the caller's request with the attempt's
 // context, a fresh copy of the body and the SDK's headers. The caller's
 // request is never modified.
-func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, auth []string) (*http.Request, context.CancelFunc, error) {
+func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, error) {
 	ctx, cancel := req.Context(), context.CancelFunc(func() {})
 	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -174,7 +203,10 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 	}
 	// Copy the header map, sharing its (never modified) value slices, and
 	// add ours to the copy.
-	h := make(http.Header, len(req.Header)+2)
+	h := make(http.Header, len(req.Header)+len(d.headers)+2)
+	for k, v := range d.headers {
+		h[k] = v // the request's own headers win
+	}
 	for k, v := range req.Header {
 		h[k] = v
 	}

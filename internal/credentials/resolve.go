@@ -36,13 +36,18 @@ type Input struct {
 	Account      string // api.WithAccount
 	BaseURL      string // api.WithBaseURL
 	Profile      string // api.WithProfile
+	// CredentialGiven names the option that supplies the credential
+	// another way (api.WithCredentialSource): the chain then looks only
+	// for the account and the base URL.
+	CredentialGiven string
 
 	// Getenv reads an environment variable ("" for unset); nil reads
 	// none.
 	Getenv func(string) string
 	// Home is the directory holding .fireworks; "" reads no file.
 	Home string
-	// NoFiles reads no file, whatever Home is.
+	// NoFiles reads no file, whatever Home is, and ignores
+	// FIREWORKS_PROFILE (a profile named in Input is an error).
 	NoFiles bool
 }
 
@@ -121,7 +126,7 @@ func Resolve(in Input) (*Result, error) {
 	}
 	layers := []layer{optionLayer(in)}
 	profile, profileFrom := in.Profile, "WithProfile"
-	if profile == "" {
+	if profile == "" && !in.NoFiles {
 		profile, profileFrom = getenv(EnvProfile), EnvProfile
 	}
 	res := &Result{}
@@ -149,12 +154,17 @@ func Resolve(in Input) (*Result, error) {
 		layers = append(layers, lazyFileLayer(profileDir(in.Home, "")))
 	}
 
-	looked, err := res.findCredential(layers)
-	if err != nil {
-		return nil, err
-	}
-	if res.Sources.Credential == "" {
-		return nil, &NoCredentialError{Looked: looked}
+	var err error
+	if in.CredentialGiven != "" {
+		res.Sources.Credential = in.CredentialGiven
+	} else {
+		looked, err := res.findCredential(layers)
+		if err != nil {
+			return nil, err
+		}
+		if res.Sources.Credential == "" {
+			return nil, &NoCredentialError{Looked: looked}
+		}
 	}
 	if res.Account, res.Sources.Account, err = first(layers, keyAccountID); err != nil {
 		return nil, err

@@ -266,6 +266,26 @@ func TestFilesNotReadWhenNotReached(t *testing.T) {
 	}
 }
 
+// TestFilesTurnedOff: NoFiles reads no file and ignores FIREWORKS_PROFILE;
+// a credential given another way leaves the chain the account and base URL.
+func TestFilesTurnedOff(t *testing.T) {
+	home := writeHome(t, map[string]string{".fireworks/auth.ini": "api_key = " + defaultKey + "\naccount_id = file-acct\n"})
+	got, err := Resolve(Input{Home: home, NoFiles: true, Getenv: envOf(map[string]string{EnvProfile: "absent", EnvAPIKey: envKey})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.APIKey != envKey || got.Account != "" || got.Profile != "" {
+		t.Errorf("a file or a profile was read (account %q, profile %q)", got.Account, got.Profile)
+	}
+	src, err := Resolve(Input{Home: home, CredentialGiven: "WithCredentialSource"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.APIKey != "" || src.Sources.Credential != "WithCredentialSource" || src.Account != "file-acct" {
+		t.Errorf("with a credential source: key taken %v, sources %s", src.APIKey != "", src.Sources)
+	}
+}
+
 // TestResolveNeverWrites: resolving leaves the files as they were.
 func TestResolveNeverWrites(t *testing.T) {
 	content := "id_token = " + fileIDToken + "\nrefresh_token = " + fileRefresh + "\n"

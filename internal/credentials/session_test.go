@@ -61,7 +61,7 @@ func TestSessionRefreshesOnceForSixtyFourCallers(t *testing.T) {
 					tok, err := s.Credential(t.Context())
 					if err != nil {
 						failures.Add(1)
-					} else if exp, ok := jwtExpiry(tok); !ok || exp.Sub(time.Now()) < RefreshMargin/2 {
+					} else if exp, ok := jwtExpiry(tok); !ok || time.Until(exp) < RefreshMargin/2 {
 						// The request would carry a token that may expire
 						// on its way.
 						expired.Add(1)
