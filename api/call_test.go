@@ -183,7 +183,9 @@ func TestClientOptionsAreRefusedForACall(t *testing.T) {
 	c := newClient(t, rt)
 	for _, opt := range []api.Option{api.WithAPIKey("fw-other-key-0123"), api.WithHTTPClient(http.DefaultClient), api.WithBaseURL("https://other.test"),
 		api.WithRetryBudget(api.DefaultRetryBudget), api.WithoutRetryBudget(), api.WithMaxRetryWait(time.Second), api.WithUserAgent("x"),
-		api.WithLogger(nil), api.WithMiddleware(func(d api.Doer) api.Doer { return d })} {
+		api.WithLogger(nil), api.WithMiddleware(func(d api.Doer) api.Doer { return d }),
+		api.WithProfile("p"), api.WithSession("fw-session-token-0123", "fw-refresh-token-0123"), api.WithoutCredentialFiles(),
+		api.WithCredentialSource(api.CredentialFunc(func(context.Context) (string, error) { return "fw-other-key-0123", nil }))} {
 		_, err := c.Secrets.Get(context.Background(), "sec", nil, opt)
 		if err == nil || !strings.Contains(err.Error(), "configures a Client") {
 			t.Errorf("a Client option given to a call: err = %v", err)

@@ -88,9 +88,12 @@ func WithSession(idToken, refreshToken string) Option {
 	})
 }
 
-// WithCredentialSource asks src for the credential of every request, so
+// WithCredentialSource asks src for the credential of every attempt, so
 // that a key that rotates needs no new Client. The credential goes only
-// to the base URL's origin, as any other.
+// to the base URL's origin, as any other, and is redacted from errors.
+// When src also has a method Invalidate(credential string), it is called
+// when the API answers 401 to that credential, and the call is sent once
+// more with the credential src gives next.
 func WithCredentialSource(src CredentialSource) Option {
 	return clientOption("WithCredentialSource", func(c *clientConfig) error {
 		if src == nil {
