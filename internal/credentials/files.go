@@ -36,10 +36,16 @@ type configFile struct {
 // malformed is.
 func readConfigFile(path string) (*configFile, error) {
 	cf := &configFile{path: path}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	// Stat first: opening a FIFO put in the file's place would block New
+	// for ever.
+	if info, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return cf, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
