@@ -62,9 +62,6 @@ type Result struct {
 	Profile string
 	// Sources says where each value came from, never the value.
 	Sources Sources
-	// File is the auth.ini the session came from, "" when it did not come
-	// from a file.
-	File string
 }
 
 // Sources names the source of each value of a Result: an option's name,
@@ -100,9 +97,6 @@ func (e *NoCredentialError) Error() string {
 type layer struct {
 	name   string // for NoCredentialError
 	lookup func(key string) (value, at string, ok bool, err error)
-	// credentialFile is the auth.ini a credential of this layer comes
-	// from, "" for none.
-	credentialFile string
 	// missing reports, once looked up, that the layer's files do not
 	// exist; nil for a layer without files.
 	missing func() bool
@@ -203,7 +197,7 @@ func (res *Result) findCredential(layers []layer) ([]string, error) {
 		}
 		switch {
 		case idOK && refreshOK:
-			res.IDToken, res.RefreshToken, res.Sources.Credential, res.File = id, refresh, idAt, l.credentialFile
+			res.IDToken, res.RefreshToken, res.Sources.Credential = id, refresh, idAt
 			return looked, nil
 		case idOK:
 			return nil, fmt.Errorf("%s: %s without %s; run `firectl signin` again", idAt, keyIDToken, keyRefreshToken)
@@ -286,7 +280,7 @@ func lazyFileLayer(dir string) layer {
 	authPath := filepath.Join(dir, authFile)
 	var read *layer
 	var readErr error
-	l := layer{name: authPath, credentialFile: authPath}
+	l := layer{name: authPath}
 	l.missing = func() bool { return read != nil && read.missing() }
 	l.lookup = func(key string) (string, string, bool, error) {
 		if read == nil && readErr == nil {
@@ -311,7 +305,7 @@ func lazyFileLayer(dir string) layer {
 // filesLayer looks a key up in auth.ini, then (for the account and the
 // base URL) in settings.ini.
 func filesLayer(auth, settings *configFile) layer {
-	return layer{credentialFile: auth.path, missing: func() bool { return !auth.exists() }, lookup: func(key string) (string, string, bool, error) {
+	return layer{missing: func() bool { return !auth.exists() }, lookup: func(key string) (string, string, bool, error) {
 		from := []*configFile{auth}
 		secret := key == keyAPIKey || key == keyIDToken || key == keyRefreshToken
 		if !secret {

@@ -141,7 +141,8 @@ func TestFileShapes(t *testing.T) {
 }
 
 // TestSessionFromFile: firectl signin's id_token and refresh_token make a
-// session, with the file it came from; api_key wins when both are there.
+// session, and its source is the id_token's line; api_key wins when both
+// are there.
 func TestSessionFromFile(t *testing.T) {
 	home := writeHome(t, map[string]string{
 		".fireworks/auth.ini":               "id_token = " + fileIDToken + "\nrefresh_token = " + fileRefresh + "\naccount_id = acct\n",
@@ -154,8 +155,8 @@ func TestSessionFromFile(t *testing.T) {
 	if got.APIKey != "" || got.IDToken != fileIDToken || got.RefreshToken != fileRefresh {
 		t.Error("the session's tokens were not taken from the file")
 	}
-	if got.File != filepath.Join(home, ".fireworks/auth.ini") {
-		t.Errorf("File %q", got.File)
+	if got.Sources.Credential != filepath.Join(home, ".fireworks/auth.ini")+":1" {
+		t.Errorf("credential from %q", got.Sources.Credential)
 	}
 	both, err := Resolve(Input{Home: home, Profile: "both"})
 	if err != nil {
