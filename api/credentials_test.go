@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -489,5 +490,48 @@ func TestNewFromEnvironmentNeedsNoFile(t *testing.T) {
 	}
 	if c.BaseURL() != api.DefaultBaseURL || c.Account() != "" {
 		t.Errorf("base URL %q, account %q", c.BaseURL(), c.Account())
+	}
+}
+
+// TestLogFromTheEnvironment: FIREWORKS_LOG=debug, with no WithLogger,
+// logs to standard error where the credentials came from and each attempt,
+// never the key; FIREWORKS_LOG=info leaves the debug lines out.
+func TestLogFromTheEnvironment(t *testing.T) {
+	for level, want := range map[string][]string{
+		"debug": {`msg="fireworks credentials" credential=FIREWORKS_API_KEY`, `msg="fireworks request" method=GET`},
+		"info":  nil,
+	} {
+		t.Run(level, func(t *testing.T) {
+			t.Setenv(api.EnvLog, level)
+			t.Setenv(api.EnvAPIKey, envChainKey)
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stderr := os.Stderr
+			os.Stderr = w // New takes the handler's writer now
+			rt := script(step{body: `{}`})
+			c, err := api.New(api.WithBaseURL(testBaseURL), api.WithAccount("acct"), api.WithHTTPClient(&http.Client{Transport: rt}))
+			os.Stderr = stderr
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Secrets.Get(context.Background(), "s", nil); err != nil {
+				t.Fatal(err)
+			}
+			_ = w.Close()
+			out, _ := io.ReadAll(r)
+			if strings.Contains(string(out), envChainKey) {
+				t.Fatal("the log holds the key")
+			}
+			if len(want) == 0 && len(out) != 0 {
+				t.Errorf("info logged %d bytes of debug lines", len(out))
+			}
+			for _, w := range want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("log lacks %q:\n%s", w, out)
+				}
+			}
+		})
 	}
 }
