@@ -13,8 +13,8 @@
 // Session holds a session token and its refresh token, and refreshes the
 // token before it expires, or once after the server refused it, with one
 // refresh shared by every concurrent caller. Source is what the request
-// pipeline asks for a credential on each request: a static key, a Session,
-// or the caller's own.
+// pipeline asks for a credential on each attempt when it may change: a
+// Session, or the caller's own source.
 //
 // The package also parses the environment conventions of the Python SDK:
 // FIREWORKS_CUSTOM_HEADERS and FIREWORKS_LOG.
