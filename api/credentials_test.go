@@ -535,3 +535,24 @@ func TestLogFromTheEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionSharedByWith: Clients made by With share the session: its
+// token expiring refreshes once for all of them.
+func TestSessionSharedByWith(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &sessionServer{ttl: time.Hour, valid: map[string]time.Time{}}
+		c := newSessionClient(t, s, jwtExpiringAt("expired", time.Now().Add(-time.Second)))
+		other, err := c.With(api.WithAccount("other"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, client := range []*api.Client{c, other, c} {
+			if _, err := client.Secrets.Get(context.Background(), "s", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.refreshes.Load() != 1 {
+			t.Errorf("%d refreshes, want 1 for the Clients that share the session", s.refreshes.Load())
+		}
+	})
+}
