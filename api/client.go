@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -23,13 +22,29 @@ type clientCore struct {
 // service is what every resource service holds: its Client.
 type service struct{ client *Client }
 
-// New returns a Client. Without options it reads the API key from
-// FIREWORKS_API_KEY, the account from FIREWORKS_ACCOUNT_ID and the base URL
-// from FIREWORKS_BASE_URL (default https://api.fireworks.ai); options take
-// precedence over the environment. It fails, before any request, when there
-// is no usable API key or the base URL is not https (or http to a loopback
-// address). A Client without an account can still make the calls that act
-// on none (Accounts.List); the others fail with ErrNoAccount.
+// New returns a Client. It takes its credential, account and base URL,
+// once, from the first source of the credential chain that has each:
+//
+//  1. options: WithAPIKey, WithSession or WithCredentialSource; WithAccount;
+//     WithBaseURL;
+//  2. a profile named with WithProfile or FIREWORKS_PROFILE:
+//     ~/.fireworks/profiles/<name>/auth.ini and settings.ini, whose values
+//     win over the environment (a profile that does not exist is an error);
+//  3. FIREWORKS_API_KEY, FIREWORKS_ACCOUNT_ID, FIREWORKS_BASE_URL;
+//  4. ~/.fireworks/auth.ini and settings.ini, as firectl writes them
+//     (api_key, or id_token and refresh_token; account_id; base_url).
+//
+// The base URL defaults to https://api.fireworks.ai. With a logger at
+// debug level, New logs where each value came from, never the value.
+// WithoutCredentialFiles skips the files. New fails, before any request,
+// when no source has a credential (the error lists every place looked
+// at), a file is malformed, a credential file is readable by others (as
+// ssh refuses such a key), a value holds white space, or the base URL is
+// not https (or http to a loopback address). FIREWORKS_CUSTOM_HEADERS
+// adds headers to every request to the API, and FIREWORKS_LOG=info|debug
+// logs to standard error when no WithLogger is given. A Client without an
+// account can still make the calls that act on none (Accounts.List); the
+// others fail with ErrNoAccount.
 func New(opts ...ClientOption) (*Client, error) {
 	cfg := clientConfig{maxRetryWait: DefaultMaxRetryWait, budget: DefaultRetryBudget}
 	defaults := callSettings{maxRetries: DefaultMaxRetries, timeout: DefaultTimeout}
@@ -41,37 +56,13 @@ func New(opts ...ClientOption) (*Client, error) {
 			return nil, fmt.Errorf("api: %w", err)
 		}
 	}
-	keyFrom := "WithAPIKey"
-	if !cfg.apiKeySet {
-		cfg.apiKey, keyFrom = os.Getenv(EnvAPIKey), EnvAPIKey
-	}
-	if err := checkAPIKey(cfg.apiKey); err != nil {
-		if cfg.apiKey != "" {
-			return nil, fmt.Errorf("api: %w (from %s)", err, keyFrom)
-		}
+	creds, err := resolveCredentials(&cfg, &defaults)
+	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
-	}
-	if defaults.account == "" {
-		if v := os.Getenv(EnvAccountID); v != "" {
-			if err := checkAccount(v); err != nil {
-				return nil, fmt.Errorf("api: %s: %w: fix the variable, or use WithAccount", EnvAccountID, err)
-			}
-			defaults.account = v
-		}
-	}
-	baseFrom := "WithBaseURL"
-	if cfg.baseURL == "" {
-		cfg.baseURL, baseFrom = os.Getenv(EnvBaseURL), EnvBaseURL
-	}
-	if cfg.baseURL == "" {
-		cfg.baseURL, baseFrom = DefaultBaseURL, ""
 	}
 	base, err := parseBaseURL(cfg.baseURL)
 	if err != nil {
-		if baseFrom == EnvBaseURL {
-			return nil, fmt.Errorf("api: %s: %w", EnvBaseURL, err)
-		}
-		return nil, fmt.Errorf("api: %w", err)
+		return nil, fmt.Errorf("api: %w (from %s)", err, orDefault(creds.sources.BaseURL))
 	}
 
 	hc := cfg.httpClient
@@ -93,11 +84,13 @@ func New(opts ...ClientOption) (*Client, error) {
 	p := &pipeline{
 		clientConfig: cfg,
 		server:       server,
-		api:          destination{client: &guarded, origin: originOf(base), auth: []string{"Bearer " + cfg.apiKey}},
+		api:          destination{client: &guarded, origin: originOf(base), cred: creds.source, headers: creds.headers},
 		storage:      storageClient(hc),
 		userAgent:    []string{ua},
-		secrets:      []string{cfg.apiKey},
 		budget:       noBudget{},
+	}
+	if cfg.apiKey != "" {
+		p.api.auth, p.secrets = []string{"Bearer " + cfg.apiKey}, []string{cfg.apiKey}
 	}
 	if cfg.budget != (RetryBudget{}) {
 		p.budget = newSlidingBudget(cfg.budget, time.Now())
@@ -109,6 +102,12 @@ func New(opts ...ClientOption) (*Client, error) {
 		}
 		p.doer = doer
 	}
+	if creds.session != nil {
+		if p.api.cred, err = newSession(p, defaults, creds.session); err != nil {
+			return nil, fmt.Errorf("api: %w", err)
+		}
+	}
+	p.logSources(creds.sources)
 	return newClient(p, defaults)
 }
 

@@ -288,10 +288,11 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 // the value; nothing is sent.
 func TestNewNamesTheVariableThatHoldsWhiteSpace(t *testing.T) {
 	for _, tc := range []struct{ env, value, want string }{
-		{api.EnvAccountID, "my-account\n", "FIREWORKS_ACCOUNT_ID: invalid path parameter account_id: contains a control character: fix the variable, or use WithAccount"},
-		{api.EnvAccountID, "team a", "FIREWORKS_ACCOUNT_ID: invalid path parameter account_id: contains white space"},
-		{api.EnvAPIKey, "fw-key-from-a-file-0123\n", "(from FIREWORKS_API_KEY)"},
-		{api.EnvBaseURL, "https://api.fireworks.ai\n", "FIREWORKS_BASE_URL: base URL: not a valid URL (it holds a control character"},
+		{api.EnvAccountID, "my-account\n", "FIREWORKS_ACCOUNT_ID: contains white space or a control character"},
+		{api.EnvAccountID, "team a", "FIREWORKS_ACCOUNT_ID: contains white space or a control character"},
+		{api.EnvAccountID, "team/a", "FIREWORKS_ACCOUNT_ID: invalid path parameter account_id: contains '/'"},
+		{api.EnvAPIKey, "fw-key-from-a-file-0123\n", "FIREWORKS_API_KEY: contains white space or a control character"},
+		{api.EnvBaseURL, "https://api.fireworks.ai\n", "FIREWORKS_BASE_URL: contains white space or a control character"},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			t.Setenv(api.EnvAPIKey, testAPIKey)

@@ -15,9 +15,10 @@
 // (never nil when the error is nil), or only an error when the answer has
 // no properties. On every call the Client:
 //
-//   - authenticates with the API key (WithAPIKey or FIREWORKS_API_KEY), sent
-//     only to the base URL's scheme, host and port, and over plain http only
-//     to a loopback address;
+//   - authenticates with the credential New found in its chain (see New: an
+//     API key, a session it refreshes, or the caller's CredentialSource),
+//     sent only to the base URL's scheme, host and port, and over plain
+//     http only to a loopback address;
 //   - fills the account (WithAccount, for the Client or the call) and
 //     refuses path parameters that would address another resource (empty,
 //     "..", a '/', a ':') and calls without the query parameters the spec

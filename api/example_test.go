@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
@@ -15,8 +16,10 @@ import (
 	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
-// Construct a client. Without options, New reads FIREWORKS_API_KEY,
-// FIREWORKS_ACCOUNT_ID and FIREWORKS_BASE_URL; options take precedence.
+// Construct a client. Without options, New walks the credential chain: a
+// profile named by FIREWORKS_PROFILE, FIREWORKS_API_KEY,
+// FIREWORKS_ACCOUNT_ID and FIREWORKS_BASE_URL, then ~/.fireworks/auth.ini;
+// options take precedence.
 func ExampleNew() {
 	client, err := api.New(
 		api.WithAPIKey("fw-example-key"),
@@ -31,6 +34,36 @@ func ExampleNew() {
 	}
 	fmt.Println(client.BaseURL(), client.Account())
 	// Output: https://api.fireworks.ai my-account
+}
+
+// Ask for the credential on every request: a key reloaded from a secret
+// manager needs no new Client. The source caches as it likes.
+func ExampleWithCredentialSource() {
+	var current atomic.Value // the latest key the secret manager gave
+	current.Store("fw-example-key-v1")
+	client, err := api.New(
+		api.WithCredentialSource(api.CredentialFunc(func(ctx context.Context) (string, error) {
+			return current.Load().(string), nil
+		})),
+		api.WithAccount("my-account"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	current.Store("fw-example-key-v2") // the next request sends v2
+	fmt.Println(client.Account())
+	// Output: my-account
+}
+
+// Use the credentials of a profile that firectl keeps
+// (~/.fireworks/profiles/staging/auth.ini and settings.ini): an api_key,
+// or the session of firectl signin, refreshed as it nears its expiry.
+func ExampleWithProfile() {
+	client, err := api.New(api.WithProfile("staging"))
+	if err != nil {
+		log.Fatal(err) // a profile that does not exist, a file others can read, ...
+	}
+	fmt.Println(client.Account(), client.BaseURL())
 }
 
 // exampleGateway stands in for the Gateway in the examples that need a

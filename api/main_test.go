@@ -1,13 +1,47 @@
 package api_test
 
 import (
+	"os"
 	"testing"
 
+	"github.com/fireworks-gateway/go-sdk/internal/compilecheck"
 	"go.uber.org/goleak"
 )
 
 // TestMain fails the package's tests when any of them leaves a goroutine
-// behind: a retry loop, a timer or a connection that was not closed.
+// behind: a retry loop, a timer or a connection that was not closed. The
+// tests run with an empty temporary HOME and none of the FIREWORKS_*
+// variables, so that no test reads the developer's own credentials.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	home := isolateFromUserCredentials()
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		_ = os.RemoveAll(home)
+		os.Exit(code)
+	}))
+}
+
+// isolateFromUserCredentials points HOME (USERPROFILE on Windows) at a new
+// empty directory and unsets the variables of the credential chain; it
+// returns the directory.
+func isolateFromUserCredentials() string {
+	// The tests that build a user's program need the go command's caches,
+	// which live under HOME by default.
+	if err := compilecheck.KeepGoCaches(); err != nil {
+		panic(err)
+	}
+	home, err := os.MkdirTemp("", "fireworks-test-home-")
+	if err != nil {
+		panic(err)
+	}
+	for _, v := range []string{"HOME", "USERPROFILE"} {
+		if err := os.Setenv(v, home); err != nil {
+			panic(err)
+		}
+	}
+	for _, v := range []string{"FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "FIREWORKS_BASE_URL", "FIREWORKS_PROFILE", "FIREWORKS_CUSTOM_HEADERS", "FIREWORKS_LOG"} {
+		if err := os.Unsetenv(v); err != nil {
+			panic(err)
+		}
+	}
+	return home
 }

@@ -178,6 +178,7 @@ type clientConfig struct {
 	logger       *slog.Logger
 	userAgent    string
 	middleware   []func(Doer) Doer
+	creds        credentialConfig // the credential chain's options (credentials.go)
 }
 
 // WithAPIKey sets the API key, instead of FIREWORKS_API_KEY. A key shorter

@@ -26,6 +26,9 @@ func TestMisplacedOptionsDoNotCompile(t *testing.T) {
 	misplaced := []string{
 		`c.Secrets.Get(ctx, "s", nil, api.WithAPIKey("fw-0123456789"))`,
 		`c.With(api.WithBaseURL("https://api.fireworks.ai"))`,
+		`c.Secrets.Get(ctx, "s", nil, api.WithProfile("p"))`,
+		`c.With(api.WithoutCredentialFiles())`,
+		`c.Secrets.Get(ctx, "s", nil, api.WithSession("id", "refresh"))`,
 		`c.Secrets.Get(ctx, "s", nil, api.UntilStates("READY"))`,
 		`c.Secrets.Update(ctx, "s", body, api.WithParallelTransfers(2))`,
 		`c.Deployments.Wait(ctx, "d", api.OnTransferProgress(nil))`,

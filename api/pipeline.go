@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/fireworks-gateway/go-sdk/internal/credentials"
 )
 
 // pipeline owns the life of a call once its request is built: one attempt
@@ -33,8 +35,8 @@ type pipeline struct {
 	doer Doer
 }
 
-// destination is where a pipeline's attempts go: the API, with its key,
-// or a signed URL of storage, with none.
+// destination is where a pipeline's attempts go: the API, with its
+// credential, or a signed URL of storage, with none.
 type destination struct {
 	client *http.Client // the caller's or ours, with guarded redirects
 	origin origin       // every attempt must stay on it
@@ -42,6 +44,10 @@ type destination struct {
 	// transfer is set for storage (a signed URL): its attempts are bounded
 	// by progress instead of WithTimeout, and their answers checked.
 	transfer *storageTransfer
+	// cred gives the credential of each attempt when it may change (a
+	// session, the caller's source); nil for a static key or none.
+	cred    credentials.Source
+	headers http.Header // FIREWORKS_CUSTOM_HEADERS, added to each attempt; nil for none
 }
 
 // maxDrain is how much of a discarded response body is read so that its
@@ -86,6 +92,13 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 		maxRetries = 0 // a body that cannot be rewound is sent once
 	}
 	repeatable := idempotent(req.Method) || s.retryNonIdempotent
+	resendable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	var sent *sentCredential // the credential of the last attempt, when it may change
+	if d.cred != nil {
+		sent = &sentCredential{}
+		req = req.WithContext(context.WithValue(ctx, sentCredentialKey{}, sent))
+	}
+	reauthorized := false // a refused session token was refreshed once
 	p.budget.startCall()
 
 	// What the last retried attempt left, to build its error if the wait
@@ -94,7 +107,14 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 	var lastResp *http.Response
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		attemptReq, cancel, watch, err := p.newAttempt(req, attempt, s.timeout, d)
+		auth := d.auth
+		if sent != nil {
+			var err error
+			if auth, err = sent.next(ctx, d.cred); err != nil {
+				return nil, p.transportError(req, attempt-1, err, nil)
+			}
+		}
+		attemptReq, cancel, watch, err := p.newAttempt(req, attempt, s.timeout, d, auth)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
@@ -123,6 +143,15 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 			}
 			resp.Body = &responseBody{ReadCloser: resp.Body, cancel: cancel, p: p, req: req, attempts: attempt}
 			return resp, nil
+		} else if inv, ok := d.cred.(credentials.Invalidator); ok && resp.StatusCode == http.StatusUnauthorized && !reauthorized && resendable {
+			// The session's token was refused (revoked, or expired
+			// early): refresh it, once, and send the call again.
+			reauthorized = true
+			inv.Invalidate(sent.token)
+			bufferBody(resp)
+			cancel()
+			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, true)
+			continue
 		} else {
 			var body []byte
 			if needsBody(resp) {
@@ -187,8 +216,9 @@ func needsBody(resp *http.Response) bool { return resp.StatusCode == http.Status
 // newAttempt prepares one attempt: the caller's request with the attempt's
 // context, a fresh copy of the body and the SDK's headers. The caller's
 // request is never modified. An attempt of the API is bounded by timeout;
-// one of storage by its progress, which the returned watch follows.
-func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, d *destination) (*http.Request, context.CancelFunc, *idleWatch, error) {
+// one of storage by its progress, which the returned watch follows. auth
+// is the attempt's Authorization header value, nil for none.
+func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, *idleWatch, error) {
 	ctx, cancel := req.Context(), context.CancelFunc(func() {})
 	var watch *idleWatch
 	if d.transfer != nil {
@@ -211,12 +241,15 @@ func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Durat
 	}
 	// Copy the header map, sharing its (never modified) value slices, and
 	// add ours to the copy.
-	h := make(http.Header, len(req.Header)+2)
+	h := make(http.Header, len(req.Header)+len(d.headers)+2)
+	for k, v := range d.headers {
+		h[k] = v // the request's own headers win
+	}
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	if d.auth != nil {
-		h["Authorization"] = d.auth
+	if auth != nil {
+		h["Authorization"] = auth
 	}
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = p.userAgent

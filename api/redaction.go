@@ -76,6 +76,9 @@ func (p *pipeline) transportError(req *http.Request, attempts int, cause, last e
 // body of a request to storage is a file, never searched.
 func (p *pipeline) requestSecrets(req *http.Request) []string {
 	secrets := append([]string(nil), p.secrets...)
+	if sent, ok := req.Context().Value(sentCredentialKey{}).(*sentCredential); ok && sent.token != "" {
+		secrets = append(secrets, sent.token)
+	}
 	if req.GetBody == nil || !p.api.origin.matches(req.URL) {
 		return secrets
 	}

@@ -87,9 +87,10 @@ func redactForTest(s string, secrets map[string]string) string {
 	return s
 }
 
-// TestLogsNeverHoldSecrets: the attempt and retry logs name method, path,
-// status, attempt, wait and duration, and hold no key, query, body or
-// secret value.
+// TestLogsNeverHoldSecrets: the credentials log names where each value
+// came from; the attempt and retry logs name method, path, status,
+// attempt, wait and duration; none holds a key, query, body or secret
+// value.
 func TestLogsNeverHoldSecrets(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var logs bytes.Buffer
@@ -111,11 +112,20 @@ func TestLogsNeverHoldSecrets(t *testing.T) {
 			t.Errorf("logs hold the %v", got)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if len(lines) != 3 {
-			t.Fatalf("%d log lines, want 3 (a retry, a success, a list)", len(lines))
+		if len(lines) != 4 {
+			t.Fatalf("%d log lines, want 4 (where the credentials came from, a retry, a success, a list)", len(lines))
+		}
+		var sources map[string]any
+		if err := json.Unmarshal([]byte(lines[0]), &sources); err != nil {
+			t.Fatal(err)
+		}
+		for key, want := range map[string]any{"level": "DEBUG", "msg": "fireworks credentials", "credential": "WithAPIKey", "account": "WithAccount", "base_url": "WithBaseURL"} {
+			if sources[key] != want {
+				t.Errorf("credentials log %s = %v, want %v", key, sources[key], want)
+			}
 		}
 		var retry map[string]any
-		if err := json.Unmarshal([]byte(lines[0]), &retry); err != nil {
+		if err := json.Unmarshal([]byte(lines[1]), &retry); err != nil {
 			t.Fatal(err)
 		}
 		for key, want := range map[string]any{"level": "INFO", "method": "PATCH", "path": "/v1/accounts/acct/secrets/sec", "status": 503.0, "attempt": 1.0} {

@@ -88,7 +88,9 @@ func Start(t testing.TB, opts ...Option) (*Server, *api.Client) {
 }
 
 // NewClient returns an api.Client for the running fake, with the options
-// given WithClientOptions, then opts.
+// given WithClientOptions, then opts. It reads no credential file of the
+// Fireworks tools (api.WithoutCredentialFiles), whatever HOME and
+// FIREWORKS_PROFILE say.
 func (s *Server) NewClient(opts ...api.ClientOption) (*api.Client, error) {
 	if s.URL == "" {
 		return nil, errors.New("gatewaytest: the server is not running (call Start)")
@@ -104,7 +106,7 @@ func (s *Server) NewClient(opts ...api.ClientOption) (*api.Client, error) {
 	s.mu.Lock()
 	s.transports = append(s.transports, transport)
 	s.mu.Unlock()
-	base := []api.ClientOption{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport})}
+	base := []api.ClientOption{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport}), api.WithoutCredentialFiles()}
 	return api.New(append(append(base, s.clientOpts...), opts...)...)
 }
 

@@ -41,6 +41,43 @@ func Build(dir, root string, files map[string]string) (string, error) {
 	cmd := exec.Command("go", "build", "-gcflags=-e", "-o", os.DevNull, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-	out, err := cmd.CombinedOutput()
-	return strings.TrimSpace(string(out)), err
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	err = cmd.Run()
+	return strings.TrimSpace(stderr.String()), err
+}
+
+// KeepGoCaches pins GOPATH, GOMODCACHE and GOCACHE to where the go command
+// finds them now, so that a test that then points HOME at an empty
+// directory (to keep the user's credential files out) still builds from
+// the module and build caches, without a download. It follows the go
+// command's documented defaults and leaves a variable already set alone.
+func KeepGoCaches() error {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return err
+	}
+	gopath := os.Getenv("GOPATH")
+	if gopath == "" {
+		gopath = filepath.Join(home, "go")
+		if err := os.Setenv("GOPATH", gopath); err != nil {
+			return err
+		}
+	}
+	if os.Getenv("GOMODCACHE") == "" {
+		first, _, _ := strings.Cut(gopath, string(os.PathListSeparator))
+		if err := os.Setenv("GOMODCACHE", filepath.Join(first, "pkg", "mod")); err != nil {
+			return err
+		}
+	}
+	if os.Getenv("GOCACHE") == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return err
+		}
+		if err := os.Setenv("GOCACHE", filepath.Join(cache, "go-build")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
