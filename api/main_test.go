@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/fireworks-gateway/go-sdk/internal/compilecheck"
+	"github.com/fireworks-gateway/go-sdk/internal/testhome"
 	"go.uber.org/goleak"
 )
 
@@ -13,35 +13,12 @@ import (
 // tests run with an empty temporary HOME and none of the FIREWORKS_*
 // variables, so that no test reads the developer's own credentials.
 func TestMain(m *testing.M) {
-	home := isolateFromUserCredentials()
+	home, err := testhome.Isolate()
+	if err != nil {
+		panic(err)
+	}
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
 		_ = os.RemoveAll(home)
 		os.Exit(code)
 	}))
-}
-
-// isolateFromUserCredentials points HOME (USERPROFILE on Windows) at a new
-// empty directory and unsets the variables of the credential chain; it
-// returns the directory.
-func isolateFromUserCredentials() string {
-	// The tests that build a user's program need the go command's caches,
-	// which live under HOME by default.
-	if err := compilecheck.KeepGoCaches(); err != nil {
-		panic(err)
-	}
-	home, err := os.MkdirTemp("", "fireworks-test-home-")
-	if err != nil {
-		panic(err)
-	}
-	for _, v := range []string{"HOME", "USERPROFILE"} {
-		if err := os.Setenv(v, home); err != nil {
-			panic(err)
-		}
-	}
-	for _, v := range []string{"FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "FIREWORKS_BASE_URL", "FIREWORKS_PROFILE", "FIREWORKS_CUSTOM_HEADERS", "FIREWORKS_LOG"} {
-		if err := os.Unsetenv(v); err != nil {
-			panic(err)
-		}
-	}
-	return home
 }
