@@ -271,3 +271,24 @@ func TestAdminSessionEndpointSignsIn(t *testing.T) {
 		t.Errorf("the admin session's refresh token: %d", code)
 	}
 }
+
+// TestNewSessionClientSendsTheSessionToken: the client NewSessionClient
+// makes is authenticated by the session (the fake requires another API
+// key), and its calls carry no API key.
+func TestNewSessionClientSendsTheSessionToken(t *testing.T) {
+	fake, _ := gatewaytest.Start(t, gatewaytest.RequireAPIKey("the-fake-api-key"))
+	c, err := fake.NewSessionClient(fake.NewSession())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Accounts.Get(t.Context(), nil); err != nil {
+		t.Fatalf("a call with the session: %v", err)
+	}
+	fake.RevokeSessionToken(fake.NewSession().IDToken) // another session's: no effect on this one
+	if _, err := c.Accounts.Get(t.Context(), nil); err != nil {
+		t.Fatalf("a second call: %v", err)
+	}
+	if n := len(fake.Requests(gen.OpRefreshSessionToken)); n != 0 {
+		t.Errorf("%d refreshes of a live token, want none", n)
+	}
+}
