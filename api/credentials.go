@@ -60,6 +60,7 @@ type credentialConfig struct {
 	refreshToken string
 	source       CredentialSource
 	noFiles      bool
+	dir          string
 }
 
 // WithProfile reads the credentials of a profile of the Fireworks tools
@@ -117,6 +118,23 @@ func WithoutCredentialFiles() ClientOption {
 	})
 }
 
+// WithCredentialsDir reads the credential files of the Fireworks tools
+// from dir instead of ~/.fireworks: dir/auth.ini and dir/settings.ini for
+// the default files, dir/profiles/<name>/ for a profile (WithProfile,
+// FIREWORKS_PROFILE). dir must be a directory. A program or a test that
+// writes its own profile (into a temporary directory) uses it, so that it
+// never reads, nor depends on, the user's own files. It cannot be given
+// with WithoutCredentialFiles.
+func WithCredentialsDir(dir string) ClientOption {
+	return clientOption(func(c *clientConfig) error {
+		if dir == "" {
+			return errors.New("WithCredentialsDir: empty directory")
+		}
+		c.creds.dir = dir
+		return nil
+	})
+}
+
 // resolvedCredentials is what New takes from the chain.
 type resolvedCredentials struct {
 	source  credentials.Source // nil for a static API key (cfg.apiKey)
@@ -140,6 +158,9 @@ func resolveCredentials(cfg *clientConfig, defaults *callSettings) (*resolvedCre
 	if given > 1 {
 		return nil, errors.New("give one of WithAPIKey, WithSession and WithCredentialSource")
 	}
+	if cfg.creds.noFiles && cfg.creds.dir != "" {
+		return nil, errors.New("give one of WithCredentialsDir and WithoutCredentialFiles")
+	}
 	if cfg.apiKeySet && cfg.apiKey == "" {
 		return nil, fmt.Errorf("no API key: WithAPIKey was given an empty key (give it a key, or leave it out to use %s)", EnvAPIKey)
 	}
@@ -147,7 +168,7 @@ func resolveCredentials(cfg *clientConfig, defaults *callSettings) (*resolvedCre
 	in := credentials.Input{
 		APIKey: cfg.apiKey, IDToken: cfg.creds.idToken, RefreshToken: cfg.creds.refreshToken,
 		Account: defaults.account, BaseURL: cfg.baseURL, Profile: cfg.creds.profile,
-		Getenv: os.Getenv, Home: home, NoFiles: cfg.creds.noFiles,
+		Getenv: os.Getenv, Home: home, Dir: cfg.creds.dir, NoFiles: cfg.creds.noFiles,
 	}
 	if cfg.creds.source != nil {
 		in.CredentialGiven = "WithCredentialSource"
