@@ -46,13 +46,6 @@ type CredentialFunc func(ctx context.Context) (string, error)
 // Credential calls f(ctx).
 func (f CredentialFunc) Credential(ctx context.Context) (string, error) { return f(ctx) }
 
-// SessionError is a session (WithSession, or firectl signin's id_token and
-// refresh_token) whose token could not be refreshed: the refresh token
-// expired or was refused, or the refresh answered what cannot be used. Its
-// text says to sign in again; it never holds a token. errors.As finds it
-// in the error of the call that needed the token.
-type SessionError = credentials.SessionError
-
 // credentialConfig is what the options of the credential chain set.
 type credentialConfig struct {
 	profile      string
@@ -275,7 +268,7 @@ type sentCredential struct{ token string }
 func (s *sentCredential) next(ctx context.Context, src credentials.Source) ([]string, error) {
 	tok, err := src.Credential(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("credential: %w", err)
+		return nil, fmt.Errorf("credential: %w", publicSessionError(err))
 	}
 	if tok == "" {
 		return nil, errors.New("credential: the credential source gave an empty credential")

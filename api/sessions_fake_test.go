@@ -144,12 +144,43 @@ func TestFakeSessionExpiredRefreshTokenSaysSignInAgain(t *testing.T) {
 		if strings.Contains(msg, s.IDToken) || strings.Contains(msg, s.RefreshToken) {
 			t.Error("the error holds a token")
 		}
+		var apiErr *api.Error
+		if !errors.As(se.Err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized || !errors.Is(err, api.ErrUnauthenticated) {
+			t.Errorf("SessionError.Err = %v, want the refresh's 401 UNAUTHENTICATED", se.Err)
+		}
+		if !strings.Contains(se.Reason, "refresh token expired") {
+			t.Errorf("SessionError.Reason = %q, want the fake's reason", se.Reason)
+		}
 		var ops []string
 		for _, e := range h.Journal() {
 			ops = append(ops, string(e.Operation))
 		}
 		if fmt.Sprint(ops) != fmt.Sprint([]string{string(gen.OpRefreshSessionToken)}) {
 			t.Errorf("the fake got %v, want the refresh alone", ops)
+		}
+	})
+}
+
+// TestFakeSessionRefreshTokenKnownToBeExpiredSendsNothing: once a refresh
+// has told the client when the refresh token expires, a call after that
+// fails with a *api.SessionError whose Err is nil: no refresh, no call,
+// reaches the fake.
+func TestFakeSessionRefreshTokenKnownToBeExpiredSendsNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, _, c := sessionFake(t, gatewaytest.WithSessionTTL(time.Hour), gatewaytest.WithRefreshTTL(90*time.Minute))
+		time.Sleep(time.Hour)
+		if _, err := c.Secrets.Get(context.Background(), "s", nil); err != nil {
+			t.Fatalf("the call that refreshes: %v", err)
+		}
+		time.Sleep(2 * time.Hour)
+		h.ResetJournal()
+		_, err := c.Secrets.Get(context.Background(), "s", nil)
+		var se *api.SessionError
+		if !errors.As(err, &se) || se.Err != nil || !strings.Contains(se.Reason, "the refresh token expired at ") {
+			t.Fatalf("got %v, want a *api.SessionError saying the refresh token expired, with no refresh's error", err)
+		}
+		if n := len(h.Journal()); n != 0 {
+			t.Errorf("%d requests reached the fake, want none", n)
 		}
 	})
 }
