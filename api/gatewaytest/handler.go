@@ -49,7 +49,7 @@ type Handler struct {
 	strict   bool
 	engine   *engine
 	sessions *sessionStore // the sessions it issued (sessions.go)
-	pages    pageSigner // signs the page tokens of List answers
+	pages    pageSigner    // signs the page tokens of List answers
 	// storageLimit is the most memory storage holds (DefaultStorageMemory).
 	storageLimit int64
 
