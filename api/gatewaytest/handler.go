@@ -224,10 +224,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // RequireAPIKey named, if any. The reason never quotes the token.
 func (h *Handler) unauthorized(r *http.Request) string {
 	auth := r.Header.Get("Authorization")
+	if h.apiKey != "" && auth == "Bearer "+h.apiKey {
+		return "" // the key RequireAPIKey named, even one shaped as a JWT
+	}
 	if token, ok := strings.CutPrefix(auth, "Bearer "); ok && isJWT(token) {
 		return h.sessions.checkToken(token, h.engine.now())
 	}
-	if h.apiKey == "" || auth == "Bearer "+h.apiKey {
+	if h.apiKey == "" {
 		return ""
 	}
 	return "the API key is not valid"

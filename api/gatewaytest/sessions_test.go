@@ -292,3 +292,17 @@ func TestNewSessionClientSendsTheSessionToken(t *testing.T) {
 		t.Errorf("%d refreshes of a live token, want none", n)
 	}
 }
+
+// TestRequiredAPIKeyShapedAsAJWTStillWorks: the key RequireAPIKey names
+// is accepted even when it looks like a JWT the fake did not issue.
+func TestRequiredAPIKeyShapedAsAJWTStillWorks(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	key := enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte(`{"sub":"k"}`)) + ".c2ln"
+	h, err := gatewaytest.NewHandler(gatewaytest.WithReporter(t), gatewaytest.RequireAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := serveWith(h, "GET", secretsPath, key, ""); code != http.StatusOK {
+		t.Errorf("the required key: %d %s", code, body)
+	}
+}
