@@ -46,13 +46,6 @@ type CredentialFunc func(ctx context.Context) (string, error)
 // Credential calls f(ctx).
 func (f CredentialFunc) Credential(ctx context.Context) (string, error) { return f(ctx) }
 
-// SessionError is a session (WithSession, or firectl signin's id_token and
-// refresh_token) whose token could not be refreshed: the refresh token
-// expired or was refused, or the refresh answered what cannot be used. Its
-// text says to sign in again; it never holds a token. errors.As finds it
-// in the error of the call that needed the token.
-type SessionError = credentials.SessionError
-
 // credentialConfig is what the options of the credential chain set.
 type credentialConfig struct {
 	profile      string
@@ -60,6 +53,7 @@ type credentialConfig struct {
 	refreshToken string
 	source       CredentialSource
 	noFiles      bool
+	dir          string
 }
 
 // WithProfile reads the credentials of a profile of the Fireworks tools
@@ -117,6 +111,23 @@ func WithoutCredentialFiles() ClientOption {
 	})
 }
 
+// WithCredentialsDir reads the credential files of the Fireworks tools
+// from dir instead of ~/.fireworks: dir/auth.ini and dir/settings.ini for
+// the default files, dir/profiles/<name>/ for a profile (WithProfile,
+// FIREWORKS_PROFILE). dir must be a directory. A program or a test that
+// writes its own profile (into a temporary directory) uses it, so that it
+// never reads, nor depends on, the user's own files. It cannot be given
+// with WithoutCredentialFiles.
+func WithCredentialsDir(dir string) ClientOption {
+	return clientOption(func(c *clientConfig) error {
+		if dir == "" {
+			return errors.New("WithCredentialsDir: empty directory")
+		}
+		c.creds.dir = dir
+		return nil
+	})
+}
+
 // resolvedCredentials is what New takes from the chain.
 type resolvedCredentials struct {
 	source  credentials.Source // nil for a static API key (cfg.apiKey)
@@ -140,6 +151,9 @@ func resolveCredentials(cfg *clientConfig, defaults *callSettings) (*resolvedCre
 	if given > 1 {
 		return nil, errors.New("give one of WithAPIKey, WithSession and WithCredentialSource")
 	}
+	if cfg.creds.noFiles && cfg.creds.dir != "" {
+		return nil, errors.New("give one of WithCredentialsDir and WithoutCredentialFiles")
+	}
 	if cfg.apiKeySet && cfg.apiKey == "" {
 		return nil, fmt.Errorf("no API key: WithAPIKey was given an empty key (give it a key, or leave it out to use %s)", EnvAPIKey)
 	}
@@ -147,7 +161,7 @@ func resolveCredentials(cfg *clientConfig, defaults *callSettings) (*resolvedCre
 	in := credentials.Input{
 		APIKey: cfg.apiKey, IDToken: cfg.creds.idToken, RefreshToken: cfg.creds.refreshToken,
 		Account: defaults.account, BaseURL: cfg.baseURL, Profile: cfg.creds.profile,
-		Getenv: os.Getenv, Home: home, NoFiles: cfg.creds.noFiles,
+		Getenv: os.Getenv, Home: home, Dir: cfg.creds.dir, NoFiles: cfg.creds.noFiles,
 	}
 	if cfg.creds.source != nil {
 		in.CredentialGiven = "WithCredentialSource"
@@ -254,7 +268,7 @@ type sentCredential struct{ token string }
 func (s *sentCredential) next(ctx context.Context, src credentials.Source) ([]string, error) {
 	tok, err := src.Credential(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("credential: %w", err)
+		return nil, fmt.Errorf("credential: %w", publicSessionError(err))
 	}
 	if tok == "" {
 		return nil, errors.New("credential: the credential source gave an empty credential")

@@ -16,13 +16,14 @@ import (
 //	DELETE /_gatewaytest/state     remove every resource (Reset)
 //	POST   /_gatewaytest/setState  {"name": ..., "state": "FAILED", "message": ...}, as SetState
 //	POST   /_gatewaytest/advance   {"duration": "90s"}, as Advance
+//	POST   /_gatewaytest/session   {} -> {"idToken", "refreshToken", "expireTime", "refreshExpireTime"}, as NewSession
 //
 // With RequireAPIKey, they take the same key as the API.
 const adminPrefix = "/_gatewaytest/"
 
 func (h *Handler) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	if !h.authorized(r) {
-		writeError(w, http.StatusUnauthorized, codeUnauthenticated, "the API key is not valid")
+	if reason := h.unauthorized(r); reason != "" {
+		writeError(w, http.StatusUnauthorized, codeUnauthenticated, reason)
 		return
 	}
 	switch r.URL.Path {
@@ -69,6 +70,17 @@ func (h *Handler) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		h.Advance(d)
 		writeJSON(w, struct{}{})
+	case adminPrefix + "session":
+		var in struct{}
+		if !decodeAdmin(w, r, &in) {
+			return
+		}
+		s := h.NewSession()
+		writeJSON(w, map[string]string{
+			"idToken": s.IDToken, "refreshToken": s.RefreshToken,
+			"expireTime":        s.Expiry.UTC().Format(time.RFC3339Nano),
+			"refreshExpireTime": s.RefreshExpiry.UTC().Format(time.RFC3339Nano),
+		})
 	default:
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint of the fake")
 	}

@@ -46,6 +46,7 @@ func TestEveryOperationAgainstTheFake(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			withIssuedRefreshToken(fake, args)
 			out := m.Call(args)
 			if err, _ := out[1].Interface().(error); err != nil {
 				t.Fatalf("%v", err)
@@ -146,6 +147,23 @@ func argsFor(mt reflect.Type, op gen.OperationInfo) ([]reflect.Value, error) {
 		}
 	}
 	return args, nil
+}
+
+// withIssuedRefreshToken gives a body that carries a refreshToken (the
+// fake refuses one it did not issue) the refresh token of a new session.
+func withIssuedRefreshToken(fake *gatewaytest.Server, args []reflect.Value) {
+	for i, a := range args {
+		if a.Kind() != reflect.Struct {
+			continue
+		}
+		if f := a.FieldByName("RefreshToken"); f.IsValid() && f.Type() == reflect.TypeFor[*string]() {
+			body := reflect.New(a.Type()).Elem()
+			body.Set(a)
+			tok := fake.NewSession().RefreshToken
+			body.FieldByName("RefreshToken").Set(reflect.ValueOf(&tok))
+			args[i] = body
+		}
+	}
 }
 
 // TestInvalidRequestsGet400WithoutValues: a request that breaks the schema

@@ -74,6 +74,16 @@
 // gen.Op constants (a Go name such as "CreateAPIKey" resolves too); a name
 // the spec does not have fails the test at once.
 //
+// Sessions are modelled (sessions.go): NewSession signs in, giving a
+// session token (a JWT signed by the fake, expiring on its clock,
+// WithSessionTTL) and a refresh token for api.WithSession;
+// Auth.RefreshSessionToken takes the refresh token as its only credential,
+// rotates it (a used, unknown or expired one is 401 UNAUTHENTICATED,
+// WithRefreshTTL) and answers a new pair with expireTime and
+// refreshExpireTime; a session token that expired, was revoked
+// (RevokeSessionToken) or was never issued is 401 UNAUTHENTICATED, while
+// API keys are checked as before. Neither token reaches the journal.
+//
 // Seed and Dump read and write the stored resources as a fixtures file
 // (Seed stores all of a file or none);
 // cmd/gatewayfake serves the same fake as a standalone process with

@@ -16,7 +16,9 @@ import (
 )
 
 // APIKey is the key the client that Start returns sends. The fake accepts
-// any well-formed Bearer token unless RequireAPIKey says which.
+// any well-formed Bearer token unless RequireAPIKey says which, except a
+// JWT: that is a session token, which must be one the fake issued and has
+// not expired (NewSession).
 const APIKey = "gatewaytest-api-key"
 
 // Account is the account of the clients that Start and NewClient return
@@ -46,7 +48,8 @@ type Handler struct {
 	apiKey   string
 	strict   bool
 	engine   *engine
-	pages    pageSigner // signs the page tokens of List answers
+	sessions *sessionStore // the sessions it issued (sessions.go)
+	pages    pageSigner    // signs the page tokens of List answers
 	// storageLimit is the most memory storage holds (DefaultStorageMemory).
 	storageLimit int64
 
@@ -94,6 +97,7 @@ func newHandler(cfg config) (*Handler, error) {
 		journalLimit: cfg.journalLimit,
 		pages:        newPageSigner(),
 		storageLimit: cfg.storageLimit,
+		sessions:     newSessionStore(cfg.sessionTTL, cfg.refreshTTL),
 	}
 	h.tb, _ = cfg.reporter.(testHelper)
 	h.engine = newEngine(collections, cfg.settle, cfg.urlExpiry, h)
@@ -170,7 +174,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	operation := gen.OperationID(route.Operation.ID)
-	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict}
+	// The refresh token in the body is the refresh's credential: it
+	// needs no Bearer (the SDK sends none; sessions.go).
+	refresh := operation == gen.OpRefreshSessionToken
+	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict, SkipAuth: refresh}
 	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
 	h.record(operation, r, body, decoded)
 	if err != nil {
@@ -182,8 +189,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if !h.authorized(r) {
-		writeError(w, http.StatusUnauthorized, codeUnauthenticated, "the API key is not valid")
+	if reason := h.unauthorized(r); reason != "" && !refresh {
+		writeError(w, http.StatusUnauthorized, codeUnauthenticated, reason)
 		return
 	}
 
@@ -211,9 +218,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// authorized checks the key that RequireAPIKey named, if any.
-func (h *Handler) authorized(r *http.Request) bool {
-	return h.apiKey == "" || r.Header.Get("Authorization") == "Bearer "+h.apiKey
+// unauthorized says why the request's Bearer token is refused, "" when it
+// is not: a session token (a JWT) must be one the fake issued and live on
+// its clock; any other is an API key, checked against the one that
+// RequireAPIKey named, if any. The reason never quotes the token.
+func (h *Handler) unauthorized(r *http.Request) string {
+	auth := r.Header.Get("Authorization")
+	if h.apiKey != "" && auth == "Bearer "+h.apiKey {
+		return "" // the key RequireAPIKey named, even one shaped as a JWT
+	}
+	if token, ok := strings.CutPrefix(auth, "Bearer "); ok && isJWT(token) {
+		return h.sessions.checkToken(token, h.engine.now())
+	}
+	if h.apiKey == "" {
+		return ""
+	}
+	return "the API key is not valid"
 }
 
 // response is an answer of the fake, made before it is sent.
@@ -258,6 +278,8 @@ func (h *Handler) answer(r *http.Request, route *specvalidate.Route, body []byte
 		h.runHandler(custom, rec, r, id)
 		result := rec.Result()
 		resp = response{status: result.StatusCode, header: result.Header, body: rec.Body.Bytes()}
+	case id == gen.OpRefreshSessionToken:
+		resp = h.sessions.refreshAnswer(decoded, h.engine.now())
 	default:
 		var handled bool
 		resp, handled = h.engine.serve(r, route, body, decoded)

@@ -19,6 +19,8 @@ type config struct {
 	settle       settlePolicy
 	urlExpiry    time.Duration
 	storageLimit int64
+	sessionTTL   time.Duration
+	refreshTTL   time.Duration
 }
 
 func defaultConfig() config {
@@ -27,6 +29,8 @@ func defaultConfig() config {
 		settle:       settlePolicy{reads: DefaultSettleReads},
 		urlExpiry:    DefaultSignedURLExpiry,
 		storageLimit: DefaultStorageMemory,
+		sessionTTL:   DefaultSessionTTL,
+		refreshTTL:   DefaultRefreshTTL,
 	}
 }
 
@@ -37,9 +41,10 @@ func defaultConfig() config {
 // are logged and a misuse panics.
 func WithReporter(r Reporter) Option { return func(c *config) { c.reporter = r } }
 
-// RequireAPIKey makes the fake accept only this Bearer token: any other
-// gets 401 UNAUTHENTICATED, as from the real Gateway. Without it, the fake
-// takes any well-formed Bearer token.
+// RequireAPIKey makes the fake accept only this Bearer token as an API
+// key: any other gets 401 UNAUTHENTICATED, as from the real Gateway.
+// Without it, the fake takes any well-formed Bearer token. Either way, a
+// live session token the fake issued (NewSession) is accepted too.
 func RequireAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
 
 // DefaultJournalLimit is how many requests the journal keeps unless

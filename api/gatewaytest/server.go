@@ -92,12 +92,23 @@ func Start(t testing.TB, opts ...Option) (*Server, *api.Client) {
 // Fireworks tools (api.WithoutCredentialFiles), whatever HOME and
 // FIREWORKS_PROFILE say.
 func (s *Server) NewClient(opts ...api.ClientOption) (*api.Client, error) {
-	if s.URL == "" {
-		return nil, errors.New("gatewaytest: the server is not running (call Start)")
-	}
 	key := s.apiKey
 	if key == "" {
 		key = APIKey
+	}
+	return s.newClient(api.WithAPIKey(key), opts)
+}
+
+// NewSessionClient is NewClient authenticated by a session of the fake
+// (NewSession) instead of the API key: the client sends its token and
+// refreshes it through Auth.RefreshSessionToken, as api.WithSession says.
+func (s *Server) NewSessionClient(session Session, opts ...api.ClientOption) (*api.Client, error) {
+	return s.newClient(api.WithSession(session.IDToken, session.RefreshToken), opts)
+}
+
+func (s *Server) newClient(credential api.ClientOption, opts []api.ClientOption) (*api.Client, error) {
+	if s.URL == "" {
+		return nil, errors.New("gatewaytest: the server is not running (call Start)")
 	}
 	// A pool that keeps a connection for each of many goroutines, closed
 	// with the server.
@@ -106,7 +117,7 @@ func (s *Server) NewClient(opts ...api.ClientOption) (*api.Client, error) {
 	s.mu.Lock()
 	s.transports = append(s.transports, transport)
 	s.mu.Unlock()
-	base := []api.ClientOption{api.WithAPIKey(key), api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport}), api.WithoutCredentialFiles()}
+	base := []api.ClientOption{credential, api.WithBaseURL(s.URL), api.WithAccount(Account), api.WithHTTPClient(&http.Client{Transport: transport}), api.WithoutCredentialFiles()}
 	return api.New(append(append(base, s.clientOpts...), opts...)...)
 }
 

@@ -4,7 +4,12 @@
 // through its signed URL with a progress bar, wait for the dataset to be
 // READY, create a deployment and wait for it. By default it runs against
 // the embedded fake Gateway (package api/gatewaytest), with no API key and
-// no network, and the fake fails a call on the way to show a retry:
+// no network, and the fake fails a call on the way to show a retry. Its
+// client reads its credential as a user's program would read a profile of
+// firectl: the demo signs in to the fake, writes the session into profile
+// "demo" of a temporary credentials directory, and builds the client with
+// api.WithCredentialsDir and api.WithProfile, printing which source
+// supplied each value (never the value):
 //
 //	make demo            # or: go run ./cmd/demo
 //
@@ -81,12 +86,21 @@ func run(ctx context.Context, args []string, w io.Writer, getenv func(string) st
 			return err
 		}
 		defer fake.Close()
-		client, err = fake.NewClient(api.WithAccount(account), api.WithLogger(logger))
+		dir, err := writeDemoProfile(fake, account)
 		if err != nil {
 			return err
 		}
+		defer func() { _ = os.RemoveAll(dir) }()
 		out.printf("Secrets lifecycle against the embedded fake Gateway (spec %s) at %s\n", gen.SpecVersion, fake.URL)
-		out.printf("(no API key, no network; run with -real for the real API)\n\n")
+		out.printf("(no API key, no network; run with -real for the real API)\n")
+		out.printf("signed in to the fake; the session is in profile %q of a temporary credentials directory,\n", demoProfile)
+		out.printf("read with api.WithCredentialsDir and api.WithProfile (where each value came from; never the value):\n")
+		client, err = api.New(api.WithCredentialsDir(dir), api.WithProfile(demoProfile), api.WithLogger(logger))
+		if err != nil {
+			return err
+		}
+		defer client.CloseIdleConnections()
+		out.println("")
 	}
 	if err := lifecycle(ctx, out, client, fake, account); err != nil {
 		return err
@@ -179,14 +193,11 @@ func randomSuffix() string {
 // level) readably, and drops its per-attempt debug lines.
 type retryPrinter struct{ out io.Writer }
 
-func (p *retryPrinter) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+func (p *retryPrinter) Enabled(_ context.Context, l slog.Level) bool { return true }
 func (p *retryPrinter) WithAttrs([]slog.Attr) slog.Handler           { return p }
 func (p *retryPrinter) WithGroup(string) slog.Handler                { return p }
 
 func (p *retryPrinter) Handle(_ context.Context, r slog.Record) error {
-	if r.Message != "fireworks request failed, retrying" {
-		return nil // the waits' lines: the demo prints their progress itself
-	}
 	attrs := map[string]string{}
 	r.Attrs(func(a slog.Attr) bool {
 		attrs[a.Key] = a.Value.String()
@@ -195,6 +206,15 @@ func (p *retryPrinter) Handle(_ context.Context, r slog.Record) error {
 		}
 		return true
 	})
+	switch r.Message {
+	case "fireworks credentials": // New says where each value came from, never the value
+		_, err := fmt.Fprintf(p.out, "   credential: %s\n   account:    %s\n   base URL:   %s\n",
+			attrs["credential"], attrs["account"], attrs["base_url"])
+		return err
+	case "fireworks request failed, retrying":
+	default:
+		return nil // the waits' and attempts' lines: the demo prints their progress itself
+	}
 	_, err := fmt.Fprintf(p.out, "   retry: %s %s answered %s on attempt %s; waiting %s before the next\n",
 		attrs["method"], attrs["path"], attrs["status"], attrs["attempt"], attrs["wait"])
 	return err

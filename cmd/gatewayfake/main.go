@@ -12,8 +12,10 @@
 // -dump when it stops), runs long-running states (-settle-reads,
 // -settle-after), serves signed-URL storage, and shuts down cleanly on
 // SIGINT or SIGTERM. Its admin endpoints (/_gatewaytest/state,
-// /_gatewaytest/setState, /_gatewaytest/advance) let a test in any language
-// seed, dump, reset, force a state and step the clock.
+// /_gatewaytest/setState, /_gatewaytest/advance, /_gatewaytest/session) let
+// a test in any language seed, dump, reset, force a state, step the clock
+// and sign in: a session whose token expires after -session-ttl and is
+// refreshed through POST /v1/auth/refresh, as the Gateway's.
 package main
 
 import (
@@ -61,8 +63,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	settleAfter := flags.Duration("settle-after", 0, "settle transitional states after this long instead of after -settle-reads reads")
 	urlExpiry := flags.Duration("url-expiry", gatewaytest.DefaultSignedURLExpiry, "how long signed storage URLs stay valid")
 	storageMemory := flags.Int64("storage-memory", gatewaytest.DefaultStorageMemory, "the most `bytes` storage holds in memory (files and uploads in progress); a PUT beyond it is 507")
+	sessionTTL := flags.Duration("session-ttl", gatewaytest.DefaultSessionTTL, "how long a session token lives (POST /_gatewaytest/session, /v1/auth/refresh)")
+	refreshTTL := flags.Duration("refresh-ttl", gatewaytest.DefaultRefreshTTL, "how long a refresh token stays usable")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *sessionTTL <= 0 || *refreshTTL <= 0 {
+		return errors.New("-session-ttl and -refresh-ttl must be positive durations")
 	}
 	if *storageMemory <= 0 {
 		return errors.New("-storage-memory must be a positive number of bytes")
@@ -71,6 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := []gatewaytest.Option{
 		gatewaytest.RequireAPIKey(*apiKey), gatewaytest.WithReporter(logReporter{logger}), gatewaytest.WithJournalLimit(*journal),
 		gatewaytest.WithSettleReads(*settleReads), gatewaytest.WithSettleAfter(*settleAfter), gatewaytest.WithSignedURLExpiry(*urlExpiry),
+		gatewaytest.WithSessionTTL(*sessionTTL), gatewaytest.WithRefreshTTL(*refreshTTL),
 	}
 	if *strict {
 		opts = append(opts, gatewaytest.WithStrictBodies())

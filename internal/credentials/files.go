@@ -117,10 +117,33 @@ func checkProfileName(name, from string) error {
 	return nil
 }
 
-// profileDir returns where a profile's files live.
-func profileDir(home, name string) string {
+// profileDir returns where a profile's files live, under root (the
+// directory holding auth.ini, settings.ini and profiles/).
+func profileDir(root, name string) string {
 	if name == "" {
-		return filepath.Join(home, configDir)
+		return root
 	}
-	return filepath.Join(home, configDir, profilesDir, name)
+	return filepath.Join(root, profilesDir, name)
+}
+
+// filesRoot returns the directory whose files the chain reads ("" for
+// none): Input.Dir, else ~/.fireworks. A Dir given that is not a
+// directory is an error, before anything is read.
+func filesRoot(in Input) (string, error) {
+	switch {
+	case in.NoFiles:
+		return "", nil
+	case in.Dir != "":
+		info, err := os.Stat(in.Dir)
+		if err != nil {
+			return "", fmt.Errorf("credentials directory %s (WithCredentialsDir): %w", in.Dir, errors.Unwrap(err))
+		}
+		if !info.IsDir() {
+			return "", fmt.Errorf("credentials directory %s (WithCredentialsDir): not a directory", in.Dir)
+		}
+		return in.Dir, nil
+	case in.Home != "":
+		return filepath.Join(in.Home, configDir), nil
+	}
+	return "", nil
 }

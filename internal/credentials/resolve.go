@@ -44,9 +44,14 @@ type Input struct {
 	// Getenv reads an environment variable ("" for unset); nil reads
 	// none.
 	Getenv func(string) string
-	// Home is the directory holding .fireworks; "" reads no file.
+	// Home is the directory holding .fireworks; "" reads no file (unless
+	// Dir is set).
 	Home string
-	// NoFiles reads no file, whatever Home is, and ignores
+	// Dir, when set, is read instead of ~/.fireworks: the directory
+	// holding auth.ini, settings.ini and profiles/<name>/
+	// (api.WithCredentialsDir). It must exist.
+	Dir string
+	// NoFiles reads no file, whatever Home and Dir are, and ignores
 	// FIREWORKS_PROFILE (a profile named in Input is an error).
 	NoFiles bool
 }
@@ -123,32 +128,35 @@ func Resolve(in Input) (*Result, error) {
 	if profile == "" && !in.NoFiles {
 		profile, profileFrom = getenv(EnvProfile), EnvProfile
 	}
+	root, err := filesRoot(in)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	if profile != "" {
 		if err := checkProfileName(profile, profileFrom); err != nil {
 			return nil, err
 		}
-		if in.NoFiles || in.Home == "" {
+		if root == "" {
 			return nil, fmt.Errorf("profile %q (%s): credential files are not read (no home directory, or files turned off)", profile, profileFrom)
 		}
-		l, err := fileLayer(profileDir(in.Home, profile), "profile "+profile)
+		l, err := fileLayer(profileDir(root, profile), "profile "+profile)
 		if err != nil {
 			return nil, err
 		}
 		if l == nil {
-			return nil, fmt.Errorf("profile %q (%s): %s has no %s or %s; run `firectl signin --profile %s`", profile, profileFrom, profileDir(in.Home, profile), authFile, settingsFile, profile)
+			return nil, fmt.Errorf("profile %q (%s): %s has no %s or %s; run `firectl signin --profile %s`", profile, profileFrom, profileDir(root, profile), authFile, settingsFile, profile)
 		}
 		layers = append(layers, *l)
 		res.Profile = profile
 	}
 	layers = append(layers, envLayer(getenv))
-	if in.NoFiles || in.Home == "" {
+	if root == "" {
 		layers = append(layers, layer{name: "~/" + configDir + " (files not read)", lookup: none})
 	} else {
-		layers = append(layers, lazyFileLayer(profileDir(in.Home, "")))
+		layers = append(layers, lazyFileLayer(root))
 	}
 
-	var err error
 	if in.CredentialGiven != "" {
 		res.Sources.Credential = in.CredentialGiven
 	} else {

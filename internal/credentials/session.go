@@ -178,9 +178,16 @@ func newSessionError(err error, tokens []string) *SessionError {
 	return &SessionError{reason: redact.String(err.Error(), tokens), err: err}
 }
 
-func (e *SessionError) Error() string {
-	return "session could not be refreshed: " + e.reason + "; sign in again (`firectl signin`)"
+func (e *SessionError) Error() string { return SessionMessage(e.reason) }
+
+// SessionMessage is the text of a session error whose refresh failed for
+// reason.
+func SessionMessage(reason string) string {
+	return "session could not be refreshed: " + reason + "; sign in again (`firectl signin`)"
 }
+
+// Reason says why the refresh failed, with no token in it.
+func (e *SessionError) Reason() string { return e.reason }
 
 // Unwrap returns the refresh's own error (such as the API's *Error), nil
 // when the refresh was not tried.
