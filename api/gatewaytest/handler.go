@@ -174,10 +174,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	operation := gen.OperationID(route.Operation.ID)
-	// The refresh token in the body is the refresh's credential: it
-	// needs no Bearer (the SDK sends none; sessions.go).
-	refresh := operation == gen.OpRefreshSessionToken
-	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict, SkipAuth: refresh}
+	// An operation whose security the spec empties (the refresh call, by
+	// the overlay) needs no Bearer: specvalidate reads it.
+	opts := specvalidate.RequestOptions{RejectUnknownProperties: h.strict}
 	decoded, err := h.spec.ValidateAndDecodeRequest(route, r, body, opts)
 	h.record(operation, r, body, decoded)
 	if err != nil {
@@ -189,7 +188,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if reason := h.unauthorized(r); reason != "" && !refresh {
+	if reason := h.unauthorized(r); reason != "" && route.RequiresToken() {
 		writeError(w, http.StatusUnauthorized, codeUnauthenticated, reason)
 		return
 	}

@@ -233,3 +233,10 @@ func (s *Spec) FindRoute(method, escapedPath string) (*Route, error) {
 	}
 	return &Route{Operation: m.op.info, PathParams: params, op: m.op}, nil
 }
+
+// RequiresToken reports whether the spec asks a Bearer token of the
+// route's operation (its own security, else the document's). A Route built
+// by hand, which has no compiled checks, says true.
+func (r *Route) RequiresToken() bool {
+	return r.op == nil || r.op.requireToken
+}

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/fireworks-gateway/go-sdk/gen"
 )
 
 // Fixtures, not real credentials. Tests check that they never reach an
@@ -390,6 +392,35 @@ func TestErrorsNeverQuoteValues(t *testing.T) {
 			t.Error("a response validated; the test needs one that fails")
 		} else if strings.Contains(err.Error(), testSecretValue) {
 			t.Error("the secret value leaked into a response error")
+		}
+	}
+}
+
+// TestTheRefreshCallNeedsNoToken: the overlay empties the security of
+// RefreshSessionToken (its body's refresh token is its credential), and
+// the route says so; every other operation asks for the Bearer token, and
+// a request without one is refused.
+func TestTheRefreshCallNeedsNoToken(t *testing.T) {
+	s := mustLoad(t)
+	refresh, err := s.FindRoute("POST", "/v1/auth/refresh")
+	if err != nil || refresh.RequiresToken() {
+		t.Fatalf("refresh: %v, requires a token: %v", err, err == nil && refresh.RequiresToken())
+	}
+	req := httptest.NewRequest("POST", "/v1/auth/refresh", strings.NewReader(`{"refreshToken":"r"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if err := s.ValidateRequest(refresh, req, []byte(`{"refreshToken":"r"}`)); err != nil {
+		t.Errorf("a refresh without Authorization: %v", err)
+	}
+	get, err := s.FindRoute("GET", "/v1/accounts/a/secrets/s")
+	if err != nil || !get.RequiresToken() {
+		t.Fatalf("GetSecret: %v, requires no token", err)
+	}
+	if err := s.ValidateRequest(get, httptest.NewRequest("GET", "/v1/accounts/a/secrets/s", nil), nil); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("GetSecret without Authorization: %v, want ErrUnauthenticated", err)
+	}
+	for _, op := range gen.Operations {
+		if op.ID != string(gen.OpRefreshSessionToken) && !s.byID[op.ID].requireToken {
+			t.Errorf("%s needs no token", op.ID)
 		}
 	}
 }
