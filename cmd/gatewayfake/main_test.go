@@ -160,22 +160,7 @@ func TestSeedServeAndDump(t *testing.T) {
 		done <- run(ctx, []string{"-port", "0", "-seed", seed, "-dump", dump, "-settle-reads", "0", "-strict"}, &stdout, io.Discard)
 	}()
 	url := waitForURL(t, stdout.String)
-	client := &http.Client{}
-	defer client.CloseIdleConnections()
-	call := func(method, path, body string) (int, string) {
-		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer any-key")
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		data, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(data)
-	}
+	call := caller(t, url)
 	steps := []struct {
 		method, path, body string
 		want               int
@@ -238,22 +223,7 @@ func TestStandaloneItemRules(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-port", "0", "-settle-reads", "0"}, &stdout, io.Discard) }()
 	url := waitForURL(t, stdout.String)
-	client := &http.Client{}
-	defer client.CloseIdleConnections()
-	call := func(method, path, body string) (int, string) {
-		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer any-key")
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		data, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(data)
-	}
+	call := caller(t, url)
 	evaluator, err := gatewaytest.SynthesizeRequest(gen.OpCreateEvaluatorV2)
 	if err != nil {
 		t.Fatal(err)
@@ -316,5 +286,28 @@ func TestBadStorageMemoryStopsTheFake(t *testing.T) {
 		if strings.Contains(stdout.String(), "listening") {
 			t.Errorf("-storage-memory %s: the fake served", v)
 		}
+	}
+}
+
+// caller returns a function that sends a request to the fake at url with
+// an API key (and a JSON body, if any) and returns the status and body;
+// its connections are closed with the test.
+func caller(t *testing.T, url string) func(method, path, body string) (int, string) {
+	client := &http.Client{}
+	t.Cleanup(client.CloseIdleConnections)
+	return func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer any-key")
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
 	}
 }
