@@ -20,18 +20,7 @@ import (
 // date-time one left at its zero value (no caller means "" or year 1), and
 // sends nothing for either; set, each one reaches the query.
 func TestRequiredQueryParametersAreCheckedBeforeSending(t *testing.T) {
-	spec, err := rawspec.Read("../openapi.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := map[string]string{}
-	for _, sc := range serviceCalls {
-		calls[sc.ID] = sc.Call
-	}
-	byUpstream := map[string]gen.OperationInfo{}
-	for _, op := range gen.Operations {
-		byUpstream[op.UpstreamID] = op
-	}
+	spec, calls, byUpstream := specAndCalls(t)
 	checked := 0
 	for _, raw := range spec.Operations {
 		if len(raw.RequiredQuery) == 0 {
@@ -148,18 +137,7 @@ func fieldByForm(v reflect.Value, name string) reflect.Value {
 // checked, nor bytes. No operation of the spec takes an update mask,
 // which would turn the check off for its fields outside the mask.
 func TestRequiredBodyStringsAreCheckedBeforeSending(t *testing.T) {
-	spec, err := rawspec.Read("../openapi.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := map[string]string{}
-	for _, sc := range serviceCalls {
-		calls[sc.ID] = sc.Call
-	}
-	byUpstream := map[string]gen.OperationInfo{}
-	for _, op := range gen.Operations {
-		byUpstream[op.UpstreamID] = op
-	}
+	spec, calls, byUpstream := specAndCalls(t)
 	checked := 0
 	for _, raw := range spec.Operations {
 		for _, prop := range raw.RequiredBody {
@@ -219,4 +197,23 @@ func fieldByJSONName(v reflect.Value, name string) reflect.Value {
 		}
 	}
 	return reflect.Value{}
+}
+
+// specAndCalls reads openapi.yaml with rawspec, and indexes the generated
+// service calls by operation id and gen.Operations by upstream id.
+func specAndCalls(t *testing.T) (*rawspec.Spec, map[string]string, map[string]gen.OperationInfo) {
+	t.Helper()
+	spec, err := rawspec.Read("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]string{}
+	for _, sc := range serviceCalls {
+		calls[sc.ID] = sc.Call
+	}
+	byUpstream := map[string]gen.OperationInfo{}
+	for _, op := range gen.Operations {
+		byUpstream[op.UpstreamID] = op
+	}
+	return spec, calls, byUpstream
 }
