@@ -266,6 +266,11 @@ var ErrNoAccount = errors.New("no account: set " + EnvAccountID + " or use api.W
 // token it had already returned: following it would loop for ever.
 var ErrRepeatedToken = paging.ErrRepeatedToken
 
+// ErrTooManyPages ends a List iteration whose server gave more than
+// paging.MaxPages (100,000) pages: one that hands out a new token for ever
+// cannot drive an iteration, even on context.Background(), for ever.
+var ErrTooManyPages = paging.ErrTooManyPages
+
 // ContractError is a call that breaks the Gateway spec the SDK was
 // generated from, found by contract validation (package api/contract): a
 // request the SDK was about to send (it was not sent), or a 2xx response

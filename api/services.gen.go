@@ -197,8 +197,9 @@ func (s *APIKeysService) List(ctx context.Context, userID string, params *gen.Li
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *APIKeysService) ListPages(ctx context.Context, userID string, params *gen.ListAPIKeysParams, opts ...Option) iter.Seq2[*gen.ListAPIKeysResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListAPIKeysResponse, *string, error) {
@@ -308,8 +309,9 @@ func (s *AccountsService) List(ctx context.Context, params *gen.ListAccountsPara
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *AccountsService) ListPages(ctx context.Context, params *gen.ListAccountsParams, opts ...Option) iter.Seq2[*gen.ListAccountsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListAccountsResponse, *string, error) {
@@ -409,8 +411,9 @@ func (s *AuditLogsService) List(ctx context.Context, params *gen.ListAuditLogsPa
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *AuditLogsService) ListPages(ctx context.Context, params *gen.ListAuditLogsParams, opts ...Option) iter.Seq2[*gen.ListAuditLogsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListAuditLogsResponse, *string, error) {
@@ -480,8 +483,9 @@ func (s *BatchInferenceJobsService) List(ctx context.Context, params *gen.ListBa
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *BatchInferenceJobsService) ListPages(ctx context.Context, params *gen.ListBatchInferenceJobsParams, opts ...Option) iter.Seq2[*gen.ListBatchInferenceJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListBatchInferenceJobsResponse, *string, error) {
@@ -611,8 +615,9 @@ func (s *ClustersService) List(ctx context.Context, params *gen.ListClustersPara
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *ClustersService) ListPages(ctx context.Context, params *gen.ListClustersParams, opts ...Option) iter.Seq2[*gen.ListClustersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListClustersResponse, *string, error) {
@@ -710,8 +715,9 @@ func (s *CreditRedemptionsService) List(ctx context.Context, params *gen.ListCre
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *CreditRedemptionsService) ListPages(ctx context.Context, params *gen.ListCreditRedemptionsParams, opts ...Option) iter.Seq2[*gen.ListCreditRedemptionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListCreditRedemptionsResponse, *string, error) {
@@ -789,8 +795,9 @@ func (s *DatasetsService) List(ctx context.Context, params *gen.ListDatasetsPara
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DatasetsService) ListPages(ctx context.Context, params *gen.ListDatasetsParams, opts ...Option) iter.Seq2[*gen.ListDatasetsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDatasetsResponse, *string, error) {
@@ -964,8 +971,9 @@ func (s *DeployedModelsService) List(ctx context.Context, params *gen.ListDeploy
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeployedModelsService) ListPages(ctx context.Context, params *gen.ListDeployedModelsParams, opts ...Option) iter.Seq2[*gen.ListDeployedModelsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeployedModelsResponse, *string, error) {
@@ -1054,8 +1062,9 @@ func (s *DeploymentShapeVersionsService) List(ctx context.Context, deploymentSha
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeploymentShapeVersionsService) ListPages(ctx context.Context, deploymentShapeID string, params *gen.ListDeploymentShapeVersionsParams, opts ...Option) iter.Seq2[*gen.ListDeploymentShapeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeploymentShapeVersionsResponse, *string, error) {
@@ -1125,8 +1134,9 @@ func (s *DeploymentShapesService) List(ctx context.Context, params *gen.ListDepl
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeploymentShapesService) ListPages(ctx context.Context, params *gen.ListDeploymentShapesParams, opts ...Option) iter.Seq2[*gen.ListDeploymentShapesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeploymentShapesResponse, *string, error) {
@@ -1172,8 +1182,9 @@ func (s *DeploymentShardsService) List(ctx context.Context, deploymentID string,
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeploymentShardsService) ListPages(ctx context.Context, deploymentID string, params *gen.ListDeploymentShardsParams, opts ...Option) iter.Seq2[*gen.ListDeploymentShardsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeploymentShardsResponse, *string, error) {
@@ -1261,8 +1272,9 @@ func (s *DeploymentsService) List(ctx context.Context, params *gen.ListDeploymen
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeploymentsService) ListPages(ctx context.Context, params *gen.ListDeploymentsParams, opts ...Option) iter.Seq2[*gen.ListDeploymentsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeploymentsResponse, *string, error) {
@@ -1386,8 +1398,9 @@ func (s *DeveloperPassesService) List(ctx context.Context, params *gen.ListDevel
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DeveloperPassesService) ListPages(ctx context.Context, params *gen.ListDeveloperPassesParams, opts ...Option) iter.Seq2[*gen.ListDeveloperPassesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDeveloperPassesResponse, *string, error) {
@@ -1506,8 +1519,9 @@ func (s *DpoJobsService) List(ctx context.Context, params *gen.ListDpoJobsParams
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *DpoJobsService) ListPages(ctx context.Context, params *gen.ListDpoJobsParams, opts ...Option) iter.Seq2[*gen.ListDpoJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListDpoJobsResponse, *string, error) {
@@ -1662,8 +1676,9 @@ func (s *EvaluationJobsService) List(ctx context.Context, params *gen.ListEvalua
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *EvaluationJobsService) ListPages(ctx context.Context, params *gen.ListEvaluationJobsParams, opts ...Option) iter.Seq2[*gen.ListEvaluationJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListEvaluationJobsResponse, *string, error) {
@@ -1781,8 +1796,9 @@ func (s *EvaluationsService) List(ctx context.Context, params *gen.ListEvaluatio
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *EvaluationsService) ListPages(ctx context.Context, params *gen.ListEvaluationsParams, opts ...Option) iter.Seq2[*gen.ListEvaluationsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListEvaluationsResponse, *string, error) {
@@ -1863,8 +1879,9 @@ func (s *EvaluatorVersionsService) List(ctx context.Context, evaluatorID string,
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *EvaluatorVersionsService) ListPages(ctx context.Context, evaluatorID string, params *gen.ListEvaluatorVersionsParams, opts ...Option) iter.Seq2[*gen.ListEvaluatorVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListEvaluatorVersionsResponse, *string, error) {
@@ -2019,8 +2036,9 @@ func (s *EvaluatorsService) List(ctx context.Context, params *gen.ListEvaluators
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *EvaluatorsService) ListPages(ctx context.Context, params *gen.ListEvaluatorsParams, opts ...Option) iter.Seq2[*gen.ListEvaluatorsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListEvaluatorsResponse, *string, error) {
@@ -2241,8 +2259,9 @@ func (s *GenericDeploymentTypesService) List(ctx context.Context, params *gen.Li
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *GenericDeploymentTypesService) ListPages(ctx context.Context, params *gen.ListGenericDeploymentTypesParams, opts ...Option) iter.Seq2[*gen.ListGenericDeploymentTypesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListGenericDeploymentTypesResponse, *string, error) {
@@ -2274,8 +2293,9 @@ func (s *GenericDeploymentTypesService) ListVersions(ctx context.Context, generi
 // ListVersionsPages iterates over the pages of ListVersions, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *GenericDeploymentTypesService) ListVersionsPages(ctx context.Context, genericDeploymentTypeID string, params *gen.ListGenericDeploymentTypeVersionsParams, opts ...Option) iter.Seq2[*gen.ListGenericDeploymentTypeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListGenericDeploymentTypeVersionsResponse, *string, error) {
@@ -2345,8 +2365,9 @@ func (s *GenericDeploymentsService) List(ctx context.Context, params *gen.ListGe
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *GenericDeploymentsService) ListPages(ctx context.Context, params *gen.ListGenericDeploymentsParams, opts ...Option) iter.Seq2[*gen.ListGenericDeploymentsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListGenericDeploymentsResponse, *string, error) {
@@ -2454,8 +2475,9 @@ func (s *IdentityProvidersService) List(ctx context.Context, params *gen.ListIde
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *IdentityProvidersService) ListPages(ctx context.Context, params *gen.ListIdentityProvidersParams, opts ...Option) iter.Seq2[*gen.ListIdentityProvidersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListIdentityProvidersResponse, *string, error) {
@@ -2620,8 +2642,9 @@ func (s *ModelsService) List(ctx context.Context, params *gen.ListModelsParams, 
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *ModelsService) ListPages(ctx context.Context, params *gen.ListModelsParams, opts ...Option) iter.Seq2[*gen.ListModelsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListModelsResponse, *string, error) {
@@ -2791,8 +2814,9 @@ func (s *PricingPlansService) List(ctx context.Context, params *gen.ListPricingP
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *PricingPlansService) ListPages(ctx context.Context, params *gen.ListPricingPlansParams, opts ...Option) iter.Seq2[*gen.ListPricingPlansResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListPricingPlansResponse, *string, error) {
@@ -2877,8 +2901,9 @@ func (s *QuotasService) List(ctx context.Context, params *gen.ListQuotasParams, 
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *QuotasService) ListPages(ctx context.Context, params *gen.ListQuotasParams, opts ...Option) iter.Seq2[*gen.ListQuotasResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListQuotasResponse, *string, error) {
@@ -2976,8 +3001,9 @@ func (s *ReinforcementFineTuningJobsService) List(ctx context.Context, params *g
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *ReinforcementFineTuningJobsService) ListPages(ctx context.Context, params *gen.ListReinforcementFineTuningJobsParams, opts ...Option) iter.Seq2[*gen.ListReinforcementFineTuningJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListReinforcementFineTuningJobsResponse, *string, error) {
@@ -3114,8 +3140,9 @@ func (s *RlorTrainerJobCheckpointsService) List(ctx context.Context, rlorTrainer
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *RlorTrainerJobCheckpointsService) ListPages(ctx context.Context, rlorTrainerJobID string, params *gen.ListRlorTrainerJobCheckpointsParams, opts ...Option) iter.Seq2[*gen.ListRlorTrainerJobCheckpointsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListRlorTrainerJobCheckpointsResponse, *string, error) {
@@ -3204,8 +3231,9 @@ func (s *RlorTrainerJobsService) List(ctx context.Context, params *gen.ListRlorT
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *RlorTrainerJobsService) ListPages(ctx context.Context, params *gen.ListRlorTrainerJobsParams, opts ...Option) iter.Seq2[*gen.ListRlorTrainerJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListRlorTrainerJobsResponse, *string, error) {
@@ -3310,8 +3338,9 @@ func (s *RoutersService) List(ctx context.Context, params *gen.ListRoutersParams
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *RoutersService) ListPages(ctx context.Context, params *gen.ListRoutersParams, opts ...Option) iter.Seq2[*gen.ListRoutersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListRoutersResponse, *string, error) {
@@ -3424,8 +3453,9 @@ func (s *SecretsService) List(ctx context.Context, params *gen.ListSecretsParams
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *SecretsService) ListPages(ctx context.Context, params *gen.ListSecretsParams, opts ...Option) iter.Seq2[*gen.ListSecretsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListSecretsResponse, *string, error) {
@@ -3516,8 +3546,9 @@ func (s *SupervisedFineTuningJobsService) List(ctx context.Context, params *gen.
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *SupervisedFineTuningJobsService) ListPages(ctx context.Context, params *gen.ListSupervisedFineTuningJobsParams, opts ...Option) iter.Seq2[*gen.ListSupervisedFineTuningJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListSupervisedFineTuningJobsResponse, *string, error) {
@@ -3672,8 +3703,9 @@ func (s *TrailsService) List(ctx context.Context, params *gen.ListTrailsParams, 
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *TrailsService) ListPages(ctx context.Context, params *gen.ListTrailsParams, opts ...Option) iter.Seq2[*gen.ListTrailsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListTrailsResponse, *string, error) {
@@ -3743,8 +3775,9 @@ func (s *TrainingSessionJobsService) List(ctx context.Context, params *gen.ListT
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *TrainingSessionJobsService) ListPages(ctx context.Context, params *gen.ListTrainingSessionJobsParams, opts ...Option) iter.Seq2[*gen.ListTrainingSessionJobsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListTrainingSessionJobsResponse, *string, error) {
@@ -3844,8 +3877,9 @@ func (s *TrainingSessionsService) List(ctx context.Context, trainingSessionJobID
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *TrainingSessionsService) ListPages(ctx context.Context, trainingSessionJobID string, params *gen.ListTrainingSessionsParams, opts ...Option) iter.Seq2[*gen.ListTrainingSessionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListTrainingSessionsResponse, *string, error) {
@@ -3926,8 +3960,9 @@ func (s *TrainingShapeVersionsService) List(ctx context.Context, trainingShapeID
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *TrainingShapeVersionsService) ListPages(ctx context.Context, trainingShapeID string, params *gen.ListTrainingShapeVersionsParams, opts ...Option) iter.Seq2[*gen.ListTrainingShapeVersionsResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListTrainingShapeVersionsResponse, *string, error) {
@@ -4000,8 +4035,9 @@ func (s *TrainingShapesService) List(ctx context.Context, params *gen.ListTraini
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *TrainingShapesService) ListPages(ctx context.Context, params *gen.ListTrainingShapesParams, opts ...Option) iter.Seq2[*gen.ListTrainingShapesResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListTrainingShapesResponse, *string, error) {
@@ -4069,8 +4105,9 @@ func (s *UsersService) List(ctx context.Context, params *gen.ListUsersParams, op
 // ListPages iterates over the pages of List, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *UsersService) ListPages(ctx context.Context, params *gen.ListUsersParams, opts ...Option) iter.Seq2[*gen.ListUsersResponse, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.ListUsersResponse, *string, error) {

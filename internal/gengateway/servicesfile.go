@@ -193,8 +193,9 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{params .}}, opts .
 // {{.Name}}Pages iterates over the pages of {{.Name}}, following nextPageToken until
 // it is empty, from params.PageToken if set. params (which may be nil) keeps
 // its page size and filters for every page and is not modified. The
-// iteration ends with an error when ctx ends, when a page fails, or when the
-// server repeats a page token (ErrRepeatedToken).
+// iteration ends with an error when ctx ends, when a page fails, when the
+// server repeats a page token (ErrRepeatedToken), or after 100,000 pages
+// (ErrTooManyPages).
 func (s *{{$svc.Name}}Service) {{.Name}}Pages(ctx context.Context{{pathParams .}}, params *gen.{{.Params}}, opts ...Option) iter.Seq2[*gen.{{.PageGo}}, error] {
 	p := paging.Copy(params)
 	return paging.Pages(ctx, p.PageToken, func(ctx context.Context, token *string) (*gen.{{.PageGo}}, *string, error) {

@@ -16,14 +16,24 @@ import (
 // already returned: following it would loop for ever.
 var ErrRepeatedToken = errors.New("the server repeated a page token it had already returned")
 
+// MaxPages bounds one iteration: no listing of the Gateway's control plane
+// comes near it (at 200 items a page, 20 million items), so a server that
+// hands out a new token for ever ends the iteration with ErrTooManyPages
+// instead of driving it, and its memory of tokens, for ever.
+const MaxPages = 100_000
+
+// ErrTooManyPages reports an iteration that reached MaxPages.
+var ErrTooManyPages = fmt.Errorf("the server gave more than %d pages", MaxPages)
+
 // Fetch gets the page at token (nil for the first page) and returns it
 // with the token of the next page (nil or empty at the end).
 type Fetch[P any] func(ctx context.Context, token *string) (page P, next *string, err error)
 
 // Pages iterates over the pages that fetch returns, from start (the
 // caller's pageToken, nil for the first page). It stops after the page
-// whose next token is empty, with an error when the context ends or a
-// token comes back a second time, and at the first error of fetch. A
+// whose next token is empty, with an error when the context ends, a token
+// comes back a second time or MaxPages pages came, and at the first error
+// of fetch. A
 // page is yielded once, with a nil error; an error is yielded once, with
 // the zero page, and ends the iteration.
 func Pages[P any](ctx context.Context, start *string, fetch Fetch[P]) iter.Seq2[P, error] {
@@ -52,6 +62,10 @@ func Pages[P any](ctx context.Context, start *string, fetch Fetch[P]) iter.Seq2[
 			}
 			if seen[*next] {
 				yield(zero, fmt.Errorf("page %d: %w", page+1, ErrRepeatedToken))
+				return
+			}
+			if page >= MaxPages {
+				yield(zero, fmt.Errorf("page %d: %w", page+1, ErrTooManyPages))
 				return
 			}
 			seen[*next] = true

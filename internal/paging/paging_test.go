@@ -333,3 +333,28 @@ func TestNoBodyErrorSaysWhatCame(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+// TestPagesEndsAfterMaxPages: a server that hands out a new token with
+// every page, for ever, gets MaxPages pages yielded and then
+// ErrTooManyPages, even on context.Background(): no iteration is driven
+// for ever by the server.
+func TestPagesEndsAfterMaxPages(t *testing.T) {
+	fetches := 0
+	endless := func(_ context.Context, token *string) (int, *string, error) {
+		fetches++
+		next := fmt.Sprintf("t%d", fetches)
+		return fetches, &next, nil
+	}
+	pages := 0
+	var last error
+	for _, err := range paging.Pages(context.Background(), nil, endless) {
+		if err != nil {
+			last = err
+			break
+		}
+		pages++
+	}
+	if pages != paging.MaxPages || fetches != paging.MaxPages || !errors.Is(last, paging.ErrTooManyPages) {
+		t.Errorf("%d pages yielded, %d fetched, then %v; want %d, %d, ErrTooManyPages", pages, fetches, last, paging.MaxPages, paging.MaxPages)
+	}
+}
