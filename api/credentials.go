@@ -273,22 +273,11 @@ func (s *sentCredential) next(ctx context.Context, src credentials.Source) ([]st
 	if tok == "" {
 		return nil, errors.New("credential: the credential source gave an empty credential")
 	}
-	if err := checkCredentialChars(tok); err != nil {
+	if err := credentials.CheckValue(tok, "credential"); err != nil {
 		return nil, err
 	}
 	s.token = tok
 	return []string{"Bearer " + tok}, nil
-}
-
-// checkCredentialChars refuses a credential that cannot be sent as a
-// header value, without quoting it.
-func checkCredentialChars(tok string) error {
-	for i := 0; i < len(tok); i++ {
-		if c := tok[i]; c <= ' ' || c == 0x7f {
-			return errors.New("credential: contains white space or a control character")
-		}
-	}
-	return nil
 }
 
 // orDefault names the source of a base URL for an error.

@@ -284,6 +284,46 @@ func TestSessionRefusedTokenRefreshedOnce(t *testing.T) {
 	})
 }
 
+// TestSessionRefusedTokenResendsOnlyARewindableBody: after a 401 to the
+// session's token, a call is sent again only when its body can be sent
+// again: no body (http.NoBody, as a middleware may set it) is resent, a
+// body without GetBody (consumed by the first attempt) is not, and the
+// call's error is the 401.
+func TestSessionRefusedTokenResendsOnlyARewindableBody(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		edit    func(*http.Request)
+		resends bool
+	}{
+		{"NoBody", func(r *http.Request) { r.Body, r.GetBody = http.NoBody, nil }, true},
+		{"a body that cannot be rewound", func(r *http.Request) {
+			r.Body, r.GetBody = io.NopCloser(strings.NewReader(`{"keyName":"K"}`)), nil
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &sessionServer{ttl: time.Hour, valid: map[string]time.Time{}}
+				revoked := jwtExpiringAt("revoked", time.Now().Add(time.Hour))
+				edit := api.WithMiddleware(func(next api.Doer) api.Doer {
+					return api.DoerFunc(func(r *http.Request) (*http.Response, error) {
+						r = r.Clone(r.Context())
+						tc.edit(r)
+						return next.Do(r)
+					})
+				})
+				c := newSessionClient(t, s, revoked, edit)
+				_, err := c.Secrets.Get(context.Background(), "s", nil, api.WithMaxRetries(0))
+				switch {
+				case tc.resends && (err != nil || s.refused.Load() != 1 || s.refreshes.Load() != 1):
+					t.Errorf("err = %v, %d refusals, %d refreshes; want the call resent after one refresh", err, s.refused.Load(), s.refreshes.Load())
+				case !tc.resends && (!errors.Is(err, api.ErrUnauthenticated) || s.refused.Load() != 1):
+					t.Errorf("err = %v, %d refusals; want the 401, sent once", err, s.refused.Load())
+				}
+			})
+		})
+	}
+}
+
 // TestSessionRefreshFailures: a refresh endpoint that answers garbage or
 // refuses the refresh token fails the call with a SessionError that says
 // to sign in again, and the call itself is never sent with the expired
@@ -413,14 +453,16 @@ func TestCredentialSourceRefusals(t *testing.T) {
 		{"source error", func(context.Context) (string, error) { return "", errors.New("vault sealed") }, "credential: vault sealed"},
 		{"empty", func(context.Context) (string, error) { return "", nil }, "the credential source gave an empty credential"},
 		{"white space", func(context.Context) (string, error) { return bad + "\n", nil }, "credential: contains white space"},
+		{"a space", func(context.Context) (string, error) { return "fw-bad credential-0123", nil }, "credential: contains white space"},
+		{"DEL", func(context.Context) (string, error) { return bad + "\x7f", nil }, "credential: contains white space or a control character"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rt := script(step{body: `{}`})
 			_, err := newSourceClient(t, rt, tc.src).Secrets.Get(context.Background(), "s", nil)
 			var te *api.TransportError
-			if !errors.As(err, &te) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), bad) {
-				t.Errorf("got %v, want a TransportError with %q", redactForTest(fmt.Sprint(err), map[string]string{"credential": bad}), tc.want)
+			if !errors.As(err, &te) || te.Attempts != 0 || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), bad) {
+				t.Errorf("got %v, want a TransportError after 0 attempts with %q", redactForTest(fmt.Sprint(err), map[string]string{"credential": bad}), tc.want)
 			}
 			if len(rt.Calls()) != 0 {
 				t.Error("a request was sent")

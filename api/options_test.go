@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -110,6 +111,11 @@ func TestBadOptionValuesAreRefusedBeforeSending(t *testing.T) {
 		if _, err := c.With(opt); err == nil {
 			t.Error("a bad call option was taken by With")
 		}
+	}
+	var ip *api.InvalidParamError
+	_, err := c.Secrets.Get(context.Background(), "sec", nil, api.WithTimeout(time.Second), api.WithMaxRetries(-2))
+	if !errors.As(err, &ip) || ip.In != "option" || ip.Param != "2 of 2" || !strings.Contains(ip.Reason, "WithMaxRetries: -2 is negative") {
+		t.Errorf("the second of two options refused: %v, want an *InvalidParamError naming option 2 of 2", err)
 	}
 	if n := len(rt.Calls()); n != 0 {
 		t.Errorf("%d requests sent with refused options", n)

@@ -243,7 +243,7 @@ func optionLayer(in Input) layer {
 		if g[0] == "" {
 			return "", "", false, nil
 		}
-		return g[0], g[1], true, checkValue(g[0], g[1])
+		return g[0], g[1], true, CheckValue(g[0], g[1])
 	}}
 }
 
@@ -259,7 +259,7 @@ func envLayer(getenv func(string) string) layer {
 		if v == "" {
 			return "", "", false, nil
 		}
-		return v, name, true, checkValue(v, name)
+		return v, name, true, CheckValue(v, name)
 	}}
 }
 
@@ -324,7 +324,7 @@ func filesLayer(auth, settings *configFile) layer {
 			if !ok {
 				continue
 			}
-			if err := checkValue(v, at+": "+key); err != nil {
+			if err := CheckValue(v, at+": "+key); err != nil {
 				return "", "", false, err
 			}
 			var err error
@@ -340,10 +340,10 @@ func filesLayer(auth, settings *configFile) layer {
 	}}
 }
 
-// checkValue refuses a value holding white space or a control character
-// (a key copied with its newline), naming where it came from, never the
-// value.
-func checkValue(v, from string) error {
+// CheckValue refuses a value holding white space or a control character
+// (a key copied with its newline), which cannot go in a header, naming
+// where it came from, never the value.
+func CheckValue(v, from string) error {
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c <= ' ' || c == 0x7f {
 			return errors.New(from + ": contains white space or a control character (copied with a newline?)")

@@ -144,9 +144,9 @@ func checkRefreshed(t Tokens, now time.Time) error {
 	switch {
 	case t.Token == "":
 		return errors.New("the answer has no token")
-	case checkValue(t.Token, "token") != nil:
+	case CheckValue(t.Token, "token") != nil:
 		return errors.New("the answer's token contains white space or a control character")
-	case checkValue(t.RefreshToken, "refreshToken") != nil:
+	case CheckValue(t.RefreshToken, "refreshToken") != nil:
 		return errors.New("the answer's refresh token contains white space or a control character")
 	case !t.Expiry.IsZero() && !now.Before(t.Expiry):
 		return fmt.Errorf("the answer's token expired already (expireTime %s)", t.Expiry.UTC().Format(time.RFC3339))
