@@ -117,6 +117,10 @@ fuzz: ## Run each fuzz target for FUZZTIME, one after another (their seeds also 
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzRedaction$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzDownloadName$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzChecksumHeader$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZTIME) ./internal/credentials
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCustomHeaders$$' -fuzztime $(FUZZTIME) ./internal/credentials
+	$(GO) test -run '^$$' -fuzz '^FuzzJWTExpiry$$' -fuzztime $(FUZZTIME) ./internal/credentials
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzCollect$$' -fuzztime $(FUZZTIME) ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzFindRoute$$' -fuzztime $(FUZZTIME) ./internal/specvalidate
