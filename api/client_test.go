@@ -239,7 +239,7 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		{"empty key option", []api.ClientOption{api.WithAPIKey("")}, "FIREWORKS_API_KEY"},
 		{"key with a newline", []api.ClientOption{api.WithAPIKey(keyWithNewline)}, "white space"},
 		{"plain http to a remote host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("http://api.fireworks.ai")}, "plain http"},
-		{"another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme"},
+		{"another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://api.fireworks.ai")}, "scheme must be https (want https://host[:port], such as https://api.fireworks.ai) (from WithBaseURL)"},
 		{"no host", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://")}, "no host"},
 		{"credentials in the URL", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("https://user:hunter2-password@api.fireworks.ai")}, "credentials"},
 		{"credentials in a URL of another scheme", []api.ClientOption{api.WithAPIKey(testAPIKey), api.WithBaseURL("ftp://user:hunter2-password@api.fireworks.ai")}, "credentials"},

@@ -112,6 +112,13 @@ func TestBadOptionValuesAreRefusedBeforeSending(t *testing.T) {
 			t.Error("a bad call option was taken by With")
 		}
 	}
+	// The smallest values each option takes are taken.
+	if _, err := newClient(t, script(step{status: 200, body: `{}`})).Datasets.Download(context.Background(), "ds1", t.TempDir(), api.WithParallelTransfers(1), api.WithMaxDownloadSize(1), api.WithTimeout(time.Nanosecond), api.WithMaxRetries(0), api.WithAccount("a")); err != nil {
+		var ip *api.InvalidParamError
+		if errors.As(err, &ip) {
+			t.Errorf("the smallest values were refused: %v", err)
+		}
+	}
 	var ip *api.InvalidParamError
 	_, err := c.Secrets.Get(context.Background(), "sec", nil, api.WithTimeout(time.Second), api.WithMaxRetries(-2))
 	if !errors.As(err, &ip) || ip.In != "option" || ip.Param != "2 of 2" || !strings.Contains(ip.Reason, "WithMaxRetries: -2 is negative") {

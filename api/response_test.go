@@ -87,6 +87,19 @@ func TestWithResponseIntoNeverHoldsTheKeyOrASecretValue(t *testing.T) {
 	}
 }
 
+// TestWithResponseIntoWithoutARequestID: an answer with no x-request-id
+// leaves RequestID empty, and the rest filled.
+func TestWithResponseIntoWithoutARequestID(t *testing.T) {
+	c := newClient(t, script(step{status: 200, body: secretJSON}))
+	var resp api.Response
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil, api.WithResponseInto(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	if resp.RequestID != "" || resp.StatusCode != 200 || resp.Attempts != 1 {
+		t.Errorf("response = %+v", resp)
+	}
+}
+
 // TestPtr: api.Ptr points at a copy of its argument.
 func TestPtr(t *testing.T) {
 	v := "x"

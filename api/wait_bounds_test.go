@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -295,4 +296,45 @@ func TestAWaitOnANeverSettlingResourceEndsWhenItsContextDoes(t *testing.T) {
 			t.Errorf("%d polls in an hour", n)
 		}
 	})
+}
+
+// TestEveryWaitRefusesAStateItsEnumLacks: the check of UntilStates and
+// FailOnStates holds for every Wait the generator gives (found on the
+// Client by reflection, not a hand list): a state the resource's enum
+// lacks is an *InvalidParamError before any request.
+func TestEveryWaitRefusesAStateItsEnumLacks(t *testing.T) {
+	rt := script(step{status: 200, body: `{}`})
+	c := newClient(t, rt)
+	cv := reflect.ValueOf(c).Elem()
+	waits := 0
+	for i := 0; i < cv.NumField(); i++ {
+		f := cv.Field(i)
+		if f.Kind() != reflect.Pointer {
+			continue
+		}
+		m := f.MethodByName("Wait")
+		if !m.IsValid() {
+			continue
+		}
+		waits++
+		for _, opt := range []api.WaitOption{api.UntilStates("NOT_A_STATE"), api.FailOnStates("NOT_A_STATE")} {
+			args := []reflect.Value{reflect.ValueOf(context.Background())}
+			for j := 1; j < m.Type().NumIn()-1; j++ {
+				args = append(args, reflect.ValueOf("x1"))
+			}
+			args = append(args, reflect.ValueOf(opt))
+			out := m.Call(args)
+			err, _ := out[len(out)-1].Interface().(error)
+			var ip *api.InvalidParamError
+			if !errors.As(err, &ip) || ip.In != "option" || !strings.Contains(err.Error(), "NOT_A_STATE") {
+				t.Errorf("%s.Wait: %v, want an *InvalidParamError naming the state", cv.Type().Field(i).Name, err)
+			}
+		}
+	}
+	if waits < 10 {
+		t.Fatalf("found %d Wait methods on the Client", waits)
+	}
+	if n := len(rt.Calls()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
 }
