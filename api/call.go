@@ -70,16 +70,6 @@ func missingBodyField(op *gen.OperationInfo, name string) error {
 	return refused(op, &InvalidParamError{In: "body", Param: name, Reason: "required, but left at its zero value"})
 }
 
-// isZero reports whether v is its type's zero value, asking v itself when
-// it knows (time.Time).
-func isZero[T comparable](v T) bool {
-	if z, ok := any(v).(interface{ IsZero() bool }); ok {
-		return z.IsZero()
-	}
-	var zero T
-	return v == zero
-}
-
 // accountParam is the path parameter that names the caller's account.
 const accountParam = "account_id"
 

@@ -170,7 +170,7 @@ func (s *APIKeysService) Create(ctx context.Context, userID string, body gen.Cre
 // Delete calls DeleteApiKey: POST /v1/accounts/{account_id}/users/{user_id}/apiKeys:delete.
 // Delete API Key.
 func (s *APIKeysService) Delete(ctx context.Context, userID string, body gen.DeleteAPIKeyBody, opts ...Option) error {
-	if isZero(body.KeyID) {
+	if body.KeyID == "" {
 		return missingBodyField(&gen.Operations[34], "keyId")
 	}
 	return discard(s.client.send(ctx, &gen.Operations[34], opts, func(server, account string) (*http.Request, error) {
@@ -237,10 +237,10 @@ func (s *AccountsService) GetBillingSummary(ctx context.Context, params *gen.Get
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[69], "startTime", "params is nil")
 	}
-	if isZero(params.StartTime) {
+	if params.StartTime.IsZero() {
 		return nil, missingQueryParam(&gen.Operations[69], "startTime", "left at its zero value")
 	}
-	if isZero(params.EndTime) {
+	if params.EndTime.IsZero() {
 		return nil, missingQueryParam(&gen.Operations[69], "endTime", "left at its zero value")
 	}
 	return decode[gen.GetBillingSummaryResponse](s.client.send(ctx, &gen.Operations[69], opts, func(server, account string) (*http.Request, error) {
@@ -270,10 +270,10 @@ func (s *AccountsService) GetUsage(ctx context.Context, params *gen.GetAccountUs
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[65], "startTime", "params is nil")
 	}
-	if isZero(params.StartTime) {
+	if params.StartTime.IsZero() {
 		return nil, missingQueryParam(&gen.Operations[65], "startTime", "left at its zero value")
 	}
-	if isZero(params.EndTime) {
+	if params.EndTime.IsZero() {
 		return nil, missingQueryParam(&gen.Operations[65], "endTime", "left at its zero value")
 	}
 	return decode[gen.AccountUsage](s.client.send(ctx, &gen.Operations[65], opts, func(server, account string) (*http.Request, error) {
@@ -287,10 +287,10 @@ func (s *AccountsService) GetUsageFilterOptions(ctx context.Context, params *gen
 	if params == nil {
 		return missingQueryParam(&gen.Operations[66], "startTime", "params is nil")
 	}
-	if isZero(params.StartTime) {
+	if params.StartTime.IsZero() {
 		return missingQueryParam(&gen.Operations[66], "startTime", "left at its zero value")
 	}
-	if isZero(params.EndTime) {
+	if params.EndTime.IsZero() {
 		return missingQueryParam(&gen.Operations[66], "endTime", "left at its zero value")
 	}
 	return discard(s.client.send(ctx, &gen.Operations[66], opts, func(server, account string) (*http.Request, error) {
@@ -343,7 +343,7 @@ func (s *AccountsService) ListServerlessRateLimits(ctx context.Context, params *
 // TestEvaluation calls TestEvaluation: POST /v1/accounts/{account_id}:testeval.
 // Similar to preview evaluation, but no need to create the evaluation entry first.
 func (s *AccountsService) TestEvaluation(ctx context.Context, body gen.TestEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
-	if isZero(body.SampleData) {
+	if body.SampleData == "" {
 		return nil, missingBodyField(&gen.Operations[170], "sampleData")
 	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[170], opts, func(server, account string) (*http.Request, error) {
@@ -550,13 +550,13 @@ type CheckpointsService service
 // Promote calls PromoteCheckpoint: POST /v1/accounts/{account_id}/checkpoints/{checkpoint_id}:promote.
 // Promote a checkpoint to a model. The checkpoint is identified by account + snapshot ID; the trainer job ID is passed in the request body to resolve the GCS bucket.
 func (s *CheckpointsService) Promote(ctx context.Context, checkpointID string, body gen.PromoteCheckpointBody, opts ...Option) (*gen.PromoteCheckpointResponse, error) {
-	if isZero(body.OutputModel) {
+	if body.OutputModel == "" {
 		return nil, missingBodyField(&gen.Operations[159], "outputModel")
 	}
-	if isZero(body.TrainerJobID) {
+	if body.TrainerJobID == "" {
 		return nil, missingBodyField(&gen.Operations[159], "trainerJobId")
 	}
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[159], "baseModel")
 	}
 	return decode[gen.PromoteCheckpointResponse](s.client.send(ctx, &gen.Operations[159], opts, func(server, account string) (*http.Request, error) {
@@ -570,7 +570,7 @@ type ClustersService service
 // Create calls CreateCluster: POST /v1/accounts/{account_id}/clusters.
 // Create Cluster.
 func (s *ClustersService) Create(ctx context.Context, body gen.CreateClusterBody, opts ...Option) (*gen.Cluster, error) {
-	if isZero(body.ClusterID) {
+	if body.ClusterID == "" {
 		return nil, missingBodyField(&gen.Operations[7], "clusterId")
 	}
 	return decode[gen.Cluster](s.client.send(ctx, &gen.Operations[7], opts, func(server, account string) (*http.Request, error) {
@@ -690,10 +690,10 @@ type CreditCodesService service
 // Redeem calls RedeemCreditCode: POST /v1/creditCodes:redeem.
 // APIs for credit codes. Redeem Credit Code.
 func (s *CreditCodesService) Redeem(ctx context.Context, body gen.RedeemCreditCodeRequest, opts ...Option) (*gen.RedeemCreditCodeResponse, error) {
-	if isZero(body.Code) {
+	if body.Code == "" {
 		return nil, missingBodyField(&gen.Operations[160], "code")
 	}
-	if isZero(body.Name) {
+	if body.Name == "" {
 		return nil, missingBodyField(&gen.Operations[160], "name")
 	}
 	return decode[gen.RedeemCreditCodeResponse](s.client.send(ctx, &gen.Operations[160], opts, func(server, account string) (*http.Request, error) {
@@ -744,7 +744,7 @@ type DatasetsService service
 // Create calls CreateDataset: POST /v1/accounts/{account_id}/datasets.
 // Create Dataset.
 func (s *DatasetsService) Create(ctx context.Context, body gen.CreateDatasetBody, opts ...Option) (*gen.Dataset, error) {
-	if isZero(body.DatasetID) {
+	if body.DatasetID == "" {
 		return nil, missingBodyField(&gen.Operations[8], "datasetId")
 	}
 	return decode[gen.Dataset](s.client.send(ctx, &gen.Operations[8], opts, func(server, account string) (*http.Request, error) {
@@ -1099,7 +1099,7 @@ type DeploymentShapesService service
 // Create calls CreateDeploymentShape: POST /v1/accounts/{account_id}/deploymentShapes.
 // CRUD APIs for deployment shape. Create Deployment Shape.
 func (s *DeploymentShapesService) Create(ctx context.Context, params *gen.CreateDeploymentShapeParams, body gen.DeploymentShape, opts ...Option) (*gen.DeploymentShape, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[11], "baseModel")
 	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[11], opts, func(server, account string) (*http.Request, error) {
@@ -1160,7 +1160,7 @@ func (s *DeploymentShapesService) ListAll(ctx context.Context, params *gen.ListD
 // Update calls UpdateDeploymentShape: PATCH /v1/accounts/{account_id}/deploymentShapes/{deployment_shape_id}.
 // Update Deployment Shape.
 func (s *DeploymentShapesService) Update(ctx context.Context, deploymentShapeID string, params *gen.UpdateDeploymentShapeParams, body gen.UpdateDeploymentShapeBody, opts ...Option) (*gen.DeploymentShape, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[176], "baseModel")
 	}
 	return decode[gen.DeploymentShape](s.client.send(ctx, &gen.Operations[176], opts, func(server, account string) (*http.Request, error) {
@@ -1211,7 +1211,7 @@ type DeploymentsService service
 // Create calls CreateDeployment: POST /v1/accounts/{account_id}/deployments.
 // Create Deployment.
 func (s *DeploymentsService) Create(ctx context.Context, params *gen.CreateDeploymentParams, body gen.Deployment, opts ...Option) (*gen.Deployment, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[10], "baseModel")
 	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[10], opts, func(server, account string) (*http.Request, error) {
@@ -1322,7 +1322,7 @@ func (s *DeploymentsService) Undelete(ctx context.Context, deploymentID string, 
 // Update calls UpdateDeployment: PATCH /v1/accounts/{account_id}/deployments/{deployment_id}.
 // Update Deployment.
 func (s *DeploymentsService) Update(ctx context.Context, deploymentID string, params *gen.UpdateDeploymentParams, body gen.UpdateDeploymentBody, opts ...Option) (*gen.Deployment, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[175], "baseModel")
 	}
 	return decode[gen.Deployment](s.client.send(ctx, &gen.Operations[175], opts, func(server, account string) (*http.Request, error) {
@@ -1480,7 +1480,7 @@ func (s *DpoJobsService) Cancel(ctx context.Context, dpoJobID string, opts ...Op
 
 // Create calls CreateDpoJob: POST /v1/accounts/{account_id}/dpoJobs.
 func (s *DpoJobsService) Create(ctx context.Context, params *gen.CreateDpoJobParams, body gen.DpoJob, opts ...Option) (*gen.DpoJob, error) {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return nil, missingBodyField(&gen.Operations[13], "dataset")
 	}
 	return decode[gen.DpoJob](s.client.send(ctx, &gen.Operations[13], opts, func(server, account string) (*http.Request, error) {
@@ -1822,7 +1822,7 @@ func (s *EvaluationsService) ListAll(ctx context.Context, params *gen.ListEvalua
 // Preview calls PreviewEvaluation: POST /v1/accounts/{account_id}/evaluations/{evaluation_id}:preview.
 // Preview an evaluation with sample data.
 func (s *EvaluationsService) Preview(ctx context.Context, evaluationID string, body gen.PreviewEvaluationBody, opts ...Option) (*gen.PreviewEvaluationResponse, error) {
-	if isZero(body.SampleData) {
+	if body.SampleData == "" {
 		return nil, missingBodyField(&gen.Operations[157], "sampleData")
 	}
 	return decode[gen.PreviewEvaluationResponse](s.client.send(ctx, &gen.Operations[157], opts, func(server, account string) (*http.Request, error) {
@@ -1844,7 +1844,7 @@ type EvaluatorVersionsService service
 // Alias calls AliasEvaluatorVersion: POST /v1/accounts/{account_id}/evaluators/{evaluator_id}/versions/{version_id}:alias.
 // Alias Evaluator Revision - assign or update a user-specified alias.
 func (s *EvaluatorVersionsService) Alias(ctx context.Context, evaluatorID string, versionID string, body gen.AliasEvaluatorVersionBody, opts ...Option) (*gen.EvaluatorVersion, error) {
-	if isZero(body.AliasID) {
+	if body.AliasID == "" {
 		return nil, missingBodyField(&gen.Operations[0], "aliasId")
 	}
 	return decode[gen.EvaluatorVersion](s.client.send(ctx, &gen.Operations[0], opts, func(server, account string) (*http.Request, error) {
@@ -2232,7 +2232,7 @@ func (s *GenericDeploymentTypesService) Create(ctx context.Context, params *gen.
 	if params == nil {
 		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "params is nil")
 	}
-	if isZero(params.GenericDeploymentTypeID) {
+	if params.GenericDeploymentTypeID == "" {
 		return nil, missingQueryParam(&gen.Operations[19], "genericDeploymentTypeId", "left at its zero value")
 	}
 	return decode[gen.GenericDeploymentTypeVersion](s.client.send(ctx, &gen.Operations[19], opts, func(server, account string) (*http.Request, error) {
@@ -2330,7 +2330,7 @@ type GenericDeploymentsService service
 // Create calls CreateGenericDeployment: POST /v1/accounts/{account_id}/genericDeployments.
 // Create Generic Deployment.
 func (s *GenericDeploymentsService) Create(ctx context.Context, params *gen.CreateGenericDeploymentParams, body gen.GenericDeployment, opts ...Option) (*gen.GenericDeployment, error) {
-	if isZero(body.GenericDeploymentType) {
+	if body.GenericDeploymentType == "" {
 		return nil, missingBodyField(&gen.Operations[18], "genericDeploymentType")
 	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[18], opts, func(server, account string) (*http.Request, error) {
@@ -2391,7 +2391,7 @@ func (s *GenericDeploymentsService) ListAll(ctx context.Context, params *gen.Lis
 // Update calls UpdateGenericDeployment: PATCH /v1/accounts/{account_id}/genericDeployments/{generic_deployment_id}.
 // Create Generic Deployment.
 func (s *GenericDeploymentsService) Update(ctx context.Context, genericDeploymentID string, body gen.UpdateGenericDeploymentBody, opts ...Option) (*gen.GenericDeployment, error) {
-	if isZero(body.GenericDeploymentType) {
+	if body.GenericDeploymentType == "" {
 		return nil, missingBodyField(&gen.Operations[180], "genericDeploymentType")
 	}
 	return decode[gen.GenericDeployment](s.client.send(ctx, &gen.Operations[180], opts, func(server, account string) (*http.Request, error) {
@@ -2558,10 +2558,10 @@ func (s *ModelVersionsService) Create(ctx context.Context, modelID string, param
 // Deploy calls DeployModelVersion: POST /v1/accounts/{account_id}/models/{model_id}/versions/{version_id}:deploy.
 // Deploy Model Version.
 func (s *ModelVersionsService) Deploy(ctx context.Context, modelID string, versionID string, body gen.DeployModelVersionBody, opts ...Option) (*gen.GooglelongrunningOperation, error) {
-	if isZero(body.Deployment) {
+	if body.Deployment == "" {
 		return nil, missingBodyField(&gen.Operations[59], "deployment")
 	}
-	if isZero(body.RolloutStrategy) {
+	if body.RolloutStrategy == "" {
 		return nil, missingBodyField(&gen.Operations[59], "rolloutStrategy")
 	}
 	return decode[gen.GooglelongrunningOperation](s.client.send(ctx, &gen.Operations[59], opts, func(server, account string) (*http.Request, error) {
@@ -2583,7 +2583,7 @@ type ModelsService service
 // Create calls CreateModel: POST /v1/accounts/{account_id}/models.
 // Create Model.
 func (s *ModelsService) Create(ctx context.Context, body gen.CreateModelBody, opts ...Option) (*gen.Model, error) {
-	if isZero(body.ModelID) {
+	if body.ModelID == "" {
 		return nil, missingBodyField(&gen.Operations[21], "modelId")
 	}
 	return decode[gen.Model](s.client.send(ctx, &gen.Operations[21], opts, func(server, account string) (*http.Request, error) {
@@ -2684,7 +2684,7 @@ func (s *ModelsService) Update(ctx context.Context, modelID string, body gen.Upd
 // ValidateConfig calls ValidateModelConfig: POST /v1/validateModelConfig.
 // Validate Model Config.
 func (s *ModelsService) ValidateConfig(ctx context.Context, body gen.ValidateModelConfigRequest, opts ...Option) error {
-	if isZero(body.ConfigJSON) {
+	if body.ConfigJSON == "" {
 		return missingBodyField(&gen.Operations[196], "configJson")
 	}
 	return discard(s.client.send(ctx, &gen.Operations[196], opts, func(server, account string) (*http.Request, error) {
@@ -2948,10 +2948,10 @@ func (s *ReinforcementFineTuningJobsService) Cancel(ctx context.Context, reinfor
 // Create calls CreateReinforcementFineTuningJob: POST /v1/accounts/{account_id}/reinforcementFineTuningJobs.
 // Create Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Create(ctx context.Context, params *gen.CreateReinforcementFineTuningJobParams, body gen.ReinforcementFineTuningJob, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return nil, missingBodyField(&gen.Operations[23], "dataset")
 	}
-	if isZero(body.Evaluator) {
+	if body.Evaluator == "" {
 		return nil, missingBodyField(&gen.Operations[23], "evaluator")
 	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[23], opts, func(server, account string) (*http.Request, error) {
@@ -3035,10 +3035,10 @@ func (s *ReinforcementFineTuningJobsService) Resume(ctx context.Context, reinfor
 // Update calls UpdateReinforcementFineTuningJob: PATCH /v1/accounts/{account_id}/reinforcementFineTuningJobs/{reinforcement_fine_tuning_job_id}.
 // Update Reinforcement Fine-tuning Job.
 func (s *ReinforcementFineTuningJobsService) Update(ctx context.Context, reinforcementFineTuningJobID string, body gen.UpdateReinforcementFineTuningJobBody, opts ...Option) (*gen.ReinforcementFineTuningJob, error) {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return nil, missingBodyField(&gen.Operations[186], "dataset")
 	}
-	if isZero(body.Evaluator) {
+	if body.Evaluator == "" {
 		return nil, missingBodyField(&gen.Operations[186], "evaluator")
 	}
 	return decode[gen.ReinforcementFineTuningJob](s.client.send(ctx, &gen.Operations[186], opts, func(server, account string) (*http.Request, error) {
@@ -3193,10 +3193,10 @@ func (s *RlorTrainerJobsService) Delete(ctx context.Context, rlorTrainerJobID st
 // ExecuteRlorTrainStep calls ExecuteRlorTrainStep: POST /v1/accounts/{account_id}/rlorTrainerJobs/{rlor_trainer_job_id}:executeTrainStep.
 // Execute one training step for keep-alive Reinforcement Fine-tuning Step.
 func (s *RlorTrainerJobsService) ExecuteRlorTrainStep(ctx context.Context, rlorTrainerJobID string, body gen.ExecuteRlorTrainStepBody, opts ...Option) error {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return missingBodyField(&gen.Operations[61], "dataset")
 	}
-	if isZero(body.OutputModel) {
+	if body.OutputModel == "" {
 		return missingBodyField(&gen.Operations[61], "outputModel")
 	}
 	return discard(s.client.send(ctx, &gen.Operations[61], opts, func(server, account string) (*http.Request, error) {
@@ -3412,10 +3412,10 @@ type SecretsService service
 
 // Create calls CreateSecret: POST /v1/accounts/{account_id}/secrets.
 func (s *SecretsService) Create(ctx context.Context, body gen.Secret, opts ...Option) (*gen.Secret, error) {
-	if isZero(body.Name) {
+	if body.Name == "" {
 		return nil, missingBodyField(&gen.Operations[26], "name")
 	}
-	if isZero(body.KeyName) {
+	if body.KeyName == "" {
 		return nil, missingBodyField(&gen.Operations[26], "keyName")
 	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[26], opts, func(server, account string) (*http.Request, error) {
@@ -3478,7 +3478,7 @@ func (s *SecretsService) ListAll(ctx context.Context, params *gen.ListSecretsPar
 
 // Update calls UpdateSecret: PATCH /v1/accounts/{account_id}/secrets/{secret_id}.
 func (s *SecretsService) Update(ctx context.Context, secretID string, body gen.UpdateSecretBody, opts ...Option) (*gen.Secret, error) {
-	if isZero(body.KeyName) {
+	if body.KeyName == "" {
 		return nil, missingBodyField(&gen.Operations[188], "keyName")
 	}
 	return decode[gen.Secret](s.client.send(ctx, &gen.Operations[188], opts, func(server, account string) (*http.Request, error) {
@@ -3500,7 +3500,7 @@ func (s *SupervisedFineTuningJobsService) Cancel(ctx context.Context, supervised
 // Create calls CreateSupervisedFineTuningJob: POST /v1/accounts/{account_id}/supervisedFineTuningJobs.
 // Create Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) Create(ctx context.Context, params *gen.CreateSupervisedFineTuningJobParams, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.SupervisedFineTuningJob, error) {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return nil, missingBodyField(&gen.Operations[27], "dataset")
 	}
 	return decode[gen.SupervisedFineTuningJob](s.client.send(ctx, &gen.Operations[27], opts, func(server, account string) (*http.Request, error) {
@@ -3519,7 +3519,7 @@ func (s *SupervisedFineTuningJobsService) Delete(ctx context.Context, supervised
 // EstimateCost calls EstimateSupervisedFineTuningJobCost: POST /v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost.
 // Estimate the cost of a Supervised Fine-tuning Job.
 func (s *SupervisedFineTuningJobsService) EstimateCost(ctx context.Context, body gen.SupervisedFineTuningJob, opts ...Option) (*gen.EstimateSupervisedFineTuningJobCostResponse, error) {
-	if isZero(body.Dataset) {
+	if body.Dataset == "" {
 		return nil, missingBodyField(&gen.Operations[60], "dataset")
 	}
 	return decode[gen.EstimateSupervisedFineTuningJobCostResponse](s.client.send(ctx, &gen.Operations[60], opts, func(server, account string) (*http.Request, error) {
@@ -3740,7 +3740,7 @@ type TrainingSessionJobsService service
 // Create calls CreateTrainingSessionJob: POST /v1/accounts/{account_id}/trainingSessionJobs.
 // Create a training session job that binds an account to a shared trainer.
 func (s *TrainingSessionJobsService) Create(ctx context.Context, params *gen.CreateTrainingSessionJobParams, body gen.TrainingSessionJob, opts ...Option) (*gen.TrainingSessionJob, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[30], "baseModel")
 	}
 	return decode[gen.TrainingSessionJob](s.client.send(ctx, &gen.Operations[30], opts, func(server, account string) (*http.Request, error) {
@@ -3850,7 +3850,7 @@ func (s *TrainingSessionsService) Create(ctx context.Context, trainingSessionJob
 // ExecuteLoadState calls ExecuteTrainingSessionLoadState: POST /v1/accounts/{account_id}/trainingSessionJobs/{training_session_job_id}/trainingSessions/{training_session_id}:loadState.
 // Load or switch the LoRA adapter state for a training session.
 func (s *TrainingSessionsService) ExecuteLoadState(ctx context.Context, trainingSessionJobID string, trainingSessionID string, body gen.ExecuteTrainingSessionLoadStateBody, opts ...Option) (*gen.TrainingSession, error) {
-	if isZero(body.Path) {
+	if body.Path == "" {
 		return nil, missingBodyField(&gen.Operations[62], "path")
 	}
 	return decode[gen.TrainingSession](s.client.send(ctx, &gen.Operations[62], opts, func(server, account string) (*http.Request, error) {
@@ -3997,10 +3997,10 @@ type TrainingShapesService service
 // Create calls CreateTrainingShape: POST /v1/accounts/{account_id}/trainingShapes.
 // CRUD APIs for training shape. Create Training Shape.
 func (s *TrainingShapesService) Create(ctx context.Context, params *gen.CreateTrainingShapeParams, body gen.TrainingShape, opts ...Option) (*gen.TrainingShape, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[31], "baseModel")
 	}
-	if isZero(body.TrainerImageTag) {
+	if body.TrainerImageTag == "" {
 		return nil, missingBodyField(&gen.Operations[31], "trainerImageTag")
 	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[31], opts, func(server, account string) (*http.Request, error) {
@@ -4061,10 +4061,10 @@ func (s *TrainingShapesService) ListAll(ctx context.Context, params *gen.ListTra
 // Update calls UpdateTrainingShape: PATCH /v1/accounts/{account_id}/trainingShapes/{training_shape_id}.
 // Update Training Shape.
 func (s *TrainingShapesService) Update(ctx context.Context, trainingShapeID string, body gen.UpdateTrainingShapeBody, opts ...Option) (*gen.TrainingShape, error) {
-	if isZero(body.BaseModel) {
+	if body.BaseModel == "" {
 		return nil, missingBodyField(&gen.Operations[190], "baseModel")
 	}
-	if isZero(body.TrainerImageTag) {
+	if body.TrainerImageTag == "" {
 		return nil, missingBodyField(&gen.Operations[190], "trainerImageTag")
 	}
 	return decode[gen.TrainingShape](s.client.send(ctx, &gen.Operations[190], opts, func(server, account string) (*http.Request, error) {
@@ -4078,7 +4078,7 @@ type UsersService service
 // Create calls CreateUser: POST /v1/accounts/{account_id}/users.
 // Create User.
 func (s *UsersService) Create(ctx context.Context, params *gen.CreateUserParams, body gen.User, opts ...Option) (*gen.User, error) {
-	if isZero(body.Role) {
+	if body.Role == "" {
 		return nil, missingBodyField(&gen.Operations[32], "role")
 	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[32], opts, func(server, account string) (*http.Request, error) {
@@ -4131,7 +4131,7 @@ func (s *UsersService) ListAll(ctx context.Context, params *gen.ListUsersParams,
 // Update calls UpdateUser: PATCH /v1/accounts/{account_id}/users/{user_id}.
 // Update User.
 func (s *UsersService) Update(ctx context.Context, userID string, body gen.UpdateUserBody, opts ...Option) (*gen.User, error) {
-	if isZero(body.Role) {
+	if body.Role == "" {
 		return nil, missingBodyField(&gen.Operations[192], "role")
 	}
 	return decode[gen.User](s.client.send(ctx, &gen.Operations[192], opts, func(server, account string) (*http.Request, error) {

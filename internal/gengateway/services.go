@@ -74,6 +74,26 @@ type requiredParam struct {
 	Name      string // the parameter's name in the spec: "startTime"
 	Field     string // its field in the params struct: "StartTime"
 	CheckZero bool   // a string or a date-time: the zero value is refused
+	ZeroTest  string // the Go test of its zero value, after the field: ` == ""`, ".IsZero()"
+}
+
+// schemaOf is a parameter's schema, nil when it has none.
+func schemaOf(p *openapi3.Parameter) *openapi3.Schema {
+	if p.Schema == nil {
+		return nil
+	}
+	return p.Schema.Value
+}
+
+// zeroTest is the Go test, written after a field, of a string schema's zero
+// value: "" for a string or an enum, the zero instant for a date or a
+// date-time (time.Time, openapi_types.Date). Written out per field, with
+// no interface conversion, so that the check costs no allocation.
+func zeroTest(s *openapi3.Schema) string {
+	if s != nil && (s.Format == "date-time" || s.Format == "date") {
+		return ".IsZero()"
+	}
+	return ` == ""`
 }
 
 // requiredBodyStrings are the properties of a request body that the spec
@@ -110,7 +130,7 @@ func requiredBodyStrings(o *openapi3.Operation, body *openapi3.SchemaRef) []requ
 		if !v.Type.Is(openapi3.TypeString) || v.ReadOnly || v.Nullable || v.Format == "byte" || v.Format == "binary" {
 			continue
 		}
-		out = append(out, requiredParam{Name: name, Field: codegen.Property{JsonFieldName: name}.GoFieldName(), CheckZero: true})
+		out = append(out, requiredParam{Name: name, Field: codegen.Property{JsonFieldName: name}.GoFieldName(), CheckZero: true, ZeroTest: zeroTest(v)})
 	}
 	return out
 }
@@ -311,6 +331,7 @@ func newServiceMethod(op specOperation, svc *service, parent string, list *listO
 				Name:      p.Value.Name,
 				Field:     codegen.ParameterDefinition{ParamName: p.Value.Name, In: p.Value.In, Spec: p.Value}.GoName(),
 				CheckZero: p.Value.Schema != nil && p.Value.Schema.Value != nil && p.Value.Schema.Value.Type.Is(openapi3.TypeString),
+				ZeroTest:  zeroTest(schemaOf(p.Value)),
 			})
 		}
 	}

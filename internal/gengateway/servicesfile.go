@@ -176,12 +176,12 @@ func (s *{{$svc.Name}}Service) {{.Name}}(ctx context.Context{{params .}}, opts .
 	}
 {{- end}}
 {{- range .Required}}{{if .CheckZero}}
-	if isZero(params.{{.Field}}) {
+	if params.{{.Field}}{{.ZeroTest}} {
 		return {{if $m.Result}}nil, {{end}}missingQueryParam(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}", "left at its zero value")
 	}
 {{- end}}{{end}}
 {{- range .BodyStrings}}
-	if isZero(body.{{.Field}}) {
+	if body.{{.Field}}{{.ZeroTest}} {
 		return {{if $m.Result}}nil, {{end}}missingBodyField(&gen.Operations[{{opIndex $m.ID}}], "{{.Name}}")
 	}
 {{- end}}
