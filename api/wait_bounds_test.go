@@ -192,6 +192,15 @@ func TestWaitRefusesStatesTheEnumLacks(t *testing.T) {
 	}
 }
 
+// TestWaitTakesEqualPollIntervals: WithPollInterval with the first wait
+// equal to the longest (a fixed interval) is taken.
+func TestWaitTakesEqualPollIntervals(t *testing.T) {
+	rt := script(step{status: 200, body: deploymentJSON("READY", "")})
+	if _, err := newClient(t, rt).Deployments.Wait(context.Background(), "d1", api.WithPollInterval(time.Second, time.Second)); err != nil {
+		t.Errorf("WithPollInterval(1s, 1s): %v", err)
+	}
+}
+
 // TestWorkflowsRefuseABadOption: a bad option given to Wait, Upload or
 // Download is an *InvalidParamError (In "option") before any request, not
 // a panic; a nil one is ignored (see TestNilOptionsAreIgnored).
@@ -201,6 +210,9 @@ func TestWorkflowsRefuseABadOption(t *testing.T) {
 	var ip *api.InvalidParamError
 	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithPollInterval(0, 0)); !errors.As(err, &ip) || ip.In != "option" || !strings.Contains(err.Error(), "WithPollInterval") {
 		t.Errorf("Wait with WithPollInterval(0, 0): %v", err)
+	}
+	if _, err := c.Deployments.Wait(context.Background(), "d1", api.WithPollInterval(2*time.Second, time.Second)); !errors.As(err, &ip) || ip.In != "option" {
+		t.Errorf("Wait with a longest wait below the first: %v", err)
 	}
 	if err := c.Datasets.Upload(context.Background(), "ds1", []api.File{api.FileFromReader("a", strings.NewReader("x"), 1)}, api.WaitAfterUpload(), api.WithParallelTransfers(0)); !errors.As(err, &ip) || ip.In != "option" {
 		t.Errorf("Upload took WithParallelTransfers(0): %v", err)
