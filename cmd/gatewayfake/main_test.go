@@ -293,12 +293,24 @@ func TestBadStorageMemoryStopsTheFake(t *testing.T) {
 // an API key (and a JSON body, if any) and returns the status and body;
 // its connections are closed with the test.
 func caller(t *testing.T, url string) func(method, path, body string) (int, string) {
-	client := &http.Client{}
-	t.Cleanup(client.CloseIdleConnections)
+	call := callerAs(t, url)
 	return func(method, path, body string) (int, string) {
 		t.Helper()
+		return call(method, path, "any-key", body)
+	}
+}
+
+// callerAs is caller with the Bearer credential given per request ("" for
+// none).
+func callerAs(t *testing.T, url string) func(method, path, bearer, body string) (int, string) {
+	client := &http.Client{}
+	t.Cleanup(client.CloseIdleConnections)
+	return func(method, path, bearer, body string) (int, string) {
+		t.Helper()
 		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer any-key")
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")
 		}

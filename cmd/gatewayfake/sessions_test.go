@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -19,24 +18,7 @@ func TestStandaloneSessions(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-port", "0", "-session-ttl", "5m"}, &stdout, io.Discard) }()
 	url := waitForURL(t, stdout.String)
-	client := &http.Client{}
-	defer client.CloseIdleConnections()
-	call := func(method, path, bearer, body string) (int, string) {
-		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = resp.Body.Close() }()
-		data, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(data)
-	}
+	call := callerAs(t, url)
 	const secrets = "/v1/accounts/acct/secrets"
 	code, body := call("POST", "/_gatewaytest/session", "any-key", "{}")
 	var s struct{ IDToken, RefreshToken string }
