@@ -60,14 +60,16 @@ var errOffOrigin = errors.New("request URL is not on the base URL's scheme, host
 
 type callSettingsKey struct{}
 
-// send runs req with the call's settings: through the middlewares, if
-// any, which see the settings in the request's context, then through the
-// attempts.
-func (p *pipeline) send(req *http.Request, s *callSettings) (*http.Response, error) {
+// send runs req, under ctx, with the call's settings: through the
+// middlewares, if any, which see the settings in the request's context,
+// then through the attempts. Without middleware, req keeps the context it
+// was built with (the attempts put ctx in their own copies): a copy of
+// the request less per call.
+func (p *pipeline) send(ctx context.Context, req *http.Request, s *callSettings) (*http.Response, error) {
 	if p.doer == nil {
-		return p.attempts(req, s, &p.api)
+		return p.attempts(ctx, req, s, &p.api)
 	}
-	return p.doer.Do(req.WithContext(context.WithValue(req.Context(), callSettingsKey{}, s)))
+	return p.doer.Do(req.WithContext(context.WithValue(ctx, callSettingsKey{}, s)))
 }
 
 // endOfChain is the last Doer of the middleware chain: the attempts, with
@@ -79,11 +81,12 @@ func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
 	if s == nil {
 		return nil, &TransportError{Method: req.Method, Path: req.URL.EscapedPath(), Err: errors.New("a middleware sent a request that is not a call of the Client")}
 	}
-	return e.p.attempts(req, s, &e.p.api)
+	return e.p.attempts(req.Context(), req, s, &e.p.api)
 }
 
-func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) (*http.Response, error) {
-	ctx := req.Context()
+// attempts runs req under ctx (not req's own context) to d until an
+// answer or a final failure.
+func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSettings, d *destination) (*http.Response, error) {
 	if !d.origin.matches(req.URL) {
 		return nil, p.transportError(req, 0, errOffOrigin, nil)
 	}
@@ -96,7 +99,8 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 	var sent *sentCredential // the credential of the last attempt, when it may change
 	if d.cred != nil {
 		sent = &sentCredential{}
-		req = req.WithContext(context.WithValue(ctx, sentCredentialKey{}, sent))
+		ctx = context.WithValue(ctx, sentCredentialKey{}, sent)
+		req = req.WithContext(ctx) // errors redact the credential sent, found in req's context
 	}
 	reauthorized := false // a refused session token was refreshed once
 	p.budget.startCall()
@@ -114,7 +118,7 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 				return nil, p.transportError(req, attempt-1, err, nil)
 			}
 		}
-		attemptReq, cancel, watch, err := p.newAttempt(req, attempt, s.timeout, d, auth)
+		attemptReq, cancel, watch, err := p.newAttempt(ctx, req, attempt, s.timeout, d, auth)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
@@ -214,12 +218,12 @@ func (p *pipeline) attempts(req *http.Request, s *callSettings, d *destination) 
 func needsBody(resp *http.Response) bool { return resp.StatusCode == http.StatusConflict }
 
 // newAttempt prepares one attempt: the caller's request with the attempt's
-// context, a fresh copy of the body and the SDK's headers. The caller's
+// context (ctx, the call's, bounded), a fresh copy of the body and the SDK's headers. The caller's
 // request is never modified. An attempt of the API is bounded by timeout;
 // one of storage by its progress, which the returned watch follows. auth
 // is the attempt's Authorization header value, nil for none.
-func (p *pipeline) newAttempt(req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, *idleWatch, error) {
-	ctx, cancel := req.Context(), context.CancelFunc(func() {})
+func (p *pipeline) newAttempt(ctx context.Context, req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, *idleWatch, error) {
+	cancel := context.CancelFunc(func() {})
 	var watch *idleWatch
 	if d.transfer != nil {
 		watch = newIdleWatch(ctx, d.transfer.idle)

@@ -454,7 +454,7 @@ func (c *Client) putFile(ctx context.Context, s callSettings, ts *transferSettin
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("X-Goog-Content-Length-Range", fmt.Sprintf("%d,%d", f.Size, f.Size))
-	resp, err := c.p.attempts(req, &s, dest)
+	resp, err := c.p.attempts(ctx, req, &s, dest)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name, err)
 	}

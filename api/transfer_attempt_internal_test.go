@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -101,4 +102,64 @@ func TestAGetIsReceivedOnlyOnA2xx(t *testing.T) {
 		}
 		w.stop()
 	}
+}
+
+// TestAReadOfNothingIsNoProgress: a read that moved no byte (0, nil)
+// leaves the idle watch as it was: a body that only ever gives nothing
+// stalls at the idle time from the last byte, not later.
+func TestAReadOfNothingIsNoProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newIdleWatch(context.Background(), time.Second)
+		defer w.stop()
+		body := w.watchBody(io.NopCloser(strings.NewReader("x")))
+		if n, _ := body.Read(make([]byte, 1)); n != 1 {
+			t.Fatalf("read %d bytes", n)
+		}
+		start := time.Now()
+		time.Sleep(900 * time.Millisecond)
+		if n, _ := body.Read(nil); n != 0 {
+			t.Fatalf("an empty read gave %d bytes", n)
+		}
+		<-w.ctx.Done()
+		if took := time.Since(start); took != time.Second || !w.stalled() {
+			t.Errorf("stalled after %v (stalled: %v), want the idle time from the last byte, 1s", took, w.stalled())
+		}
+	})
+}
+
+// TestAwaitBodiesReturnsOnceTheTransportClosedThem: once every request
+// body of an attempt is closed (the transport is done with the file's
+// reader), awaitBodies returns at once; while one is open, it waits for
+// the idle time at most.
+func TestAwaitBodiesReturnsOnceTheTransportClosedThem(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newIdleWatch(context.Background(), time.Hour)
+		defer w.stop()
+		first := w.watchBody(io.NopCloser(strings.NewReader("a")))
+		second := w.watchBody(io.NopCloser(strings.NewReader("b"))) // the transport's GetBody copy
+		start := time.Now()
+		_ = first.Close()
+		_ = first.Close() // a second close counts once
+		go func() {
+			time.Sleep(time.Minute)
+			_ = second.Close()
+		}()
+		w.awaitBodies(context.Background())
+		if took := time.Since(start); took != time.Minute {
+			t.Errorf("awaitBodies returned after %v, want when the last body closed (1m)", took)
+		}
+		start = time.Now()
+		w.awaitBodies(context.Background())
+		if took := time.Since(start); took != 0 {
+			t.Errorf("awaitBodies with every body closed waited %v", took)
+		}
+		open := newIdleWatch(context.Background(), 5*time.Second)
+		defer open.stop()
+		_ = open.watchBody(io.NopCloser(strings.NewReader("c")))
+		start = time.Now()
+		open.awaitBodies(context.Background())
+		if took := time.Since(start); took != 5*time.Second {
+			t.Errorf("awaitBodies with a body never closed waited %v, want the idle time", took)
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -407,4 +408,28 @@ func TestADownloadFollowsRedirectsOnlyOnItsSignedHost(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestADownloadFollowsAtMostTenRedirects: storage that redirects a GET to
+// itself for ever gets ten requests (the first and nine redirects; the
+// tenth redirect is refused), net/http's own limit, and the download fails
+// with a *TransportError saying so; nothing reaches the disk.
+func TestADownloadFollowsAtMostTenRedirects(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var gets hits
+		f := newTransferFake(t, func(w http.ResponseWriter, r *http.Request) {
+			n := gets.add()
+			http.Redirect(w, r, "/storage/data.bin?hop="+strconv.Itoa(n), http.StatusFound)
+		})
+		dir := t.TempDir()
+		_, err := f.client.Datasets.Download(context.Background(), "ds1", dir, api.WithMaxRetries(0))
+		var te *api.TransportError
+		if !errors.As(err, &te) || !strings.Contains(err.Error(), "stopped after 10 redirects") {
+			t.Errorf("err = %v, want a *TransportError that stopped after 10 redirects", err)
+		}
+		if gets.count() != 10 {
+			t.Errorf("storage got %d GETs, want 10: the first and nine redirects followed", gets.count())
+		}
+		assertOnly(t, dir)
+	})
 }

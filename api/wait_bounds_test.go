@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,6 +119,33 @@ func TestValidateTimeoutAndContextBoundTheValidation(t *testing.T) {
 			t.Errorf("err = %v, %d PUTs", err, len(srv.puts))
 		}
 	})
+}
+
+// TestAValidationCutByItsContextIsAWaitError: a context that ends while
+// a ValidateUpload call is in flight (not between polls) ends the Upload
+// with a *WaitError of context.Canceled that names the files and counts
+// the poll, as a cancellation between polls does: not with the call's own
+// *TransportError.
+func TestAValidationCutByItsContextIsAWaitError(t *testing.T) {
+	srv := newStorageServer()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(req.URL.Path, ":validateUpload") {
+			cancel() // the caller gives up while the call is out
+			<-req.Context().Done()
+			return nil, req.Context().Err()
+		}
+		return srv.RoundTrip(req)
+	})
+	err := newClient(t, rt).Datasets.Upload(ctx, "ds1", []api.File{api.FileFromReader("a.jsonl", strings.NewReader("{}\n"), 3)})
+	var we *api.WaitError
+	if !errors.As(err, &we) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want a *WaitError of context.Canceled", err)
+	}
+	if we.Polls != 1 || len(we.Files) != 1 || we.Files[0] != "a.jsonl" || we.Resource != "dataset" || we.ID != "ds1" {
+		t.Errorf("WaitError = %+v, want 1 poll of dataset ds1 naming a.jsonl", we)
+	}
 }
 
 // TestWaitRefusesAnAnswerForAnotherResource: a Get that answers d2
