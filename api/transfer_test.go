@@ -237,13 +237,15 @@ func TestUploadRefusesAFileThatChangedSize(t *testing.T) {
 	}
 }
 
-// TestUploadRefusesBadInputBeforeSending: no file, a name with a path, two
-// files of one name, and an http signed URL to another host.
+// TestUploadRefusesBadInputBeforeSending: no file, a name with a path (out
+// of the directory or into a sub-directory: a dataset's files are plain
+// names), two files of one name, and an http signed URL to another host.
 func TestUploadRefusesBadInputBeforeSending(t *testing.T) {
 	f := api.FileFromReader("a.jsonl", strings.NewReader("x"), 1)
 	for name, files := range map[string][]api.File{
 		"no file":   nil,
 		"a path":    {api.FileFromReader("../a.jsonl", strings.NewReader("x"), 1)},
+		"a sub-dir": {api.FileFromReader("sub/a.jsonl", strings.NewReader("x"), 1)},
 		"twice":     {f, f},
 		"not made":  {{Name: "a", Size: 1}},
 		"negative":  {api.FileFromReader("a.jsonl", strings.NewReader("x"), -1)},

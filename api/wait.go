@@ -286,13 +286,12 @@ func pollUntil[T any](ctx context.Context, c *Client, noun, segment, id string, 
 				return state, false, nil
 			case errors.Is(err, ErrNotFound):
 				return state, true, &WaitError{Resource: noun, ID: id, State: state, Polls: polls, Err: fmt.Errorf("it disappeared: %w", err)}
-			case ctx.Err() != nil:
-				return state, true, fail(polls, ctx.Err())
 			case !transient(err):
 				return state, true, err
 			}
-			// The API is struggling: the pipeline's retries are spent, the
-			// wait goes on, as late as the server asks.
+			// The API is struggling (the pipeline's retries are spent), or
+			// ctx ended while the Get was out: the loop ends the wait on
+			// ctx, else it goes on, as late as the server asks.
 			return state, false, err
 		}})
 	if err != nil {

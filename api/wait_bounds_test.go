@@ -338,6 +338,33 @@ func TestAWaitOnANeverSettlingResourceEndsWhenItsContextDoes(t *testing.T) {
 	})
 }
 
+// TestAWaitCutWhileItsGetIsOutIsAWaitError: a context that ends while a
+// poll's Get is in flight (not between polls) ends the wait with a
+// *WaitError of context.Canceled that counts the polls and keeps the last
+// state, as a cancellation between polls does: not with the Get's own
+// *TransportError, and without another poll.
+func TestAWaitCutWhileItsGetIsOutIsAWaitError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	gets := 0
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if gets++; gets == 1 {
+			return answer200(req, []byte(deploymentJSON("CREATING", "")), http.Header{"Content-Type": {"application/json"}}), nil
+		}
+		cancel() // the caller gives up while the second Get is out
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	_, err := newClient(t, rt).Deployments.Wait(ctx, "d1", api.WithPollInterval(time.Millisecond, time.Millisecond))
+	var we *api.WaitError
+	if !errors.As(err, &we) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want a *WaitError of context.Canceled", err)
+	}
+	if we.Polls != 2 || we.State != "CREATING" || gets != 2 {
+		t.Errorf("WaitError = %+v after %d Gets, want 2 polls, the last state CREATING", we, gets)
+	}
+}
+
 // TestEveryWaitRefusesAStateItsEnumLacks: the check of UntilStates and
 // FailOnStates holds for every Wait the generator gives (found on the
 // Client by reflection, not a hand list): a state the resource's enum
