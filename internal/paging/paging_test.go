@@ -357,4 +357,7 @@ func TestPagesEndsAfterMaxPages(t *testing.T) {
 	if pages != paging.MaxPages || fetches != paging.MaxPages || !errors.Is(last, paging.ErrTooManyPages) {
 		t.Errorf("%d pages yielded, %d fetched, then %v; want %d, %d, ErrTooManyPages", pages, fetches, last, paging.MaxPages, paging.MaxPages)
 	}
+	if want := fmt.Sprintf("page %d: ", paging.MaxPages+1); last == nil || !strings.HasPrefix(last.Error(), want) {
+		t.Errorf("the error %v does not name the page refused (%q)", last, want)
+	}
 }
