@@ -218,10 +218,11 @@ func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSetti
 func needsBody(resp *http.Response) bool { return resp.StatusCode == http.StatusConflict }
 
 // newAttempt prepares one attempt: the caller's request with the attempt's
-// context (ctx, the call's, bounded), a fresh copy of the body and the SDK's headers. The caller's
-// request is never modified. An attempt of the API is bounded by timeout;
-// one of storage by its progress, which the returned watch follows. auth
-// is the attempt's Authorization header value, nil for none.
+// context (ctx, the call's, bounded), a fresh copy of the body and the
+// SDK's headers. The caller's request is never modified. An attempt of the
+// API is bounded by timeout; one of storage by its progress, which the
+// returned watch follows. auth is the attempt's Authorization header
+// value, nil for none.
 func (p *pipeline) newAttempt(ctx context.Context, req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, *idleWatch, error) {
 	cancel := context.CancelFunc(func() {})
 	var watch *idleWatch

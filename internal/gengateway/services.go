@@ -327,11 +327,12 @@ func newServiceMethod(op specOperation, svc *service, parent string, list *listO
 			m.BuildArgs = append(m.BuildArgs, "params")
 		}
 		if p.Value.Required {
+			schema := schemaOf(p.Value)
 			m.Required = append(m.Required, requiredParam{
 				Name:      p.Value.Name,
 				Field:     codegen.ParameterDefinition{ParamName: p.Value.Name, In: p.Value.In, Spec: p.Value}.GoName(),
-				CheckZero: p.Value.Schema != nil && p.Value.Schema.Value != nil && p.Value.Schema.Value.Type.Is(openapi3.TypeString),
-				ZeroTest:  zeroTest(schemaOf(p.Value)),
+				CheckZero: schema != nil && schema.Type.Is(openapi3.TypeString),
+				ZeroTest:  zeroTest(schema),
 			})
 		}
 	}

@@ -33,9 +33,8 @@ type Fetch[P any] func(ctx context.Context, token *string) (page P, next *string
 // caller's pageToken, nil for the first page). It stops after the page
 // whose next token is empty, with an error when the context ends, a token
 // comes back a second time or MaxPages pages came, and at the first error
-// of fetch. A
-// page is yielded once, with a nil error; an error is yielded once, with
-// the zero page, and ends the iteration.
+// of fetch. A page is yielded once, with a nil error; an error is yielded
+// once, with the zero page, and ends the iteration.
 func Pages[P any](ctx context.Context, start *string, fetch Fetch[P]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
