@@ -35,7 +35,7 @@ func (c *Client) send(ctx context.Context, op *gen.OperationInfo, opts []Option,
 	if err != nil {
 		return nil, refused(op, publicParamError(err)) // a path parameter the builder refused
 	}
-	return c.p.send(ctx, req, &s)
+	return c.p.send(ctx, req, s, true)
 }
 
 // refused is the error of a call refused before anything was sent: a bad
@@ -163,5 +163,5 @@ func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	return d.c.p.send(req.Context(), req, &s)
+	return d.c.p.send(req.Context(), req, s, false) // the caller's editors have seen req
 }

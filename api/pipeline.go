@@ -64,12 +64,17 @@ type callSettingsKey struct{}
 // middlewares, if any, which see the settings in the request's context,
 // then through the attempts. Without middleware, req keeps the context it
 // was built with (the attempts put ctx in their own copies): a copy of
-// the request less per call.
-func (p *pipeline) send(ctx context.Context, req *http.Request, s *callSettings) (*http.Response, error) {
+// the request less per call, and the settings stay on the stack. own says
+// that the SDK built req and no code of the caller has seen it (no request
+// editor): without middleware, its first attempt writes the SDK's headers
+// into it instead of a copy.
+func (p *pipeline) send(ctx context.Context, req *http.Request, s callSettings, own bool) (*http.Response, error) {
 	if p.doer == nil {
-		return p.attempts(ctx, req, s, &p.api)
+		return p.attempts(ctx, req, &s, &p.api, own)
 	}
-	return p.doer.Do(req.WithContext(context.WithValue(ctx, callSettingsKey{}, s)))
+	held := new(callSettings) // the middlewares' context holds it
+	*held = s
+	return p.doer.Do(req.WithContext(context.WithValue(ctx, callSettingsKey{}, held)))
 }
 
 // endOfChain is the last Doer of the middleware chain: the attempts, with
@@ -81,12 +86,13 @@ func (e endOfChain) Do(req *http.Request) (*http.Response, error) {
 	if s == nil {
 		return nil, &TransportError{Method: req.Method, Path: req.URL.EscapedPath(), Err: errors.New("a middleware sent a request that is not a call of the Client")}
 	}
-	return e.p.attempts(req.Context(), req, s, &e.p.api)
+	return e.p.attempts(req.Context(), req, s, &e.p.api, false)
 }
 
 // attempts runs req under ctx (not req's own context) to d until an
-// answer or a final failure.
-func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSettings, d *destination) (*http.Response, error) {
+// answer or a final failure. own says that req is the SDK's own, seen by
+// no code of the caller (see send).
+func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSettings, d *destination, own bool) (*http.Response, error) {
 	if !d.origin.matches(req.URL) {
 		return nil, p.transportError(req, 0, errOffOrigin, nil)
 	}
@@ -118,11 +124,11 @@ func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSetti
 				return nil, p.transportError(req, attempt-1, err, nil)
 			}
 		}
-		attemptReq, cancel, watch, err := p.newAttempt(ctx, req, attempt, s.timeout, d, auth)
+		start := time.Now()
+		attemptReq, cancel, watch, err := p.newAttempt(ctx, req, attempt, start.Add(s.timeout), d, auth, own)
 		if err != nil {
 			return nil, p.transportError(req, attempt-1, err, nil)
 		}
-		start := time.Now()
 		resp, err := d.client.Do(attemptReq)
 		if watch != nil {
 			if err == nil {
@@ -141,7 +147,7 @@ func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSetti
 			out = classifyError(err, ctx, attemptReq.Context())
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			p.budget.recordAttempt(true)
-			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, false)
+			p.logAttempt(ctx, req, attempt, resp.StatusCode, start, 0, false)
 			if d == &p.api {
 				p.fillResponse(s, req, resp, attempt)
 			}
@@ -154,7 +160,7 @@ func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSetti
 			inv.Invalidate(sent.token)
 			bufferBody(resp)
 			cancel()
-			p.logAttempt(ctx, req, attempt, resp.StatusCode, time.Since(start), 0, true)
+			p.logAttempt(ctx, req, attempt, resp.StatusCode, start, 0, true)
 			continue
 		} else {
 			var body []byte
@@ -175,7 +181,7 @@ func (p *pipeline) attempts(ctx context.Context, req *http.Request, s *callSetti
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		p.logAttempt(ctx, req, attempt, status, time.Since(start), wait, retry)
+		p.logAttempt(ctx, req, attempt, status, start, wait, retry)
 
 		if !retry {
 			var failure error
@@ -219,18 +225,21 @@ func needsBody(resp *http.Response) bool { return resp.StatusCode == http.Status
 
 // newAttempt prepares one attempt: the caller's request with the attempt's
 // context (ctx, the call's, bounded), a fresh copy of the body and the
-// SDK's headers. The caller's request is never modified. An attempt of the
-// API is bounded by timeout; one of storage by its progress, which the
-// returned watch follows. auth is the attempt's Authorization header
-// value, nil for none.
-func (p *pipeline) newAttempt(ctx context.Context, req *http.Request, attempt int, timeout time.Duration, d *destination, auth []string) (*http.Request, context.CancelFunc, *idleWatch, error) {
+// SDK's headers. The caller's request is never modified, unless it is the
+// SDK's own (own): then its first attempt writes the headers into it, as
+// nothing else reads them yet. Later attempts copy them: the transport
+// may still be writing an abandoned attempt's headers. An attempt of the
+// API ends at deadline (its start plus the call's timeout); one of storage
+// is bounded by its progress, which the returned watch follows. auth is
+// the attempt's Authorization header value, nil for none.
+func (p *pipeline) newAttempt(ctx context.Context, req *http.Request, attempt int, deadline time.Time, d *destination, auth []string, own bool) (*http.Request, context.CancelFunc, *idleWatch, error) {
 	cancel := context.CancelFunc(func() {})
 	var watch *idleWatch
 	if d.transfer != nil {
 		watch = newIdleWatch(ctx, d.transfer.idle)
 		ctx, cancel = watch.ctx, watch.stop
-	} else if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > timeout {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+	} else if callers, ok := ctx.Deadline(); !ok || callers.After(deadline) {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
 	}
 	r := req.WithContext(ctx)
 	if attempt > 1 && req.GetBody != nil {
@@ -244,14 +253,18 @@ func (p *pipeline) newAttempt(ctx context.Context, req *http.Request, attempt in
 	if watch != nil {
 		r.Body, r.GetBody = watch.watchBody(r.Body), watch.watchGetBody(req.GetBody)
 	}
-	// Copy the header map, sharing its (never modified) value slices, and
-	// add ours to the copy.
-	h := make(http.Header, len(req.Header)+len(d.headers)+2)
-	for k, v := range d.headers {
-		h[k] = v // the request's own headers win
-	}
-	for k, v := range req.Header {
-		h[k] = v
+	h := req.Header
+	if !own || attempt > 1 || len(d.headers) > 0 || h == nil {
+		// Copy the header map, sharing its (never modified) value slices,
+		// and add ours to the copy. The custom headers go only into
+		// copies: they never reach the request an error keeps.
+		h = make(http.Header, len(req.Header)+len(d.headers)+2)
+		for k, v := range d.headers {
+			h[k] = v // the request's own headers win
+		}
+		for k, v := range req.Header {
+			h[k] = v
+		}
 	}
 	if auth != nil {
 		h["Authorization"] = auth
@@ -371,7 +384,9 @@ func (b *responseBody) Close() error {
 	return err
 }
 
-func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, status int, took, wait time.Duration, retry bool) {
+// logAttempt logs an attempt that began at start (its duration is taken
+// only when the log is on).
+func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, status int, start time.Time, wait time.Duration, retry bool) {
 	if p.logger == nil {
 		return
 	}
@@ -392,6 +407,6 @@ func (p *pipeline) logAttempt(ctx context.Context, req *http.Request, attempt, s
 		slog.Int("status", status),
 		slog.Int("attempt", attempt),
 		slog.Duration("wait", wait),
-		slog.Duration("duration", took),
+		slog.Duration("duration", time.Since(start)),
 	)
 }

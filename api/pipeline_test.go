@@ -308,6 +308,66 @@ func TestCallerRequestIsNotModified(t *testing.T) {
 	}
 }
 
+// TestARequestEditorsRequestGetsNoCredentials: a request editor of the
+// raw client may keep the request it was given; the key and the SDK's
+// headers go on the attempt's copy, never on it.
+func TestARequestEditorsRequestGetsNoCredentials(t *testing.T) {
+	rt := script(step{status: 200, body: secretJSON})
+	c := newClient(t, rt)
+	var kept *http.Request
+	keep := func(_ context.Context, req *http.Request) error { kept = req; return nil }
+	if _, err := c.Raw().GetSecretWithResponse(context.Background(), "acct", "sec", nil, keep); err != nil {
+		t.Fatal(err)
+	}
+	if kept.Header.Get("Authorization") != "" || kept.Header.Get("User-Agent") != "" {
+		t.Errorf("the editor's request was given headers: %v", headerNames(kept.Header))
+	}
+	if got := rt.Calls()[0].header.Get("Authorization"); got != "Bearer "+testAPIKey {
+		t.Error("the attempt did not carry the API key")
+	}
+}
+
+// TestEveryAttemptCarriesTheKeyAndTheUserAgent: a service call's first
+// attempt writes the SDK's headers into the request the SDK built; the
+// retries, which copy them, carry the same.
+func TestEveryAttemptCarriesTheKeyAndTheUserAgent(t *testing.T) {
+	retry := http.Header{"Retry-After-Ms": {"0"}}
+	rt := script(step{status: 503, header: retry}, step{status: 503, header: retry}, step{status: 200, body: secretJSON})
+	c := newClient(t, rt, api.WithoutRetryBudget())
+	if _, err := c.Secrets.Get(context.Background(), "sec", nil); err != nil {
+		t.Fatal(err)
+	}
+	calls := rt.Calls()
+	if len(calls) != 3 {
+		t.Fatalf("%d attempts, want 3", len(calls))
+	}
+	for i, call := range calls {
+		if call.header.Get("Authorization") != "Bearer "+testAPIKey || call.header.Get("User-Agent") != calls[0].header.Get("User-Agent") || call.header.Get("User-Agent") == "" {
+			t.Errorf("attempt %d: headers %v, want the key and the first attempt's User-Agent", i+1, headerNames(call.header))
+		}
+	}
+}
+
+// TestCustomHeadersStayOutOfAnErrorsRequest: FIREWORKS_CUSTOM_HEADERS's
+// headers (a proxy's token, say) go with the attempts, never into the
+// request an *Error keeps.
+func TestCustomHeadersStayOutOfAnErrorsRequest(t *testing.T) {
+	t.Setenv(api.EnvCustomHeaders, "X-Proxy-Token: tok-0123456789")
+	rt := script(step{status: 404, body: `{"code":5,"message":"not found"}`})
+	c := newClient(t, rt)
+	_, err := c.Secrets.Get(context.Background(), "sec", nil)
+	var apiErr *api.Error
+	if !errors.As(err, &apiErr) || apiErr.Response == nil || apiErr.Response.Request == nil {
+		t.Fatalf("err = %v, want an *api.Error with its request", err)
+	}
+	if got := apiErr.Response.Request.Header; got.Get("X-Proxy-Token") != "" || got.Get("Authorization") != "" {
+		t.Errorf("the error's request carries %v", headerNames(got))
+	}
+	if rt.Calls()[0].header.Get("X-Proxy-Token") != "tok-0123456789" {
+		t.Error("the attempt did not carry the custom header")
+	}
+}
+
 func headerNames(h http.Header) []string {
 	var names []string
 	for k := range h {

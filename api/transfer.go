@@ -219,8 +219,12 @@ func newProgressTracker(report func(TransferProgress), sizes map[string]int64) *
 }
 
 // add records n more bytes of name (n < 0 takes them back, for a retry);
-// finished marks the file done.
+// finished marks the file done. Without a report nobody reads the sums:
+// nothing is recorded (an upload's every read calls add).
 func (t *progressTracker) add(name string, n int64, finished bool) {
+	if t.report == nil {
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.sent[name] += n
@@ -454,7 +458,7 @@ func (c *Client) putFile(ctx context.Context, s callSettings, ts *transferSettin
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("X-Goog-Content-Length-Range", fmt.Sprintf("%d,%d", f.Size, f.Size))
-	resp, err := c.p.attempts(ctx, req, &s, dest)
+	resp, err := c.p.attempts(ctx, req, &s, dest, true)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name, err)
 	}

@@ -149,7 +149,7 @@ func (c *Client) getFile(ctx context.Context, s callSettings, ts *transferSettin
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	resp, err := c.p.attempts(ctx, req, &s, dest)
+	resp, err := c.p.attempts(ctx, req, &s, dest, true)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -10,8 +10,11 @@
 // With -count above 1 each figure is the median of the runs. Baselines are
 // named per parent benchmark by -baseline (repeatable) or by the table
 // defaultBaselines; a parent named in neither is compared with its first
-// sub-benchmark. It is a development tool, not part of the SDK: it parses
-// the benchmark format only as far as these tables need.
+// sub-benchmark. A group of paired runs (sub-benchmarks that report
+// "ratio", "base-ns/op" and "cand-ns/op", as api's pairedRuns does) is its
+// own comparison: each row shows its ratio and both sides' times, and no
+// baseline columns. It is a development tool, not part of the SDK: it
+// parses the benchmark format only as far as these tables need.
 package main
 
 import (

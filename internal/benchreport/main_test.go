@@ -9,8 +9,8 @@ import (
 )
 
 // sampleOutput is `go test -bench . -benchmem -count 3` output of two
-// packages, with log noise, a custom metric, nested sub-benchmarks and a
-// benchmark without sub-benchmarks.
+// packages, with log noise, a custom metric, nested sub-benchmarks, a
+// benchmark without sub-benchmarks and paired runs (api's pairedRuns).
 const sampleOutput = `goos: linux
 goarch: amd64
 pkg: github.com/fireworks-gateway/go-sdk/api
@@ -30,6 +30,10 @@ BenchmarkListSecrets/iterator-2              	      20	  55000000 ns/op	        
 BenchmarkNested/size=10/fast-2               	    1000	      1000 ns/op	       0 B/op	       0 allocs/op
 BenchmarkNested/size=10/slow-2               	    1000	      3000 ns/op	      64 B/op	       2 allocs/op
 BenchmarkAlone-2                             	 1000000	       950 ns/op	      16 B/op	       1 allocs/op
+BenchmarkUpdateSecret/paired/service-vs-generated-2   	10000	    110000 ns/op	     36000 base-ns/op	     37800 cand-ns/op	         1.050 ratio	   19000 B/op	     227 allocs/op
+BenchmarkUpdateSecret/paired/service-vs-generated-2   	10000	    112000 ns/op	     36200 base-ns/op	     37900 cand-ns/op	         1.046 ratio	   19000 B/op	     227 allocs/op
+BenchmarkUpdateSecret/paired/service-vs-generated-2   	10000	    111000 ns/op	     36100 base-ns/op	     37600 cand-ns/op	         1.040 ratio	   19000 B/op	     227 allocs/op
+BenchmarkUpdateSecret/paired/generated-vs-generated-2 	10000	    100000 ns/op	     36000 base-ns/op	     36000 cand-ns/op	         1.000 ratio	   18000 B/op	     220 allocs/op
 PASS
 ok  	github.com/fireworks-gateway/go-sdk/api	12.345s
 pkg: github.com/fireworks-gateway/go-sdk/internal/specvalidate
@@ -50,7 +54,7 @@ func TestParseGroupsSubBenchmarksAndTakesMedians(t *testing.T) {
 	for _, g := range set.groups {
 		parents = append(parents, g.parent)
 	}
-	want := []string{"BenchmarkUpdateSecret", "BenchmarkListSecrets", "BenchmarkNested/size=10", "", "BenchmarkValidateUpdateSecret"}
+	want := []string{"BenchmarkUpdateSecret", "BenchmarkListSecrets", "BenchmarkNested/size=10", "", "BenchmarkUpdateSecret/paired", "BenchmarkValidateUpdateSecret"}
 	if strings.Join(parents, ",") != strings.Join(want, ",") {
 		t.Fatalf("groups %q, want %q", parents, want)
 	}
@@ -127,10 +131,22 @@ func TestRenderComparesWithBaselines(t *testing.T) {
 		"| BenchmarkAlone | 950 ns | 16 B | 1 |",
 		"| specvalidate | 3 µs | 1000 B | 20 | 0.075× | -380 |", // below 0.1: three digits
 		"| fast | 1 µs | 0 B | 0 | 1.00× | +0 |",
+		// Paired runs: each row is its own comparison, the medians of
+		// its runs; no baseline columns, no sums of both sides.
+		"**BenchmarkUpdateSecret/paired** (`github.com/fireworks-gateway/go-sdk/api`, paired: each row's candidate and baseline run in turn in the same loop)",
+		"|  | time × baseline (median of pairs) | baseline time (median) | candidate time (median) |",
+		"| service-vs-generated | 1.046× | 36.1 µs | 37.8 µs |",
+		"| generated-vs-generated | 1.000× | 36 µs | 36 µs |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}
+	}
+	// The paired group came after BenchmarkAlone in the output; its table
+	// follows its parent's.
+	paired, alone := strings.Index(got, "**BenchmarkUpdateSecret/paired**"), strings.Index(got, "**Benchmarks without sub-benchmarks**")
+	if listSecrets := strings.Index(got, "**BenchmarkListSecrets**"); paired < 0 || paired > listSecrets || paired > alone {
+		t.Errorf("the paired table is not right after BenchmarkUpdateSecret's:\n%s", got)
 	}
 	if !strings.Contains(warnings.String(), `no sub-benchmark "no-such-sub"`) {
 		t.Errorf("warnings = %q, want one about the missing baseline", warnings.String())

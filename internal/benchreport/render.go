@@ -16,6 +16,15 @@ const (
 	unitAllocs = "allocs/op"
 )
 
+// The units of a paired run (api's pairedRuns): the median of the
+// iterations' ratios candidate/baseline, and each side's median time. A
+// group that reports unitPairRatio compares within each row.
+const (
+	unitPairRatio    = "ratio"
+	unitPairBaseTime = "base-ns/op"
+	unitPairCandTime = "cand-ns/op"
+)
+
 // render returns the markdown report: a line on where it was measured, and
 // a table per group. It warns about a configured baseline that the group
 // lacks.
@@ -32,11 +41,58 @@ func render(set *resultSet, baselines map[string][]string, warnings io.Writer) s
 		fmt.Fprintf(&b, " on %s", set.cpu)
 	}
 	b.WriteString(". \"time ×\" is time/op divided by the baseline's; \"allocs ±\" is allocs/op less the baseline's.\n")
-	for _, g := range set.groups {
+	for _, g := range inReadingOrder(set.groups) {
 		b.WriteString("\n")
+		if slices.Contains(g.units, unitPairRatio) {
+			renderPairedGroup(&b, g)
+			continue
+		}
 		renderGroup(&b, g, baselinesOf(g, baselines, warnings))
 	}
 	return b.String()
+}
+
+// inReadingOrder returns the groups in the order they first appear, except
+// that the groups of one top-level benchmark stay together (a paired group
+// that a second go test run measured follows its parent's table).
+func inReadingOrder(groups []*group) []*group {
+	first := map[string]int{}
+	for i, g := range groups {
+		if _, seen := first[topLevel(g)]; !seen {
+			first[topLevel(g)] = i
+		}
+	}
+	out := slices.Clone(groups)
+	slices.SortStableFunc(out, func(a, b *group) int { return first[topLevel(a)] - first[topLevel(b)] })
+	return out
+}
+
+// topLevel names the top-level benchmark of g in its package ("" for the
+// benchmarks without sub-benchmarks).
+func topLevel(g *group) string {
+	top, _, _ := strings.Cut(g.parent, "/")
+	return g.pkg + " " + top
+}
+
+// renderPairedGroup writes a group of paired runs: in each row, the
+// candidate against its own baseline, which ran in the same iterations.
+// Their time/op and allocations are both sides' together, so they are left
+// out: the unpaired rows of the parent benchmark compare allocations.
+func renderPairedGroup(b *strings.Builder, g *group) {
+	fmt.Fprintf(b, "**%s** (`%s`, paired: each row's candidate and baseline run in turn in the same loop)\n\n", g.parent, g.pkg)
+	writeRow(b, []string{"", "time × baseline (median of pairs)", "baseline time (median)", "candidate time (median)"})
+	writeRow(b, []string{"---", "---:", "---:", "---:"})
+	for _, s := range g.subs {
+		row := []string{s.name, "–", "–", "–"}
+		if v, ok := s.median(unitPairRatio); ok {
+			row[1] = fmt.Sprintf("%.3f×", v)
+		}
+		for i, unit := range []string{unitPairBaseTime, unitPairCandTime} {
+			v, ok := s.median(unit)
+			row[2+i] = formatValue(unitTime, v, ok)
+		}
+		writeRow(b, row)
+	}
 }
 
 // baselinesOf returns the subs of g that the others are compared with: the
