@@ -132,8 +132,17 @@ func resolveWorkflow[O workflowOption](c *Client, opts []O, w *waitSettings, tr 
 }
 
 // applyCallOptions applies opts to a copy of defaults: the settings of one
-// call. A nil option is skipped.
+// call. A nil option is skipped. A call without options takes the
+// defaults as they are: the copy that options write to (through an
+// interface, so on the heap) is made only when there are some.
 func applyCallOptions(defaults callSettings, opts []Option) (callSettings, error) {
+	if len(opts) == 0 {
+		return defaults, nil
+	}
+	return applyGivenCallOptions(defaults, opts)
+}
+
+func applyGivenCallOptions(defaults callSettings, opts []Option) (callSettings, error) {
 	s := defaults
 	for i, opt := range opts {
 		if opt == nil {
