@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -73,13 +74,15 @@ func (p *pipeline) transportError(req *http.Request, attempts int, cause, last e
 
 // requestSecrets returns the API key and the secret values of req's body,
 // read again through GetBody (the generated client always sets it). The
-// body of a request to storage is a file, never searched.
+// body of a request to storage is a file, never searched: reading it again
+// would rewind the file's reader, which the transport may still be
+// sending from.
 func (p *pipeline) requestSecrets(req *http.Request) []string {
 	secrets := append([]string(nil), p.secrets...)
 	if sent, ok := req.Context().Value(sentCredentialKey{}).(*sentCredential); ok && sent.token != "" {
 		secrets = append(secrets, sent.token)
 	}
-	if req.GetBody == nil || !p.api.origin.matches(req.URL) {
+	if req.GetBody == nil || !p.isAPIRequest(req) {
 		return secrets
 	}
 	body, err := req.GetBody()
@@ -98,7 +101,7 @@ func (p *pipeline) requestWithoutSecrets(req *http.Request) *http.Request {
 	u := new(url.URL)
 	*u = *req.URL
 	u.User = nil
-	if !p.api.origin.matches(req.URL) {
+	if !p.isAPIRequest(req) {
 		u.RawQuery, u.ForceQuery = "", false
 	}
 	h := req.Header.Clone()
@@ -129,4 +132,22 @@ func redactHeader(h http.Header, secrets []string) http.Header {
 		return h
 	}
 	return out
+}
+
+// storageRequestKey marks, in its context, a request to a signed URL of
+// storage (newStorageRequest).
+type storageRequestKey struct{}
+
+// newStorageRequest builds a request to a signed URL of storage, marked as
+// one: an error never reads its body again, nor keeps its query (the
+// signature), even where storage shares the API's origin (a proxy, a
+// test's one server).
+func newStorageRequest(ctx context.Context, method string, u *url.URL, body io.Reader) (*http.Request, error) {
+	return http.NewRequestWithContext(context.WithValue(ctx, storageRequestKey{}, true), method, u.String(), body)
+}
+
+// isAPIRequest reports whether req goes to the API: on its origin, and
+// not marked as a request to storage.
+func (p *pipeline) isAPIRequest(req *http.Request) bool {
+	return p.api.origin.matches(req.URL) && req.Context().Value(storageRequestKey{}) == nil
 }

@@ -442,7 +442,7 @@ func (c *Client) putFile(ctx context.Context, s callSettings, ts *transferSettin
 		}
 		return &sizedReader{r: r, left: f.Size, name: f.Name, progress: progress}, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), http.NoBody)
+	req, err := newStorageRequest(ctx, http.MethodPut, u, http.NoBody)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name, err)
 	}

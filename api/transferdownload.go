@@ -145,7 +145,7 @@ func (c *Client) getFile(ctx context.Context, s callSettings, ts *transferSettin
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := newStorageRequest(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
