@@ -30,9 +30,12 @@ import (
 )
 
 // modulePath is this repository's module path; the old tree gets oldPath.
+// The harness's module path is under modulePath, so that it may import
+// the SDK's internal packages (internal/transferbench).
 const (
-	modulePath = "github.com/fireworks-gateway/go-sdk"
-	oldPath    = "oldsdk"
+	modulePath  = "github.com/fireworks-gateway/go-sdk"
+	oldPath     = "oldsdk"
+	harnessPath = modulePath + "/internal/benchagainst/harness"
 )
 
 func main() {
@@ -189,8 +192,8 @@ func writeHarness(dir, repo, old, source string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	mod := fmt.Sprintf("module benchagainst\n\n%s\n\nrequire (\n\t%s v0.0.0\n\t%s v0.0.0\n)\n\nreplace %s => %s\n\nreplace %s => %s\n",
-		goLine, modulePath, oldPath, modulePath, repo, oldPath, old)
+	mod := fmt.Sprintf("module %s\n\n%s\n\nrequire (\n\t%s v0.0.0\n\t%s v0.0.0\n)\n\nreplace %s => %s\n\nreplace %s => %s\n",
+		harnessPath, goLine, modulePath, oldPath, modulePath, repo, oldPath, old)
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func TestTheHarnessModuleRequiresBothTrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"module benchagainst", "\ngo 1.", "replace " + modulePath + " => " + repo + "\n", "replace oldsdk => " + old + "\n"} {
+	for _, want := range []string{"module " + harnessPath + "\n", "\ngo 1.", "replace " + modulePath + " => " + repo + "\n", "replace oldsdk => " + old + "\n"} {
 		if !strings.Contains(string(mod), want) {
 			t.Errorf("go.mod lacks %q:\n%s", want, mod)
 		}
