@@ -142,6 +142,7 @@ func applyCallOptions(defaults callSettings, opts []Option) (callSettings, error
 	return applyGivenCallOptions(defaults, opts)
 }
 
+// applyGivenCallOptions is applyCallOptions for a call with options.
 func applyGivenCallOptions(defaults callSettings, opts []Option) (callSettings, error) {
 	s := defaults
 	for i, opt := range opts {
