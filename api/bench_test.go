@@ -17,6 +17,7 @@ import (
 
 	"github.com/fireworks-gateway/go-sdk/api"
 	"github.com/fireworks-gateway/go-sdk/gen"
+	"github.com/fireworks-gateway/go-sdk/internal/pairbench"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -31,7 +32,7 @@ import (
 // auth editor). `make bench` prints the ratios (internal/benchreport).
 //
 // The sub-benchmarks under "paired" run "service" and "generated" in
-// turn within one loop (pairedRuns), so that both see the same load; the
+// turn within one loop (pairbench.Runs), so that both see the same load; the
 // service's target is judged on their ratio: at most 1.05x "generated",
 // and at most +12 allocations in the unpaired rows. "generated-vs-generated"
 // is the A/A run that shows the pairing's own noise.
@@ -76,8 +77,8 @@ func BenchmarkUpdateSecret(b *testing.B) {
 		req.Header.Set("Authorization", "Bearer "+testAPIKey)
 		return nil
 	})
-	// generatedCall is Update secret through a generated client.
-	generatedCall := func(c *gen.ClientWithResponses) func(b *testing.B) {
+	// generatedCall is Update secret through a generated client, under ctx.
+	generatedCall := func(ctx context.Context, c *gen.ClientWithResponses) func(b *testing.B) {
 		return func(b *testing.B) {
 			resp, err := c.UpdateSecretWithResponse(ctx, "acct", "sec", body)
 			if err != nil || resp.JSON200 == nil {
@@ -93,9 +94,12 @@ func BenchmarkUpdateSecret(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	serviceCall := func(b *testing.B) {
-		if s, err := client.Secrets.Update(ctx, "sec", body); err != nil || s.KeyName != "API_KEY" {
-			b.Fatal(err)
+	// serviceCall is Update secret through the service, under ctx.
+	serviceCall := func(ctx context.Context) func(b *testing.B) {
+		return func(b *testing.B) {
+			if s, err := client.Secrets.Update(ctx, "sec", body); err != nil || s.KeyName != "API_KEY" {
+				b.Fatal(err)
+			}
 		}
 	}
 	rc := retryablehttp.NewClient()
@@ -112,10 +116,10 @@ func BenchmarkUpdateSecret(b *testing.B) {
 		call func(*testing.B)
 	}{
 		{"raw-net-http", rawCall},
-		{"generated", generatedCall(bare)},
-		{"service", serviceCall},
-		{"raw-pipeline", generatedCall(client.Raw())},
-		{"retryablehttp", generatedCall(peer)},
+		{"generated", generatedCall(ctx, bare)},
+		{"service", serviceCall(ctx)},
+		{"raw-pipeline", generatedCall(ctx, client.Raw())},
+		{"retryablehttp", generatedCall(ctx, peer)},
 	} {
 		b.Run(sub.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -124,17 +128,15 @@ func BenchmarkUpdateSecret(b *testing.B) {
 			}
 		})
 	}
-	b.Run("paired/service-vs-generated", func(b *testing.B) { pairedRuns(b, generatedCall(bare), serviceCall) })
-	b.Run("paired/generated-vs-generated", func(b *testing.B) { pairedRuns(b, generatedCall(bare), generatedCall(bare)) })
+	b.Run("paired/service-vs-generated", func(b *testing.B) { pairbench.Runs(b, generatedCall(ctx, bare), serviceCall(ctx)) })
+	b.Run("paired/generated-vs-generated", func(b *testing.B) { pairbench.Runs(b, generatedCall(ctx, bare), generatedCall(ctx, bare)) })
 	// The same pair under a context that can be cancelled (a server's
 	// request context, say): the transport's own context of each request
 	// then derives from the caller's in both.
 	b.Run("paired/service-vs-generated-cancelable-ctx", func(b *testing.B) {
-		outer := ctx
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(outer) // the calls above take ctx
-		defer func() { cancel(); ctx = outer }()
-		pairedRuns(b, generatedCall(bare), serviceCall)
+		cancelable, cancel := context.WithCancel(ctx)
+		defer cancel()
+		pairbench.Runs(b, generatedCall(cancelable, bare), serviceCall(cancelable))
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fireworks-gateway/go-sdk/api"
+	"github.com/fireworks-gateway/go-sdk/internal/pairbench"
 	"github.com/fireworks-gateway/go-sdk/internal/transferbench"
 )
 
@@ -26,7 +27,7 @@ import (
 // not grow with the file (goal: under 1 MiB).
 //
 // The sub-benchmarks under "paired" run the SDK and its baseline in turn
-// within one loop (pairedRuns), so that both see the same load; the
+// within one loop (pairbench.Runs), so that both see the same load; the
 // targets are judged on their ratios. "upload-sdk-vs-by-hand" compares
 // Upload with the same workflow written with net/http alone (the
 // getUploadEndpoint call, the PUT to the URL it gives, validateUpload):
@@ -115,10 +116,10 @@ func BenchmarkTransfer(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		}
 	})
-	b.Run("paired/upload-sdk-vs-baseline", func(b *testing.B) { pairedRuns(b, uploadBaseline, uploadSDK) })
-	b.Run("paired/upload-sdk-vs-by-hand", func(b *testing.B) { pairedRuns(b, uploadByHand, uploadSDK) })
-	b.Run("paired/download-sdk-vs-baseline", func(b *testing.B) { pairedRuns(b, downloadBaseline, downloadSDK) })
-	b.Run("paired/upload-baseline-vs-baseline", func(b *testing.B) { pairedRuns(b, uploadBaseline, uploadBaseline) })
+	b.Run("paired/upload-sdk-vs-baseline", func(b *testing.B) { pairbench.Runs(b, uploadBaseline, uploadSDK) })
+	b.Run("paired/upload-sdk-vs-by-hand", func(b *testing.B) { pairbench.Runs(b, uploadByHand, uploadSDK) })
+	b.Run("paired/download-sdk-vs-baseline", func(b *testing.B) { pairbench.Runs(b, downloadBaseline, downloadSDK) })
+	b.Run("paired/upload-baseline-vs-baseline", func(b *testing.B) { pairbench.Runs(b, uploadBaseline, uploadBaseline) })
 }
 
 // heapPeak runs f and samples the heap every few milliseconds, returning

@@ -11,7 +11,7 @@
 // named per parent benchmark by -baseline (repeatable) or by the table
 // defaultBaselines; a parent named in neither is compared with its first
 // sub-benchmark. A group of paired runs (sub-benchmarks that report
-// "ratio", "base-ns/op" and "cand-ns/op", as api's pairedRuns does) is its
+// "ratio", "base-ns/op" and "cand-ns/op": pairbench.Runs) is its
 // own comparison: each row shows its ratio and both sides' times, and no
 // baseline columns. It is a development tool, not part of the SDK: it
 // parses the benchmark format only as far as these tables need.

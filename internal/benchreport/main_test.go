@@ -10,7 +10,7 @@ import (
 
 // sampleOutput is `go test -bench . -benchmem -count 3` output of two
 // packages, with log noise, a custom metric, nested sub-benchmarks, a
-// benchmark without sub-benchmarks and paired runs (api's pairedRuns).
+// benchmark without sub-benchmarks and paired runs (pairbench.Runs).
 const sampleOutput = `goos: linux
 goarch: amd64
 pkg: github.com/fireworks-gateway/go-sdk/api

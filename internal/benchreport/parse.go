@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fireworks-gateway/go-sdk/internal/pairbench"
 )
 
 // resultSet is everything read from the benchmark output.
@@ -30,17 +32,7 @@ type sub struct {
 
 // median returns the median of the sub-benchmark's runs in unit, and
 // whether it has any.
-func (s *sub) median(unit string) (float64, bool) {
-	v := slices.Clone(s.values[unit])
-	if len(v) == 0 {
-		return 0, false
-	}
-	slices.Sort(v)
-	if n := len(v); n%2 == 0 {
-		return (v[n/2-1] + v[n/2]) / 2, true
-	}
-	return v[len(v)/2], true
-}
+func (s *sub) median(unit string) (float64, bool) { return pairbench.Median(s.values[unit]) }
 
 // parse reads `go test -bench` output. It takes the "pkg:" and "cpu:"
 // lines and the result lines, and ignores the rest (PASS, ok, logs).

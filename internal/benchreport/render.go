@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/fireworks-gateway/go-sdk/internal/pairbench"
 )
 
 // The units that every `go test -benchmem` result has; a benchmark's own
@@ -14,15 +16,6 @@ const (
 	unitTime   = "ns/op"
 	unitBytes  = "B/op"
 	unitAllocs = "allocs/op"
-)
-
-// The units of a paired run (api's pairedRuns): the median of the
-// iterations' ratios candidate/baseline, and each side's median time. A
-// group that reports unitPairRatio compares within each row.
-const (
-	unitPairRatio    = "ratio"
-	unitPairBaseTime = "base-ns/op"
-	unitPairCandTime = "cand-ns/op"
 )
 
 // render returns the markdown report: a line on where it was measured, and
@@ -43,7 +36,7 @@ func render(set *resultSet, baselines map[string][]string, warnings io.Writer) s
 	b.WriteString(". \"time ×\" is time/op divided by the baseline's; \"allocs ±\" is allocs/op less the baseline's.\n")
 	for _, g := range inReadingOrder(set.groups) {
 		b.WriteString("\n")
-		if slices.Contains(g.units, unitPairRatio) {
+		if slices.Contains(g.units, pairbench.UnitRatio) { // pairbench.Runs: each row is its own comparison
 			renderPairedGroup(&b, g)
 			continue
 		}
@@ -84,10 +77,10 @@ func renderPairedGroup(b *strings.Builder, g *group) {
 	writeRow(b, []string{"---", "---:", "---:", "---:"})
 	for _, s := range g.subs {
 		row := []string{s.name, "–", "–", "–"}
-		if v, ok := s.median(unitPairRatio); ok {
+		if v, ok := s.median(pairbench.UnitRatio); ok {
 			row[1] = fmt.Sprintf("%.3f×", v)
 		}
-		for i, unit := range []string{unitPairBaseTime, unitPairCandTime} {
+		for i, unit := range []string{pairbench.UnitBaseTime, pairbench.UnitCandTime} {
 			v, ok := s.median(unit)
 			row[2+i] = formatValue(unitTime, v, ok)
 		}
