@@ -286,44 +286,44 @@ func TestUnrewindableBodyIsSentOnce(t *testing.T) {
 	})
 }
 
-// TestCallerRequestIsNotModified: the request the generated code hands to
-// the wrapper keeps its headers; credentials go only on the attempt's copy.
+// TestCallerRequestIsNotModified: the request that the caller's code sees
+// (a middleware's, or a raw client's request editor's, which may keep it)
+// keeps its headers; credentials and the SDK's headers go only on the
+// attempt's copy.
 func TestCallerRequestIsNotModified(t *testing.T) {
-	rt := script(step{status: 200, body: secretJSON})
-	var seen *http.Request
-	c := newClient(t, rt, api.WithMiddleware(func(next api.Doer) api.Doer {
-		return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
-			seen = req
-			return next.Do(req)
+	for name, call := range map[string]func(t *testing.T, rt *scriptedTransport) *http.Request{
+		"a middleware": func(t *testing.T, rt *scriptedTransport) *http.Request {
+			var seen *http.Request
+			c := newClient(t, rt, api.WithMiddleware(func(next api.Doer) api.Doer {
+				return api.DoerFunc(func(req *http.Request) (*http.Response, error) {
+					seen = req
+					return next.Do(req)
+				})
+			}))
+			if _, err := updateSecret(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			return seen
+		},
+		"a request editor": func(t *testing.T, rt *scriptedTransport) *http.Request {
+			var kept *http.Request
+			keep := func(_ context.Context, req *http.Request) error { kept = req; return nil }
+			if _, err := newClient(t, rt).Raw().GetSecretWithResponse(context.Background(), "acct", "sec", nil, keep); err != nil {
+				t.Fatal(err)
+			}
+			return kept
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rt := script(step{status: 200, body: secretJSON})
+			seen := call(t, rt)
+			if seen.Header.Get("Authorization") != "" || seen.Header.Get("User-Agent") != "" {
+				t.Errorf("the caller's request was given headers: %v", headerNames(seen.Header))
+			}
+			if got := rt.Calls()[0].header.Get("Authorization"); got != "Bearer "+testAPIKey {
+				t.Error("the attempt did not carry the API key")
+			}
 		})
-	}))
-	if _, err := updateSecret(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
-	if seen.Header.Get("Authorization") != "" || seen.Header.Get("User-Agent") != "" {
-		t.Errorf("the caller's request was given headers: %v", headerNames(seen.Header))
-	}
-	if got := rt.Calls()[0].header.Get("Authorization"); got != "Bearer "+testAPIKey {
-		t.Error("the attempt did not carry the API key")
-	}
-}
-
-// TestARequestEditorsRequestGetsNoCredentials: a request editor of the
-// raw client may keep the request it was given; the key and the SDK's
-// headers go on the attempt's copy, never on it.
-func TestARequestEditorsRequestGetsNoCredentials(t *testing.T) {
-	rt := script(step{status: 200, body: secretJSON})
-	c := newClient(t, rt)
-	var kept *http.Request
-	keep := func(_ context.Context, req *http.Request) error { kept = req; return nil }
-	if _, err := c.Raw().GetSecretWithResponse(context.Background(), "acct", "sec", nil, keep); err != nil {
-		t.Fatal(err)
-	}
-	if kept.Header.Get("Authorization") != "" || kept.Header.Get("User-Agent") != "" {
-		t.Errorf("the editor's request was given headers: %v", headerNames(kept.Header))
-	}
-	if got := rt.Calls()[0].header.Get("Authorization"); got != "Bearer "+testAPIKey {
-		t.Error("the attempt did not carry the API key")
 	}
 }
 
