@@ -44,6 +44,8 @@ var table = func() []byte {
 	return t
 }()
 
+// Read copies the next bytes of the pattern into p; io.EOF once all n are
+// read.
 func (r *Pattern) Read(p []byte) (int, error) {
 	if r.left == 0 {
 		return 0, io.EOF
