@@ -30,8 +30,8 @@ import (
 // within one loop (pairbench.Runs), so that both see the same load; the
 // targets are judged on their ratios. "upload-sdk-vs-by-hand" compares
 // Upload with the same workflow written with net/http alone (the
-// getUploadEndpoint call, the PUT to the URL it gives, validateUpload):
-// the two API calls alone cost a bare PUT about 2 % here.
+// getUploadEndpoint call, the PUT to the URL it gives, validateUpload),
+// which "upload-sdk-vs-baseline" (a bare PUT) leaves out.
 // "upload-baseline-vs-baseline" is the A/A run that shows the pairing's
 // own noise on transfers.
 func BenchmarkTransfer(b *testing.B) {
